@@ -1,0 +1,77 @@
+import { importJWK, jwtVerify, SignJWT, type JWTPayload } from 'jose'
+import { fail, ok, type Result } from '../../shared-contracts/errors'
+import { ROLES, type Role } from '../../shared-contracts/users'
+import { parseJwk, parseJwks, SIGNING_ALG } from './keys'
+import type { Principal } from './principal'
+
+/** The header that carries the gateway's per-request credential to an internal Worker. */
+export const CREDENTIAL_HEADER = 'X-Gateway-Credential'
+export const CREDENTIAL_ISSUER = 'gateway'
+/** Short: a credential is minted per request and used at once. */
+export const CREDENTIAL_TTL_SECONDS = 60
+const MAX_CREDENTIAL_LENGTH = 4096
+
+/** What an internal Worker learns from a valid credential. */
+export interface Caller {
+  principal: Principal | null
+  requestId: string
+}
+
+type Signer = (audience: string, caller: Caller) => Promise<string>
+
+/** Signs credentials with the gateway's private key; the key is imported once. */
+export function createCredentialSigner(privateJwkJson: string | undefined): Signer {
+  const jwk = parseJwk(privateJwkJson, 'GATEWAY_PRIVATE_KEY')
+  const key = importJWK(jwk, SIGNING_ALG)
+  return async function signCredential(audience, { principal, requestId }) {
+    return new SignJWT({ roles: principal?.roles ?? [], rid: requestId })
+      .setProtectedHeader({ alg: SIGNING_ALG, kid: jwk.kid as string, typ: 'gateway+jwt' })
+      .setIssuer(CREDENTIAL_ISSUER)
+      .setAudience(audience)
+      .setSubject(principal?.id ?? 'anonymous')
+      .setIssuedAt()
+      .setExpirationTime(`${CREDENTIAL_TTL_SECONDS}s`)
+      .sign(await key)
+  }
+}
+
+type Verifier = (token: string | undefined) => Promise<Result<Caller>>
+
+function callerFrom(payload: JWTPayload): Caller | null {
+  const { sub, roles, rid } = payload
+  if (typeof sub !== 'string' || typeof rid !== 'string' || !Array.isArray(roles)) return null
+  if (!roles.every((role): role is Role => (ROLES as readonly unknown[]).includes(role))) return null
+  return { principal: sub === 'anonymous' ? null : { id: sub, roles }, requestId: rid }
+}
+
+/** Verifies a credential meant for `audience` against the gateway's published keys. */
+export function createCredentialVerifier(jwksJson: string | undefined, audience: string): Verifier {
+  const { keys } = parseJwks(jwksJson, 'GATEWAY_PUBLIC_KEYS')
+  const imported = new Map(keys.map((jwk) => [jwk.kid, importJWK(jwk, SIGNING_ALG)]))
+  const denied = fail({ code: 'unauthenticated' as const, detail: 'A valid gateway credential is required.' })
+  return async function verifyCredential(token) {
+    if (!token || token.length > MAX_CREDENTIAL_LENGTH) return denied
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        async (header) => {
+          const key = imported.get(header.kid)
+          if (!key) throw new Error('unknown credential key')
+          return key
+        },
+        {
+          algorithms: [SIGNING_ALG],
+          issuer: CREDENTIAL_ISSUER,
+          audience,
+          requiredClaims: ['exp', 'iat', 'sub'],
+          maxTokenAge: CREDENTIAL_TTL_SECONDS + 5,
+          clockTolerance: 5,
+        },
+      )
+      const caller = callerFrom(payload)
+      return caller ? ok(caller) : denied
+    } catch {
+      return denied
+    }
+  }
+}

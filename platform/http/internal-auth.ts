@@ -1,0 +1,27 @@
+import type { MiddlewareHandler } from 'hono'
+import { createCredentialVerifier, CREDENTIAL_HEADER, type Caller } from '../auth/internal-credential'
+import { problem } from '../errors/problem'
+
+export interface InternalAuthBindings {
+  GATEWAY_PUBLIC_KEYS?: string
+}
+
+/**
+ * Zero trust inside the system: an internal Worker serves only requests that carry a valid,
+ * unexpired credential the gateway signed for this very service. Everything else is a 401.
+ */
+export function requireGatewayCredential(service: string): MiddlewareHandler<{
+  Bindings: InternalAuthBindings
+  Variables: { caller: Caller; requestId: string }
+}> {
+  let cached: { jwks: string | undefined; verify: ReturnType<typeof createCredentialVerifier> } | null = null
+  return async function requireGatewayCredential(c, next) {
+    const jwks = c.env.GATEWAY_PUBLIC_KEYS
+    if (cached?.jwks !== jwks) cached = { jwks, verify: createCredentialVerifier(jwks, service) }
+    const result = await cached!.verify(c.req.header(CREDENTIAL_HEADER))
+    if (!result.ok) return problem(c, result.error, { 'WWW-Authenticate': 'GatewayCredential' })
+    c.set('caller', result.value)
+    c.set('requestId', result.value.requestId)
+    await next()
+  }
+}

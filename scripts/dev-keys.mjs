@@ -1,0 +1,69 @@
+// Local development makes its own keys, on first start, with no manual step.
+// It writes `.dev.vars` beside each Worker's wrangler config (git-ignored; wrangler dev reads
+// them, wrangler deploy never does). Production keys are secrets: see the README.
+import { existsSync, writeFileSync } from 'node:fs'
+import { webcrypto } from 'node:crypto'
+
+/** A fresh ES256 key pair as JWKs, with a kid. */
+export async function generateKeyPair(kidPrefix) {
+  const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])
+  const kid = `${kidPrefix}-${new Date().toISOString().slice(0, 10)}-${webcrypto.randomUUID().slice(0, 8)}`
+  const privateJwk = { ...(await webcrypto.subtle.exportKey('jwk', pair.privateKey)), kid, alg: 'ES256' }
+  const publicJwk = { ...(await webcrypto.subtle.exportKey('jwk', pair.publicKey)), kid, alg: 'ES256', use: 'sig' }
+  delete privateJwk.key_ops
+  delete privateJwk.ext
+  delete publicJwk.key_ops
+  delete publicJwk.ext
+  return { privateJwk, publicJwk }
+}
+
+/**
+ * The secrets and vars every Worker needs in local development and tests, as one object
+ * per Worker; the admin account defaults unless ADMIN_EMAIL / ADMIN_PASSWORD are given.
+ */
+export async function developmentVars({ adminEmail, adminPassword } = {}) {
+  const gateway = await generateKeyPair('gateway')
+  const tokens = await generateKeyPair('users')
+  const gatewayPublicKeys = JSON.stringify({ keys: [gateway.publicJwk] })
+  const admin = {
+    ...(adminEmail ? { ADMIN_EMAIL: adminEmail } : {}),
+    ...(adminPassword ? { ADMIN_PASSWORD: adminPassword } : {}),
+  }
+  return {
+    gateway: {
+      ENVIRONMENT: 'development',
+      GATEWAY_PRIVATE_KEY: JSON.stringify(gateway.privateJwk),
+      CORS_ALLOWED_ORIGINS: 'http://localhost:3000,http://127.0.0.1:3000',
+    },
+    users: {
+      ENVIRONMENT: 'development',
+      JWT_PRIVATE_KEY: JSON.stringify(tokens.privateJwk),
+      GATEWAY_PUBLIC_KEYS: gatewayPublicKeys,
+      ...admin,
+    },
+  }
+}
+
+/** Where each Worker's `.dev.vars` lives: beside its wrangler config. */
+export const DEV_VARS_FILES = { gateway: '.dev.vars', users: 'workers/users/.dev.vars' }
+
+function toDotenv(vars) {
+  return Object.entries(vars)
+    .map(([name, value]) => `${name}='${value}'`)
+    .join('\n')
+    .concat('\n')
+}
+
+/** Writes every `.dev.vars` unless all of them exist already (keys must stay a matching set). */
+export async function ensureDevVars(root = '.') {
+  const files = Object.entries(DEV_VARS_FILES).map(([worker, file]) => [worker, `${root}/${file}`])
+  if (files.every(([, file]) => existsSync(file))) return false
+  const vars = await developmentVars({ adminEmail: process.env.ADMIN_EMAIL, adminPassword: process.env.ADMIN_PASSWORD })
+  for (const [worker, file] of files) writeFileSync(file, toDotenv(vars[worker]), { mode: 0o600 })
+  return true
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const written = await ensureDevVars()
+  console.log(written ? 'generated local development keys in .dev.vars files' : 'local development keys present')
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod'
+
+/** Stable error codes: part of the public API. Never rename one; add new ones. */
+export const ERROR_CODES = [
+  'validation_failed',
+  'malformed_json',
+  'unauthenticated',
+  'invalid_credentials',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'email_taken',
+  'payload_too_large',
+  'unsupported_media_type',
+  'header_too_large',
+  'internal_error',
+  'service_unavailable',
+  'gateway_timeout',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+/** The HTTP status each code is answered with; exhaustive by construction. */
+export function statusForCode(code: ErrorCode): number {
+  switch (code) {
+    case 'validation_failed':
+    case 'malformed_json':
+      return 400
+    case 'unauthenticated':
+    case 'invalid_credentials':
+      return 401
+    case 'forbidden':
+      return 403
+    case 'not_found':
+      return 404
+    case 'method_not_allowed':
+      return 405
+    case 'email_taken':
+      return 409
+    case 'payload_too_large':
+      return 413
+    case 'unsupported_media_type':
+      return 415
+    case 'header_too_large':
+      return 431
+    case 'internal_error':
+      return 500
+    case 'service_unavailable':
+      return 503
+    case 'gateway_timeout':
+      return 504
+  }
+}
+
+const TITLES: Record<ErrorCode, string> = {
+  validation_failed: 'The request is invalid',
+  malformed_json: 'The request body is not valid JSON',
+  unauthenticated: 'Authentication is required',
+  invalid_credentials: 'The email or password is wrong',
+  forbidden: 'You are not allowed to do this',
+  not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  email_taken: 'An account with this email already exists',
+  payload_too_large: 'The request body is too large',
+  unsupported_media_type: 'Unsupported media type',
+  header_too_large: 'A request header is too large',
+  internal_error: 'Internal error',
+  service_unavailable: 'The service is unavailable',
+  gateway_timeout: 'The service did not answer in time',
+}
+
+export function titleForCode(code: ErrorCode): string {
+  return TITLES[code]
+}
+
+/** The `type` URI of a problem: a relative reference, one page per code. */
+export function typeForCode(code: ErrorCode): string {
+  return `/problems/${code.replaceAll('_', '-')}`
+}
+
+export const FieldErrorSchema = z.object({ path: z.string(), message: z.string() })
+export type FieldError = z.infer<typeof FieldErrorSchema>
+
+/** RFC 9457 problem details, as every Worker answers errors. */
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  code: z.enum(ERROR_CODES),
+  request_id: z.string(),
+  errors: z.array(FieldErrorSchema).optional(),
+})
+export type Problem = z.infer<typeof ProblemSchema>
+
+/** An expected failure, returned (not thrown) by services. */
+export interface AppError {
+  code: ErrorCode
+  detail?: string
+  errors?: FieldError[]
+}
+
+export type Result<T, E extends AppError = AppError> = { ok: true; value: T } | { ok: false; error: E }
+
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value })
+export const fail = <E extends AppError>(error: E): Result<never, E> => ({ ok: false, error })

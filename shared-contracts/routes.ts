@@ -1,0 +1,85 @@
+import type { Role } from './users'
+
+/** The internal Workers the gateway can forward to. */
+export const SERVICES = ['users'] as const
+export type ServiceName = (typeof SERVICES)[number]
+/** Where a route is served: an internal Worker, or the gateway itself. */
+export type RouteTarget = ServiceName | 'gateway'
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+/** Who may call a route: anyone, or a signed-in principal holding one of the roles. */
+export type Access = { public: true } | { roles: readonly Role[] }
+
+export interface Route {
+  method: HttpMethod
+  /** Path pattern; `:name` matches one non-empty segment. */
+  path: string
+  service: RouteTarget
+  access: Access
+}
+
+const PUBLIC: Access = { public: true }
+const SIGNED_IN: Access = { roles: ['customer', 'admin'] }
+
+/**
+ * The gateway's route table and authorization policy in one place. Deny by default:
+ * a request that matches no row is never forwarded.
+ */
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/health', service: 'gateway', access: PUBLIC },
+  { method: 'GET', path: '/.well-known/jwks.json', service: 'users', access: PUBLIC },
+  { method: 'POST', path: '/api/v1/auth/register', service: 'users', access: PUBLIC },
+  { method: 'POST', path: '/api/v1/auth/login', service: 'users', access: PUBLIC },
+  { method: 'GET', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN },
+  { method: 'PATCH', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN },
+]
+
+export type RouteMatch =
+  | { kind: 'found'; route: Route; params: Record<string, string> }
+  | { kind: 'method_not_allowed'; allow: HttpMethod[] }
+  | { kind: 'not_found' }
+
+interface CompiledRoute {
+  route: Route
+  segments: string[]
+}
+
+function splitPath(path: string): string[] {
+  return path.split('/').filter((segment) => segment.length > 0)
+}
+
+function matchSegments(pattern: string[], actual: string[]): Record<string, string> | null {
+  if (pattern.length !== actual.length) return null
+  const params: Record<string, string> = {}
+  for (const [index, part] of pattern.entries()) {
+    const value = actual[index] as string
+    if (part.startsWith(':')) params[part.slice(1)] = value
+    else if (part !== value) return null
+  }
+  return params
+}
+
+/** Builds a matcher over a route table; HEAD is answered like GET. */
+export function createRouteMatcher(routes: readonly Route[]): (method: string, path: string) => RouteMatch {
+  const compiled: CompiledRoute[] = routes.map((route) => ({ route, segments: splitPath(route.path) }))
+  return function matchRoute(method, path) {
+    const actual = splitPath(path)
+    const wanted = method === 'HEAD' ? 'GET' : method
+    const allow: HttpMethod[] = []
+    for (const { route, segments } of compiled) {
+      const params = matchSegments(segments, actual)
+      if (params === null) continue
+      if (route.method === wanted) return { kind: 'found', route, params }
+      allow.push(route.method)
+    }
+    return allow.length > 0 ? { kind: 'method_not_allowed', allow } : { kind: 'not_found' }
+  }
+}
+
+/** Whether a principal with these roles (or none, when anonymous) may call the route. */
+export function isAllowed(access: Access, roles: readonly Role[] | null): boolean {
+  if ('public' in access) return true
+  if (roles === null) return false
+  return access.roles.some((role) => roles.includes(role))
+}

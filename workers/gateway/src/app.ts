@@ -1,0 +1,33 @@
+import { Hono } from 'hono'
+import { ROUTES } from '../../../shared-contracts/routes'
+import { notFound, onError } from '../../../platform/http/errors'
+import { requestId } from '../../../platform/http/request-id'
+import type { GatewayEnv } from './env'
+import { forward } from './forward'
+import { authenticate } from './middleware/authenticate'
+import { authorize } from './middleware/authorize'
+import { bodyLimit } from './middleware/body-limit'
+import { requireJsonBody } from './middleware/content-type'
+import { cors } from './middleware/cors'
+import { securityHeaders } from './middleware/security-headers'
+import { healthRoutes } from './routes/health'
+import { services } from './services'
+
+export const app = new Hono<GatewayEnv>()
+
+// The order is the security design (issue 2): each step runs only if the one before it passed.
+app.use(requestId())
+app.use(securityHeaders())
+app.use(cors())
+app.use(bodyLimit())
+app.use(requireJsonBody())
+app.use(services())
+app.use(authenticate())
+app.use(authorize(ROUTES))
+app.use(forward())
+
+// Routes the gateway serves itself (rows whose service is `gateway` in the route table).
+app.route('/', healthRoutes)
+
+app.onError(onError('gateway'))
+app.notFound(notFound)

@@ -1,0 +1,24 @@
+import type { Route } from '../../../shared-contracts/routes'
+import type { Principal } from '../../../platform/auth/principal'
+import type { GatewayServices } from './services'
+
+/** Bindings from the root wrangler.toml, its secrets, and `.dev.vars` in local development. */
+export interface Env {
+  USERS: Fetcher
+  ENVIRONMENT: string
+  JWT_ISSUER: string
+  JWT_AUDIENCE: string
+  CORS_ALLOWED_ORIGINS: string
+  MAX_BODY_BYTES: string
+  GATEWAY_PRIVATE_KEY?: string
+}
+
+export interface GatewayEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    services: GatewayServices
+    principal: Principal | null
+    route: Route
+  }
+}

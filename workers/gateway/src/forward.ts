@@ -1,0 +1,53 @@
+import type { MiddlewareHandler } from 'hono'
+import { CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
+import { problem } from '../../../platform/errors/problem'
+import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
+import type { GatewayEnv } from './env'
+
+/**
+ * Only these client headers reach an internal Worker. Everything else — Authorization,
+ * cookies, any identity or internal header a client tries to spoof — is dropped; identity
+ * travels only in the credential the gateway signs.
+ */
+const FORWARDED_HEADERS = ['accept', 'accept-language', 'content-type', 'idempotency-key', 'if-match', 'if-none-match', 'user-agent']
+const DROPPED_RESPONSE_HEADERS = ['x-powered-by', 'server', 'www-authenticate']
+const FORWARD_TIMEOUT_MS = 10_000
+
+function internalUrl(service: string, path: string, search: string): string {
+  const canonical = '/' + path.split('/').filter(Boolean).join('/')
+  return `https://${service}.internal${canonical}${search}`
+}
+
+/** Forwards an authorized request to its service over the service binding. */
+export function forward(): MiddlewareHandler<GatewayEnv> {
+  return async function forward(c, next) {
+    const { route, services, principal, requestId } = c.var
+    if (route.service === 'gateway') return next()
+    const headers = new Headers()
+    for (const name of FORWARDED_HEADERS) {
+      const value = c.req.header(name)
+      if (value !== undefined) headers.set(name, value)
+    }
+    headers.set(REQUEST_ID_HEADER, requestId)
+    headers.set(CREDENTIAL_HEADER, await services.credential(route.service, { principal, requestId }))
+    const url = new URL(c.req.url)
+    const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD'
+    let response: Response
+    try {
+      response = await services.binding(route.service).fetch(internalUrl(route.service, url.pathname, url.search), {
+        method: c.req.method,
+        headers,
+        body: hasBody ? c.req.raw.body : null,
+        signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
+      })
+    } catch (error) {
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
+      return problem(c, { code: timedOut ? 'gateway_timeout' : 'service_unavailable' })
+    }
+    const outgoing = new Response(response.body, response)
+    for (const name of DROPPED_RESPONSE_HEADERS) outgoing.headers.delete(name)
+    // A service's own challenge is internal; the client is always challenged for a bearer token.
+    if (response.status === 401) outgoing.headers.set('WWW-Authenticate', 'Bearer realm="api"')
+    return outgoing
+  }
+}

@@ -1,0 +1,26 @@
+import type { MiddlewareHandler } from 'hono'
+import { problem } from '../../../../platform/errors/problem'
+import { bearerToken, verifyAccessToken } from '../auth/access-token'
+import type { GatewayEnv } from '../env'
+
+const CHALLENGE = 'Bearer realm="api", error="invalid_token"'
+
+/**
+ * Sets `c.var.principal` from a verified bearer token, or `null` when none is sent.
+ * A token that is sent but does not verify is a 401, whatever the route: it is never
+ * silently downgraded to anonymous. Tokens are read from the Authorization header only.
+ */
+export function authenticate(): MiddlewareHandler<GatewayEnv> {
+  return async function authenticate(c, next) {
+    const header = c.req.header('Authorization')
+    if (header === undefined) {
+      c.set('principal', null)
+      return next()
+    }
+    const token = bearerToken(header)
+    const principal = token.ok ? await verifyAccessToken(token.value, c.var.services.tokenPolicy) : token
+    if (!principal.ok) return problem(c, principal.error, { 'WWW-Authenticate': CHALLENGE })
+    c.set('principal', principal.value)
+    await next()
+  }
+}

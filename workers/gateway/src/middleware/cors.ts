@@ -1,0 +1,23 @@
+import type { MiddlewareHandler } from 'hono'
+import { cors as honoCors } from 'hono/cors'
+import type { GatewayEnv } from '../env'
+
+/** CORS from the `CORS_ALLOWED_ORIGINS` allow-list (comma-separated); an unknown origin is never echoed. */
+export function cors(): MiddlewareHandler<GatewayEnv> {
+  let cached: { list: string; handler: MiddlewareHandler } | null = null
+  return async function cors(c, next) {
+    const list = c.env.CORS_ALLOWED_ORIGINS ?? ''
+    if (cached?.list !== list) {
+      const origins = list.split(',').map((origin) => origin.trim()).filter(Boolean)
+      const handler = honoCors({
+        origin: (origin) => (origins.includes(origin) ? origin : null),
+        allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
+        exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After', 'ETag'],
+        maxAge: 600,
+      })
+      cached = { list, handler }
+    }
+    return cached.handler(c, next)
+  }
+}

@@ -1,0 +1,55 @@
+import type { MiddlewareHandler } from 'hono'
+import type { JSONWebKeySet } from 'jose'
+import { createCredentialSigner, CREDENTIAL_HEADER, type Caller } from '../../../platform/auth/internal-credential'
+import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
+import type { ServiceName } from '../../../shared-contracts/routes'
+import { createJwksCache } from './auth/jwks-cache'
+import type { AccessTokenPolicy } from './auth/access-token'
+import type { Env, GatewayEnv } from './env'
+
+export interface GatewayServices {
+  /** The Worker behind each service name: the gateway's service registry. */
+  binding(service: ServiceName): Fetcher
+  /** Signs the per-request credential an internal Worker checks. */
+  credential(service: ServiceName, caller: Caller): Promise<string>
+  tokenPolicy: AccessTokenPolicy
+}
+
+const JWKS_MAX_AGE_MS = 10 * 60_000
+const JWKS_COOLDOWN_MS = 30_000
+
+/** Per-isolate state: key imports and the JWKS cache outlive a request. */
+let isolate: { fingerprint: string; services: GatewayServices } | null = null
+
+function build(env: Env): GatewayServices {
+  const sign = createCredentialSigner(env.GATEWAY_PRIVATE_KEY)
+  const bindings: Record<ServiceName, Fetcher> = { users: env.USERS }
+  const binding = (service: ServiceName) => bindings[service]
+  const getKey = createJwksCache({
+    maxAgeMs: JWKS_MAX_AGE_MS,
+    cooldownMs: JWKS_COOLDOWN_MS,
+    async load() {
+      const requestId = crypto.randomUUID()
+      const response = await binding('users').fetch('https://users.internal/.well-known/jwks.json', {
+        headers: { [CREDENTIAL_HEADER]: await sign('users', { principal: null, requestId }), [REQUEST_ID_HEADER]: requestId },
+      })
+      if (!response.ok) throw new Error(`JWKS fetch failed with ${response.status}`)
+      return (await response.json()) as JSONWebKeySet
+    },
+  })
+  return {
+    binding,
+    credential: sign,
+    tokenPolicy: { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, getKey },
+  }
+}
+
+/** Sets `c.var.services`; handlers never build clients themselves. */
+export function services(): MiddlewareHandler<GatewayEnv> {
+  return async function services(c, next) {
+    const fingerprint = `${c.env.GATEWAY_PRIVATE_KEY}|${c.env.JWT_ISSUER}|${c.env.JWT_AUDIENCE}`
+    if (isolate?.fingerprint !== fingerprint) isolate = { fingerprint, services: build(c.env) }
+    c.set('services', isolate.services)
+    await next()
+  }
+}

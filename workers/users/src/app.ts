@@ -1,0 +1,24 @@
+import { Hono } from 'hono'
+import { requireGatewayCredential } from '../../../platform/http/internal-auth'
+import { healthRoutes, d1Ready } from '../../../platform/http/health'
+import { notFound, onError } from '../../../platform/http/errors'
+import { requestId } from '../../../platform/http/request-id'
+import type { UsersEnv } from './env'
+import { authRoutes } from './routes/auth'
+import { meRoutes } from './routes/me'
+import { services } from './services'
+
+const SERVICE = 'users'
+
+export const app = new Hono<UsersEnv>()
+
+app.use(requestId())
+app.use(requireGatewayCredential(SERVICE))
+app.route('/', healthRoutes<UsersEnv>(SERVICE, (env) => d1Ready(env.DB)))
+app.use(services())
+app.get('/.well-known/jwks.json', (c) => c.json(c.var.services.users.jwks(), 200, { 'Cache-Control': 'public, max-age=300' }))
+app.route('/api/v1/auth', authRoutes)
+app.route('/api/v1/users/me', meRoutes)
+
+app.onError(onError(SERVICE))
+app.notFound(notFound)

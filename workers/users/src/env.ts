@@ -1,0 +1,25 @@
+import type { Caller } from '../../../platform/auth/internal-credential'
+import type { UsersService } from './service/users-service'
+
+/** Bindings from workers/users/wrangler.toml, its secrets, and `.dev.vars` in local development. */
+export interface Env {
+  DB: D1Database
+  ENVIRONMENT: string
+  SERVICE_NAME: string
+  JWT_ISSUER: string
+  JWT_AUDIENCE: string
+  JWT_PRIVATE_KEY?: string
+  JWT_PREVIOUS_PUBLIC_KEY?: string
+  GATEWAY_PUBLIC_KEYS?: string
+  ADMIN_EMAIL?: string
+  ADMIN_PASSWORD?: string
+}
+
+export interface UsersEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    caller: Caller
+    services: { users: UsersService }
+  }
+}

@@ -1,0 +1,43 @@
+import { importJWK, SignJWT, type JWK } from 'jose'
+import { parseJwk, SIGNING_ALG, toPublicJwk } from '../../../../platform/auth/keys'
+import type { TokenResponse, User } from '../../../../shared-contracts/users'
+
+/** DESIGN §5: access tokens live 15 minutes. */
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
+
+export interface TokenConfig {
+  issuer: string
+  audience: string
+  privateKeyJson: string | undefined
+  previousPublicKeyJson: string | undefined
+}
+
+export interface TokenIssuer {
+  issue(user: User): Promise<TokenResponse>
+  /** The public keys that verify tokens: the current one and, during a rotation, the previous. */
+  jwks(): { keys: JWK[] }
+}
+
+export function createTokenIssuer(config: TokenConfig): TokenIssuer {
+  const privateJwk = parseJwk(config.privateKeyJson, 'JWT_PRIVATE_KEY')
+  const previous = config.previousPublicKeyJson
+    ? toPublicJwk(parseJwk(config.previousPublicKeyJson, 'JWT_PREVIOUS_PUBLIC_KEY'))
+    : null
+  const keys = previous ? [toPublicJwk(privateJwk), previous] : [toPublicJwk(privateJwk)]
+  const signingKey = importJWK(privateJwk, SIGNING_ALG)
+  return {
+    async issue(user) {
+      const token = await new SignJWT({ roles: user.roles })
+        .setProtectedHeader({ alg: SIGNING_ALG, kid: privateJwk.kid as string, typ: 'at+jwt' })
+        .setIssuer(config.issuer)
+        .setAudience(config.audience)
+        .setSubject(user.id)
+        .setIssuedAt()
+        .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
+        .setJti(crypto.randomUUID())
+        .sign(await signingKey)
+      return { access_token: token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS }
+    },
+    jwks: () => ({ keys }),
+  }
+}

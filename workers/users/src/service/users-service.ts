@@ -1,0 +1,48 @@
+import { fail, ok, type Result } from '../../../../shared-contracts/errors'
+import type { LoginRequest, RegisterRequest, Role, TokenResponse, UpdateMeRequest, User } from '../../../../shared-contracts/users'
+import type { Principal } from '../../../../platform/auth/principal'
+import type { UsersRepo } from '../repo/users-repo'
+import { DECOY_HASH, hashPassword, verifyPassword } from './passwords'
+import type { TokenIssuer } from './tokens'
+
+export interface UsersServiceDeps {
+  repo: UsersRepo
+  tokens: TokenIssuer
+  now: () => Date
+}
+
+export type UsersService = ReturnType<typeof createUsersService>
+
+const newUserId = () => `usr_${crypto.randomUUID().replaceAll('-', '')}`
+
+export function createUsersService({ repo, tokens, now }: UsersServiceDeps) {
+  return {
+    /** Registers a customer. A taken email is `email_taken`; nothing is written then. */
+    async register(input: RegisterRequest, roles: Role[] = ['customer']): Promise<Result<User>> {
+      if (await repo.findByEmail(input.email)) return fail({ code: 'email_taken' })
+      const user: User = { id: newUserId(), email: input.email, name: input.name, roles, created_at: now().toISOString() }
+      const inserted = await repo.insert(user, await hashPassword(input.password))
+      return inserted ? ok(user) : fail({ code: 'email_taken' })
+    },
+
+    /** Unknown email and wrong password answer alike, after the same amount of work. */
+    async login(input: LoginRequest): Promise<Result<TokenResponse>> {
+      const stored = await repo.findByEmail(input.email)
+      const matches = await verifyPassword(input.password, stored?.passwordHash ?? DECOY_HASH)
+      if (!stored || !matches) return fail({ code: 'invalid_credentials' })
+      return ok(await tokens.issue(stored.user))
+    },
+
+    async me(principal: Principal): Promise<Result<User>> {
+      const user = await repo.findById(principal.id)
+      return user ? ok(user) : fail({ code: 'not_found', detail: 'The account no longer exists.' })
+    },
+
+    async updateMe(principal: Principal, input: UpdateMeRequest): Promise<Result<User>> {
+      const user = await repo.updateName(principal.id, input.name, now().toISOString())
+      return user ? ok(user) : fail({ code: 'not_found', detail: 'The account no longer exists.' })
+    },
+
+    jwks: () => tokens.jwks(),
+  }
+}
