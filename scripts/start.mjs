@@ -4,18 +4,18 @@
 //   HOST         the address to listen on (default 127.0.0.1)
 import { spawn, spawnSync } from 'node:child_process'
 import { ensureDevVars } from './dev-keys.mjs'
-import { OFFLINE_ENV, WORKERS } from './workers.mjs'
+import { OFFLINE_ENV, WORKERS, WRANGLER } from './workers.mjs'
 
 const port = process.env.PORT ?? '8787'
 const host = process.env.HOST ?? '127.0.0.1'
 const persistTo = process.env.PERSIST_DIR ?? '.wrangler/state'
 const env = { ...process.env, ...OFFLINE_ENV }
-const wrangler = 'node_modules/.bin/wrangler'
+const [node, wrangler] = WRANGLER
 
 if (await ensureDevVars()) console.log('Generated local development keys (.dev.vars files).')
 
 for (const { config, database } of WORKERS.filter((worker) => worker.database)) {
-  const applied = spawnSync(wrangler, ['d1', 'migrations', 'apply', database, '--local', '--persist-to', persistTo, '-c', config], {
+  const applied = spawnSync(node, [wrangler, 'd1', 'migrations', 'apply', database, '--local', '--persist-to', persistTo, '-c', config], {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   })
@@ -25,10 +25,10 @@ for (const { config, database } of WORKERS.filter((worker) => worker.database)) 
   }
 }
 
-const args = ['dev', ...WORKERS.flatMap(({ config }) => ['-c', config])]
+const args = [wrangler, 'dev', ...WORKERS.flatMap(({ config }) => ['-c', config])]
 args.push('--port', port, '--ip', host, '--persist-to', persistTo, '--inspector-port', process.env.INSPECTOR_PORT ?? '0')
 args.push('--show-interactive-dev-session=false')
-const dev = spawn(wrangler, args, { env, stdio: ['ignore', 'inherit', 'inherit'] })
+const dev = spawn(node, args, { env, stdio: ['ignore', 'inherit', 'inherit'] })
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
 dev.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)))

@@ -7,3 +7,9 @@ export const WORKERS = [
 
 /** Local dev and tests never reach the network. */
 export const OFFLINE_ENV = { CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' }
+
+/**
+ * Runs wrangler on the Node that runs this script (the project's Node 24 under npm scripts),
+ * never on whatever `node` comes first on PATH.
+ */
+export const WRANGLER = [process.execPath, 'node_modules/wrangler/bin/wrangler.js']
