@@ -1,0 +1,36 @@
+import { inject } from 'vitest'
+
+const baseUrl = inject('baseUrl')
+
+export interface ApiResponse<T = unknown> {
+  status: number
+  headers: Headers
+  body: T
+}
+
+/** A client of the public API, as a user's program would call it over HTTP. */
+export async function api<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers }
+  if (options.body !== undefined && headers['Content-Type'] === undefined) headers['Content-Type'] = 'application/json'
+  if (options.token) headers.Authorization = `Bearer ${options.token}`
+  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body })
+  const text = await response.text()
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T }
+}
+
+export const uniqueEmail = (label = 'e2e') => `${label}-${crypto.randomUUID().slice(0, 8)}@example.com`
+
+/** Registers a fresh customer and logs in; answers the token and the user's email. */
+export async function signUp(name = 'E2E Customer'): Promise<{ token: string; email: string; password: string }> {
+  const email = uniqueEmail()
+  const password = 'a perfectly long password'
+  const registered = await api('POST', '/api/v1/auth/register', { body: { email, password, name } })
+  if (registered.status !== 201) throw new Error(`register answered ${registered.status}`)
+  const login = await api<{ access_token: string }>('POST', '/api/v1/auth/login', { body: { email, password } })
+  return { token: login.body.access_token, email, password }
+}

@@ -1,0 +1,81 @@
+// Starts the whole system exactly as a developer does (`npm start`), on free loopback ports
+// and a throw-away state folder, waits until the gateway reports healthy, and stops it after.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string
+  }
+}
+
+const START_TIMEOUT_MS = 120_000
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitForHealth(baseUrl: string, system: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    if (system.exitCode !== null) throw new Error(`npm start exited with ${system.exitCode}:\n${output()}`)
+    const healthy = await fetch(`${baseUrl}/health`).then((response) => response.ok, () => false)
+    if (healthy) return
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  throw new Error(`the system did not become healthy in ${START_TIMEOUT_MS} ms:\n${output()}`)
+}
+
+function stop(system: ChildProcess): Promise<void> {
+  if (system.exitCode !== null || system.pid === undefined) return Promise.resolve()
+  const pid = system.pid
+  return new Promise((resolve) => {
+    const force = setTimeout(() => process.kill(-pid, 'SIGKILL'), 10_000)
+    system.once('exit', () => {
+      clearTimeout(force)
+      resolve()
+    })
+    // The group we started (npm → node → wrangler → workerd), by its own id.
+    process.kill(-pid, 'SIGTERM')
+  })
+}
+
+export default async function startSystem(project: TestProject): Promise<() => Promise<void>> {
+  const [port, inspectorPort] = [await freePort(), await freePort()]
+  const persistDir = mkdtempSync(join(tmpdir(), 'edge-commerce-e2e-'))
+  let log = ''
+  const system = spawn('npm', ['start'], {
+    env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(inspectorPort), PERSIST_DIR: persistDir },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const collect = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-20_000)
+  }
+  system.stdout?.on('data', collect)
+  system.stderr?.on('data', collect)
+  const baseUrl = `http://127.0.0.1:${port}`
+  try {
+    await waitForHealth(baseUrl, system, () => log)
+  } catch (error) {
+    await stop(system)
+    rmSync(persistDir, { recursive: true, force: true })
+    throw error
+  }
+  project.provide('baseUrl', baseUrl)
+  return async () => {
+    await stop(system)
+    rmSync(persistDir, { recursive: true, force: true })
+  }
+}
