@@ -3,8 +3,14 @@ import { createCredentialSigner, CREDENTIAL_HEADER } from '../../../platform/aut
 import type { Principal } from '../../../platform/auth/principal'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import type { TokenResponse, User } from '../../../shared-contracts/users'
+import type { Env } from './env'
 
-const sign = createCredentialSigner(env.TEST_GATEWAY_PRIVATE_KEY)
+/** The users Worker's own bindings plus those the test configuration adds (vitest.config.ts). */
+export const testEnv = env as unknown as Env & { TEST_GATEWAY_PRIVATE_KEY: string }
+/** The Worker under test: the `main` of the users test project. */
+const worker = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } }).default
+
+const sign = createCredentialSigner(testEnv.TEST_GATEWAY_PRIVATE_KEY)
 
 export interface CallOptions {
   method?: string
@@ -31,7 +37,7 @@ export async function callUsers(path: string, options: CallOptions = {}): Promis
   if (credential !== null) headers.set(CREDENTIAL_HEADER, credential)
   for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value)
   const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
-  return exports.default.fetch(new Request(`https://users.internal${path}`, { method: options.method ?? 'GET', headers, body }))
+  return worker.fetch(new Request(`https://users.internal${path}`, { method: options.method ?? 'GET', headers, body }))
 }
 
 export const uniqueEmail = (label = 'user') => `${label}-${crypto.randomUUID().slice(0, 8)}@example.com`

@@ -37,11 +37,22 @@ export async function hashPassword(password: string): Promise<string> {
   return `${SCHEME}$${PBKDF2_ITERATIONS}$${toBase64(salt)}$${toBase64(hash)}`
 }
 
+/** A malformed stored value verifies nothing: it answers false rather than throwing (a login 500). */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, iterations, salt, hash] = stored.split('$')
-  if (scheme !== SCHEME || !iterations || !salt || !hash) return false
-  const expected = fromBase64(hash)
-  const actual = await derive(password, fromBase64(salt), Number(iterations))
+  const [scheme, iterationsText, saltText, hashText] = stored.split('$')
+  if (scheme !== SCHEME || !iterationsText || !saltText || !hashText) return false
+  // WebCrypto refuses 0 and NaN, and the Workers runtime anything above PBKDF2_ITERATIONS.
+  const iterations = Number(iterationsText)
+  if (!Number.isInteger(iterations) || iterations < 1 || iterations > PBKDF2_ITERATIONS) return false
+  let salt: Uint8Array
+  let expected: Uint8Array
+  try {
+    salt = fromBase64(saltText)
+    expected = fromBase64(hashText)
+  } catch {
+    return false
+  }
+  const actual = await derive(password, salt, iterations)
   return constantTimeEqual(actual, expected)
 }
 
