@@ -60,8 +60,8 @@ export default async function startSystem(project: TestProject): Promise<() => P
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  const collect = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-20_000)
+  const collect = (chunk: Uint8Array) => {
+    log = (log + new TextDecoder().decode(chunk)).slice(-20_000)
   }
   system.stdout?.on('data', collect)
   system.stderr?.on('data', collect)

@@ -1,4 +1,4 @@
-import { applyD1Migrations, env } from 'cloudflare:test'
+import { applyD1Migrations, env, type D1Migration } from 'cloudflare:test'
 
 // Runs before each test file: the database is migrated the way `wrangler d1 migrations apply` does.
 const bindings = env as unknown as { DB?: D1Database; USERS_DB?: D1Database; TEST_MIGRATIONS: D1Migration[] }

@@ -1,5 +1,9 @@
 // Bindings the test configuration adds on top of each Worker's own (vitest.config.ts).
 declare namespace Cloudflare {
+  // Every Worker under test exports a default fetch handler (`exports.default.fetch` in tests).
+  interface GlobalProps {
+    mainModule: { default: ExportedHandler<Env> }
+  }
   interface Env {
     DB: D1Database
     USERS_DB: D1Database
