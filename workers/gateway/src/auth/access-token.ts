@@ -13,7 +13,7 @@ export interface AccessTokenPolicy {
   issuer: string
   audience: string
   getKey: (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>
-  /** Seconds since the epoch; injected by tests. */
+  /** The verification time; injected by tests. */
   currentDate?: () => Date
 }
 
@@ -36,6 +36,8 @@ export function bearerToken(header: string | undefined): Result<string> {
  * `exp`, `iat` and `sub` required, a small clock tolerance, and roles we know.
  */
 export async function verifyAccessToken(token: string, policy: AccessTokenPolicy): Promise<Result<Principal>> {
+  // Enforced here too, not only by bearerToken(), so no caller can hand over an unbounded token.
+  if (token.length > MAX_TOKEN_LENGTH) return invalid('The token is too long.')
   try {
     const { payload } = await jwtVerify(token, policy.getKey, {
       algorithms: [SIGNING_ALG],

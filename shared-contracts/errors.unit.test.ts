@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest'
+import { problemResponse } from '../platform/errors/problem'
+import { ERROR_CODES, ProblemSchema, statusForCode, titleForCode, typeForCode, type ErrorCode } from './errors'
+
+/** The public mapping (DESIGN §4): renaming a code or changing its status breaks clients. */
+const EXPECTED: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  malformed_json: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  email_taken: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  header_too_large: 431,
+  internal_error: 500,
+  service_unavailable: 503,
+  gateway_timeout: 504,
+}
+
+/** Codes a client causes by what it sends: never a 5xx (DESIGN §4). */
+const BAD_INPUT: ErrorCode[] = [
+  'validation_failed',
+  'malformed_json',
+  'unauthenticated',
+  'invalid_credentials',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'email_taken',
+  'payload_too_large',
+  'unsupported_media_type',
+  'header_too_large',
+]
+
+describe('statusForCode', () => {
+  it.each(ERROR_CODES)('maps %s to a 4xx or 5xx status', (code) => {
+    const status = statusForCode(code)
+    expect(Number.isInteger(status)).toBe(true)
+    expect(status).toBeGreaterThanOrEqual(400)
+    expect(status).toBeLessThan(600)
+  })
+
+  it.each(BAD_INPUT)('answers bad input %s with a 4xx', (code) => {
+    const status = statusForCode(code)
+    expect(status).toBeGreaterThanOrEqual(400)
+    expect(status).toBeLessThan(500)
+  })
+
+  it('keeps the published status of every code', () => {
+    expect(Object.fromEntries(ERROR_CODES.map((code) => [code, statusForCode(code)]))).toEqual(EXPECTED)
+  })
+})
+
+describe('titles and types', () => {
+  it.each(ERROR_CODES)('gives %s a title and a distinct problem type', (code) => {
+    expect(titleForCode(code).length).toBeGreaterThan(0)
+    expect(typeForCode(code)).toMatch(/^\/problems\/[a-z-]+$/)
+  })
+
+  it('never gives two codes the same type', () => {
+    const types = ERROR_CODES.map(typeForCode)
+    expect(new Set(types).size).toBe(types.length)
+  })
+})
+
+describe('problemResponse', () => {
+  it('answers RFC 9457 problem+json carrying the code, status and request id', async () => {
+    const response = problemResponse({ code: 'email_taken', detail: 'Try logging in.' }, 'req-12345678')
+    expect(response.status).toBe(409)
+    expect(response.headers.get('Content-Type')).toBe('application/problem+json')
+    const body = ProblemSchema.parse(await response.json())
+    expect(body).toEqual({
+      type: '/problems/email-taken',
+      title: titleForCode('email_taken'),
+      status: 409,
+      code: 'email_taken',
+      request_id: 'req-12345678',
+      detail: 'Try logging in.',
+    })
+  })
+
+  it('keeps extra headers such as a challenge, but never lets them override the content type', () => {
+    const response = problemResponse({ code: 'unauthenticated' }, 'req-12345678', {
+      'WWW-Authenticate': 'Bearer',
+      'Content-Type': 'text/html',
+    })
+    expect(response.headers.get('WWW-Authenticate')).toBe('Bearer')
+    expect(response.headers.get('Content-Type')).toBe('application/problem+json')
+  })
+})

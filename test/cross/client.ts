@@ -1,0 +1,87 @@
+// Helpers for the cross-Worker suite: every call goes through the real gateway, which reaches
+// the real users Worker over its service binding.
+import { exports } from 'cloudflare:workers'
+import { base64url, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose'
+import { expect } from 'vitest'
+import type { Problem } from '../../shared-contracts/errors'
+import type { TokenResponse, User } from '../../shared-contracts/users'
+
+export const PASSWORD = 'a long enough password'
+
+export function call(path: string, init?: RequestInit): Promise<Response> {
+  return exports.default.fetch(new Request(`https://api.example${path}`, init))
+}
+
+/** Sends `body` as JSON (strings are sent as they are, so tests can send broken JSON). */
+export function send(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return call(path, {
+    method,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', ...headers },
+  })
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
+
+export const uniqueEmail = (label = 'user') => `${label}-${crypto.randomUUID()}@example.com`
+
+export interface SignedUp {
+  user: User
+  email: string
+  token: string
+}
+
+/** Registers a fresh customer and logs in, both through the gateway. */
+export async function signUp(name = 'Ada'): Promise<SignedUp> {
+  const email = uniqueEmail()
+  const registered = await send('POST', '/api/v1/auth/register', { email, password: PASSWORD, name })
+  expect(registered.status).toBe(201)
+  const user = (await registered.json()) as User
+  const login = await send('POST', '/api/v1/auth/login', { email, password: PASSWORD })
+  expect(login.status).toBe(200)
+  const { access_token } = (await login.json()) as TokenResponse
+  return { user, email, token: access_token }
+}
+
+/**
+ * Asserts a problem+json answer: status, content type, code, and a `request_id` equal to the
+ * `X-Request-Id` header (so a client can quote either). Returns the body for further checks.
+ */
+export async function expectProblem(response: Response, status: number, code: Problem['code']): Promise<Problem> {
+  expect(response.status).toBe(status)
+  expect(response.headers.get('Content-Type')).toBe('application/problem+json')
+  const requestId = response.headers.get('X-Request-Id')
+  expect(requestId).toBeTruthy()
+  const body = (await response.json()) as Problem
+  expect(body).toMatchObject({ status, code, request_id: requestId })
+  expect(JSON.stringify(body)).not.toMatch(/\bat \S+:\d+:\d+/) // no stack trace
+  return body
+}
+
+/** A 401 that challenges for a bearer token. */
+export async function expectUnauthenticated(response: Response): Promise<Problem> {
+  const body = await expectProblem(response, 401, 'unauthenticated')
+  expect(response.headers.get('WWW-Authenticate')).toMatch(/^Bearer\b/)
+  return body
+}
+
+// --- Forging tokens: the users signing key is out of reach, so forgeries use our own keys. ---
+
+export const encodeSegment = (value: unknown) => base64url.encode(JSON.stringify(value))
+
+/** The decoded header and claims of a real token, plus its raw segments. */
+export function dissect(token: string) {
+  const [header, payload, signature] = token.split('.') as [string, string, string]
+  return { header, payload, signature, decodedHeader: decodeProtectedHeader(token), claims: decodeJwt(token) }
+}
+
+let attacker: Promise<{ privateKey: CryptoKey; publicJwk: JWK }> | null = null
+
+/** One attacker key pair per test file. */
+export function attackerKey() {
+  attacker ??= generateKeyPair('ES256', { extractable: true }).then(async ({ privateKey, publicKey }) => ({
+    privateKey,
+    publicJwk: await exportJWK(publicKey),
+  }))
+  return attacker
+}
