@@ -1,7 +1,7 @@
-import { importJWK, jwtVerify, SignJWT, type JWTPayload } from 'jose'
+import { jwtVerify, SignJWT, type JWTPayload } from 'jose'
 import { fail, ok, type Result } from '../../shared-contracts/errors'
 import { ROLES, type Role } from '../../shared-contracts/users'
-import { parseJwk, parseJwks, SIGNING_ALG } from './keys'
+import { importKey, parseJwk, parseJwks, SIGNING_ALG } from './keys'
 import type { Principal } from './principal'
 
 /** The header that carries the gateway's per-request credential to an internal Worker. */
@@ -22,7 +22,7 @@ type Signer = (audience: string, caller: Caller) => Promise<string>
 /** Signs credentials with the gateway's private key; the key is imported once. */
 export function createCredentialSigner(privateJwkJson: string | undefined): Signer {
   const jwk = parseJwk(privateJwkJson, 'GATEWAY_PRIVATE_KEY')
-  const key = importJWK(jwk, SIGNING_ALG)
+  const key = importKey(jwk)
   return async function signCredential(audience, { principal, requestId }) {
     return new SignJWT({ roles: principal?.roles ?? [], rid: requestId })
       .setProtectedHeader({ alg: SIGNING_ALG, kid: jwk.kid as string, typ: 'gateway+jwt' })
@@ -47,7 +47,7 @@ function callerFrom(payload: JWTPayload): Caller | null {
 /** Verifies a credential meant for `audience` against the gateway's published keys. */
 export function createCredentialVerifier(jwksJson: string | undefined, audience: string): Verifier {
   const { keys } = parseJwks(jwksJson, 'GATEWAY_PUBLIC_KEYS')
-  const imported = new Map(keys.map((jwk) => [jwk.kid, importJWK(jwk, SIGNING_ALG)]))
+  const imported = new Map(keys.map((jwk) => [jwk.kid, importKey(jwk)]))
   const denied = fail({ code: 'unauthenticated' as const, detail: 'A valid gateway credential is required.' })
   return async function verifyCredential(token) {
     if (!token || token.length > MAX_CREDENTIAL_LENGTH) return denied

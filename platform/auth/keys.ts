@@ -1,4 +1,4 @@
-import type { JWK } from 'jose'
+import { importJWK, type JWK } from 'jose'
 
 /** Every signature in the system is ES256: asymmetric, small, native to WebCrypto. */
 export const SIGNING_ALG = 'ES256'
@@ -30,4 +30,14 @@ export function parseJwks(json: string | undefined, name: string): { keys: JWK[]
 export function toPublicJwk(jwk: JWK): JWK {
   const { kty, crv, x, y, kid } = jwk
   return { kty, crv, x, y, kid, alg: SIGNING_ALG, use: 'sig' } as JWK
+}
+
+/**
+ * Starts importing a key at once (done once per isolate, not per request). A bad key surfaces
+ * where the key is used, never as an unhandled rejection.
+ */
+export function importKey(jwk: JWK): Promise<CryptoKey | Uint8Array> {
+  const key = importJWK(jwk, SIGNING_ALG)
+  key.catch(() => undefined)
+  return key
 }

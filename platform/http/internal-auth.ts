@@ -2,6 +2,9 @@ import type { MiddlewareHandler } from 'hono'
 import { createCredentialVerifier, CREDENTIAL_HEADER, type Caller } from '../auth/internal-credential'
 import { problem } from '../errors/problem'
 
+/** The challenge an internal Worker answers a refused credential with: it tells the gateway "your key, not the user". */
+export const CREDENTIAL_CHALLENGE = 'GatewayCredential'
+
 export interface InternalAuthBindings {
   GATEWAY_PUBLIC_KEYS?: string
 }
@@ -19,7 +22,7 @@ export function requireGatewayCredential(service: string): MiddlewareHandler<{
     const jwks = c.env.GATEWAY_PUBLIC_KEYS
     if (cached?.jwks !== jwks) cached = { jwks, verify: createCredentialVerifier(jwks, service) }
     const result = await cached!.verify(c.req.header(CREDENTIAL_HEADER))
-    if (!result.ok) return problem(c, result.error, { 'WWW-Authenticate': 'GatewayCredential' })
+    if (!result.ok) return problem(c, result.error, { 'WWW-Authenticate': CREDENTIAL_CHALLENGE })
     c.set('caller', result.value)
     c.set('requestId', result.value.requestId)
     await next()

@@ -115,5 +115,21 @@ describe('GET /health', () => {
     expect(response.status).toBe(503)
     expect(await response.json()).toEqual({ status: 'degraded', services: { users: 'down' } })
     expect(response.headers.get('X-Request-Id')).toBeTruthy()
+
+    // The same misconfiguration on a forwarded call is the system's fault: 503, not a 401 to the user.
+    const ctx = createExecutionContext()
+    const login = await gateway.fetch(
+      new Request('https://api.example/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: 'someone@example.com', password: 'whatever it is' }),
+      }),
+      { ...gatewayEnv, GATEWAY_PRIVATE_KEY: strangerKey },
+      ctx,
+    )
+    await waitOnExecutionContext(ctx)
+    expect(login.status).toBe(503)
+    expect(await login.json()).toMatchObject({ code: 'service_unavailable' })
+    expect(login.headers.get('WWW-Authenticate')).toBeNull()
   })
 })

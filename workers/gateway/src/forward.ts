@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
 import { problem } from '../../../platform/errors/problem'
+import { CREDENTIAL_CHALLENGE } from '../../../platform/http/internal-auth'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import type { GatewayEnv } from './env'
 
@@ -43,6 +44,12 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
     } catch (error) {
       const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
       return problem(c, { code: timedOut ? 'gateway_timeout' : 'service_unavailable' })
+    }
+    if (response.status === 401 && response.headers.get('WWW-Authenticate') === CREDENTIAL_CHALLENGE) {
+      // The service refused the gateway's own credential: a key misconfiguration, never the client's fault.
+      await response.body?.cancel()
+      console.error(JSON.stringify({ level: 'error', service: 'gateway', request_id: requestId, message: `${route.service} refused the gateway credential` }))
+      return problem(c, { code: 'service_unavailable' }, { 'Retry-After': '30' })
     }
     const outgoing = new Response(response.body, response)
     for (const name of DROPPED_RESPONSE_HEADERS) outgoing.headers.delete(name)

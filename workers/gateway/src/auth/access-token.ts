@@ -3,6 +3,7 @@ import { fail, ok, type Result } from '../../../../shared-contracts/errors'
 import { ROLES, type Role } from '../../../../shared-contracts/users'
 import { SIGNING_ALG } from '../../../../platform/auth/keys'
 import type { Principal } from '../../../../platform/auth/principal'
+import { KeysUnavailableError } from './jwks-cache'
 
 /** Longer than any token we issue; checked before a byte is parsed. */
 export const MAX_TOKEN_LENGTH = 4096
@@ -50,7 +51,8 @@ export async function verifyAccessToken(token: string, policy: AccessTokenPolicy
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) return invalid('The token has no subject.')
     if (!isRoleList(payload.roles)) return invalid('The token carries unknown roles.')
     return ok({ id: payload.sub, roles: payload.roles })
-  } catch {
+  } catch (error) {
+    if (error instanceof KeysUnavailableError) throw error // our failure, not the client's
     return invalid('The token is invalid or expired.')
   }
 }

@@ -12,18 +12,34 @@ export interface JwksCacheOptions {
 
 type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>
 
+/** No key set could be loaded at all: the gateway cannot judge any token (a 503, not a 401). */
+export class KeysUnavailableError extends Error {
+  override name = 'KeysUnavailableError'
+}
+
 /**
  * The verification keys, cached per isolate. An unknown `kid` (a rotation) triggers a refetch,
- * at most once per cooldown; concurrent refetches share one request.
+ * at most once per cooldown; concurrent refetches share one request. When a refresh fails, the
+ * last good key set stays in use (and the next attempt waits a cooldown); only when there has
+ * never been one does verification fail, with KeysUnavailableError.
  */
 export function createJwksCache({ load, maxAgeMs, cooldownMs, now = Date.now }: JwksCacheOptions): KeyResolver {
-  let current: { resolve: ReturnType<typeof createLocalJWKSet>; fetchedAt: number } | null = null
+  let current: ReturnType<typeof createLocalJWKSet> | null = null
+  let lastAttemptAt = Number.NEGATIVE_INFINITY
+  let refreshAt = Number.NEGATIVE_INFINITY
   let inflight: Promise<void> | null = null
 
   async function refresh(): Promise<void> {
+    lastAttemptAt = now()
     inflight ??= load()
       .then((jwks) => {
-        current = { resolve: createLocalJWKSet(jwks), fetchedAt: now() }
+        current = createLocalJWKSet(jwks)
+        refreshAt = now() + maxAgeMs
+      })
+      .catch((cause: unknown) => {
+        if (current === null) throw new KeysUnavailableError(`the token signing keys could not be loaded: ${String(cause)}`, { cause })
+        refreshAt = now() + cooldownMs
+        console.warn(JSON.stringify({ level: 'warn', service: 'gateway', message: 'JWKS refresh failed; using the last key set' }))
       })
       .finally(() => {
         inflight = null
@@ -32,13 +48,15 @@ export function createJwksCache({ load, maxAgeMs, cooldownMs, now = Date.now }: 
   }
 
   return async function resolveKey(header, token) {
-    if (!current || now() - current.fetchedAt > maxAgeMs) await refresh()
+    if (current === null || now() > refreshAt) await refresh()
     try {
-      return await current!.resolve(header, token)
+      return await current!(header, token)
     } catch (error) {
-      if (!(error instanceof errors.JWKSNoMatchingKey) || now() - current!.fetchedAt < cooldownMs) throw error
-      await refresh()
-      return current!.resolve(header, token)
+      if (!(error instanceof errors.JWKSNoMatchingKey)) throw error
+      if (inflight) await inflight // join the refetch already under way
+      else if (now() - lastAttemptAt >= cooldownMs) await refresh()
+      else throw error
+      return current!(header, token)
     }
   }
 }

@@ -1,6 +1,6 @@
 import { errors, exportJWK, generateKeyPair, type FlattenedJWSInput, type JSONWebKeySet, type JWK } from 'jose'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createJwksCache } from './jwks-cache'
+import { createJwksCache, KeysUnavailableError } from './jwks-cache'
 
 const MAX_AGE_MS = 10 * 60_000
 const COOLDOWN_MS = 30_000
@@ -121,5 +121,43 @@ describe('createJwksCache', () => {
     await expect(resolve({ alg: 'ES256', kid: 'key-a' }, TOKEN)).rejects.toThrow('users is down')
     fail = false
     await expect(resolve({ alg: 'ES256', kid: 'key-a' }, TOKEN)).resolves.toMatchObject({ type: 'public' })
+  })
+})
+
+describe('createJwksCache when the users service fails', () => {
+  it('keeps using the last key set when a refresh fails, and waits a cooldown before trying again', async () => {
+    let clock = 0
+    let loads = 0
+    let fail = false
+    const resolve = createJwksCache({
+      maxAgeMs: MAX_AGE_MS,
+      cooldownMs: COOLDOWN_MS,
+      now: () => clock,
+      async load() {
+        loads++
+        if (fail) throw new Error('users is down')
+        return { keys: [keyA] }
+      },
+    })
+    await resolve({ alg: 'ES256', kid: 'key-a' }, TOKEN)
+    fail = true
+    clock += MAX_AGE_MS + 1
+    await expect(resolve({ alg: 'ES256', kid: 'key-a' }, TOKEN)).resolves.toMatchObject({ type: 'public' })
+    await resolve({ alg: 'ES256', kid: 'key-a' }, TOKEN)
+    expect(loads).toBe(2)
+    clock += COOLDOWN_MS + 1
+    await resolve({ alg: 'ES256', kid: 'key-a' }, TOKEN)
+    expect(loads).toBe(3)
+  })
+
+  it('reports KeysUnavailableError when no key set was ever loaded', async () => {
+    const resolve = createJwksCache({
+      maxAgeMs: MAX_AGE_MS,
+      cooldownMs: COOLDOWN_MS,
+      async load() {
+        throw new Error('users is down')
+      },
+    })
+    await expect(resolve({ alg: 'ES256', kid: 'key-a' }, TOKEN)).rejects.toBeInstanceOf(KeysUnavailableError)
   })
 })

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { problem } from '../../../../platform/errors/problem'
 import { bearerToken, verifyAccessToken } from '../auth/access-token'
+import { KeysUnavailableError } from '../auth/jwks-cache'
 import type { GatewayEnv } from '../env'
 
 const CHALLENGE = 'Bearer realm="api", error="invalid_token"'
@@ -18,7 +19,13 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
       return next()
     }
     const token = bearerToken(header)
-    const principal = token.ok ? await verifyAccessToken(token.value, c.var.services.tokenPolicy) : token
+    let principal: Awaited<ReturnType<typeof verifyAccessToken>>
+    try {
+      principal = token.ok ? await verifyAccessToken(token.value, c.var.services.tokenPolicy) : token
+    } catch (error) {
+      if (!(error instanceof KeysUnavailableError)) throw error
+      return problem(c, { code: 'service_unavailable', detail: 'Tokens cannot be verified right now.' }, { 'Retry-After': '5' })
+    }
     if (!principal.ok) return problem(c, principal.error, { 'WWW-Authenticate': CHALLENGE })
     c.set('principal', principal.value)
     await next()

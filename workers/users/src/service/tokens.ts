@@ -1,5 +1,5 @@
-import { importJWK, SignJWT, type JWK } from 'jose'
-import { parseJwk, SIGNING_ALG, toPublicJwk } from '../../../../platform/auth/keys'
+import { SignJWT, type JWK } from 'jose'
+import { importKey, parseJwk, SIGNING_ALG, toPublicJwk } from '../../../../platform/auth/keys'
 import type { TokenResponse, User } from '../../../../shared-contracts/users'
 
 /** DESIGN §5: access tokens live 15 minutes. */
@@ -26,7 +26,7 @@ export function createTokenIssuer(config: TokenConfig): TokenIssuer {
     ? toPublicJwk(parseJwk(config.previousPublicKeyJson, 'JWT_PREVIOUS_PUBLIC_KEY'))
     : null
   const keys = previous ? [toPublicJwk(privateJwk), previous] : [toPublicJwk(privateJwk)]
-  const signingKey = importJWK(privateJwk, SIGNING_ALG)
+  const signingKey = importKey(privateJwk)
   return {
     async issue(user) {
       const token = await new SignJWT({ roles: user.roles })
