@@ -6,37 +6,43 @@ import { buildWorker } from './test/support/build.mjs'
 // One set of keys for the whole run, made like `npm start` makes them, so the gateway's
 // credentials verify in users. Tests that mint credentials read TEST_GATEWAY_PRIVATE_KEY.
 const vars = developmentVars()
-const usersMigrations = readD1Migrations('./migrations/users')
 const USERS_DB_ID = 'users-test-db'
 
 const unitProject = {
   test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude: ['node_modules/**'], environment: 'node' },
 }
 
-// users on its own: its routes against a real D1 in workerd.
-const usersProject = {
-  plugins: [
-    cloudflareTest(async () => {
-      const { gateway, users } = await vars
-      return {
-        wrangler: { configPath: './workers/users/wrangler.toml' },
-        miniflare: {
-          bindings: {
-            ...users,
-            ENVIRONMENT: 'test',
-            TEST_GATEWAY_PRIVATE_KEY: gateway.GATEWAY_PRIVATE_KEY,
-            TEST_MIGRATIONS: await usersMigrations,
+/**
+ * A service on its own: its routes, RPC and queue handlers against a real D1 in workerd.
+ * TEST_GATEWAY_PRIVATE_KEY and TEST_ORDERS_PRIVATE_KEY let tests sign credentials as the gateway
+ * and as orders (an RPC caller).
+ */
+function serviceProject(name: 'users' | 'inventory' | 'payments' | 'notifications') {
+  return {
+    plugins: [
+      cloudflareTest(async () => {
+        const all = await vars
+        return {
+          wrangler: { configPath: `./workers/${name}/wrangler.toml` },
+          miniflare: {
+            bindings: {
+              ...all[name],
+              ENVIRONMENT: 'test',
+              TEST_GATEWAY_PRIVATE_KEY: all.gateway.GATEWAY_PRIVATE_KEY,
+              TEST_ORDERS_PRIVATE_KEY: all.servicePrivateKeys.orders,
+              TEST_MIGRATIONS: await readD1Migrations(`./migrations/${name}`),
+            },
           },
-        },
-      }
-    }),
-  ],
-  test: {
-    name: 'users',
-    include: ['workers/users/**/*.test.ts'],
-    exclude: ['**/*.unit.test.ts'],
-    setupFiles: ['./test/support/apply-migrations.ts'],
-  },
+        }
+      }),
+    ],
+    test: {
+      name,
+      include: [`workers/${name}/**/*.test.ts`],
+      exclude: ['**/*.unit.test.ts'],
+      setupFiles: ['./test/support/apply-migrations.ts'],
+    },
+  }
 }
 
 // The cross-Worker project: the gateway under test reaches the real users Worker (a
@@ -50,7 +56,7 @@ const gatewayProject = {
       return {
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
-          bindings: { ...gateway, TEST_MIGRATIONS: await usersMigrations },
+          bindings: { ...gateway, TEST_MIGRATIONS: await readD1Migrations('./migrations/users') },
           d1Databases: { USERS_DB: USERS_DB_ID },
           workers: [
             {
@@ -98,5 +104,16 @@ const buildProject = {
 }
 
 export default defineConfig({
-  test: { projects: [unitProject, usersProject, gatewayProject, e2eProject, buildProject] },
+  test: {
+    projects: [
+      unitProject,
+      serviceProject('users'),
+      serviceProject('inventory'),
+      serviceProject('payments'),
+      serviceProject('notifications'),
+      gatewayProject,
+      e2eProject,
+      buildProject,
+    ],
+  },
 })

@@ -3,6 +3,7 @@
 // them, wrangler deploy never does). Production keys are secrets: see the README.
 import { existsSync, writeFileSync } from 'node:fs'
 import { webcrypto } from 'node:crypto'
+import { WORKERS } from './workers.mjs'
 
 /** A fresh ES256 key pair as JWKs, with a kid. */
 export async function generateKeyPair(kidPrefix) {
@@ -18,17 +19,17 @@ export async function generateKeyPair(kidPrefix) {
 }
 
 /**
- * The secrets and vars every Worker needs in local development and tests, as one object
- * per Worker; the admin account defaults unless ADMIN_EMAIL / ADMIN_PASSWORD are given.
+ * The secrets and vars every Worker needs in local development and tests, as one object per
+ * Worker; the admin account defaults unless ADMIN_EMAIL / ADMIN_PASSWORD are given.
+ * `servicePrivateKeys` holds the keys services sign their RPC calls with (orders → inventory,
+ * payments); the services they call trust the public halves through TRUSTED_CALLERS.
  */
 export async function developmentVars({ adminEmail, adminPassword } = {}) {
   const gateway = await generateKeyPair('gateway')
   const tokens = await generateKeyPair('users')
-  const gatewayPublicKeys = JSON.stringify({ keys: [gateway.publicJwk] })
-  const admin = {
-    ...(adminEmail ? { ADMIN_EMAIL: adminEmail } : {}),
-    ...(adminPassword ? { ADMIN_PASSWORD: adminPassword } : {}),
-  }
+  const orders = await generateKeyPair('orders')
+  const internal = { ENVIRONMENT: 'development', GATEWAY_PUBLIC_KEYS: JSON.stringify({ keys: [gateway.publicJwk] }) }
+  const trustOrders = { TRUSTED_CALLERS: JSON.stringify({ orders: { keys: [orders.publicJwk] } }) }
   return {
     gateway: {
       ENVIRONMENT: 'development',
@@ -36,16 +37,22 @@ export async function developmentVars({ adminEmail, adminPassword } = {}) {
       CORS_ALLOWED_ORIGINS: 'http://localhost:3000,http://127.0.0.1:3000',
     },
     users: {
-      ENVIRONMENT: 'development',
+      ...internal,
       JWT_PRIVATE_KEY: JSON.stringify(tokens.privateJwk),
-      GATEWAY_PUBLIC_KEYS: gatewayPublicKeys,
-      ...admin,
+      ...(adminEmail ? { ADMIN_EMAIL: adminEmail } : {}),
+      ...(adminPassword ? { ADMIN_PASSWORD: adminPassword } : {}),
     },
+    inventory: { ...internal, ...trustOrders },
+    payments: { ...internal, ...trustOrders },
+    notifications: { ...internal },
+    servicePrivateKeys: { orders: JSON.stringify(orders.privateJwk) },
   }
 }
 
-/** Where each Worker's `.dev.vars` lives: beside its wrangler config. */
-export const DEV_VARS_FILES = { gateway: '.dev.vars', users: 'workers/users/.dev.vars' }
+/** Where a Worker's `.dev.vars` lives: beside its wrangler config. */
+export function devVarsFile(config) {
+  return config === 'wrangler.toml' ? '.dev.vars' : config.replace(/wrangler\.toml$/, '.dev.vars')
+}
 
 function toDotenv(vars) {
   return Object.entries(vars)
@@ -56,13 +63,12 @@ function toDotenv(vars) {
 
 /** Writes every `.dev.vars` unless all of them exist already (keys must stay a matching set). */
 export async function ensureDevVars(root = '.') {
-  const files = Object.entries(DEV_VARS_FILES).map(([worker, file]) => [worker, `${root}/${file}`])
+  const files = WORKERS.map(({ name, config }) => [name, `${root}/${devVarsFile(config)}`])
   if (files.every(([, file]) => existsSync(file))) return false
   const vars = await developmentVars({ adminEmail: process.env.ADMIN_EMAIL, adminPassword: process.env.ADMIN_PASSWORD })
   for (const [worker, file] of files) writeFileSync(file, toDotenv(vars[worker]), { mode: 0o600 })
   return true
 }
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   const written = await ensureDevVars()
   console.log(written ? 'generated local development keys in .dev.vars files' : 'local development keys present')

@@ -10,10 +10,16 @@ export const ERROR_CODES = [
   'not_found',
   'method_not_allowed',
   'email_taken',
+  'sku_taken',
+  'out_of_stock',
+  'conflict',
+  'payment_declined',
+  'idempotency_key_reused',
   'payload_too_large',
   'unsupported_media_type',
   'header_too_large',
   'internal_error',
+  'provider_error',
   'service_unavailable',
   'gateway_timeout',
 ] as const
@@ -36,7 +42,14 @@ export function statusForCode(code: ErrorCode): number {
     case 'method_not_allowed':
       return 405
     case 'email_taken':
+    case 'sku_taken':
+    case 'out_of_stock':
+    case 'conflict':
       return 409
+    case 'payment_declined':
+      return 402
+    case 'idempotency_key_reused':
+      return 422
     case 'payload_too_large':
       return 413
     case 'unsupported_media_type':
@@ -45,6 +58,8 @@ export function statusForCode(code: ErrorCode): number {
       return 431
     case 'internal_error':
       return 500
+    case 'provider_error':
+      return 502
     case 'service_unavailable':
       return 503
     case 'gateway_timeout':
@@ -61,10 +76,16 @@ const TITLES: Record<ErrorCode, string> = {
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
   email_taken: 'An account with this email already exists',
+  sku_taken: 'A product with this SKU already exists',
+  out_of_stock: 'Not enough stock',
+  conflict: 'The request conflicts with the current state',
+  payment_declined: 'The payment was declined',
+  idempotency_key_reused: 'The idempotency key was used with a different request',
   payload_too_large: 'The request body is too large',
   unsupported_media_type: 'Unsupported media type',
   header_too_large: 'A request header is too large',
   internal_error: 'Internal error',
+  provider_error: 'The payment provider failed',
   service_unavailable: 'The service is unavailable',
   gateway_timeout: 'The service did not answer in time',
 }

@@ -19,14 +19,17 @@ export interface Caller {
 
 type Signer = (audience: string, caller: Caller) => Promise<string>
 
-/** Signs credentials with the gateway's private key; the key is imported once. */
-export function createCredentialSigner(privateJwkJson: string | undefined): Signer {
-  const jwk = parseJwk(privateJwkJson, 'GATEWAY_PRIVATE_KEY')
+/**
+ * Signs credentials with a caller's private key (the gateway's, or a service's for its RPC
+ * calls); the key is imported once.
+ */
+export function createCredentialSigner(privateJwkJson: string | undefined, issuer = CREDENTIAL_ISSUER): Signer {
+  const jwk = parseJwk(privateJwkJson, issuer === CREDENTIAL_ISSUER ? 'GATEWAY_PRIVATE_KEY' : 'SERVICE_PRIVATE_KEY')
   const key = importKey(jwk)
   return async function signCredential(audience, { principal, requestId }) {
     return new SignJWT({ roles: principal?.roles ?? [], rid: requestId })
       .setProtectedHeader({ alg: SIGNING_ALG, kid: jwk.kid as string, typ: 'gateway+jwt' })
-      .setIssuer(CREDENTIAL_ISSUER)
+      .setIssuer(issuer)
       .setAudience(audience)
       .setSubject(principal?.id ?? 'anonymous')
       .setIssuedAt()
@@ -44,9 +47,9 @@ function callerFrom(payload: JWTPayload): Caller | null {
   return { principal: sub === 'anonymous' ? null : { id: sub, roles }, requestId: rid }
 }
 
-/** Verifies a credential meant for `audience` against the gateway's published keys. */
-export function createCredentialVerifier(jwksJson: string | undefined, audience: string): Verifier {
-  const { keys } = parseJwks(jwksJson, 'GATEWAY_PUBLIC_KEYS')
+/** Verifies a credential `issuer` signed for `audience`, against that issuer's public keys. */
+export function createCredentialVerifier(jwksJson: string | undefined, audience: string, issuer = CREDENTIAL_ISSUER): Verifier {
+  const { keys } = parseJwks(jwksJson, issuer === CREDENTIAL_ISSUER ? 'GATEWAY_PUBLIC_KEYS' : `the ${issuer} keys`)
   const imported = new Map(keys.map((jwk) => [jwk.kid, importKey(jwk)]))
   const denied = fail({ code: 'unauthenticated' as const, detail: 'A valid gateway credential is required.' })
   return async function verifyCredential(token) {
@@ -61,7 +64,7 @@ export function createCredentialVerifier(jwksJson: string | undefined, audience:
         },
         {
           algorithms: [SIGNING_ALG],
-          issuer: CREDENTIAL_ISSUER,
+          issuer,
           audience,
           requiredClaims: ['exp', 'iat', 'sub'],
           maxTokenAge: CREDENTIAL_TTL_SECONDS + 5,

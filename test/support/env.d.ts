@@ -9,5 +9,6 @@ declare namespace Cloudflare {
     USERS_DB: D1Database
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[]
     TEST_GATEWAY_PRIVATE_KEY: string
+    TEST_ORDERS_PRIVATE_KEY: string
   }
 }

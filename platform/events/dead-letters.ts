@@ -1,0 +1,73 @@
+import { Hono } from 'hono'
+import { CloudEventSchema } from '../../shared-contracts/events'
+import { problem } from '../errors/problem'
+
+export interface DeadLetter {
+  id: string
+  event_id: string | null
+  event_type: string | null
+  attempts: number
+  received_at: string
+  replayed_at: string | null
+  body: unknown
+}
+
+/** Keeps every message of a dead-letter queue batch, once (keyed by message id), then acks it. */
+export async function storeDeadLetters(batch: MessageBatch<unknown>, db: D1Database): Promise<void> {
+  const now = new Date().toISOString()
+  const statements = batch.messages.map((message) => {
+    const parsed = CloudEventSchema.safeParse(message.body)
+    return db
+      .prepare(
+        `INSERT INTO dead_letters (id, event_id, event_type, body, attempts, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(id) DO NOTHING`,
+      )
+      .bind(
+        message.id,
+        parsed.success ? parsed.data.id : null,
+        parsed.success ? parsed.data.type : null,
+        JSON.stringify(message.body ?? null),
+        message.attempts,
+        now,
+      )
+  })
+  if (statements.length > 0) await db.batch(statements)
+  batch.ackAll()
+}
+
+interface DeadLetterRow {
+  id: string
+  event_id: string | null
+  event_type: string | null
+  body: string
+  attempts: number
+  received_at: string
+  replayed_at: string | null
+}
+
+const toDeadLetter = (row: DeadLetterRow): DeadLetter => ({ ...row, body: JSON.parse(row.body) as unknown })
+
+/**
+ * Internal routes (behind the gateway credential) through which the gateway's admin API lists a
+ * service's dead letters and replays one onto the service's own queue.
+ */
+export function deadLetterRoutes<E extends { Bindings: object }>(
+  resources: (env: E['Bindings']) => { db: D1Database; queue: Queue },
+): Hono<E> {
+  const routes = new Hono<E>()
+  routes.get('/internal/dead-letters', async (c) => {
+    const { db } = resources(c.env)
+    const rows = await db.prepare('SELECT * FROM dead_letters ORDER BY received_at DESC, id LIMIT 100').all<DeadLetterRow>()
+    return c.json({ items: rows.results.map(toDeadLetter), next_cursor: null })
+  })
+  routes.post('/internal/dead-letters/:id/replay', async (c) => {
+    const { db, queue } = resources(c.env)
+    const row = await db.prepare('SELECT * FROM dead_letters WHERE id = ?1').bind(c.req.param('id')).first<DeadLetterRow>()
+    if (!row) return problem(c, { code: 'not_found', detail: 'No such dead letter.' })
+    await queue.send(JSON.parse(row.body), { contentType: 'json' })
+    const replayedAt = new Date().toISOString()
+    await db.prepare('UPDATE dead_letters SET replayed_at = ?1 WHERE id = ?2').bind(replayedAt, row.id).run()
+    return c.json(toDeadLetter({ ...row, replayed_at: replayedAt }))
+  })
+  return routes
+}

@@ -1,0 +1,20 @@
+import type { MiddlewareHandler } from 'hono'
+import { relayOutbox } from './outbox'
+
+/**
+ * After a successful write (any 2xx to a non-GET request), relays the outbox once the response
+ * has gone (`waitUntil`): events leave at once in the common case, and the scheduled sweep
+ * (`drainOutbox`) sends whatever this could not.
+ */
+export function relayAfterResponse<E extends { Bindings: object }>(db: (env: E['Bindings']) => D1Database): MiddlewareHandler<E> {
+  return async function relayAfterResponse(c, next) {
+    await next()
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.res.status >= 300) return
+    const env = c.env as Record<string, unknown>
+    c.executionCtx.waitUntil(
+      relayOutbox(db(c.env), env).catch((error: unknown) => {
+        console.error(JSON.stringify({ level: 'error', message: 'outbox relay failed', error: String(error) }))
+      }),
+    )
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod'
+
+/** Every event type is `<prefix>.<entity>.<past-tense verb>.v<N>`. */
+export const EVENT_TYPE_PREFIX = 'com.edgecommerce'
+
+/**
+ * CloudEvents 1.0, structured JSON mode, with the Distributed Tracing extension (`traceparent`).
+ * Consumers parse with this and the data schema of the type; unknown fields are ignored.
+ */
+export const CloudEventSchema = z.object({
+  specversion: z.literal('1.0'),
+  id: z.string().min(1),
+  source: z.string().min(1),
+  type: z.string().min(1),
+  time: z.string(),
+  subject: z.string().optional(),
+  datacontenttype: z.literal('application/json'),
+  data: z.unknown(),
+  traceparent: z.string().optional(),
+})
+export type CloudEvent<T = unknown> = Omit<z.infer<typeof CloudEventSchema>, 'data'> & { data: T }
+
+export const UserRegisteredV1 = z.object({ user_id: z.string(), email: z.string(), name: z.string() })
+
+const ProductSnapshot = z.object({
+  product_id: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  description: z.string(),
+  price_cents: z.number().int(),
+  currency: z.string(),
+  /** Grows with every change: a consumer keeps the highest it has seen. */
+  version: z.number().int(),
+})
+export const ProductCreatedV1 = ProductSnapshot
+export const ProductUpdatedV1 = ProductSnapshot
+
+export const StockChangedV1 = z.object({
+  product_id: z.string(),
+  on_hand: z.number().int(),
+  reserved: z.number().int(),
+  available: z.number().int(),
+  version: z.number().int(),
+})
+
+export const PaymentCapturedV1 = z.object({
+  payment_id: z.string(),
+  order_id: z.string(),
+  amount_cents: z.number().int(),
+  currency: z.string(),
+})
+export const PaymentRefundedV1 = PaymentCapturedV1
+
+/** The data schema of every event type, by type. Types only ever gain fields. */
+export const EVENT_SCHEMAS = {
+  [`${EVENT_TYPE_PREFIX}.user.registered.v1`]: UserRegisteredV1,
+  [`${EVENT_TYPE_PREFIX}.product.created.v1`]: ProductCreatedV1,
+  [`${EVENT_TYPE_PREFIX}.product.updated.v1`]: ProductUpdatedV1,
+  [`${EVENT_TYPE_PREFIX}.stock.changed.v1`]: StockChangedV1,
+  [`${EVENT_TYPE_PREFIX}.payment.captured.v1`]: PaymentCapturedV1,
+  [`${EVENT_TYPE_PREFIX}.payment.refunded.v1`]: PaymentRefundedV1,
+} as const
+
+export type EventType = keyof typeof EVENT_SCHEMAS
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>
+
+export const EVENT_TYPES = {
+  userRegistered: `${EVENT_TYPE_PREFIX}.user.registered.v1`,
+  productCreated: `${EVENT_TYPE_PREFIX}.product.created.v1`,
+  productUpdated: `${EVENT_TYPE_PREFIX}.product.updated.v1`,
+  stockChanged: `${EVENT_TYPE_PREFIX}.stock.changed.v1`,
+  paymentCaptured: `${EVENT_TYPE_PREFIX}.payment.captured.v1`,
+  paymentRefunded: `${EVENT_TYPE_PREFIX}.payment.refunded.v1`,
+} as const satisfies Record<string, EventType>
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(EVENT_SCHEMAS, type)
+}
