@@ -1,10 +1,12 @@
-import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 // The tables of the event backbone. Each service's drizzle schema re-exports the ones it uses,
 // so drizzle-kit puts them into that service's migrations: every service owns its own copy.
 
 /** Transactional outbox: written in the same batch as the state change it announces. */
-export const outbox = sqliteTable('outbox', {
+export const outbox = sqliteTable(
+  'outbox',
+  {
   id: text('id').primaryKey(),
   type: text('type').notNull(),
   envelope: text('envelope').notNull(),
@@ -14,7 +16,9 @@ export const outbox = sqliteTable('outbox', {
   claimedUntil: integer('claimed_until'),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
-})
+  },
+  (table) => [index('outbox_pending').on(table.sentAt, table.createdAt)],
+)
 
 /** Idempotent consumer: an event's effect and its inbox row are written together, once. */
 export const inbox = sqliteTable(
