@@ -20,10 +20,11 @@ export interface RelayReport {
   failed: number
 }
 
-type Queues = Record<string, unknown>
+/** A Worker's env: the producer bindings `EVENTS_<SUBSCRIBER>` are looked up in it. */
+type Queues = object
 
 function queueOf(env: Queues, subscriber: Subscriber): Queue | null {
-  const queue = env[queueBindingFor(subscriber)]
+  const queue = (env as Record<string, unknown>)[queueBindingFor(subscriber)]
   return queue && typeof (queue as Queue).sendBatch === 'function' ? (queue as Queue) : null
 }
 

@@ -10,9 +10,8 @@ export function relayAfterResponse<E extends { Bindings: object }>(db: (env: E['
   return async function relayAfterResponse(c, next) {
     await next()
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.res.status >= 300) return
-    const env = c.env as Record<string, unknown>
     c.executionCtx.waitUntil(
-      relayOutbox(db(c.env), env).catch((error: unknown) => {
+      relayOutbox(db(c.env), c.env).catch((error: unknown) => {
         console.error(JSON.stringify({ level: 'error', message: 'outbox relay failed', error: String(error) }))
       }),
     )

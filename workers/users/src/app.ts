@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { relayAfterResponse } from '../../../platform/events/relay-middleware'
 import { requireGatewayCredential } from '../../../platform/http/internal-auth'
 import { healthRoutes, d1Ready } from '../../../platform/http/health'
 import { notFound, onError } from '../../../platform/http/errors'
@@ -16,6 +17,7 @@ app.use(requestId())
 app.use(requireGatewayCredential(SERVICE))
 app.route('/', healthRoutes<UsersEnv>(SERVICE, (env) => d1Ready(env.DB)))
 app.use(services())
+app.use(relayAfterResponse<UsersEnv>((env) => env.DB))
 app.get('/.well-known/jwks.json', (c) => c.json(c.var.services.users.jwks(), 200, { 'Cache-Control': 'public, max-age=300' }))
 app.route('/api/v1/auth', authRoutes)
 app.route('/api/v1/users/me', meRoutes)

@@ -4,6 +4,8 @@ import type { UsersService } from './service/users-service'
 /** Bindings from workers/users/wrangler.toml, its secrets, and `.dev.vars` in local development. */
 export interface Env {
   DB: D1Database
+  /** The notifications service's queue: user.registered goes there (shared-contracts/subscriptions.ts). */
+  EVENTS_NOTIFICATIONS: Queue
   ENVIRONMENT: string
   SERVICE_NAME: string
   JWT_ISSUER: string

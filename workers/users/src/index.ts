@@ -1,4 +1,11 @@
+import { drainOutbox } from '../../../platform/events/outbox'
 import { app } from './app'
 import type { Env } from './env'
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>
+export default {
+  fetch: app.fetch,
+  /** The outbox sweep (cron): sends whatever the relay after a response could not. */
+  scheduled(_controller, env, ctx) {
+    ctx.waitUntil(drainOutbox(env.DB, env).then(() => undefined))
+  },
+} satisfies ExportedHandler<Env>

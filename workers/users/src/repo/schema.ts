@@ -14,3 +14,6 @@ export const users = sqliteTable('users', {
 })
 
 export type UserRow = typeof users.$inferSelect
+
+// users publishes events (user.registered) through its transactional outbox.
+export { outbox } from '../../../../platform/events/tables'

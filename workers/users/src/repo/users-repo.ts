@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
+import type { CloudEvent } from '../../../../shared-contracts/events'
 import type { User } from '../../../../shared-contracts/users'
+import { outboxInsert } from '../../../../platform/events/outbox'
 import { users, type UserRow } from './schema'
 
 /** What the service knows of a stored user: the contract shape plus the secret it must check. */
@@ -26,10 +28,13 @@ export type UsersRepo = ReturnType<typeof createUsersRepo>
 export function createUsersRepo(d1: D1Database) {
   const db = drizzle(d1)
   return {
-    /** Inserts a user; `false` when the email is taken. */
-    async insert(user: User, passwordHash: string): Promise<boolean> {
+    /**
+     * Inserts a user and the event announcing it, atomically (one batch: both or neither);
+     * `false` when the email is taken.
+     */
+    async insert(user: User, passwordHash: string, event: CloudEvent): Promise<boolean> {
       try {
-        await db.insert(users).values({
+        const insertUser = db.insert(users).values({
           id: user.id,
           email: user.email,
           name: user.name,
@@ -38,6 +43,7 @@ export function createUsersRepo(d1: D1Database) {
           createdAt: user.created_at,
           updatedAt: user.created_at,
         })
+        await db.batch([insertUser, outboxInsert(db, event)])
         return true
       } catch (error) {
         if (isUniqueViolation(error)) return false

@@ -1,6 +1,8 @@
 import { fail, ok, type Result } from '../../../../shared-contracts/errors'
 import type { LoginRequest, RegisterRequest, Role, TokenResponse, UpdateMeRequest, User } from '../../../../shared-contracts/users'
 import type { Principal } from '../../../../platform/auth/principal'
+import { createEvent } from '../../../../platform/events/envelope'
+import { EVENT_TYPES } from '../../../../shared-contracts/events'
 import type { UsersRepo } from '../repo/users-repo'
 import { DECOY_HASH, hashPassword, verifyPassword } from './passwords'
 import type { TokenIssuer } from './tokens'
@@ -17,11 +19,18 @@ const newUserId = () => `usr_${crypto.randomUUID().replaceAll('-', '')}`
 
 export function createUsersService({ repo, tokens, now }: UsersServiceDeps) {
   return {
-    /** Registers a customer. A taken email is `email_taken`; nothing is written then. */
+    /** Registers a customer and announces it (user.registered). A taken email is `email_taken`; nothing is written then. */
     async register(input: RegisterRequest, roles: Role[] = ['customer']): Promise<Result<User>> {
       if (await repo.findByEmail(input.email)) return fail({ code: 'email_taken' })
       const user: User = { id: newUserId(), email: input.email, name: input.name, roles, created_at: now().toISOString() }
-      const inserted = await repo.insert(user, await hashPassword(input.password))
+      const registered = createEvent({
+        service: 'users',
+        type: EVENT_TYPES.userRegistered,
+        subject: user.id,
+        data: { user_id: user.id, email: user.email, name: user.name },
+        now: new Date(user.created_at),
+      })
+      const inserted = await repo.insert(user, await hashPassword(input.password), registered)
       return inserted ? ok(user) : fail({ code: 'email_taken' })
     },
 
