@@ -1,12 +1,13 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { unstable_getMiniflareWorkerOptions } from 'wrangler'
+import { WORKERS, type WorkerEntry } from './scripts/workers.mjs'
 import { developmentVars } from './scripts/dev-keys.mjs'
 import { buildWorker } from './test/support/build.mjs'
 
 // One set of keys for the whole run, made like `npm start` makes them, so the gateway's
 // credentials verify in users. Tests that mint credentials read TEST_GATEWAY_PRIVATE_KEY.
 const vars = developmentVars()
-const USERS_DB_ID = 'users-test-db'
 
 const unitProject = {
   test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude: ['node_modules/**'], environment: 'node' },
@@ -30,7 +31,7 @@ function serviceProject(name: 'users' | 'inventory' | 'payments' | 'notification
               ENVIRONMENT: 'test',
               TEST_GATEWAY_PRIVATE_KEY: all.gateway.GATEWAY_PRIVATE_KEY,
               TEST_ORDERS_PRIVATE_KEY: all.servicePrivateKeys.orders,
-              TEST_MIGRATIONS: await readD1Migrations(`./migrations/${name}`),
+              TEST_MIGRATIONS: { DB: await readD1Migrations(`./migrations/${name}`) },
             },
           },
         }
@@ -45,35 +46,63 @@ function serviceProject(name: 'users' | 'inventory' | 'payments' | 'notification
   }
 }
 
-// The cross-Worker project: the gateway under test reaches the real users Worker (a
-// production bundle) over a real service binding. The runner's USERS_DB binding points at
-// users' database only so the setup can migrate it; the gateway's own code never sees it.
+/**
+ * An internal Worker as an auxiliary Worker of the cross-Worker project: its production bundle
+ * (`wrangler deploy --dry-run`), its bindings, D1 and queues read from its own wrangler.toml,
+ * and its development vars. The runner gets `<NAME>_DB` on the same database, only so the setup
+ * file can migrate it; the gateway's code never sees those bindings.
+ */
+const AUXILIARY_OPTIONS = [
+  'compatibilityDate',
+  'compatibilityFlags',
+  'bindings',
+  'd1Databases',
+  'kvNamespaces',
+  'queueProducers',
+  'queueConsumers',
+  'serviceBindings',
+  'durableObjects',
+  'triggers',
+]
+
+async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<string, string>) {
+  const outdir = `.build/test/${name}`
+  buildWorker(config, outdir)
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(config)
+  const options = Object.fromEntries(
+    AUXILIARY_OPTIONS.flatMap((key) => (key in workerOptions ? [[key, (workerOptions as Record<string, unknown>)[key]]] : [])),
+  ) as Record<string, unknown>
+  const database = (options.d1Databases as Record<string, { id: string }> | undefined)?.DB?.id
+  return {
+    worker: {
+      ...options,
+      name,
+      modules: true,
+      scriptPath: `${outdir}/index.js`,
+      bindings: { ...(options.bindings as Record<string, unknown>), ...devVars, ENVIRONMENT: 'test' },
+    },
+    database: database ? { binding: `${name.toUpperCase()}_DB`, id: database, migrations: await readD1Migrations(`./migrations/${name}`) } : null,
+  }
+}
+
+// The cross-Worker project: the gateway under test reaches the real internal Workers over real
+// service bindings.
 const gatewayProject = {
   plugins: [
     cloudflareTest(async () => {
-      const { gateway, users } = await vars
-      buildWorker('workers/users/wrangler.toml', '.build/test/users')
+      const all = await vars
+      const internal = WORKERS.filter(({ name }) => name !== 'gateway')
+      const auxiliaries = await Promise.all(internal.map((worker) => auxiliaryWorker(worker, all[worker.name as keyof typeof all] as Record<string, string>)))
+      const databases = auxiliaries.flatMap(({ database }) => (database ? [database] : []))
       return {
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
-          bindings: { ...gateway, TEST_MIGRATIONS: await readD1Migrations('./migrations/users') },
-          d1Databases: { USERS_DB: USERS_DB_ID },
-          workers: [
-            {
-              name: 'users',
-              modules: true,
-              scriptPath: '.build/test/users/index.js',
-              compatibilityDate: '2026-11-01',
-              compatibilityFlags: ['nodejs_compat'],
-              d1Databases: { DB: USERS_DB_ID },
-              bindings: {
-                ...users,
-                SERVICE_NAME: 'users',
-                JWT_ISSUER: 'https://auth.edge-commerce.example',
-                JWT_AUDIENCE: 'edge-commerce-api',
-              },
-            },
-          ],
+          bindings: {
+            ...all.gateway,
+            TEST_MIGRATIONS: Object.fromEntries(databases.map(({ binding, migrations }) => [binding, migrations])),
+          },
+          d1Databases: Object.fromEntries(databases.map(({ binding, id }) => [binding, id])),
+          workers: auxiliaries.map(({ worker }) => worker),
         },
       }
     }),

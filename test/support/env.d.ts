@@ -7,7 +7,8 @@ declare namespace Cloudflare {
   interface Env {
     DB: D1Database
     USERS_DB: D1Database
-    TEST_MIGRATIONS: import('cloudflare:test').D1Migration[]
+    /** D1 binding name → its migrations, applied before each test file. */
+    TEST_MIGRATIONS: Record<string, import('cloudflare:test').D1Migration[]>
     TEST_GATEWAY_PRIVATE_KEY: string
     TEST_ORDERS_PRIVATE_KEY: string
   }

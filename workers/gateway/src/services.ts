@@ -13,7 +13,17 @@ export interface GatewayServices {
   /** Signs the per-request credential an internal Worker checks. */
   credential(service: ServiceName, caller: Caller): Promise<string>
   tokenPolicy: AccessTokenPolicy
+  /** Calls a service's own (internal) route as the gateway, with a credential for `caller`. */
+  call(service: ServiceName, path: string, options: InternalCallOptions): Promise<Response>
 }
+
+export interface InternalCallOptions {
+  caller: Caller
+  method?: string
+  timeoutMs?: number
+}
+
+const DEFAULT_INTERNAL_TIMEOUT_MS = 5_000
 
 const JWKS_MAX_AGE_MS = 10 * 60_000
 const JWKS_COOLDOWN_MS = 30_000
@@ -25,14 +35,18 @@ function build(env: Env): GatewayServices {
   const sign = createCredentialSigner(env.GATEWAY_PRIVATE_KEY)
   const bindings: Record<ServiceName, Fetcher> = { users: env.USERS }
   const binding = (service: ServiceName) => bindings[service]
+  async function call(service: ServiceName, path: string, { caller, method = 'GET', timeoutMs = DEFAULT_INTERNAL_TIMEOUT_MS }: InternalCallOptions) {
+    return binding(service).fetch(`https://${service}.internal${path}`, {
+      method,
+      headers: { [CREDENTIAL_HEADER]: await sign(service, caller), [REQUEST_ID_HEADER]: caller.requestId },
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+  }
   const getKey = createJwksCache({
     maxAgeMs: JWKS_MAX_AGE_MS,
     cooldownMs: JWKS_COOLDOWN_MS,
     async load() {
-      const requestId = crypto.randomUUID()
-      const response = await binding('users').fetch('https://users.internal/.well-known/jwks.json', {
-        headers: { [CREDENTIAL_HEADER]: await sign('users', { principal: null, requestId }), [REQUEST_ID_HEADER]: requestId },
-      })
+      const response = await call('users', '/.well-known/jwks.json', { caller: { principal: null, requestId: crypto.randomUUID() } })
       if (!response.ok) throw new Error(`JWKS fetch failed with ${response.status}`)
       return (await response.json()) as JSONWebKeySet
     },
@@ -41,6 +55,7 @@ function build(env: Env): GatewayServices {
     binding,
     credential: sign,
     tokenPolicy: { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, getKey },
+    call,
   }
 }
 

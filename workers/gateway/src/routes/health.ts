@@ -1,6 +1,4 @@
 import { Hono } from 'hono'
-import { CREDENTIAL_HEADER } from '../../../../platform/auth/internal-credential'
-import { REQUEST_ID_HEADER } from '../../../../platform/http/request-id'
 import { SERVICES, type ServiceName } from '../../../../shared-contracts/routes'
 import type { GatewayEnv } from '../env'
 
@@ -15,11 +13,7 @@ healthRoutes.get('/health', async (c) => {
   const { services, requestId } = c.var
   async function probe(service: ServiceName): Promise<ServiceHealth> {
     try {
-      const credential = await services.credential(service, { principal: null, requestId })
-      const response = await services.binding(service).fetch(`https://${service}.internal/ready`, {
-        headers: { [CREDENTIAL_HEADER]: credential, [REQUEST_ID_HEADER]: requestId },
-        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
-      })
+      const response = await services.call(service, '/ready', { caller: { principal: null, requestId }, timeoutMs: PROBE_TIMEOUT_MS })
       await response.body?.cancel()
       return response.ok ? 'ok' : 'down'
     } catch {
