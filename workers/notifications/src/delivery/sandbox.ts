@@ -1,0 +1,40 @@
+import type { NotificationRecord } from '../service/notification'
+import type { NotificationDelivery } from './delivery'
+
+/** `ada@example.com` → `a***@example.com`: enough to correlate, not a mailing list in the logs. */
+export function maskEmail(address: string): string {
+  const at = address.lastIndexOf('@')
+  if (at < 1) return '***'
+  return `${address[0]}***${address.slice(at)}`
+}
+
+export interface SandboxOptions {
+  /** Where the structured line goes (console.log by default). */
+  log?: (line: string) => void
+}
+
+/**
+ * Local development and tests: nothing leaves the system. Delivery "succeeds" and says so in one
+ * structured JSON line — never the body, never the full address.
+ */
+export function createSandboxDelivery({ log = console.log }: SandboxOptions = {}): NotificationDelivery {
+  return {
+    name: 'sandbox',
+    async deliver(notification: NotificationRecord) {
+      log(
+        JSON.stringify({
+          level: 'info',
+          service: 'notifications',
+          message: 'notification delivered (sandbox)',
+          notification_id: notification.id,
+          user_id: notification.user_id,
+          type: notification.type,
+          channel: notification.channel,
+          recipient: maskEmail(notification.recipient),
+          order_id: notification.order_id,
+        }),
+      )
+      return { delivered: true }
+    },
+  }
+}

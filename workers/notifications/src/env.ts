@@ -1,0 +1,25 @@
+import type { Caller } from '../../../platform/auth/internal-credential'
+import type { NotificationsService } from './service/notifications-service'
+
+/** Bindings from workers/notifications/wrangler.toml, its secrets, and `.dev.vars` in local development. */
+export interface Env {
+  DB: D1Database
+  /** Its own queue: dead-letter replays are sent back here. */
+  EVENTS_NOTIFICATIONS: Queue
+  ENVIRONMENT: string
+  SERVICE_NAME: string
+  /** Empty: the sandbox adapter. Otherwise notifications are POSTed here (it may carry a token: never logged). */
+  NOTIFICATION_WEBHOOK_URL?: string
+  /** Base of the consumer's exponential retry delay, in seconds. */
+  RETRY_BASE_SECONDS?: string
+  GATEWAY_PUBLIC_KEYS?: string
+}
+
+export interface NotificationsEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    caller: Caller
+    services: { notifications: NotificationsService }
+  }
+}

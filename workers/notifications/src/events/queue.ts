@@ -1,0 +1,50 @@
+import { consumeEvents } from '../../../../platform/events/consumer'
+import { storeDeadLetters } from '../../../../platform/events/dead-letters'
+import type { BackgroundServices } from '../services'
+import { notificationHandlers } from './handlers'
+
+/** The queues this Worker consumes (wrangler.toml): its events, and their dead letters. */
+export const EVENTS_QUEUE = 'notifications-events'
+export const DEAD_LETTER_QUEUE = 'notifications-events-dlq'
+
+/**
+ * Domain events become notifications: recorded first (with the inbox row, in one batch), then
+ * delivered. A failed delivery leaves the notification `failed` for the scheduled sweep; it never
+ * sends the event back round the queue.
+ */
+export async function consumeNotificationEvents(batch: MessageBatch<unknown>, db: D1Database, services: BackgroundServices): Promise<void> {
+  await consumeEvents(batch, {
+    service: 'notifications',
+    db,
+    handlers: notificationHandlers(services.repo, services.now),
+    retryBaseSeconds: services.retryBaseSeconds,
+    afterCommit: async (event) => {
+      try {
+        await services.delivery.deliverForEvent(event)
+      } catch (error) {
+        // Recorded and pending: the sweep delivers it. Retrying the message would be a no-op (inbox).
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            service: 'notifications',
+            message: 'first delivery attempt failed; left to the sweep',
+            event_id: event.id,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        )
+      }
+    },
+  })
+}
+
+/** Dispatches a batch by the queue it came from. */
+export async function handleQueue(batch: MessageBatch<unknown>, db: D1Database, services: () => BackgroundServices): Promise<void> {
+  switch (batch.queue) {
+    case EVENTS_QUEUE:
+      return consumeNotificationEvents(batch, db, services())
+    case DEAD_LETTER_QUEUE:
+      return storeDeadLetters(batch, db)
+    default:
+      throw new Error(`notifications has no consumer for queue ${batch.queue}`)
+  }
+}

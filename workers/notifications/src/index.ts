@@ -1,0 +1,17 @@
+import { app } from './app'
+import type { Env } from './env'
+import { handleQueue } from './events/queue'
+import { backgroundServices } from './services'
+
+export default {
+  fetch: app.fetch,
+
+  async queue(batch, env) {
+    await handleQueue(batch, env.DB, () => backgroundServices(env))
+  },
+
+  /** Retries deliveries that failed, or whose first attempt never finished. */
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(backgroundServices(env).delivery.retryDue().then(() => undefined))
+  },
+} satisfies ExportedHandler<Env>

@@ -1,0 +1,35 @@
+import type { MiddlewareHandler } from 'hono'
+import { createDelivery } from './delivery/delivery'
+import type { Env, NotificationsEnv } from './env'
+import { createNotificationsRepo } from './repo/notifications-repo'
+import { createDeliveryService } from './service/delivery-service'
+import { createNotificationsService } from './service/notifications-service'
+
+/** RETRY_BASE_SECONDS: a positive number, 2 when unset; anything else is a configuration bug. */
+export function retryBaseSeconds(env: Pick<Env, 'RETRY_BASE_SECONDS'>): number {
+  const raw = env.RETRY_BASE_SECONDS?.trim()
+  if (!raw) return 2
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value <= 0) throw new Error('RETRY_BASE_SECONDS must be a positive number of seconds')
+  return value
+}
+
+/** What the queue and scheduled handlers need: built from the bindings, once per invocation. */
+export function backgroundServices(env: Env, now: () => Date = () => new Date()) {
+  const repo = createNotificationsRepo(env.DB)
+  return {
+    repo,
+    delivery: createDeliveryService({ repo, delivery: createDelivery(env.NOTIFICATION_WEBHOOK_URL), now }),
+    retryBaseSeconds: retryBaseSeconds(env),
+    now,
+  }
+}
+export type BackgroundServices = ReturnType<typeof backgroundServices>
+
+/** Builds the services a request needs, once, and sets them on the context. */
+export function services(): MiddlewareHandler<NotificationsEnv> {
+  return async function services(c, next) {
+    c.set('services', { notifications: createNotificationsService({ repo: createNotificationsRepo(c.env.DB) }) })
+    await next()
+  }
+}

@@ -1,0 +1,134 @@
+import { createExecutionContext, createMessageBatch, getQueueResult, type QueueResult } from 'cloudflare:test'
+import { env, exports } from 'cloudflare:workers'
+import { createCredentialSigner, CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
+import type { Principal } from '../../../platform/auth/principal'
+import { createEvent } from '../../../platform/events/envelope'
+import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
+import { EVENT_TYPES, type CloudEvent, type EventData } from '../../../shared-contracts/events'
+import type { Notification } from '../../../shared-contracts/notifications'
+import type { Page } from '../../../shared-contracts/pagination'
+import type { Env } from './env'
+import worker from './index'
+
+/** The Worker's handlers, as the runtime calls them. */
+export const handlers: ExportedHandler<Env> = worker
+
+/** The Worker's own bindings plus those the test configuration adds (vitest.config.ts). */
+export const testEnv = env as unknown as Env & { TEST_GATEWAY_PRIVATE_KEY: string }
+const fetcher = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } }).default
+
+const sign = createCredentialSigner(testEnv.TEST_GATEWAY_PRIVATE_KEY)
+
+export interface CallOptions {
+  method?: string
+  principal?: Principal | null
+  /** Leave out the gateway credential, or send this one instead. */
+  credential?: string | null
+}
+
+/** Calls the Worker as the gateway would: with a credential signed for notifications. */
+export async function callNotifications(path: string, options: CallOptions = {}): Promise<Response> {
+  const requestId = crypto.randomUUID()
+  const headers = new Headers({ [REQUEST_ID_HEADER]: requestId })
+  const credential = options.credential !== undefined ? options.credential : await sign('notifications', { principal: options.principal ?? null, requestId })
+  if (credential !== null) headers.set(CREDENTIAL_HEADER, credential)
+  return fetcher.fetch(new Request(`https://notifications.internal${path}`, { method: options.method ?? 'GET', headers }))
+}
+
+/** Lists the caller's notifications; throws unless it answers 200. */
+export async function listNotifications(principal: Principal, query = ''): Promise<Page<Notification>> {
+  const response = await callNotifications(`/api/v1/notifications${query}`, { principal })
+  if (response.status !== 200) throw new Error(`list answered ${response.status}: ${await response.text()}`)
+  return (await response.json()) as Page<Notification>
+}
+
+export async function readProblem(response: Response) {
+  return {
+    status: response.status,
+    contentType: response.headers.get('Content-Type'),
+    body: (await response.json()) as { code: string; request_id: string; errors?: { path: string; message: string }[] },
+  }
+}
+
+export const customer = (id = newUserId()): Principal => ({ id, roles: ['customer'] })
+export const admin: Principal = { id: 'usr_admin', roles: ['customer', 'admin'] }
+export const newUserId = () => `usr_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
+
+type Registered = EventData<typeof EVENT_TYPES.userRegistered>
+
+/** A real user.registered CloudEvent, as users publishes it. */
+export function userRegistered(data: Partial<Registered> = {}, now?: Date): CloudEvent<Registered> {
+  const user_id = data.user_id ?? newUserId()
+  return createEvent({
+    service: 'users',
+    type: EVENT_TYPES.userRegistered,
+    subject: user_id,
+    data: { user_id, email: data.email ?? `${user_id}@example.com`, name: data.name ?? 'Ada' },
+    ...(now ? { now } : {}),
+  })
+}
+
+export const EVENTS_QUEUE = 'notifications-events'
+export const DEAD_LETTER_QUEUE = 'notifications-events-dlq'
+
+export interface TestMessage {
+  body: unknown
+  /** Delivery attempt, from 1. */
+  attempts?: number
+  id?: string
+}
+
+/**
+ * The plugin's test batch (1.5.0) records that a message was retried but drops the options of
+ * `retry({ delaySeconds })`. The handler gets the test batch through this thin layer, which
+ * writes down each delay and passes every call on unchanged.
+ */
+function recordingDelays(batch: MessageBatch<unknown>, delays: Map<string, number | undefined>): MessageBatch<unknown> {
+  const messages = batch.messages.map((message) => ({
+    id: message.id,
+    timestamp: message.timestamp,
+    body: message.body,
+    attempts: message.attempts,
+    ack: () => message.ack(),
+    retry: (options?: QueueRetryOptions) => {
+      delays.set(message.id, options?.delaySeconds)
+      message.retry(options)
+    },
+  }))
+  return {
+    queue: batch.queue,
+    metadata: batch.metadata,
+    messages,
+    ackAll: () => batch.ackAll(),
+    retryAll: (options?: QueueRetryOptions) => batch.retryAll(options),
+  }
+}
+
+/** Hands a batch to the Worker's queue handler, as the Queues runtime would, and reports what it acked and retried (with delays). */
+export async function deliver(queue: string, messages: TestMessage[]): Promise<{ result: QueueResult; ids: string[] }> {
+  const ids = messages.map((message) => message.id ?? `msg-${crypto.randomUUID()}`)
+  const batch = createMessageBatch(
+    queue,
+    messages.map((message, index) => ({ id: ids[index]!, timestamp: new Date(), attempts: message.attempts ?? 1, body: message.body })),
+  )
+  const ctx = createExecutionContext()
+  const delays = new Map<string, number | undefined>()
+  await handlers.queue!(recordingDelays(batch, delays), testEnv, ctx)
+  const result = await getQueueResult(batch, ctx)
+  return { result: { ...result, retryMessages: result.retryMessages.map(({ msgId }) => ({ msgId, delaySeconds: delays.get(msgId) })) }, ids }
+}
+
+/** Delivers message bodies (first attempts) to the events queue. */
+export const deliverEvents = (...bodies: unknown[]) => deliver(EVENTS_QUEUE, bodies.map((body) => ({ body })))
+
+/** Fisher–Yates with a seeded generator: a shuffled order a failing test can reproduce. */
+export function shuffle<T>(items: readonly T[], seed: number): T[] {
+  let state = seed >>> 0 || 1
+  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+  const copy = [...items]
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[copy[i], copy[j]] = [copy[j]!, copy[i]!]
+  }
+  return copy
+}
