@@ -1,0 +1,23 @@
+import type { Caller } from '../../../platform/auth/internal-credential'
+import type { RpcGuardBindings } from '../../../platform/rpc/guard'
+import type { PaymentsService } from './service/payments-service'
+
+/** Bindings from workers/payments/wrangler.toml and its secrets. */
+export interface Env extends RpcGuardBindings {
+  DB: D1Database
+  ENVIRONMENT: string
+  SERVICE_NAME: string
+  /** Which provider adapter charges: `sandbox` (provider/select.ts). */
+  PAYMENT_PROVIDER: string
+  /** JWKS of the gateway's credential-signing keys. */
+  GATEWAY_PUBLIC_KEYS?: string
+}
+
+export interface PaymentsEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    caller: Caller
+    services: { payments: PaymentsService }
+  }
+}

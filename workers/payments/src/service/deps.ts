@@ -1,0 +1,20 @@
+import type { PaymentProvider } from '../provider/provider'
+import type { PaymentsRepo } from '../repo/payments-repo'
+
+export interface PaymentsDeps {
+  repo: PaymentsRepo
+  provider: PaymentProvider
+  now: () => Date
+}
+
+/** The idempotency key the provider sees: namespaced, so a charge and a refund never share one. */
+export const providerKey = (operation: 'charge' | 'refund' | 'void', key: string) => `payments:${operation}:${key}`
+
+/** Concurrent calls settle races by re-reading; this many rounds is more than any race needs. */
+export const MAX_ROUNDS = 4
+
+export function log(level: 'info' | 'error', message: string, fields: Record<string, unknown>) {
+  const line = JSON.stringify({ level, service: 'payments', message, ...fields })
+  if (level === 'error') console.error(line)
+  else console.log(line)
+}
