@@ -49,7 +49,7 @@ function serviceProject(name: 'users' | 'inventory' | 'payments' | 'notification
 /**
  * An internal Worker as an auxiliary Worker of the cross-Worker project: its production bundle
  * (`wrangler deploy --dry-run`), its bindings, D1 and queues read from its own wrangler.toml,
- * and its development vars. The runner gets `<NAME>_DB` on the same database, only so the setup
+ * and its development vars (so users bootstraps the development admin). The runner gets `<NAME>_DB` on the same database, only so the setup
  * file can migrate it; the gateway's code never sees those bindings.
  */
 const AUXILIARY_OPTIONS = [
@@ -79,7 +79,7 @@ async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<st
       name,
       modules: true,
       scriptPath: `${outdir}/index.js`,
-      bindings: { ...(options.bindings as Record<string, unknown>), ...devVars, ENVIRONMENT: 'test' },
+      bindings: { ...(options.bindings as Record<string, unknown>), ...devVars },
     },
     database: database ? { binding: `${name.toUpperCase()}_DB`, id: database, migrations: await readD1Migrations(`./migrations/${name}`) } : null,
   }

@@ -3,6 +3,8 @@
 export const WORKERS = [
   { name: 'gateway', config: 'wrangler.toml' },
   { name: 'users', config: 'workers/users/wrangler.toml', database: 'users' },
+  { name: 'payments', config: 'workers/payments/wrangler.toml', database: 'payments' },
+  { name: 'notifications', config: 'workers/notifications/wrangler.toml', database: 'notifications' },
 ]
 
 /** Local dev and tests never reach the network. */

@@ -1,7 +1,7 @@
 import type { Role } from './users'
 
 /** The internal Workers the gateway can forward to. */
-export const SERVICES = ['users'] as const
+export const SERVICES = ['users', 'payments', 'notifications'] as const
 export type ServiceName = (typeof SERVICES)[number]
 /** Where a route is served: an internal Worker, or the gateway itself. */
 export type RouteTarget = ServiceName | 'gateway'
@@ -21,6 +21,7 @@ export interface Route {
 
 const PUBLIC: Access = { public: true }
 const SIGNED_IN: Access = { roles: ['customer', 'admin'] }
+const ADMIN: Access = { roles: ['admin'] }
 
 /**
  * The gateway's route table and authorization policy in one place. Deny by default:
@@ -33,6 +34,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/api/v1/auth/login', service: 'users', access: PUBLIC },
   { method: 'GET', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN },
   { method: 'PATCH', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN },
+  // Admins see any order's payments; the payments service shows a customer only their own.
+  { method: 'GET', path: '/api/v1/payments', service: 'payments', access: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/notifications', service: 'notifications', access: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/admin/dead-letters', service: 'gateway', access: ADMIN },
+  { method: 'POST', path: '/api/v1/admin/dead-letters/:id/replay', service: 'gateway', access: ADMIN },
 ]
 
 export type RouteMatch =

@@ -6,6 +6,7 @@ import { createCredentialSigner } from '../../platform/auth/internal-credential'
 import gateway from '../../workers/gateway/src/index'
 import type { Env } from '../../workers/gateway/src/env'
 import { bearer, call, dissect, expectProblem, expectUnauthenticated, send, signUp, uniqueEmail, type SignedUp } from './client'
+import { SERVICES } from '../../shared-contracts/routes'
 
 const gatewayEnv = env as unknown as Env
 /** A credential exactly as the gateway would sign it: the strongest thing a client could spoof. */
@@ -95,7 +96,7 @@ describe('GET /health', () => {
   it('reports every service ok', async () => {
     const response = await call('/health')
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ status: 'ok', services: { users: 'ok' } })
+    expect(await response.json()).toEqual({ status: 'ok', services: Object.fromEntries(SERVICES.map((service) => [service, 'ok'])) })
   })
 
   it('answers 503 degraded when users refuses the gateway (its credential key is not trusted)', async () => {
@@ -113,7 +114,7 @@ describe('GET /health', () => {
     expect((await health({})).status).toBe(200)
     const response = await health({ GATEWAY_PRIVATE_KEY: strangerKey })
     expect(response.status).toBe(503)
-    expect(await response.json()).toEqual({ status: 'degraded', services: { users: 'down' } })
+    expect(await response.json()).toEqual({ status: 'degraded', services: Object.fromEntries(SERVICES.map((service) => [service, 'down'])) })
     expect(response.headers.get('X-Request-Id')).toBeTruthy()
 
     // The same misconfiguration on a forwarded call is the system's fault: 503, not a 401 to the user.

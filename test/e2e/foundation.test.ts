@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { api, signUp, uniqueEmail } from './client'
+import { SERVICES } from '../../shared-contracts/routes'
 
 const DEV_ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' }
 
@@ -7,7 +8,7 @@ describe('the system as `npm start` runs it', () => {
   it('reports every service healthy', async () => {
     const health = await api('GET', '/health')
     expect(health.status).toBe(200)
-    expect(health.body).toEqual({ status: 'ok', services: { users: 'ok' } })
+    expect(health.body).toEqual({ status: 'ok', services: Object.fromEntries(SERVICES.map((service) => [service, 'ok'])) })
     expect(health.headers.get('X-Request-Id')).toBeTruthy()
   })
 

@@ -10,6 +10,7 @@ import { bodyLimit } from './middleware/body-limit'
 import { requireJsonBody } from './middleware/content-type'
 import { cors } from './middleware/cors'
 import { securityHeaders } from './middleware/security-headers'
+import { deadLetterRoutes } from './routes/dead-letters'
 import { healthRoutes } from './routes/health'
 import { services } from './services'
 
@@ -28,6 +29,7 @@ app.use(forward())
 
 // Routes the gateway serves itself (rows whose service is `gateway` in the route table).
 app.route('/', healthRoutes)
+app.route('/', deadLetterRoutes)
 
 app.onError(onError('gateway'))
 app.notFound(notFound)

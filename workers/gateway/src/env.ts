@@ -5,6 +5,8 @@ import type { GatewayServices } from './services'
 /** Bindings from the root wrangler.toml, its secrets, and `.dev.vars` in local development. */
 export interface Env {
   USERS: Fetcher
+  PAYMENTS: Fetcher
+  NOTIFICATIONS: Fetcher
   ENVIRONMENT: string
   JWT_ISSUER: string
   JWT_AUDIENCE: string
