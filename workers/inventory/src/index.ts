@@ -1,0 +1,13 @@
+import { drainOutbox } from '../../../platform/events/outbox'
+import { app } from './app'
+import type { Env } from './env'
+
+export { InventoryRpc } from './rpc/inventory-rpc'
+
+export default {
+  fetch: app.fetch,
+  /** The outbox sweep (cron): sends whatever the relay after a response could not. */
+  scheduled(_controller, env, ctx) {
+    ctx.waitUntil(drainOutbox(env.DB, env).then(() => undefined))
+  },
+} satisfies ExportedHandler<Env>

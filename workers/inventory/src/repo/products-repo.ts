@@ -1,0 +1,90 @@
+import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import type { Product, UpdateProductRequest } from '../../../../shared-contracts/inventory'
+import { productCreated, productUpdatedFromRow, stockInitialised } from '../events/publish'
+import { products, stock } from './schema'
+import { isUniqueViolation } from './sql-errors'
+
+export type NewProduct = Omit<Product, 'available' | 'updated_at'>
+
+/** The columns of the public product: the catalog row joined with its stock. */
+const productColumns = {
+  id: products.id,
+  sku: products.sku,
+  name: products.name,
+  description: products.description,
+  price_cents: products.priceCents,
+  currency: products.currency,
+  available: sql<number>`${stock.onHand} - ${stock.reserved}`.mapWith(Number),
+  created_at: products.createdAt,
+  updated_at: products.updatedAt,
+}
+
+export type ProductsRepo = ReturnType<typeof createProductsRepo>
+
+export function createProductsRepo(d1: D1Database) {
+  const db = drizzle(d1)
+  const selectProducts = () => db.select(productColumns).from(products).innerJoin(stock, eq(stock.productId, products.id))
+  const find = async (id: string): Promise<Product | null> => (await selectProducts().where(eq(products.id, id)).get()) ?? null
+
+  return {
+    /** Up to `limit` products after the (created_at, id) position, in that order. */
+    async page(limit: number, after: readonly [string, string] | null): Promise<Product[]> {
+      const position = after
+        ? or(gt(products.createdAt, after[0]), and(eq(products.createdAt, after[0]), gt(products.id, after[1])))
+        : undefined
+      return selectProducts().where(position).orderBy(asc(products.createdAt), asc(products.id)).limit(limit).all()
+    },
+
+    find,
+
+    async findMany(ids: readonly string[]): Promise<Product[]> {
+      return ids.length === 0 ? [] : selectProducts().where(inArray(products.id, [...ids])).all()
+    },
+
+    /**
+     * Inserts a product, its stock row and their events in one batch: all or nothing.
+     * `false` when the SKU is taken (in any letter case).
+     */
+    async create(product: NewProduct, initialStock: number, now: Date): Promise<boolean> {
+      const { id, sku, name, description, price_cents, currency, created_at: at } = product
+      // A product starts at version 1; its stock at 0, or at 1 when its first levels are announced.
+      const stockVersion = initialStock > 0 ? 1 : 0
+      const statements = [
+        db.insert(products).values({ id, sku, name, description, priceCents: price_cents, currency, version: 1, createdAt: at, updatedAt: at }),
+        db.insert(stock).values({ productId: id, onHand: initialStock, reserved: 0, version: stockVersion, updatedAt: at }),
+        productCreated(db, { product_id: id, sku, name, description, price_cents, currency, version: 1 }, now),
+      ] as const
+      const levels = { product_id: id, on_hand: initialStock, reserved: 0, available: initialStock, version: stockVersion }
+      try {
+        await (initialStock > 0 ? db.batch([...statements, stockInitialised(db, levels, now)]) : db.batch(statements))
+        return true
+      } catch (error) {
+        if (isUniqueViolation(error)) return false
+        throw error
+      }
+    },
+
+    /**
+     * Applies the changes, bumps the version and writes product.updated, atomically; null if
+     * unknown (products are never deleted, so one that exists now exists in the batch).
+     */
+    async update(id: string, changes: UpdateProductRequest, now: Date): Promise<Product | null> {
+      if (!(await find(id))) return null
+      await db.batch([
+        db
+          .update(products)
+          .set({
+            ...(changes.name === undefined ? {} : { name: changes.name }),
+            ...(changes.description === undefined ? {} : { description: changes.description }),
+            ...(changes.price_cents === undefined ? {} : { priceCents: changes.price_cents }),
+            version: sql`${products.version} + 1`,
+            updatedAt: now.toISOString(),
+          })
+          .where(eq(products.id, id)),
+        productUpdatedFromRow(db, id, now),
+      ])
+      return find(id)
+    },
+  }
+}

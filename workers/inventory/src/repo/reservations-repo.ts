@@ -1,0 +1,138 @@
+import { eq, sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { drizzle } from 'drizzle-orm/d1'
+import type { ReservedItem } from '../../../../shared-contracts/inventory'
+import { stockChangedFromRow } from '../events/publish'
+import { requestInsert, type RequestRecord } from './requests-repo'
+import { reservationItems, reservations, reservationTransitions, stock, type ReservationStatus } from './schema'
+import { isCheckViolation, isNotNullViolation, isUniqueViolation } from './sql-errors'
+
+export interface StoredReservation {
+  reservationId: string
+  status: ReservationStatus
+  items: ReservedItem[]
+}
+
+export interface NewReservation {
+  orderId: string
+  reservationId: string
+  items: ReservedItem[]
+  /** The call's outcome, remembered in the same batch. */
+  request: RequestRecord
+}
+
+/** `short`: some item lacked stock; `duplicate`: the key or the order has an outcome already. Nothing was written then. */
+export type ReserveOutcome = 'reserved' | 'short' | 'duplicate'
+
+type Batch = [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]
+
+export type ReservationsRepo = ReturnType<typeof createReservationsRepo>
+
+export function createReservationsRepo(d1: D1Database) {
+  const db = drizzle(d1)
+  const stockChange = (productId: string, levels: Partial<Record<'onHand' | 'reserved', ReturnType<typeof sql>>>, at: string) =>
+    db
+      .update(stock)
+      .set({ ...levels, version: sql`${stock.version} + 1`, updatedAt: at })
+      .where(eq(stock.productId, productId))
+
+  return {
+    async find(orderId: string): Promise<StoredReservation | null> {
+      const header = await db.select().from(reservations).where(eq(reservations.orderId, orderId)).get()
+      if (!header) return null
+      // rowid: the order the items were reserved in.
+      const rows = await db.select().from(reservationItems).where(eq(reservationItems.orderId, orderId)).orderBy(sql`rowid`).all()
+      const items = rows.map((row) => ({
+        product_id: row.productId,
+        quantity: row.quantity,
+        unit_price_cents: row.unitPriceCents,
+        currency: row.currency,
+      }))
+      return { reservationId: header.reservationId, status: header.status, items }
+    },
+
+    /**
+     * Reserves every item or none, in one batch. Each stock update raises `reserved`; the
+     * CHECK `reserved <= on_hand` makes a shortfall fail its statement and so the whole batch,
+     * which is what keeps concurrent reservations from overselling.
+     */
+    async reserve(reservation: NewReservation, now: Date): Promise<ReserveOutcome> {
+      const at = now.toISOString()
+      const { orderId, reservationId, items } = reservation
+      const lines = items.map(({ product_id, quantity, unit_price_cents, currency }) => ({
+        orderId,
+        productId: product_id,
+        quantity,
+        unitPriceCents: unit_price_cents,
+        currency,
+      }))
+      try {
+        await db.batch([
+          requestInsert(db, reservation.request, now),
+          db.insert(reservations).values({ orderId, reservationId, status: 'reserved', createdAt: at, updatedAt: at }),
+          db.insert(reservationItems).values(lines),
+          ...items.map((item) => stockChange(item.product_id, { reserved: sql`${stock.reserved} + ${item.quantity}` }, at)),
+          ...items.map((item) => stockChangedFromRow(db, item.product_id, now)),
+        ])
+        return 'reserved'
+      } catch (error) {
+        if (isCheckViolation(error)) return 'short'
+        if (isUniqueViolation(error)) return 'duplicate'
+        throw error
+      }
+    },
+
+    /**
+     * Moves a `reserved` reservation to `released` (stock back) or `committed` (stock out), with
+     * its events and the call's outcome, in one batch. The transition row guards it: if another
+     * call moved the reservation first, the batch fails whole and this answers `false`.
+     */
+    async transition(
+      orderId: string,
+      to: 'released' | 'committed',
+      items: readonly ReservedItem[],
+      request: RequestRecord,
+      now: Date,
+    ): Promise<boolean> {
+      const at = now.toISOString()
+      const levels = (quantity: number) =>
+        to === 'released'
+          ? { reserved: sql`${stock.reserved} - ${quantity}` }
+          : { onHand: sql`${stock.onHand} - ${quantity}`, reserved: sql`${stock.reserved} - ${quantity}` }
+      const fromStatus = sql`(SELECT ${reservations.status} FROM ${reservations} WHERE ${reservations.orderId} = ${orderId})`
+      const statements: BatchItem<'sqlite'>[] = [
+        db.insert(reservationTransitions).values({ orderId, fromStatus, toStatus: to, at }),
+        db.update(reservations).set({ status: to, updatedAt: at }).where(eq(reservations.orderId, orderId)),
+        ...items.map((item) => stockChange(item.product_id, levels(item.quantity), at)),
+        ...items.map((item) => stockChangedFromRow(db, item.product_id, now)),
+        requestInsert(db, request, now),
+      ]
+      try {
+        await db.batch(statements as Batch)
+        return true
+      } catch (error) {
+        if (isCheckViolation(error) || isNotNullViolation(error) || isUniqueViolation(error)) return false
+        throw error
+      }
+    },
+
+    /**
+     * Releases an order that reserved nothing: a `released` reservation without items, so that
+     * a reserve arriving late (after the saga compensated) cannot take stock. `false` if the
+     * order (or the key) got an outcome meanwhile.
+     */
+    async releaseUnreserved(orderId: string, reservationId: string, request: RequestRecord, now: Date): Promise<boolean> {
+      const at = now.toISOString()
+      try {
+        await db.batch([
+          db.insert(reservations).values({ orderId, reservationId, status: 'released', createdAt: at, updatedAt: at }),
+          requestInsert(db, request, now),
+        ])
+        return true
+      } catch (error) {
+        if (isUniqueViolation(error)) return false
+        throw error
+      }
+    },
+  }
+}

@@ -1,0 +1,23 @@
+import { Hono } from 'hono'
+import { SetStockRequestSchema } from '../../../../shared-contracts/inventory'
+import { problem } from '../../../../platform/errors/problem'
+import { readJson } from '../../../../platform/http/json-body'
+import type { InventoryEnv } from '../env'
+import { requireRole } from './require-role'
+
+/** /api/v1/inventory/{product_id}: stock levels, for admins. */
+export const stockRoutes = new Hono<InventoryEnv>()
+
+stockRoutes.use(requireRole('admin'))
+
+stockRoutes.get('/:productId', async (c) => {
+  const levels = await c.var.services.stock.levels(c.req.param('productId'))
+  return levels.ok ? c.json(levels.value) : problem(c, levels.error)
+})
+
+stockRoutes.put('/:productId', async (c) => {
+  const input = await readJson(c, SetStockRequestSchema)
+  if (!input.ok) return problem(c, input.error)
+  const levels = await c.var.services.stock.setOnHand(c.req.param('productId'), input.value.on_hand)
+  return levels.ok ? c.json(levels.value) : problem(c, levels.error)
+})

@@ -1,0 +1,56 @@
+import { fail, ok, type Result } from '../../../../shared-contracts/errors'
+import type { CreateProductRequest, Product, UpdateProductRequest } from '../../../../shared-contracts/inventory'
+import type { ListQuery, Page } from '../../../../shared-contracts/pagination'
+import type { ProductsRepo } from '../repo/products-repo'
+import { pageOf, positionOf } from './page'
+
+export interface CatalogDeps {
+  products: ProductsRepo
+  now: () => Date
+}
+
+export type CatalogService = ReturnType<typeof createCatalogService>
+
+const newProductId = () => `prd_${crypto.randomUUID().replaceAll('-', '')}`
+const unknownProduct = (id: string) => fail({ code: 'not_found' as const, detail: `No product ${id}.` })
+
+export function createCatalogService({ products, now }: CatalogDeps) {
+  return {
+    /** Products oldest first, by (created_at, id): a stable order for cursors. */
+    async list(query: ListQuery): Promise<Result<Page<Product>>> {
+      const after = positionOf(query.cursor)
+      if (!after.ok) return after
+      return ok(pageOf(await products.page(query.limit + 1, after.value), query.limit))
+    },
+
+    async get(id: string): Promise<Result<Product>> {
+      const product = await products.find(id)
+      return product ? ok(product) : unknownProduct(id)
+    },
+
+    /** The products among `ids`, in the order asked; unknown ids are left out. */
+    async getMany(ids: readonly string[]): Promise<Product[]> {
+      const found = new Map((await products.findMany(ids)).map((product) => [product.id, product]))
+      return [...new Set(ids)].flatMap((id) => found.get(id) ?? [])
+    },
+
+    /** Creates a product with its stock; a taken SKU (in any case) is `sku_taken`, and nothing is written. */
+    async create(input: CreateProductRequest): Promise<Result<Product>> {
+      const at = now()
+      const created_at = at.toISOString()
+      const initialStock = input.initial_stock ?? 0
+      const { sku, name, description, price_cents, currency } = input
+      const id = newProductId()
+      const product: Product = { id, sku, name, description, price_cents, currency, available: initialStock, created_at, updated_at: created_at }
+      if (!(await products.create(product, initialStock, at))) {
+        return fail({ code: 'sku_taken', detail: `A product with SKU ${sku} exists already.` })
+      }
+      return ok(product)
+    },
+
+    async update(id: string, changes: UpdateProductRequest): Promise<Result<Product>> {
+      const product = await products.update(id, changes, now())
+      return product ? ok(product) : unknownProduct(id)
+    },
+  }
+}

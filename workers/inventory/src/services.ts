@@ -1,0 +1,40 @@
+import type { MiddlewareHandler } from 'hono'
+import { createProductsRepo } from './repo/products-repo'
+import { createRequestsRepo } from './repo/requests-repo'
+import { createReservationsRepo } from './repo/reservations-repo'
+import { createStockRepo } from './repo/stock-repo'
+import { createCatalogService, type CatalogService } from './service/catalog-service'
+import { createReservationsService, type ReservationsService } from './service/reservations-service'
+import { createStockService, type StockService } from './service/stock-service'
+import type { Env, InventoryEnv } from './env'
+
+export interface InventoryServices {
+  catalog: CatalogService
+  stock: StockService
+  reservations: ReservationsService
+}
+
+/** The services over this Worker's D1: built the same way for HTTP requests and RPC calls. */
+export function createServices(env: Env, now: () => Date = () => new Date()): InventoryServices {
+  const products = createProductsRepo(env.DB)
+  const stock = createStockRepo(env.DB)
+  return {
+    catalog: createCatalogService({ products, now }),
+    stock: createStockService({ stock, now }),
+    reservations: createReservationsService({
+      reservations: createReservationsRepo(env.DB),
+      requests: createRequestsRepo(env.DB),
+      products,
+      stock,
+      now,
+    }),
+  }
+}
+
+/** Builds the services a request needs, once, and sets them on the context. */
+export function services(): MiddlewareHandler<InventoryEnv> {
+  return async function services(c, next) {
+    c.set('services', createServices(c.env))
+    await next()
+  }
+}
