@@ -79,7 +79,7 @@ async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<st
       name,
       modules: true,
       scriptPath: `${outdir}/index.js`,
-      bindings: { ...(options.bindings as Record<string, unknown>), ...devVars },
+      bindings: { ...(options.bindings as Record<string, string>), ...devVars },
     },
     database: database ? { binding: `${name.toUpperCase()}_DB`, id: database, migrations: await readD1Migrations(`./migrations/${name}`) } : null,
   }

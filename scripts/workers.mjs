@@ -3,6 +3,7 @@
 export const WORKERS = [
   { name: 'gateway', config: 'wrangler.toml' },
   { name: 'users', config: 'workers/users/wrangler.toml', database: 'users' },
+  { name: 'inventory', config: 'workers/inventory/wrangler.toml', database: 'inventory' },
   { name: 'payments', config: 'workers/payments/wrangler.toml', database: 'payments' },
   { name: 'notifications', config: 'workers/notifications/wrangler.toml', database: 'notifications' },
 ]

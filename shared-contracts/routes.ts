@@ -1,7 +1,7 @@
 import type { Role } from './users'
 
 /** The internal Workers the gateway can forward to. */
-export const SERVICES = ['users', 'payments', 'notifications'] as const
+export const SERVICES = ['users', 'inventory', 'payments', 'notifications'] as const
 export type ServiceName = (typeof SERVICES)[number]
 /** Where a route is served: an internal Worker, or the gateway itself. */
 export type RouteTarget = ServiceName | 'gateway'
@@ -34,6 +34,12 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/api/v1/auth/login', service: 'users', access: PUBLIC },
   { method: 'GET', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN },
   { method: 'PATCH', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/products', service: 'inventory', access: PUBLIC },
+  { method: 'POST', path: '/api/v1/products', service: 'inventory', access: ADMIN },
+  { method: 'GET', path: '/api/v1/products/:id', service: 'inventory', access: PUBLIC },
+  { method: 'PATCH', path: '/api/v1/products/:id', service: 'inventory', access: ADMIN },
+  { method: 'GET', path: '/api/v1/inventory/:product_id', service: 'inventory', access: ADMIN },
+  { method: 'PUT', path: '/api/v1/inventory/:product_id', service: 'inventory', access: ADMIN },
   // Admins see any order's payments; the payments service shows a customer only their own.
   { method: 'GET', path: '/api/v1/payments', service: 'payments', access: SIGNED_IN },
   { method: 'GET', path: '/api/v1/notifications', service: 'notifications', access: SIGNED_IN },

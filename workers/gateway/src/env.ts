@@ -5,6 +5,7 @@ import type { GatewayServices } from './services'
 /** Bindings from the root wrangler.toml, its secrets, and `.dev.vars` in local development. */
 export interface Env {
   USERS: Fetcher
+  INVENTORY: Fetcher
   PAYMENTS: Fetcher
   NOTIFICATIONS: Fetcher
   ENVIRONMENT: string

@@ -33,7 +33,12 @@ let isolate: { fingerprint: string; services: GatewayServices } | null = null
 
 function build(env: Env): GatewayServices {
   const sign = createCredentialSigner(env.GATEWAY_PRIVATE_KEY)
-  const bindings: Record<ServiceName, Fetcher> = { users: env.USERS, payments: env.PAYMENTS, notifications: env.NOTIFICATIONS }
+  const bindings: Record<ServiceName, Fetcher> = {
+    users: env.USERS,
+    inventory: env.INVENTORY,
+    payments: env.PAYMENTS,
+    notifications: env.NOTIFICATIONS,
+  }
   const binding = (service: ServiceName) => bindings[service]
   async function call(service: ServiceName, path: string, { caller, method = 'GET', timeoutMs = DEFAULT_INTERNAL_TIMEOUT_MS }: InternalCallOptions) {
     return binding(service).fetch(`https://${service}.internal${path}`, {
