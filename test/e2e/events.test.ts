@@ -66,3 +66,19 @@ describe('the event backbone, end to end', () => {
     expect(Array.isArray(response.body.items)).toBe(true)
   })
 })
+
+describe('payments through the gateway', () => {
+  it('lets an admin list the payments of an order, and hides orders a customer does not own', async () => {
+    const orderId = `ord_${crypto.randomUUID().replaceAll('-', '')}`
+    const asAdmin = await api<{ items: unknown[]; next_cursor: string | null }>('GET', `/api/v1/payments?order_id=${orderId}`, {
+      token: await adminToken(),
+    })
+    expect(asAdmin.status).toBe(200)
+    expect(asAdmin.body).toEqual({ items: [], next_cursor: null })
+    const { token } = await signUp()
+    const asCustomer = await api('GET', `/api/v1/payments?order_id=${orderId}`, { token })
+    expect(asCustomer.status).toBe(404)
+    const withoutOrder = await api('GET', '/api/v1/payments', { token })
+    expect(withoutOrder.status).toBe(400)
+  })
+})
