@@ -18,11 +18,26 @@ const unitProject = {
  * TEST_GATEWAY_PRIVATE_KEY and TEST_ORDERS_PRIVATE_KEY let tests sign credentials as the gateway
  * and as orders (an RPC caller).
  */
-function serviceProject(name: 'users' | 'inventory' | 'payments' | 'notifications') {
+type ServiceName = 'users' | 'inventory' | 'payments' | 'notifications' | 'orders'
+
+interface ServiceProjectOptions {
+  /** Internal Workers it calls, run beside it as auxiliary Workers (production bundles). */
+  auxiliaries?: ServiceName[]
+  /** More test folders that need this Worker as main (its Durable Objects' tests). */
+  include?: string[]
+}
+
+function serviceProject(name: ServiceName, { auxiliaries = [], include = [] }: ServiceProjectOptions = {}) {
   return {
     plugins: [
       cloudflareTest(async () => {
         const all = await vars
+        const aux = await Promise.all(
+          WORKERS.filter((worker) => (auxiliaries as string[]).includes(worker.name)).map((worker) =>
+            auxiliaryWorker(worker, all[worker.name as ServiceName]),
+          ),
+        )
+        const databases = aux.flatMap(({ database }) => (database ? [database] : []))
         return {
           wrangler: { configPath: `./workers/${name}/wrangler.toml` },
           miniflare: {
@@ -31,15 +46,20 @@ function serviceProject(name: 'users' | 'inventory' | 'payments' | 'notification
               ENVIRONMENT: 'test',
               TEST_GATEWAY_PRIVATE_KEY: all.gateway.GATEWAY_PRIVATE_KEY,
               TEST_ORDERS_PRIVATE_KEY: all.servicePrivateKeys.orders,
-              TEST_MIGRATIONS: { DB: await readD1Migrations(`./migrations/${name}`) },
+              TEST_MIGRATIONS: {
+                DB: await readD1Migrations(`./migrations/${name}`),
+                ...Object.fromEntries(databases.map(({ binding, migrations }) => [binding, migrations])),
+              },
             },
+            d1Databases: Object.fromEntries(databases.map(({ binding, id }) => [binding, id])),
+            workers: aux.map(({ worker }) => worker),
           },
         }
       }),
     ],
     test: {
       name,
-      include: [`workers/${name}/**/*.test.ts`],
+      include: [`workers/${name}/**/*.test.ts`, ...include],
       exclude: ['**/*.unit.test.ts'],
       setupFiles: ['./test/support/apply-migrations.ts'],
     },
@@ -140,6 +160,7 @@ export default defineConfig({
       serviceProject('inventory'),
       serviceProject('payments'),
       serviceProject('notifications'),
+      serviceProject('orders', { auxiliaries: ['inventory', 'payments'], include: ['durable-objects/saga-coordinator/**/*.test.ts'] }),
       gatewayProject,
       e2eProject,
       buildProject,

@@ -45,6 +45,7 @@ export async function developmentVars({ adminEmail, adminPassword } = {}) {
     inventory: { ...internal, ...trustOrders },
     payments: { ...internal, ...trustOrders },
     notifications: { ...internal },
+    orders: { ...internal, SERVICE_PRIVATE_KEY: JSON.stringify(orders.privateJwk) },
     servicePrivateKeys: { orders: JSON.stringify(orders.privateJwk) },
   }
 }

@@ -51,6 +51,24 @@ export const PaymentCapturedV1 = z.object({
 })
 export const PaymentRefundedV1 = PaymentCapturedV1
 
+/** Every order event carries the whole order as it is after the change (event-carried state). */
+export const OrderSnapshotV1 = z.object({
+  order_id: z.string(),
+  user_id: z.string(),
+  status: z.enum(['pending', 'confirmed', 'cancelled']),
+  items: z.array(z.object({ product_id: z.string(), quantity: z.number().int(), unit_price_cents: z.number().int() })),
+  total_cents: z.number().int(),
+  currency: z.string(),
+  cancellation_reason: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  /** 1 when placed, +1 per transition: a read model keeps the highest it has seen. */
+  version: z.number().int(),
+})
+export const OrderPlacedV1 = OrderSnapshotV1
+export const OrderConfirmedV1 = OrderSnapshotV1
+export const OrderCancelledV1 = OrderSnapshotV1
+
 /** The data schema of every event type, by type. Types only ever gain fields. */
 export const EVENT_SCHEMAS = {
   [`${EVENT_TYPE_PREFIX}.user.registered.v1`]: UserRegisteredV1,
@@ -59,6 +77,9 @@ export const EVENT_SCHEMAS = {
   [`${EVENT_TYPE_PREFIX}.stock.changed.v1`]: StockChangedV1,
   [`${EVENT_TYPE_PREFIX}.payment.captured.v1`]: PaymentCapturedV1,
   [`${EVENT_TYPE_PREFIX}.payment.refunded.v1`]: PaymentRefundedV1,
+  [`${EVENT_TYPE_PREFIX}.order.placed.v1`]: OrderPlacedV1,
+  [`${EVENT_TYPE_PREFIX}.order.confirmed.v1`]: OrderConfirmedV1,
+  [`${EVENT_TYPE_PREFIX}.order.cancelled.v1`]: OrderCancelledV1,
 } as const
 
 export type EventType = keyof typeof EVENT_SCHEMAS
@@ -71,6 +92,9 @@ export const EVENT_TYPES = {
   stockChanged: `${EVENT_TYPE_PREFIX}.stock.changed.v1`,
   paymentCaptured: `${EVENT_TYPE_PREFIX}.payment.captured.v1`,
   paymentRefunded: `${EVENT_TYPE_PREFIX}.payment.refunded.v1`,
+  orderPlaced: `${EVENT_TYPE_PREFIX}.order.placed.v1`,
+  orderConfirmed: `${EVENT_TYPE_PREFIX}.order.confirmed.v1`,
+  orderCancelled: `${EVENT_TYPE_PREFIX}.order.cancelled.v1`,
 } as const satisfies Record<string, EventType>
 
 export function isEventType(type: string): type is EventType {

@@ -6,7 +6,7 @@ import { EVENT_TYPES, type EventType } from './events'
  * types go to which. The outbox relay of every producer publishes by it.
  */
 export const SUBSCRIPTIONS = {
-  notifications: [EVENT_TYPES.userRegistered],
+  notifications: [EVENT_TYPES.userRegistered, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled],
 } as const satisfies Record<string, readonly EventType[]>
 
 export type Subscriber = keyof typeof SUBSCRIPTIONS

@@ -1,0 +1,86 @@
+import { z } from 'zod'
+import { MAX_ITEM_QUANTITY, MAX_ITEMS } from './inventory'
+
+// The orders service's contract (DESIGN §4): placing and reading orders, and the saga log.
+
+export const ORDER_STATUSES = ['pending', 'confirmed', 'cancelled'] as const
+export type OrderStatus = (typeof ORDER_STATUSES)[number]
+
+/** Why an order was cancelled; more may be added, never renamed. */
+export const CANCELLATION_REASONS = ['out_of_stock', 'payment_declined', 'unknown_product', 'saga_failed'] as const
+export type CancellationReason = (typeof CANCELLATION_REASONS)[number]
+
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+export const PlaceOrderRequestSchema = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        product_id: z.string().min(1).max(128),
+        quantity: z.number().int('must be an integer').min(1).max(MAX_ITEM_QUANTITY),
+      }),
+    )
+    .min(1, 'must contain at least one item')
+    .max(MAX_ITEMS),
+  payment_token: z.string().min(1).max(255),
+})
+export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequestSchema>
+
+export const OrderItemSchema = z.object({
+  product_id: z.string(),
+  quantity: z.number().int(),
+  unit_price_cents: z.number().int(),
+})
+export type OrderItem = z.infer<typeof OrderItemSchema>
+
+export const OrderSchema = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  items: z.array(OrderItemSchema),
+  total_cents: z.number().int(),
+  currency: z.string(),
+  cancellation_reason: z.enum(CANCELLATION_REASONS).nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+})
+export type Order = z.infer<typeof OrderSchema>
+
+/** v2: money as `{ amount, currency }` objects (DESIGN §4). */
+export const MoneySchema = z.object({ amount: z.number().int(), currency: z.string() })
+export const OrderV2Schema = z.object({
+  id: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  items: z.array(z.object({ product_id: z.string(), quantity: z.number().int(), unit_price: MoneySchema })),
+  total: MoneySchema,
+  cancellation_reason: z.enum(CANCELLATION_REASONS).nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+})
+export type OrderV2 = z.infer<typeof OrderV2Schema>
+
+export const SAGA_STATUSES = ['running', 'completed', 'compensating', 'compensated', 'failed'] as const
+export type SagaStatus = (typeof SAGA_STATUSES)[number]
+export const STEP_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'compensated', 'compensation_failed'] as const
+export type StepStatus = (typeof STEP_STATUSES)[number]
+
+export const SagaStepSchema = z.object({
+  name: z.string(),
+  status: z.enum(STEP_STATUSES),
+  attempts: z.number().int(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  error: z.string().nullable(),
+})
+export const SagaSchema = z.object({
+  order_id: z.string(),
+  status: z.enum(SAGA_STATUSES),
+  steps: z.array(SagaStepSchema),
+})
+export type Saga = z.infer<typeof SagaSchema>
+
+export const SagaListQuerySchema = z.strictObject({
+  status: z.enum(SAGA_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(512).optional(),
+})
