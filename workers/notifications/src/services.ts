@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { createDelivery } from './delivery/delivery'
 import type { Env, NotificationsEnv } from './env'
+import { createContactsRepo } from './repo/contacts-repo'
 import { createNotificationsRepo } from './repo/notifications-repo'
 import { createDeliveryService } from './service/delivery-service'
 import { createNotificationsService } from './service/notifications-service'
@@ -19,6 +20,7 @@ export function backgroundServices(env: Env, now: () => Date = () => new Date())
   const repo = createNotificationsRepo(env.DB)
   return {
     repo,
+    contacts: createContactsRepo(env.DB),
     delivery: createDeliveryService({ repo, delivery: createDelivery(env.NOTIFICATION_WEBHOOK_URL), now }),
     retryBaseSeconds: retryBaseSeconds(env),
     now,

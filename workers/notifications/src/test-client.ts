@@ -5,9 +5,9 @@ import type { Principal } from '../../../platform/auth/principal'
 import { createEvent } from '../../../platform/events/envelope'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import { EVENT_TYPES, type CloudEvent, type EventData } from '../../../shared-contracts/events'
-import type { Notification } from '../../../shared-contracts/notifications'
 import type { Page } from '../../../shared-contracts/pagination'
 import type { Env } from './env'
+import type { PublicNotification } from './service/notification'
 import worker from './index'
 
 /** The Worker's handlers, as the runtime calls them. */
@@ -36,10 +36,10 @@ export async function callNotifications(path: string, options: CallOptions = {})
 }
 
 /** Lists the caller's notifications; throws unless it answers 200. */
-export async function listNotifications(principal: Principal, query = ''): Promise<Page<Notification>> {
+export async function listNotifications(principal: Principal, query = ''): Promise<Page<PublicNotification>> {
   const response = await callNotifications(`/api/v1/notifications${query}`, { principal })
   if (response.status !== 200) throw new Error(`list answered ${response.status}: ${await response.text()}`)
-  return (await response.json()) as Page<Notification>
+  return (await response.json()) as Page<PublicNotification>
 }
 
 export async function readProblem(response: Response) {
@@ -64,6 +64,34 @@ export function userRegistered(data: Partial<Registered> = {}, now?: Date): Clou
     type: EVENT_TYPES.userRegistered,
     subject: user_id,
     data: { user_id, email: data.email ?? `${user_id}@example.com`, name: data.name ?? 'Ada' },
+    ...(now ? { now } : {}),
+  })
+}
+
+type OrderSnapshot = EventData<typeof EVENT_TYPES.orderConfirmed>
+type OrderOutcome = typeof EVENT_TYPES.orderConfirmed | typeof EVENT_TYPES.orderCancelled
+
+/** A real order.confirmed or order.cancelled CloudEvent, as orders publishes it: the whole order after the change. */
+export function orderEvent(type: OrderOutcome, data: Partial<OrderSnapshot> & { user_id: string }, now?: Date): CloudEvent<OrderSnapshot> {
+  const order_id = data.order_id ?? `ord_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
+  const cancelled = type === EVENT_TYPES.orderCancelled
+  const at = (now ?? new Date()).toISOString()
+  return createEvent({
+    service: 'orders',
+    type,
+    subject: order_id,
+    data: {
+      order_id,
+      status: cancelled ? 'cancelled' : 'confirmed',
+      items: [{ product_id: 'prd_lamp', quantity: 2, unit_price_cents: 1250 }],
+      total_cents: 2500,
+      currency: 'EUR',
+      cancellation_reason: cancelled ? 'out_of_stock' : null,
+      created_at: at,
+      updated_at: at,
+      version: 2,
+      ...data,
+    },
     ...(now ? { now } : {}),
   })
 }

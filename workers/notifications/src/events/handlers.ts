@@ -1,26 +1,47 @@
 import { EVENT_TYPES, type CloudEvent, type EventData, type EventType } from '../../../../shared-contracts/events'
 import type { EventHandlers } from '../../../../platform/events/consumer'
+import type { ContactsRepo } from '../repo/contacts-repo'
 import type { NotificationsRepo } from '../repo/notifications-repo'
+import { ContactUnknownError, type Contact } from '../service/contact'
 import { newNotificationId, type NotificationDraft } from '../service/notification'
-import { welcomeMessage } from '../service/templates'
+import { orderCancelledMessage, orderConfirmedMessage, welcomeMessage } from '../service/templates'
 
-type DraftFor<T extends EventType> = (event: CloudEvent<EventData<T>>) => NotificationDraft
-type NotificationBuilders = { [T in EventType]?: DraftFor<T> }
+/** The event types whose data names a user: the only ones a notification can be for. */
+type UserEventType = { [T in EventType]: EventData<T> extends { user_id: string } ? T : never }[EventType]
+
+/** What a builder decides; who it is for and where it goes come from the event's user and their contact. */
+export type NotificationContent = Omit<NotificationDraft, 'user_id' | 'recipient'>
+type ContentFor<T extends UserEventType> = (event: CloudEvent<EventData<T>>, contact: Contact) => NotificationContent
+type NotificationBuilders = { [T in UserEventType]?: ContentFor<T> }
 
 /**
  * The events notifications turns into a notification, one entry each: the data arrives parsed
- * with its contract schema. Order confirmed / cancelled are added here when their events exist
- * (and to the subscription table, so they reach this queue).
+ * with its contract schema, with the contact of the user it names. (An event type also needs a
+ * line in shared-contracts/subscriptions.ts to reach this queue.)
  */
 export const NOTIFICATION_BUILDERS: NotificationBuilders = {
-  [EVENT_TYPES.userRegistered]: ({ data }) => ({
-    user_id: data.user_id,
-    type: 'welcome',
+  [EVENT_TYPES.userRegistered]: (_event, contact) => ({ type: 'welcome', channel: 'email', order_id: null, ...welcomeMessage(contact) }),
+  [EVENT_TYPES.orderConfirmed]: ({ data }, contact) => ({
+    type: 'order_confirmed',
     channel: 'email',
-    recipient: data.email,
-    order_id: null,
-    ...welcomeMessage(data),
+    order_id: data.order_id,
+    ...orderConfirmedMessage(data, contact),
   }),
+  [EVENT_TYPES.orderCancelled]: ({ data }, contact) => ({
+    type: 'order_cancelled',
+    channel: 'email',
+    order_id: data.order_id,
+    ...orderCancelledMessage(data, contact),
+  }),
+}
+
+/**
+ * The events that carry a user's contact details (event-carried state transfer): kept in the
+ * `contacts` table, in the same batch as the event's own notification, for the events that name
+ * only the user (orders).
+ */
+export const CONTACT_CARRIERS: { [T in UserEventType]?: (data: EventData<T>) => Contact } = {
+  [EVENT_TYPES.userRegistered]: ({ user_id, email, name }) => ({ user_id, email, name }),
 }
 
 /** A notification is dated by what it announces; an unreadable event time falls back to now. */
@@ -29,21 +50,40 @@ function createdAt(event: CloudEvent, now: Date): string {
   return Number.isNaN(time.getTime()) ? now.toISOString() : time.toISOString()
 }
 
-/** The consumer's handlers: each records its event's notification in the batch with the inbox row. */
-export function notificationHandlers(repo: NotificationsRepo, now: () => Date): EventHandlers {
-  const handlers: Partial<Record<EventType, (event: CloudEvent) => Promise<D1PreparedStatement[]>>> = {}
-  for (const [type, build] of Object.entries(NOTIFICATION_BUILDERS) as [EventType, DraftFor<EventType>][]) {
+export interface HandlerDeps {
+  repo: NotificationsRepo
+  contacts: ContactsRepo
+  now: () => Date
+}
+
+type UserEvent = CloudEvent<{ user_id: string }>
+
+/**
+ * The consumer's handlers: each keeps the contact its event carries and records its notification,
+ * in the batch with the inbox row. An event for a user whose contact is not known yet throws
+ * (ContactUnknownError), so the consumer retries it with backoff and writes nothing.
+ */
+export function notificationHandlers({ repo, contacts, now }: HandlerDeps): EventHandlers {
+  const builders = NOTIFICATION_BUILDERS as Partial<Record<UserEventType, ContentFor<UserEventType>>>
+  const carriers = CONTACT_CARRIERS as Partial<Record<UserEventType, (data: unknown) => Contact>>
+  const types = new Set([...Object.keys(builders), ...Object.keys(carriers)] as UserEventType[])
+  const handlers: Partial<Record<EventType, (event: UserEvent) => Promise<D1PreparedStatement[]>>> = {}
+  for (const type of types) {
+    const build = builders[type]
+    const carry = carriers[type]
     handlers[type] = async (event) => {
       const recordedAt = now()
-      const draft = build(event as CloudEvent<EventData<EventType>>)
+      const at = createdAt(event, recordedAt)
+      const carried = carry?.(event.data)
+      const effects = carried ? [contacts.upsertStatement(carried, at)] : []
+      if (!build) return effects
+      const contact = carried ?? (await contacts.find(event.data.user_id))
+      if (!contact) throw new ContactUnknownError(event.data.user_id)
+      const content = build(event as CloudEvent<EventData<UserEventType>>, contact)
+      const draft: NotificationDraft = { ...content, user_id: event.data.user_id, recipient: contact.email }
       return [
-        repo.insertStatement({
-          id: newNotificationId(),
-          draft,
-          createdAt: createdAt(event, recordedAt),
-          recordedAt: recordedAt.toISOString(),
-          event: { source: event.source, id: event.id },
-        }),
+        ...effects,
+        repo.insertStatement({ id: newNotificationId(), draft, createdAt: at, recordedAt: recordedAt.toISOString(), event: { source: event.source, id: event.id } }),
       ]
     }
   }

@@ -16,7 +16,7 @@ export async function consumeNotificationEvents(batch: MessageBatch<unknown>, db
   await consumeEvents(batch, {
     service: 'notifications',
     db,
-    handlers: notificationHandlers(services.repo, services.now),
+    handlers: notificationHandlers(services),
     retryBaseSeconds: services.retryBaseSeconds,
     afterCommit: async (event) => {
       try {

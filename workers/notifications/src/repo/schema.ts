@@ -1,13 +1,13 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
-import type { NotificationChannel, NotificationType } from '../../../../shared-contracts/notifications'
-import type { DeliveryStatus } from '../service/notification'
+import type { NotificationChannel } from '../../../../shared-contracts/notifications'
+import type { DeliveryStatus, NotificationKind } from '../service/notification'
 
 export const notifications = sqliteTable(
   'notifications',
   {
     id: text('id').primaryKey(),
     userId: text('user_id').notNull(),
-    type: text('type').$type<NotificationType>().notNull(),
+    type: text('type').$type<NotificationKind>().notNull(),
     channel: text('channel').$type<NotificationChannel>().notNull(),
     /** Where it goes on its channel (an email address). */
     recipient: text('recipient').notNull(),
@@ -37,6 +37,20 @@ export const notifications = sqliteTable(
 
 export type NotificationRow = typeof notifications.$inferSelect
 export type NewNotificationRow = typeof notifications.$inferInsert
+
+/**
+ * Where to reach each user, copied from users' events (event-carried state transfer): order events
+ * name only the user, and notifications never calls users to ask.
+ */
+export const contacts = sqliteTable('contacts', {
+  userId: text('user_id').primaryKey(),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  /** The time of the event it was copied from: an older event never overwrites a newer one. */
+  updatedAt: text('updated_at').notNull(),
+})
+
+export type ContactRow = typeof contacts.$inferSelect
 
 // notifications consumes events (inbox) and keeps what exhausted its retries (dead letters).
 export { inbox, deadLetters } from '../../../../platform/events/tables'

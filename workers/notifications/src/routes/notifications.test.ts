@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { encodeCursor } from '../../../../shared-contracts/pagination'
-import type { Notification } from '../../../../shared-contracts/notifications'
+import type { PublicNotification } from '../service/notification'
 import { callNotifications, customer, deliverEvents, listNotifications, readProblem, userRegistered } from '../test-client'
 
 const minute = (n: number) => new Date(Date.UTC(2026, 10, 20, 12, n))
@@ -28,7 +28,7 @@ describe('GET /api/v1/notifications', () => {
   it('pages through with limit and cursor: every notification once, in the same order', async () => {
     const { user } = await userWithSix()
     const all = (await listNotifications(user)).items
-    const seen: Notification[] = []
+    const seen: PublicNotification[] = []
     let cursor: string | null = null
     let pages = 0
     do {

@@ -2,11 +2,21 @@ import type { Notification, NotificationChannel, NotificationType } from '../../
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed'
 
+/**
+ * What a notification is about. The contract (shared-contracts/notifications.ts, not this
+ * service's to change) lists only `welcome` so far; the order outcomes are added here until it
+ * lists them too, and then this is the contract's type again.
+ */
+export type NotificationKind = NotificationType | 'order_confirmed' | 'order_cancelled'
+
+/** The public shape (DESIGN §4), with the kinds above. */
+export type PublicNotification = Omit<Notification, 'type'> & { type: NotificationKind }
+
 /** A notification as this service keeps it. */
 export interface NotificationRecord {
   id: string
   user_id: string
-  type: NotificationType
+  type: NotificationKind
   channel: NotificationChannel
   /** The address on its channel: an email address. */
   recipient: string
@@ -23,7 +33,7 @@ export interface NotificationRecord {
 export type NotificationDraft = Pick<NotificationRecord, 'user_id' | 'type' | 'channel' | 'recipient' | 'subject' | 'body' | 'order_id'>
 
 /** The public shape (DESIGN §4): what the owner may see. */
-export function toPublic(record: NotificationRecord): Notification {
+export function toPublic(record: NotificationRecord): PublicNotification {
   const { id, type, channel, subject, order_id, created_at } = record
   return { id, type, channel, subject, order_id, created_at }
 }

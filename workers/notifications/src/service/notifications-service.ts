@@ -1,9 +1,9 @@
 import type { Principal } from '../../../../platform/auth/principal'
 import { fail, ok, type Result } from '../../../../shared-contracts/errors'
-import type { Notification, NotificationListQuery } from '../../../../shared-contracts/notifications'
+import type { NotificationListQuery } from '../../../../shared-contracts/notifications'
 import { decodeCursor, encodeCursor, type Page } from '../../../../shared-contracts/pagination'
 import type { NotificationsRepo } from '../repo/notifications-repo'
-import { toPublic } from './notification'
+import { toPublic, type PublicNotification } from './notification'
 
 export type NotificationsService = ReturnType<typeof createNotificationsService>
 
@@ -15,7 +15,7 @@ const badCursor = fail({
 export function createNotificationsService({ repo }: { repo: NotificationsRepo }) {
   return {
     /** The caller's own notifications, newest first; the cursor is the last item's position. */
-    async listMine(principal: Principal, query: NotificationListQuery): Promise<Result<Page<Notification>>> {
+    async listMine(principal: Principal, query: NotificationListQuery): Promise<Result<Page<PublicNotification>>> {
       let after: [string, string] | null = null
       if (query.cursor !== undefined) {
         const position = decodeCursor(query.cursor)
