@@ -28,11 +28,13 @@ export async function developmentVars({ adminEmail, adminPassword } = {}) {
   const gateway = await generateKeyPair('gateway')
   const tokens = await generateKeyPair('users')
   const orders = await generateKeyPair('orders')
-  const internal = { ENVIRONMENT: 'development', GATEWAY_PUBLIC_KEYS: JSON.stringify({ keys: [gateway.publicJwk] }) }
+  // FAULT_INJECTION exists only here, in local development (DESIGN §4, PUT /api/v1/admin/faults).
+  const development = { ENVIRONMENT: 'development', FAULT_INJECTION: 'enabled' }
+  const internal = { ...development, GATEWAY_PUBLIC_KEYS: JSON.stringify({ keys: [gateway.publicJwk] }) }
   const trustOrders = { TRUSTED_CALLERS: JSON.stringify({ orders: { keys: [orders.publicJwk] } }) }
   return {
     gateway: {
-      ENVIRONMENT: 'development',
+      ...development,
       GATEWAY_PRIVATE_KEY: JSON.stringify(gateway.privateJwk),
       CORS_ALLOWED_ORIGINS: 'http://localhost:3000,http://127.0.0.1:3000',
     },

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { ListQuerySchema } from './pagination'
 
 /** What a notification is about. Order confirmed / cancelled join when their events exist. */
-export const NOTIFICATION_TYPES = ['welcome'] as const
+export const NOTIFICATION_TYPES = ['welcome', 'order_confirmed', 'order_cancelled'] as const
 export const NotificationTypeSchema = z.enum(NOTIFICATION_TYPES)
 export type NotificationType = z.infer<typeof NotificationTypeSchema>
 

@@ -11,6 +11,7 @@ import { requireJsonBody } from './middleware/content-type'
 import { cors } from './middleware/cors'
 import { securityHeaders } from './middleware/security-headers'
 import { deadLetterRoutes } from './routes/dead-letters'
+import { faultRoutes } from './routes/faults'
 import { healthRoutes } from './routes/health'
 import { services } from './services'
 
@@ -30,6 +31,7 @@ app.use(forward())
 // Routes the gateway serves itself (rows whose service is `gateway` in the route table).
 app.route('/', healthRoutes)
 app.route('/', deadLetterRoutes)
+app.route('/', faultRoutes)
 
 app.onError(onError('gateway'))
 app.notFound(notFound)

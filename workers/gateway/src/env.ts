@@ -14,6 +14,8 @@ export interface Env {
   CORS_ALLOWED_ORIGINS: string
   MAX_BODY_BYTES: string
   GATEWAY_PRIVATE_KEY?: string
+  /** `enabled` only in local development: PUT /api/v1/admin/faults/{service}. */
+  FAULT_INJECTION?: string
 }
 
 export interface GatewayEnv {

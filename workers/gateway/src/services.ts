@@ -20,6 +20,8 @@ export interface GatewayServices {
 export interface InternalCallOptions {
   caller: Caller
   method?: string
+  /** Sent as JSON. */
+  body?: unknown
   timeoutMs?: number
 }
 
@@ -40,10 +42,13 @@ function build(env: Env): GatewayServices {
     notifications: env.NOTIFICATIONS,
   }
   const binding = (service: ServiceName) => bindings[service]
-  async function call(service: ServiceName, path: string, { caller, method = 'GET', timeoutMs = DEFAULT_INTERNAL_TIMEOUT_MS }: InternalCallOptions) {
+  async function call(service: ServiceName, path: string, { caller, method = 'GET', body, timeoutMs = DEFAULT_INTERNAL_TIMEOUT_MS }: InternalCallOptions) {
+    const headers: Record<string, string> = { [CREDENTIAL_HEADER]: await sign(service, caller), [REQUEST_ID_HEADER]: caller.requestId }
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
     return binding(service).fetch(`https://${service}.internal${path}`, {
       method,
-      headers: { [CREDENTIAL_HEADER]: await sign(service, caller), [REQUEST_ID_HEADER]: caller.requestId },
+      headers,
+      body: body === undefined ? null : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     })
   }

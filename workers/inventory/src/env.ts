@@ -5,6 +5,8 @@ import type { InventoryServices } from './services'
 export interface Env {
   DB: D1Database
   ENVIRONMENT: string
+  /** `enabled` only in local development: fault injection (platform/faults). */
+  FAULT_INJECTION?: string
   SERVICE_NAME: string
   /** JWKS of the gateway's credential keys: every HTTP route checks the gateway credential. */
   GATEWAY_PUBLIC_KEYS?: string

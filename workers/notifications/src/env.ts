@@ -7,6 +7,8 @@ export interface Env {
   /** Its own queue: dead-letter replays are sent back here. */
   EVENTS_NOTIFICATIONS: Queue
   ENVIRONMENT: string
+  /** `enabled` only in local development: fault injection (platform/faults). */
+  FAULT_INJECTION?: string
   SERVICE_NAME: string
   /** Empty: the sandbox adapter. Otherwise notifications are POSTed here (it may carry a token: never logged). */
   NOTIFICATION_WEBHOOK_URL?: string

@@ -6,6 +6,8 @@ import type { PaymentsService } from './service/payments-service'
 export interface Env extends RpcGuardBindings {
   DB: D1Database
   ENVIRONMENT: string
+  /** `enabled` only in local development: fault injection (platform/faults). */
+  FAULT_INJECTION?: string
   SERVICE_NAME: string
   /** Which provider adapter charges: `sandbox` (provider/select.ts). */
   PAYMENT_PROVIDER: string

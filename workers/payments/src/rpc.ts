@@ -8,6 +8,7 @@ import {
   type RefundResponse,
 } from '../../../shared-contracts/payments'
 import { relayOutbox } from '../../../platform/events/outbox'
+import { injectedRpcFault } from '../../../platform/faults/faults'
 import { validate } from '../../../platform/http/json-body'
 import { createRpcGuard } from '../../../platform/rpc/guard'
 import type { Env } from './env'
@@ -39,6 +40,8 @@ export class PaymentsRpc extends WorkerEntrypoint<Env> implements PaymentsRpcApi
   async charge(credential: unknown, request: unknown): Promise<Result<ChargeResponse>> {
     const caller = await verifyCaller(this.env, credential, CALLERS)
     if (!caller.ok) return caller
+    const fault = await injectedRpcFault(this.env)
+    if (fault) return fault
     const input = validate(ChargeRequestSchema, request)
     if (!input.ok) return input
     const result = await paymentsService(this.env).charge(input.value)
@@ -50,6 +53,8 @@ export class PaymentsRpc extends WorkerEntrypoint<Env> implements PaymentsRpcApi
   async refund(credential: unknown, request: unknown): Promise<Result<RefundResponse>> {
     const caller = await verifyCaller(this.env, credential, CALLERS)
     if (!caller.ok) return caller
+    const fault = await injectedRpcFault(this.env)
+    if (fault) return fault
     const input = validate(RefundRequestSchema, request)
     if (!input.ok) return input
     const result = await paymentsService(this.env).refund(input.value)

@@ -1,9 +1,6 @@
-import { Hono } from 'hono'
 import { relayAfterResponse } from '../../../platform/events/relay-middleware'
-import { requireGatewayCredential } from '../../../platform/http/internal-auth'
-import { healthRoutes, d1Ready } from '../../../platform/http/health'
-import { notFound, onError } from '../../../platform/http/errors'
-import { requestId } from '../../../platform/http/request-id'
+import { d1Ready } from '../../../platform/http/health'
+import { createInternalApp } from '../../../platform/http/internal-app'
 import type { UsersEnv } from './env'
 import { authRoutes } from './routes/auth'
 import { meRoutes } from './routes/me'
@@ -11,16 +8,10 @@ import { services } from './services'
 
 const SERVICE = 'users'
 
-export const app = new Hono<UsersEnv>()
+export const app = createInternalApp<UsersEnv>(SERVICE, (env) => d1Ready(env.DB))
 
-app.use(requestId())
-app.use(requireGatewayCredential(SERVICE))
-app.route('/', healthRoutes<UsersEnv>(SERVICE, (env) => d1Ready(env.DB)))
 app.use(services())
 app.use(relayAfterResponse<UsersEnv>((env) => env.DB))
 app.get('/.well-known/jwks.json', (c) => c.json(c.var.services.users.jwks(), 200, { 'Cache-Control': 'public, max-age=300' }))
 app.route('/api/v1/auth', authRoutes)
 app.route('/api/v1/users/me', meRoutes)
-
-app.onError(onError(SERVICE))
-app.notFound(notFound)

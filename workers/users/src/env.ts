@@ -7,6 +7,8 @@ export interface Env {
   /** The notifications service's queue: user.registered goes there (shared-contracts/subscriptions.ts). */
   EVENTS_NOTIFICATIONS: Queue
   ENVIRONMENT: string
+  /** `enabled` only in local development: fault injection (platform/faults). */
+  FAULT_INJECTION?: string
   SERVICE_NAME: string
   JWT_ISSUER: string
   JWT_AUDIENCE: string

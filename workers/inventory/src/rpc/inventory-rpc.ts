@@ -14,6 +14,7 @@ import {
   type ReserveRequest,
 } from '../../../../shared-contracts/inventory'
 import { relayOutbox } from '../../../../platform/events/outbox'
+import { injectedRpcFault } from '../../../../platform/faults/faults'
 import { validate } from '../../../../platform/http/json-body'
 import { createRpcGuard, type RpcCaller } from '../../../../platform/rpc/guard'
 import type { Env } from '../env'
@@ -46,6 +47,8 @@ async function handle<S extends z.ZodType, T>(
 ): Promise<Result<T>> {
   const caller = await verifyCaller(env, credential, CALLERS)
   if (!caller.ok) return caller
+  const fault = await injectedRpcFault(env)
+  if (fault) return fault
   const parsed = validate(call.schema, input)
   if (!parsed.ok) return parsed
   let result: Result<T>

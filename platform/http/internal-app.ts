@@ -1,0 +1,29 @@
+import { Hono, type Env as HonoEnv } from 'hono'
+import type { Caller } from '../auth/internal-credential'
+import { faultInjection, faultRoutes, type FaultBindings } from '../faults/faults'
+import { notFound, onError } from './errors'
+import { healthRoutes } from './health'
+import { requireGatewayCredential, type InternalAuthBindings } from './internal-auth'
+import { requestId } from './request-id'
+
+export interface InternalEnv extends HonoEnv {
+  Bindings: InternalAuthBindings & FaultBindings
+  Variables: { caller: Caller; requestId: string }
+}
+
+/**
+ * What every internal Worker's app starts with, in this order: request id → the gateway
+ * credential (zero trust: nothing answers without it) → health and readiness → fault injection
+ * (local development only) → the one error handler and the problem+json 404.
+ */
+export function createInternalApp<E extends InternalEnv>(service: string, isReady: (env: E['Bindings']) => Promise<boolean>): Hono<E> {
+  const app = new Hono<E>()
+  app.use(requestId())
+  app.use(requireGatewayCredential(service))
+  app.route('/', healthRoutes<E>(service, isReady))
+  app.route('/', faultRoutes() as unknown as Hono<E>)
+  app.use(faultInjection())
+  app.onError(onError(service))
+  app.notFound(notFound)
+  return app
+}
