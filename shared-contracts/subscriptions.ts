@@ -7,6 +7,7 @@ import { EVENT_TYPES, type EventType } from './events'
  */
 export const SUBSCRIPTIONS = {
   notifications: [EVENT_TYPES.userRegistered, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled],
+  orders: [EVENT_TYPES.orderPlaced, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled],
 } as const satisfies Record<string, readonly EventType[]>
 
 export type Subscriber = keyof typeof SUBSCRIPTIONS

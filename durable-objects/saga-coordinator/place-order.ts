@@ -1,0 +1,102 @@
+import type { AppError, Result } from '../../shared-contracts/errors'
+import type { InventoryRpcApi } from '../../shared-contracts/inventory'
+import { CANCELLATION_REASONS, type CancellationReason } from '../../shared-contracts/orders'
+import type { PaymentsRpcApi } from '../../shared-contracts/payments'
+import type { OrderCommand, OrderState } from '../../workers/orders/src/service/order-state'
+import type { PlaceOrderSagaInput } from '../../workers/orders/src/service/orders-service'
+import { SAGA_FAILED, type Outcome, type RetryPolicy } from './engine'
+
+// The PlaceOrder saga: reserve stock → charge → confirm (commit stock, confirm the order).
+// A business failure compensates the started steps in reverse, then cancels the order.
+
+export interface PlaceOrderDeps {
+  inventory: InventoryRpcApi
+  payments: PaymentsRpcApi
+  /** A fresh credential signed as orders for one call to that service. */
+  credential: (audience: 'inventory' | 'payments') => Promise<string>
+  /** Confirm / cancel the order: idempotent, answers the order as it now is. */
+  orderCommand: (orderId: string, command: OrderCommand) => Promise<Result<OrderState>>
+}
+
+export interface StepDefinition {
+  name: string
+  run: (deps: PlaceOrderDeps, input: PlaceOrderSagaInput) => Promise<Outcome>
+  /** Undoes the step; a no-op when the step never took effect. */
+  compensate: (deps: PlaceOrderDeps, input: PlaceOrderSagaInput) => Promise<Outcome>
+}
+
+export const PLACE_ORDER_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 }
+/** A step call that has not answered by then counts as a transient failure. */
+export const STEP_TIMEOUT_MS = 15_000
+
+const TRANSIENT_CODES = new Set(['provider_error', 'service_unavailable', 'gateway_timeout', 'internal_error'])
+const describe = (error: AppError) => (error.detail ? `${error.code}: ${error.detail}` : error.code)
+
+/** A Result as an outcome: transient codes may be retried; business ones carry the cancellation reason. */
+function outcomeOf(result: Result<unknown>, reasons: Partial<Record<string, CancellationReason>>): Outcome {
+  if (result.ok) return { kind: 'ok' }
+  const error = describe(result.error)
+  if (TRANSIENT_CODES.has(result.error.code)) return { kind: 'transient', error }
+  return { kind: 'business', error, reason: reasons[result.error.code] ?? SAGA_FAILED }
+}
+
+export const key = (input: PlaceOrderSagaInput, operation: string) => `${input.order_id}:${operation}`
+
+export const PLACE_ORDER_STEPS: readonly StepDefinition[] = [
+  {
+    name: 'reserve_inventory',
+    run: async (deps, input) =>
+      outcomeOf(
+        await deps.inventory.reserve(await deps.credential('inventory'), {
+          order_id: input.order_id,
+          items: input.items.map(({ product_id, quantity }) => ({ product_id, quantity })),
+          key: key(input, 'reserve_inventory'),
+        }),
+        { out_of_stock: 'out_of_stock', not_found: 'unknown_product' },
+      ),
+    compensate: async (deps, input) =>
+      outcomeOf(await deps.inventory.release(await deps.credential('inventory'), { order_id: input.order_id, key: key(input, 'release_inventory') }), {}),
+  },
+  {
+    name: 'charge_payment',
+    run: async (deps, input) =>
+      outcomeOf(
+        await deps.payments.charge(await deps.credential('payments'), {
+          order_id: input.order_id,
+          user_id: input.user_id,
+          amount_cents: input.total_cents,
+          currency: input.currency,
+          payment_token: input.payment_token,
+          key: key(input, 'charge_payment'),
+        }),
+        { payment_declined: 'payment_declined' },
+      ),
+    compensate: async (deps, input) =>
+      outcomeOf(await deps.payments.refund(await deps.credential('payments'), { order_id: input.order_id, key: key(input, 'refund_payment') }), {}),
+  },
+  {
+    name: 'confirm_order',
+    run: async (deps, input) => {
+      const committed = outcomeOf(await deps.inventory.commit(await deps.credential('inventory'), { order_id: input.order_id, key: key(input, 'commit_inventory') }), {})
+      if (committed.kind !== 'ok') return committed
+      const confirmed = await deps.orderCommand(input.order_id, { type: 'confirm' })
+      if (!confirmed.ok) return outcomeOf(confirmed, {})
+      if (confirmed.value.status !== 'confirmed') return { kind: 'business', error: `conflict: the order is ${confirmed.value.status}`, reason: SAGA_FAILED }
+      return { kind: 'ok' }
+    },
+    // The last step: nothing of it needs undoing before the stock is committed, and a committed
+    // reservation cannot be released (the inventory compensation then fails, loudly).
+    compensate: async () => ({ kind: 'ok' }),
+  },
+]
+
+export const PLACE_ORDER_STEP_NAMES = PLACE_ORDER_STEPS.map((step) => step.name)
+
+/** After compensating: the order is cancelled with the failure's reason. */
+export async function cancelOrder(deps: PlaceOrderDeps, input: PlaceOrderSagaInput, reason: string): Promise<Outcome> {
+  const known = (CANCELLATION_REASONS as readonly string[]).includes(reason) ? (reason as CancellationReason) : 'saga_failed'
+  const cancelled = await deps.orderCommand(input.order_id, { type: 'cancel', reason: known })
+  if (!cancelled.ok) return outcomeOf(cancelled, {})
+  if (cancelled.value.status !== 'cancelled') return { kind: 'business', error: `conflict: the order is ${cancelled.value.status}`, reason: known }
+  return { kind: 'ok' }
+}

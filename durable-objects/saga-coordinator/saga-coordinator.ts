@@ -1,0 +1,143 @@
+import { DurableObject } from 'cloudflare:workers'
+import type { Saga } from '../../shared-contracts/orders'
+import type { Env } from '../../workers/orders/src/env'
+import { createOrdersRepo } from '../../workers/orders/src/repo/orders-repo'
+import { createSagasRepo } from '../../workers/orders/src/repo/sagas-repo'
+import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
+import { applyOrderCommand, type PlaceOrderSagaInput } from '../../workers/orders/src/service/orders-service'
+import { createSaga, nextAction, sagaView, TERMINAL, transition, type Outcome, type SagaEvent, type SagaState } from './engine'
+import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES, PLACE_ORDER_STEPS, STEP_TIMEOUT_MS, type PlaceOrderDeps } from './place-order'
+
+type State = SagaState<PlaceOrderSagaInput>
+const STATE_KEY = 'saga'
+/** The watchdog alarm while a call is in flight: if the object dies mid-call, this resumes it. */
+const WATCHDOG_MS = STEP_TIMEOUT_MS + 5_000
+
+const log = (message: string, fields: Record<string, unknown>) =>
+  console.error(JSON.stringify({ level: 'error', service: 'orders', component: 'saga-coordinator', message, ...fields }))
+
+/** Runs a call under the step timeout; a throw, a timeout or a broken connection is transient. */
+async function guarded(call: () => Promise<Outcome>): Promise<Outcome> {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  const timeout = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'transient', error: `timeout: no answer within ${STEP_TIMEOUT_MS} ms` }), STEP_TIMEOUT_MS)
+  })
+  try {
+    return await Promise.race([call().catch((error: unknown): Outcome => ({ kind: 'transient', error: `error: ${error instanceof Error ? error.message : String(error)}` })), timeout])
+  } finally {
+    if (timer !== null) clearTimeout(timer)
+  }
+}
+
+/**
+ * One PlaceOrder saga per order (`SAGAS.idFromName(order_id)`). Its state lives in the object's
+ * storage and is written before and after every call; alarms drive it, one action per alarm,
+ * so an eviction or a restart at any point resumes where the stored state says.
+ */
+export class SagaCoordinator extends DurableObject<Env> {
+  /**
+   * Failures to inject (tests, through runInDurableObject): by step name, or `compensate:<name>`.
+   * In memory only: nothing outside a test sets it.
+   */
+  faults = new Map<string, Outcome>()
+  private advancing: Promise<void> | null = null
+
+  /** Starts the saga; idempotent: a second start answers the saga as it is. */
+  async start(input: PlaceOrderSagaInput): Promise<Saga> {
+    const existing = await this.load()
+    if (existing) return sagaView(existing)
+    const state = createSaga(input.order_id, input, PLACE_ORDER_STEP_NAMES, Date.now())
+    await this.ctx.storage.put(STATE_KEY, state)
+    await this.ctx.storage.setAlarm(state.next_at)
+    await this.summarise(state)
+    return sagaView(state)
+  }
+
+  /** The saga's public view; null if it was never started. */
+  async view(): Promise<Saga | null> {
+    const state = await this.load()
+    return state ? sagaView(state) : null
+  }
+
+  override async alarm(): Promise<void> {
+    // One action at a time, even if a manual and a scheduled alarm meet.
+    this.advancing ??= this.advance().finally(() => {
+      this.advancing = null
+    })
+    await this.advancing
+  }
+
+  private async load(): Promise<State | null> {
+    return (await this.ctx.storage.get<State>(STATE_KEY)) ?? null
+  }
+
+  private deps(orderId: string): PlaceOrderDeps {
+    const orders = createOrdersRepo(this.env.DB)
+    return {
+      inventory: this.env.INVENTORY,
+      payments: this.env.PAYMENTS,
+      credential: (audience) => rpcCredential(this.env, audience, `saga-${orderId}`),
+      orderCommand: (id, command) => applyOrderCommand(orders, id, command, () => new Date()),
+    }
+  }
+
+  /** Applies an event and stores the result before anything else happens. */
+  private async apply(state: State, event: SagaEvent): Promise<State> {
+    const next = transition(state, event, PLACE_ORDER_POLICY, { now: Date.now(), random: Math.random() })
+    await this.ctx.storage.put(STATE_KEY, next)
+    await this.summarise(next).catch((error: unknown) => log('saga summary not written', { order_id: state.id, error: String(error) }))
+    return next
+  }
+
+  private async call(faultKey: string, run: () => Promise<Outcome>): Promise<Outcome> {
+    const fault = this.faults.get(faultKey)
+    if (fault) return fault
+    await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS)
+    return guarded(run)
+  }
+
+  /** Does the next action, stores the result, and sets the alarm for the one after. */
+  private async advance(): Promise<void> {
+    let state = await this.load()
+    if (!state) return
+    const deps = this.deps(state.id)
+    const action = nextAction(state)
+    switch (action.kind) {
+      case 'done':
+        await this.ctx.storage.deleteAlarm()
+        await this.summarise(state)
+        return
+      case 'run': {
+        const step = PLACE_ORDER_STEPS[action.step]!
+        state = await this.apply(state, { type: 'step_started', step: action.step })
+        if (state.steps[action.step]!.status !== 'running') break
+        const outcome = await this.call(step.name, () => step.run(deps, state!.input))
+        state = await this.apply(state, { type: 'step_finished', step: action.step, outcome })
+        break
+      }
+      case 'compensate': {
+        const step = PLACE_ORDER_STEPS[action.step]!
+        state = await this.apply(state, { type: 'compensation_started', step: action.step })
+        const outcome = await this.call(`compensate:${step.name}`, () => step.compensate(deps, state!.input))
+        state = await this.apply(state, { type: 'compensation_finished', step: action.step, outcome })
+        break
+      }
+      case 'finalize': {
+        state = await this.apply(state, { type: 'finalize_started' })
+        const outcome = await this.call('finalize', () => cancelOrder(deps, state!.input, action.reason))
+        state = await this.apply(state, { type: 'finalized', outcome })
+        break
+      }
+    }
+    if (TERMINAL.includes(state.status)) {
+      await this.ctx.storage.deleteAlarm()
+      await this.summarise(state)
+    } else {
+      await this.ctx.storage.setAlarm(state.next_at)
+    }
+  }
+
+  private async summarise(state: State): Promise<void> {
+    await createSagasRepo(this.env.DB).upsert({ saga: sagaView(state), revision: state.revision, createdAt: state.created_at, updatedAt: state.updated_at })
+  }
+}

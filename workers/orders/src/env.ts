@@ -1,0 +1,35 @@
+import type { Caller } from '../../../platform/auth/internal-credential'
+import type { InventoryRpcApi } from '../../../shared-contracts/inventory'
+import type { PaymentsRpcApi } from '../../../shared-contracts/payments'
+import type { SagaClient } from '../../../durable-objects/saga-coordinator/client'
+import type { SagaCoordinator } from '../../../durable-objects/saga-coordinator/saga-coordinator'
+import type { OrdersService } from './service/orders-service'
+import type { QueriesService } from './service/queries-service'
+
+/** Bindings from workers/orders/wrangler.toml, its secrets, and `.dev.vars` in local development. */
+export interface Env {
+  DB: D1Database
+  /** One saga coordinator per order (durable-objects/saga-coordinator). */
+  SAGAS: DurableObjectNamespace<SagaCoordinator>
+  /** Typed RPC to InventoryRpc / PaymentsRpc; every call carries a credential signed as orders. */
+  INVENTORY: InventoryRpcApi
+  PAYMENTS: PaymentsRpcApi
+  /** Its own queue (read model); dead-letter replays go back here. */
+  EVENTS_ORDERS: Queue
+  EVENTS_NOTIFICATIONS: Queue
+  ENVIRONMENT: string
+  SERVICE_NAME: string
+  RETRY_BASE_SECONDS?: string
+  GATEWAY_PUBLIC_KEYS?: string
+  /** ES256 private JWK: signs this service's RPC credentials. */
+  SERVICE_PRIVATE_KEY?: string
+}
+
+export interface OrdersEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    caller: Caller
+    services: { orders: OrdersService; queries: QueriesService; sagas: SagaClient }
+  }
+}

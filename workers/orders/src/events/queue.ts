@@ -1,0 +1,35 @@
+import { consumeEvents, type EventHandlers } from '../../../../platform/events/consumer'
+import { storeDeadLetters } from '../../../../platform/events/dead-letters'
+import { EVENT_TYPES, type CloudEvent, type EventData } from '../../../../shared-contracts/events'
+import type { Env } from '../env'
+import { createViewsRepo } from '../repo/views-repo'
+import { retryBaseSeconds } from '../services'
+
+/** The queues this Worker consumes (wrangler.toml): its own events, and their dead letters. */
+export const EVENTS_QUEUE = 'orders-events'
+export const DEAD_LETTER_QUEUE = 'orders-events-dlq'
+
+type Snapshot = EventData<typeof EVENT_TYPES.orderPlaced>
+
+/** The read model: every order event upserts its snapshot; the highest version wins. */
+export function readModelHandlers(db: D1Database): EventHandlers {
+  const views = createViewsRepo(db)
+  const upsert = async (event: CloudEvent<Snapshot>) => [views.upsertStatement(event.data)]
+  return {
+    [EVENT_TYPES.orderPlaced]: upsert,
+    [EVENT_TYPES.orderConfirmed]: upsert,
+    [EVENT_TYPES.orderCancelled]: upsert,
+  }
+}
+
+/** Dispatches a batch by the queue it came from. */
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  switch (batch.queue) {
+    case EVENTS_QUEUE:
+      return consumeEvents(batch, { service: 'orders', db: env.DB, handlers: readModelHandlers(env.DB), retryBaseSeconds: retryBaseSeconds(env) })
+    case DEAD_LETTER_QUEUE:
+      return storeDeadLetters(batch, env.DB)
+    default:
+      throw new Error(`orders has no consumer for queue ${batch.queue}`)
+  }
+}

@@ -1,0 +1,56 @@
+import type { Saga, SagaStatus } from '../../../../shared-contracts/orders'
+
+interface SagaRow {
+  order_id: string
+  status: SagaStatus
+  steps: string
+  created_at: string
+}
+
+export interface SagaSummary {
+  saga: Saga
+  revision: number
+  createdAt: string
+  updatedAt: string
+}
+
+export type SagasRepo = ReturnType<typeof createSagasRepo>
+
+/** The `sagas` summary table: written by each coordinator, read by the admin list. */
+export function createSagasRepo(db: D1Database) {
+  return {
+    /** Upserts a saga's summary; a lower revision never overwrites a higher one. */
+    async upsert({ saga, revision, createdAt, updatedAt }: SagaSummary): Promise<void> {
+      await db
+        .prepare(
+          `INSERT INTO sagas (order_id, status, steps, revision, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+           ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, steps = excluded.steps, revision = excluded.revision,
+             updated_at = excluded.updated_at
+           WHERE excluded.revision > sagas.revision`,
+        )
+        .bind(saga.order_id, saga.status, JSON.stringify(saga.steps), revision, createdAt, updatedAt)
+        .run()
+    },
+
+    /** Newest first, optionally of one status, after the (created_at, order_id) position if any. */
+    async list(status: SagaStatus | undefined, limit: number, after: [string, string] | null): Promise<(Saga & { created_at: string })[]> {
+      const conditions: string[] = []
+      const params: unknown[] = []
+      if (status) {
+        params.push(status)
+        conditions.push(`status = ?${params.length}`)
+      }
+      if (after) {
+        params.push(after[0], after[1])
+        conditions.push(`(created_at < ?${params.length - 1} OR (created_at = ?${params.length - 1} AND order_id < ?${params.length}))`)
+      }
+      params.push(limit)
+      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
+      const rows = await db
+        .prepare(`SELECT order_id, status, steps, created_at FROM sagas ${where} ORDER BY created_at DESC, order_id DESC LIMIT ?${params.length}`)
+        .bind(...params)
+        .all<SagaRow>()
+      return rows.results.map((row) => ({ order_id: row.order_id, status: row.status, steps: JSON.parse(row.steps) as Saga['steps'], created_at: row.created_at }))
+    },
+  }
+}

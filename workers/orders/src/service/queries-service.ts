@@ -1,0 +1,55 @@
+import { fail, ok, type Result } from '../../../../shared-contracts/errors'
+import type { Order, OrderV2, Saga, SagaStatus } from '../../../../shared-contracts/orders'
+import { decodeCursor, encodeCursor, type Page } from '../../../../shared-contracts/pagination'
+import type { SagasRepo } from '../repo/sagas-repo'
+import type { ViewsRepo } from '../repo/views-repo'
+
+const badCursor = fail({ code: 'validation_failed' as const, errors: [{ path: 'cursor', message: 'is not a cursor this list gave out' }] })
+
+function position(cursor: string | undefined): Result<[string, string] | null> {
+  if (cursor === undefined) return ok(null)
+  const decoded = decodeCursor(cursor)
+  if (!decoded || typeof decoded[0] !== 'string') return badCursor
+  return ok([decoded[0], decoded[1]])
+}
+
+/** v2: money as `{ amount, currency }` objects. */
+export function toOrderV2(order: Order): OrderV2 {
+  return {
+    id: order.id,
+    status: order.status,
+    items: order.items.map((item) => ({ product_id: item.product_id, quantity: item.quantity, unit_price: { amount: item.unit_price_cents, currency: order.currency } })),
+    total: { amount: order.total_cents, currency: order.currency },
+    cancellation_reason: order.cancellation_reason,
+    created_at: order.created_at,
+    updated_at: order.updated_at,
+  }
+}
+
+export type QueriesService = ReturnType<typeof createQueriesService>
+
+/** Reads: the order list from the read model, the admin saga list from the summaries. */
+export function createQueriesService(deps: { views: ViewsRepo; sagas: SagasRepo }) {
+  return {
+    async listOrders(userId: string, limit: number, cursor: string | undefined): Promise<Result<Page<Order>>> {
+      const after = position(cursor)
+      if (!after.ok) return after
+      const rows = await deps.views.listByUser(userId, limit + 1, after.value)
+      const items = rows.slice(0, limit)
+      const last = items.at(-1)
+      return ok({ items, next_cursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null })
+    },
+
+    async listSagas(status: SagaStatus | undefined, limit: number, cursor: string | undefined): Promise<Result<Page<Saga>>> {
+      const after = position(cursor)
+      if (!after.ok) return after
+      const rows = await deps.sagas.list(status, limit + 1, after.value)
+      const page = rows.slice(0, limit)
+      const last = page.at(-1)
+      return ok({
+        items: page.map(({ created_at: _created, ...saga }) => saga),
+        next_cursor: rows.length > limit && last ? encodeCursor([last.created_at, last.order_id]) : null,
+      })
+    },
+  }
+}

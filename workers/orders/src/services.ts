@@ -1,0 +1,47 @@
+import type { MiddlewareHandler } from 'hono'
+import { sagaClient } from '../../../durable-objects/saga-coordinator/client'
+import type { Env, OrdersEnv } from './env'
+import { createIdempotencyRepo } from './repo/idempotency-repo'
+import { createOrdersRepo } from './repo/orders-repo'
+import { createSagasRepo } from './repo/sagas-repo'
+import { createViewsRepo } from './repo/views-repo'
+import { rpcCredential } from './rpc/credentials'
+import { createOrdersService } from './service/orders-service'
+import { createQueriesService } from './service/queries-service'
+
+/** RETRY_BASE_SECONDS: a positive number, 2 when unset; anything else is a configuration bug. */
+export function retryBaseSeconds(env: Pick<Env, 'RETRY_BASE_SECONDS'>): number {
+  const raw = env.RETRY_BASE_SECONDS?.trim()
+  if (!raw) return 2
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value <= 0) throw new Error('RETRY_BASE_SECONDS must be a positive number of seconds')
+  return value
+}
+
+export function createServices(env: Env, requestId: string) {
+  const sagas = sagaClient(env.SAGAS)
+  return {
+    orders: createOrdersService({
+      orders: createOrdersRepo(env.DB),
+      idempotency: createIdempotencyRepo(env.DB),
+      products: async (ids) => {
+        const result = await env.INVENTORY.getProducts(await rpcCredential(env, 'inventory', requestId), { ids })
+        return result.ok ? { ok: true, value: result.value.items } : result
+      },
+      startSaga: async (input) => {
+        await sagas.start(input)
+      },
+      now: () => new Date(),
+    }),
+    queries: createQueriesService({ views: createViewsRepo(env.DB), sagas: createSagasRepo(env.DB) }),
+    sagas,
+  }
+}
+
+/** Builds the services a request needs, once, and sets them on the context. */
+export function services(): MiddlewareHandler<OrdersEnv> {
+  return async function services(c, next) {
+    c.set('services', createServices(c.env, c.var.requestId))
+    await next()
+  }
+}
