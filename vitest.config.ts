@@ -142,6 +142,8 @@ const e2eProject = {
     include: ['test/e2e/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['./test/e2e/start-system.ts'],
+    // One system, shared state (fault injection is global): files run one after another.
+    fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

@@ -1,7 +1,7 @@
 // Local development makes its own keys, on first start, with no manual step.
 // It writes `.dev.vars` beside each Worker's wrangler config (git-ignored; wrangler dev reads
 // them, wrangler deploy never does). Production keys are secrets: see the README.
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { webcrypto } from 'node:crypto'
 import { WORKERS } from './workers.mjs'
 
@@ -64,14 +64,29 @@ function toDotenv(vars) {
     .concat('\n')
 }
 
-/** Writes every `.dev.vars` unless all of them exist already (keys must stay a matching set). */
+const OPTIONAL = new Set(['ADMIN_EMAIL', 'ADMIN_PASSWORD'])
+
+function namesIn(file) {
+  return new Set([...readFileSync(file, 'utf8').matchAll(/^([A-Z0-9_]+)=/gm)].map((match) => match[1]))
+}
+
+/**
+ * Writes every `.dev.vars` unless all of them exist with every variable this version needs
+ * (after a pull that adds a Worker or a variable, they are made anew: keys must stay a set).
+ */
 export async function ensureDevVars(root = '.') {
-  const files = WORKERS.map(({ name, config }) => [name, `${root}/${devVarsFile(config)}`])
-  if (files.every(([, file]) => existsSync(file))) return false
   const vars = await developmentVars({ adminEmail: process.env.ADMIN_EMAIL, adminPassword: process.env.ADMIN_PASSWORD })
+  const files = WORKERS.map(({ name, config }) => [name, `${root}/${devVarsFile(config)}`])
+  const current = files.every(([worker, file]) => {
+    if (!existsSync(file)) return false
+    const present = namesIn(file)
+    return Object.keys(vars[worker]).every((name) => OPTIONAL.has(name) || present.has(name))
+  })
+  if (current) return false
   for (const [worker, file] of files) writeFileSync(file, toDotenv(vars[worker]), { mode: 0o600 })
   return true
 }
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const written = await ensureDevVars()
   console.log(written ? 'generated local development keys in .dev.vars files' : 'local development keys present')
