@@ -25,14 +25,21 @@ export function setFault(config: FaultConfig): void {
   current = config
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
 /** Applies the configured fault to one call: true when the call must fail (transiently). */
 export async function injectFault(env: FaultBindings, random: () => number = Math.random): Promise<boolean> {
   if (!enabled(env) || current.mode === 'none' || random() >= current.rate) return false
-  if (current.mode === 'latency') {
-    await new Promise((resolve) => setTimeout(resolve, current.latency_ms ?? 1_000))
-    return false
+  switch (current.mode) {
+    case 'latency':
+      await sleep(current.latency_ms ?? 1_000)
+      return false
+    case 'timeout':
+      await sleep(current.latency_ms ?? 30_000)
+      return true
+    case 'error':
+      return true
   }
-  return true
 }
 
 /** The RPC form: a Result a saga treats as transient. */
@@ -45,7 +52,7 @@ export function faultInjection(): MiddlewareHandler<{ Bindings: FaultBindings }>
   return async function faultInjection(c, next) {
     const path = c.req.path
     const exempt = path.startsWith('/internal/') || path === '/health' || path === '/ready'
-    if (!exempt && (await injectFault(c.env))) return problem(c, { code: 'service_unavailable', detail: 'Injected fault.' })
+    if (!exempt && (await injectFault(c.env))) return problem(c, { code: 'internal_error', detail: 'Injected fault.' })
     await next()
   }
 }

@@ -29,4 +29,9 @@ describe('fault injection', () => {
     setFault({ mode: 'latency', rate: 1, latency_ms: 5 })
     expect(await injectFault(ENABLED)).toBe(false)
   })
+
+  it('holds, then fails, in timeout mode', async () => {
+    setFault({ mode: 'timeout', rate: 1, latency_ms: 5 })
+    expect(await injectFault(ENABLED)).toBe(true)
+  })
 })

@@ -13,13 +13,13 @@ async function adminToken(): Promise<string> {
 
 // Only payments' HTTP route is faulted here: no other cross-Worker test reads it.
 describe('PUT /api/v1/admin/faults/{service}', () => {
-  it('makes a service fail its calls with 503 until the fault is lifted', async () => {
+  it('makes a service fail its calls with 500 until the fault is lifted', async () => {
     const token = await adminToken()
     const set = await send('PUT', '/api/v1/admin/faults/payments', { mode: 'error', rate: 1 }, bearer(token))
     expect(set.status).toBe(200)
     expect(await set.json()).toEqual({ service: 'payments', mode: 'error', rate: 1 })
     try {
-      await expectProblem(await call('/api/v1/payments?order_id=ord_x', { headers: bearer(token) }), 503, 'service_unavailable')
+      await expectProblem(await call('/api/v1/payments?order_id=ord_x', { headers: bearer(token) }), 500, 'internal_error')
     } finally {
       const lifted = await send('PUT', '/api/v1/admin/faults/payments', { mode: 'none', rate: 0 }, bearer(token))
       expect(lifted.status).toBe(200)
