@@ -1,0 +1,148 @@
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import type { Saga } from '../../shared-contracts/orders'
+import { paymentsOf, sagaStub, seedProduct, settle, stockOf, testEnv } from '../../workers/orders/src/test-client'
+import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
+import { createSaga, transition, type Outcome } from './engine'
+import { PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES } from './place-order'
+import { injectFaults, orderRow, pendingOrder } from './test-orders'
+
+const business: Outcome = { kind: 'business', error: 'injected', reason: 'saga_failed' }
+const statuses = (saga: Saga) => saga.steps.map((step) => step.status)
+
+describe('SagaCoordinator: PlaceOrder against the real inventory and payments', () => {
+  it('tok_visa: completed, order confirmed, stock committed, one capture', async () => {
+    const product = await seedProduct({ price: 700, stock: 5 })
+    const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
+    const started = await sagaStub(input.order_id).start(input)
+    expect(started).toMatchObject({ order_id: input.order_id, status: 'running' })
+    const saga = await settle(input.order_id)
+    expect(saga.status).toBe('completed')
+    expect(statuses(saga)).toEqual(['succeeded', 'succeeded', 'succeeded'])
+    expect(saga.steps.every((step) => step.attempts === 1 && step.started_at && step.finished_at && step.error === null)).toBe(true)
+    expect(await orderRow(input.order_id)).toMatchObject({ status: 'confirmed', version: 2 })
+    expect(await stockOf(product)).toEqual({ on_hand: 3, reserved: 0 })
+    expect(await paymentsOf(input.order_id)).toEqual([{ status: 'captured', amount_cents: 1400 }])
+  })
+
+  it('tok_chargeDeclined: stock released, order cancelled payment_declined, saga compensated', async () => {
+    const product = await seedProduct({ stock: 5 })
+    const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_chargeDeclined')
+    await sagaStub(input.order_id).start(input)
+    const saga = await settle(input.order_id)
+    expect(saga.status).toBe('compensated')
+    expect(statuses(saga)).toEqual(['compensated', 'compensated', 'pending'])
+    expect(saga.steps[1]!.error).toContain('payment_declined')
+    expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'payment_declined' })
+    expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
+    expect((await paymentsOf(input.order_id)).map((payment) => payment.status)).toEqual(['declined'])
+  })
+
+  it('out of stock: cancelled out_of_stock, nothing charged', async () => {
+    const product = await seedProduct({ stock: 1 })
+    const input = await pendingOrder([{ product_id: product, quantity: 3 }], 'tok_visa')
+    await sagaStub(input.order_id).start(input)
+    const saga = await settle(input.order_id)
+    expect(saga.status).toBe('compensated')
+    expect(statuses(saga)).toEqual(['compensated', 'pending', 'pending'])
+    expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'out_of_stock' })
+    expect(await paymentsOf(input.order_id)).toEqual([])
+    expect(await stockOf(product)).toEqual({ on_hand: 1, reserved: 0 })
+  })
+
+  it('tok_transientError_2: retried, then completed with one capture', async () => {
+    const product = await seedProduct({ stock: 5 })
+    const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_transientError_2')
+    await sagaStub(input.order_id).start(input)
+    const saga = await settle(input.order_id)
+    expect(saga.status).toBe('completed')
+    expect(saga.steps[1]).toMatchObject({ name: 'charge_payment', status: 'succeeded', attempts: 3, error: null })
+    expect(await paymentsOf(input.order_id)).toEqual([{ status: 'captured', amount_cents: input.total_cents }])
+    expect(await stockOf(product)).toEqual({ on_hand: 4, reserved: 0 })
+  })
+
+  for (const [index, name] of PLACE_ORDER_STEP_NAMES.entries()) {
+    it(`a failure at ${name}: exactly the started steps compensated, in reverse`, async () => {
+      const product = await seedProduct({ stock: 5 })
+      const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
+      await injectFaults(input.order_id, { [name]: business })
+      await sagaStub(input.order_id).start(input)
+      const saga = await settle(input.order_id)
+      expect(saga.status).toBe('compensated')
+      expect(statuses(saga)).toEqual(PLACE_ORDER_STEP_NAMES.map((_, step) => (step <= index ? 'compensated' : 'pending')))
+      const finished = saga.steps.slice(0, index + 1).map((step) => Date.parse(step.finished_at!))
+      expect([...finished].sort((a, b) => b - a)).toEqual(finished)
+      expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
+      expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
+      const payments = (await paymentsOf(input.order_id)).map((payment) => payment.status)
+      expect(payments).toEqual(index >= 2 ? ['refunded'] : [])
+    })
+  }
+
+  it('a compensation that keeps failing: step compensation_failed, the others still run, saga failed', async () => {
+    const product = await seedProduct({ stock: 5 })
+    const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_refundTransientError')
+    await injectFaults(input.order_id, { confirm_order: business })
+    await sagaStub(input.order_id).start(input)
+    const saga = await settle(input.order_id)
+    expect(saga.status).toBe('failed')
+    expect(statuses(saga)).toEqual(['compensated', 'compensation_failed', 'compensated'])
+    expect(saga.steps[1]!.error).toContain('provider_error')
+    expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
+    expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled' })
+  })
+
+  it('evicted after every persisted transition: resumes to the end, effects once', async () => {
+    const product = await seedProduct({ price: 300, stock: 5 })
+    const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_transientError_1')
+    await sagaStub(input.order_id).start(input)
+    for (let round = 0; round < 50; round++) {
+      const stub = sagaStub(input.order_id)
+      const saga = (await stub.view()) as Saga
+      if (saga.status === 'completed') break
+      await runDurableObjectAlarm(stub)
+      await evictDurableObject(stub).catch(() => undefined) // not running: nothing to evict
+    }
+    const saga = await settle(input.order_id)
+    expect(saga.status).toBe('completed')
+    expect(await paymentsOf(input.order_id)).toEqual([{ status: 'captured', amount_cents: 300 }])
+    expect(await stockOf(product)).toEqual({ on_hand: 4, reserved: 0 })
+  })
+
+  it('a crash mid-step (started, never finished): the step runs again with the same key, effects once', async () => {
+    const product = await seedProduct({ stock: 5 })
+    const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
+    // The reservation really happened, but the coordinator died before storing the answer.
+    const credential = await rpcCredential(testEnv, 'inventory', 'test')
+    await testEnv.INVENTORY.reserve(credential, { order_id: input.order_id, items: [{ product_id: product, quantity: 2 }], key: `${input.order_id}:reserve_inventory` })
+    const stub = sagaStub(input.order_id)
+    await runInDurableObject(stub, async (_instance, state) => {
+      const crashed = transition(createSaga(input.order_id, input, PLACE_ORDER_STEP_NAMES, Date.now()), { type: 'step_started', step: 0 }, PLACE_ORDER_POLICY, {
+        now: Date.now(),
+        random: 0,
+      })
+      await state.storage.put('saga', crashed)
+      await state.storage.setAlarm(Date.now() + 60_000)
+    })
+    await evictDurableObject(stub)
+    const saga = await settle(input.order_id)
+    expect(saga.status).toBe('completed')
+    expect(saga.steps[0]).toMatchObject({ status: 'succeeded', attempts: 2 })
+    expect(await stockOf(product)).toEqual({ on_hand: 3, reserved: 0 })
+    expect(await paymentsOf(input.order_id)).toHaveLength(1)
+  })
+
+  it('start is idempotent; replaying alarms after the end changes nothing', async () => {
+    const product = await seedProduct({ stock: 5 })
+    const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_visa')
+    await sagaStub(input.order_id).start(input)
+    const done = await settle(input.order_id)
+    expect(await sagaStub(input.order_id).start(input)).toEqual(done)
+    await runInDurableObject(sagaStub(input.order_id), (instance) => (instance as unknown as { alarm(): Promise<void> }).alarm())
+    expect(await sagaStub(input.order_id).view()).toEqual(done)
+    expect(await paymentsOf(input.order_id)).toHaveLength(1)
+    expect(await orderRow(input.order_id)).toMatchObject({ status: 'confirmed', version: 2 })
+    const events = await testEnv.DB.prepare("SELECT type FROM outbox WHERE json_extract(envelope, '$.subject') = ?1").bind(input.order_id).all<{ type: string }>()
+    expect(events.results.map((row) => row.type.split('.').at(-2))).toEqual(['placed', 'confirmed'])
+  })
+})
