@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { relayOutbox } from '../../platform/events/outbox'
 import type { Saga } from '../../shared-contracts/orders'
 import type { Env } from '../../workers/orders/src/env'
 import { createOrdersRepo } from '../../workers/orders/src/repo/orders-repo'
@@ -113,6 +114,7 @@ export class SagaCoordinator extends DurableObject<Env> {
         if (state.steps[action.step]!.status !== 'running') break
         const outcome = await this.call(step.name, () => step.run(deps, state!.input))
         state = await this.apply(state, { type: 'step_finished', step: action.step, outcome })
+        if (step.name === 'confirm_order' && outcome.kind === 'ok') await this.relay()
         break
       }
       case 'compensate': {
@@ -126,6 +128,7 @@ export class SagaCoordinator extends DurableObject<Env> {
         state = await this.apply(state, { type: 'finalize_started' })
         const outcome = await this.call('finalize', () => cancelOrder(deps, state!.input, action.reason))
         state = await this.apply(state, { type: 'finalized', outcome })
+        if (outcome.kind === 'ok') await this.relay()
         break
       }
     }
@@ -135,6 +138,11 @@ export class SagaCoordinator extends DurableObject<Env> {
     } else {
       await this.ctx.storage.setAlarm(state.next_at)
     }
+  }
+
+  /** The order's confirmed / cancelled event leaves now, not at the next sweep (best effort). */
+  private async relay(): Promise<void> {
+    await relayOutbox(this.env.DB, this.env).catch((error: unknown) => log('outbox relay failed', { error: String(error) }))
   }
 
   private async summarise(state: State): Promise<void> {

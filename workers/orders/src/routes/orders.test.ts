@@ -33,6 +33,19 @@ describe('POST /api/v1/orders', () => {
     await settle((first.headers.get('Location') ?? '').split('/').pop()!)
   })
 
+  it('concurrent duplicates: one order; each answer is that order (202) or a 409 conflict', async () => {
+    const product = await seedProduct()
+    const user = customer()
+    const body = { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' }
+    const responses = await Promise.all(Array.from({ length: 5 }, () => placeOrder(user, body, 'racing')))
+    const statuses = responses.map((response) => response.status)
+    expect(statuses.every((status) => status === 202 || status === 409)).toBe(true)
+    const ids = new Set(await Promise.all(responses.filter((r) => r.status === 202).map(async (r) => ((await r.json()) as Order).id)))
+    expect(ids.size).toBe(1)
+    expect(await countOrders(user.id)).toBe(1)
+    await settle([...ids][0]!)
+  })
+
   it('same key, another body: 422 idempotency_key_reused, nothing written', async () => {
     const product = await seedProduct()
     const user = customer()
