@@ -7,6 +7,7 @@ import { createOrdersService, type PlaceOrderSagaInput } from '../../workers/ord
 import { newUserId, sagaStub, testEnv } from '../../workers/orders/src/test-client'
 import type { Outcome } from './engine'
 import type { SagaCoordinator } from './saga-coordinator'
+import { PLACE_ORDER_STEP_NAMES } from './place-order'
 
 /** Places an order through the real service (priced by the real inventory) without starting its saga. */
 export async function pendingOrder(items: { product_id: string; quantity: number }[], paymentToken: string): Promise<PlaceOrderSagaInput> {
@@ -21,6 +22,7 @@ export async function pendingOrder(items: { product_id: string; quantity: number
     startSaga: async (saga) => {
       input = saga
     },
+    stepNames: PLACE_ORDER_STEP_NAMES,
     now: () => new Date(),
   })
   const placed = await service.place(newUserId(), crypto.randomUUID(), { items, payment_token: paymentToken })

@@ -74,6 +74,7 @@ CREATE TABLE `sagas` (
 	`status` text NOT NULL,
 	`steps` text NOT NULL,
 	`revision` integer NOT NULL,
+	`input` text,
 	`created_at` text NOT NULL,
 	`updated_at` text NOT NULL
 );

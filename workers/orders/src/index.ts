@@ -2,6 +2,9 @@ import { drainOutbox } from '../../../platform/events/outbox'
 import { app } from './app'
 import type { Env } from './env'
 import { handleQueue } from './events/queue'
+import { createSagasRepo } from './repo/sagas-repo'
+import { startLostSagas } from './service/saga-sweep'
+import { sagaClient } from '../../../durable-objects/saga-coordinator/client'
 
 export { SagaCoordinator } from '../../../durable-objects/saga-coordinator/saga-coordinator'
 
@@ -13,8 +16,9 @@ export default {
     await handleQueue(batch, env)
   },
 
-  /** The outbox sweep (cron): sends whatever the relay after a response could not. */
+  /** The sweep (cron): sends whatever the outbox relays could not, and starts sagas whose start was lost. */
   scheduled(_controller, env, ctx) {
     ctx.waitUntil(drainOutbox(env.DB, env).then(() => undefined))
+    ctx.waitUntil(startLostSagas(createSagasRepo(env.DB), sagaClient(env.SAGAS), new Date()).then(() => undefined))
   },
 } satisfies ExportedHandler<Env>

@@ -8,6 +8,7 @@ import { createViewsRepo } from './repo/views-repo'
 import { rpcCredential } from './rpc/credentials'
 import { createOrdersService } from './service/orders-service'
 import { createQueriesService } from './service/queries-service'
+import { PLACE_ORDER_STEP_NAMES } from '../../../durable-objects/saga-coordinator/place-order'
 
 /** RETRY_BASE_SECONDS: a positive number, 2 when unset; anything else is a configuration bug. */
 export function retryBaseSeconds(env: Pick<Env, 'RETRY_BASE_SECONDS'>): number {
@@ -31,6 +32,7 @@ export function createServices(env: Env, requestId: string) {
       startSaga: async (input) => {
         await sagas.start(input)
       },
+      stepNames: PLACE_ORDER_STEP_NAMES,
       now: () => new Date(),
     }),
     queries: createQueriesService({ views: createViewsRepo(env.DB), sagas: createSagasRepo(env.DB) }),

@@ -3,7 +3,8 @@ import { drizzle } from 'drizzle-orm/d1'
 import { outboxInsert } from '../../../../platform/events/outbox'
 import { orderEvent } from '../events/order-events'
 import type { OrderState } from '../service/order-state'
-import { idempotencyKeys, orders, type OrderRow } from './schema'
+import type { Saga } from '../../../../shared-contracts/orders'
+import { idempotencyKeys, orders, sagas, type OrderRow } from './schema'
 
 function toState(row: OrderRow): OrderState {
   return {
@@ -38,8 +39,14 @@ export function createOrdersRepo(d1: D1Database) {
     /**
      * The order, its `order.placed` event and the idempotency record's answer, in one batch:
      * all or nothing. The record must be this request's claim (still in flight, same claim time).
+     * The saga's summary (revision 0, with its input) goes in too: a lost start is found again.
      */
-    async place(order: OrderState, idempotency: { userId: string; key: string; claimedAt: number; response: StoredResponse }, now: Date): Promise<void> {
+    async place(
+      order: OrderState,
+      idempotency: { userId: string; key: string; claimedAt: number; response: StoredResponse },
+      saga: { view: Saga; input: unknown },
+      now: Date,
+    ): Promise<void> {
       await db.batch([
         db.insert(orders).values({
           id: order.id,
@@ -54,6 +61,15 @@ export function createOrdersRepo(d1: D1Database) {
           updatedAt: order.updated_at,
         }),
         outboxInsert(db, orderEvent(order, now)),
+        db.insert(sagas).values({
+          orderId: order.id,
+          status: saga.view.status,
+          steps: JSON.stringify(saga.view.steps),
+          revision: 0,
+          input: JSON.stringify(saga.input),
+          createdAt: order.created_at,
+          updatedAt: order.created_at,
+        }),
         db
           .update(idempotencyKeys)
           .set({ state: 'done', orderId: order.id, responseStatus: idempotency.response.status, responseBody: idempotency.response.body })

@@ -25,11 +25,21 @@ export function createSagasRepo(db: D1Database) {
         .prepare(
           `INSERT INTO sagas (order_id, status, steps, revision, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
            ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, steps = excluded.steps, revision = excluded.revision,
-             updated_at = excluded.updated_at
+             updated_at = excluded.updated_at,
+             input = CASE WHEN excluded.status IN ('completed', 'compensated', 'failed') THEN NULL ELSE sagas.input END
            WHERE excluded.revision > sagas.revision`,
         )
         .bind(saga.order_id, saga.status, JSON.stringify(saga.steps), revision, createdAt, updatedAt)
         .run()
+    },
+
+    /** Sagas written with their order (revision 0) but never started by their coordinator, placed before `cutoff`. */
+    async unstarted(cutoff: string, limit = 50): Promise<unknown[]> {
+      const rows = await db
+        .prepare('SELECT input FROM sagas WHERE revision = 0 AND input IS NOT NULL AND created_at < ?1 ORDER BY created_at LIMIT ?2')
+        .bind(cutoff, limit)
+        .all<{ input: string }>()
+      return rows.results.map((row) => JSON.parse(row.input) as unknown)
     },
 
     /** Newest first, optionally of one status, after the (created_at, order_id) position if any. */

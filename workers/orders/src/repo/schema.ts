@@ -68,6 +68,11 @@ export const sagas = sqliteTable(
     steps: text('steps').notNull(),
     /** The coordinator's revision: an older write never overwrites a newer one. */
     revision: integer('revision').notNull(),
+    /**
+     * The saga's input, written with the order (revision 0) so that a saga whose start was lost
+     * is started by the scheduled sweep; cleared once the saga ends (it holds the payment token).
+     */
+    input: text('input'),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },

@@ -30,6 +30,8 @@ export interface OrdersDeps {
   products: (ids: string[]) => Promise<Result<Product[]>>
   /** Starts (or, if started, looks at) the order's saga: idempotent. */
   startSaga: (input: PlaceOrderSagaInput) => Promise<void>
+  /** The saga's steps, shown pending until its coordinator starts. */
+  stepNames: readonly string[]
   now: () => Date
 }
 
@@ -86,8 +88,10 @@ export function createOrdersService(deps: OrdersDeps) {
         const at = now.toISOString()
         const order: OrderState = { id: newOrderId(), user_id: userId, status: 'pending', ...priced.value, cancellation_reason: null, created_at: at, updated_at: at, version: 1 }
         const response = { status: 202, body: publicOrder(order), location: orderLocation(order.id) }
-        await deps.orders.place(order, { userId, key, claimedAt, response: { status: 202, body: JSON.stringify(response.body) } }, now)
-        await deps.startSaga(sagaInput(order, request.payment_token))
+        const input = sagaInput(order, request.payment_token)
+        const saga = { view: { order_id: order.id, status: 'running' as const, steps: deps.stepNames.map(pendingStep) }, input }
+        await deps.orders.place(order, { userId, key, claimedAt, response: { status: 202, body: JSON.stringify(response.body) } }, saga, now)
+        await deps.startSaga(input)
         return ok(response)
       } catch (error) {
         await deps.idempotency.release(userId, key, claimedAt).catch(() => undefined)
@@ -103,6 +107,8 @@ export function createOrdersService(deps: OrdersDeps) {
     },
   }
 }
+
+const pendingStep = (name: string) => ({ name, status: 'pending' as const, attempts: 0, started_at: null, finished_at: null, error: null })
 
 export function sagaInput(order: OrderState, paymentToken: string): PlaceOrderSagaInput {
   return { order_id: order.id, user_id: order.user_id, items: order.items, total_cents: order.total_cents, currency: order.currency, payment_token: paymentToken }

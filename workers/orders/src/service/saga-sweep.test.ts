@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { sagaClient } from '../../../../durable-objects/saga-coordinator/client'
+import { pendingOrder } from '../../../../durable-objects/saga-coordinator/test-orders'
+import { createSagasRepo } from '../repo/sagas-repo'
+import { sagaStub, seedProduct, settle, testEnv } from '../test-client'
+import { LOST_START_MS, startLostSagas } from './saga-sweep'
+
+const summary = (orderId: string) =>
+  testEnv.DB.prepare('SELECT status, revision, input FROM sagas WHERE order_id = ?1').bind(orderId).first<{ status: string; revision: number; input: string | null }>()
+
+describe('the sweep starts sagas whose start was lost', () => {
+  it('finds the order written without a started saga, starts it; the payment token is not kept after the end', async () => {
+    const product = await seedProduct()
+    // Placed, but the call to the coordinator never happened.
+    const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_visa')
+    expect(await sagaStub(input.order_id).view()).toBeNull()
+    expect(await summary(input.order_id)).toMatchObject({ status: 'running', revision: 0, input: expect.stringContaining('tok_visa') })
+
+    const repo = createSagasRepo(testEnv.DB)
+    // Not yet: it may still be starting.
+    await startLostSagas(repo, sagaClient(testEnv.SAGAS), new Date())
+    expect(await sagaStub(input.order_id).view()).toBeNull()
+
+    await startLostSagas(repo, sagaClient(testEnv.SAGAS), new Date(Date.now() + LOST_START_MS + 1_000))
+    expect(await settle(input.order_id)).toMatchObject({ status: 'completed' })
+    expect(await summary(input.order_id)).toMatchObject({ status: 'completed', input: null })
+  })
+})
