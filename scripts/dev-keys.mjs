@@ -37,6 +37,8 @@ export async function developmentVars({ adminEmail, adminPassword } = {}) {
       ...development,
       GATEWAY_PRIVATE_KEY: JSON.stringify(gateway.privateJwk),
       CORS_ALLOWED_ORIGINS: 'http://localhost:3000,http://127.0.0.1:3000',
+      // A short open period, so a developer (and the e2e suite) sees a breaker close again soon (DESIGN §5 says 30 s in production).
+      CIRCUIT_BREAKER_OPEN_MS: '5000',
     },
     users: {
       ...internal,

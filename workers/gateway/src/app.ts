@@ -10,6 +10,7 @@ import { bodyLimit } from './middleware/body-limit'
 import { requireJsonBody } from './middleware/content-type'
 import { cors } from './middleware/cors'
 import { securityHeaders } from './middleware/security-headers'
+import { circuitBreakerRoutes } from './routes/circuit-breakers'
 import { deadLetterRoutes } from './routes/dead-letters'
 import { faultRoutes } from './routes/faults'
 import { healthRoutes } from './routes/health'
@@ -32,6 +33,7 @@ app.use(forward())
 app.route('/', healthRoutes)
 app.route('/', deadLetterRoutes)
 app.route('/', faultRoutes)
+app.route('/', circuitBreakerRoutes)
 
 app.onError(onError('gateway'))
 app.notFound(notFound)

@@ -1,4 +1,5 @@
 import type { Route } from '../../../shared-contracts/routes'
+import type { CircuitBreaker } from '../../../durable-objects/circuit-breaker/circuit-breaker'
 import type { Principal } from '../../../platform/auth/principal'
 import type { GatewayServices } from './services'
 
@@ -16,6 +17,15 @@ export interface Env {
   GATEWAY_PRIVATE_KEY?: string
   /** `enabled` only in local development: PUT /api/v1/admin/faults/{service}. */
   FAULT_INJECTION?: string
+  /** One CircuitBreaker object per downstream service (durable-objects/circuit-breaker). */
+  CIRCUIT_BREAKERS: DurableObjectNamespace<CircuitBreaker>
+  /** The first open period of a breaker in ms (DESIGN §5: 30 s; local development uses less). */
+  CIRCUIT_BREAKER_OPEN_MS?: string
+  /** `off` turns the resilience layer off (benchmark baseline); see resilience/layer.ts for the other knobs. */
+  RESILIENCE?: string
+  UPSTREAM_TIMEOUT_MS?: string
+  UPSTREAM_DEADLINE_MS?: string
+  UPSTREAM_MAX_CONCURRENT?: string
 }
 
 export interface GatewayEnv {

@@ -1,9 +1,12 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
 import { problem } from '../../../platform/errors/problem'
 import { CREDENTIAL_CHALLENGE } from '../../../platform/http/internal-auth'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import type { GatewayEnv } from './env'
+import type { Defer } from './resilience/breaker-gate'
+import { resilience } from './resilience/layer'
+import { isIdempotent } from './resilience/retry'
 
 /**
  * Only these client headers reach an internal Worker. Everything else — Authorization,
@@ -12,6 +15,7 @@ import type { GatewayEnv } from './env'
  */
 const FORWARDED_HEADERS = ['accept', 'accept-language', 'content-type', 'idempotency-key', 'if-match', 'if-none-match', 'user-agent']
 const DROPPED_RESPONSE_HEADERS = ['x-powered-by', 'server', 'www-authenticate']
+/** With RESILIENCE=off only: the one timeout a forward had before the resilience layer. */
 const FORWARD_TIMEOUT_MS = 10_000
 
 function internalUrl(service: string, path: string, search: string): string {
@@ -19,7 +23,29 @@ function internalUrl(service: string, path: string, search: string): string {
   return `https://${service}.internal${canonical}${search}`
 }
 
-/** Forwards an authorized request to its service over the service binding. */
+const hasBody = (method: string) => method !== 'GET' && method !== 'HEAD'
+
+async function replayable(request: Request): Promise<ArrayBuffer | null> {
+  const buffer = await request.arrayBuffer()
+  return buffer.byteLength === 0 ? null : buffer
+}
+
+/** Outcome reports and breaker refreshes run after the response (there is no context in some unit setups). */
+function deferFor(c: Context<GatewayEnv>): Defer {
+  return (work) => {
+    try {
+      c.executionCtx.waitUntil(work)
+    } catch {
+      void work
+    }
+  }
+}
+
+/**
+ * Forwards an authorized request to its service over the service binding, through the
+ * resilience layer (bulkhead, circuit breaker, timeout, retries: ./resilience) unless the
+ * RESILIENCE var is `off`.
+ */
 export function forward(): MiddlewareHandler<GatewayEnv> {
   return async function forward(c, next) {
     const { route, services, principal, requestId } = c.var
@@ -32,18 +58,31 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
     headers.set(REQUEST_ID_HEADER, requestId)
     headers.set(CREDENTIAL_HEADER, await services.credential(route.service, { principal, requestId }))
     const url = new URL(c.req.url)
-    const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD'
+    const target = internalUrl(route.service, url.pathname, url.search)
+    const fetcher = services.binding(route.service)
+    const layer = resilience(c.env)
     let response: Response
-    try {
-      response = await services.binding(route.service).fetch(internalUrl(route.service, url.pathname, url.search), {
-        method: c.req.method,
-        headers,
-        body: hasBody ? c.req.raw.body : null,
-        signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
-      })
-    } catch (error) {
-      const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
-      return problem(c, { code: timedOut ? 'gateway_timeout' : 'service_unavailable' })
+    if (layer.enabled) {
+      // A request that may be retried needs a body it can send again (bodies are capped by bodyLimit).
+      const body = !hasBody(c.req.method) ? null : isIdempotent(c.req.method) ? await replayable(c.req.raw) : c.req.raw.body
+      const result = await layer.client(route.service)(fetcher, { method: c.req.method, url: target, headers, body }, deferFor(c))
+      if (!result.ok) {
+        const retryAfter: Record<string, string> = result.retryAfterMs === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(result.retryAfterMs / 1_000))) }
+        return problem(c, result.error, retryAfter)
+      }
+      response = result.response
+    } else {
+      try {
+        response = await fetcher.fetch(target, {
+          method: c.req.method,
+          headers,
+          body: hasBody(c.req.method) ? c.req.raw.body : null,
+          signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
+        })
+      } catch (error) {
+        const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
+        return problem(c, { code: timedOut ? 'gateway_timeout' : 'service_unavailable' })
+      }
     }
     if (response.status === 401 && response.headers.get('WWW-Authenticate') === CREDENTIAL_CHALLENGE) {
       // The service refused the gateway's own credential: a key misconfiguration, never the client's fault.

@@ -1,0 +1,79 @@
+import { breakerClient, type BreakerClient } from '../../../../durable-objects/circuit-breaker/client'
+import type { CircuitBreaker } from '../../../../durable-objects/circuit-breaker/circuit-breaker'
+import { BreakerGate, DEFAULT_GATE } from './breaker-gate'
+import { createBulkhead } from './bulkhead'
+import { createRetryBudget, DEFAULT_RETRY_BUDGET } from './budget'
+import { DEFAULT_RETRY } from './retry'
+import { createServiceClient, type ServiceClient, type ServiceClientOptions } from './service-client'
+import { sleep, systemClock } from './timing'
+
+/** The gateway vars the resilience layer reads (all optional but the binding). */
+export interface ResilienceBindings {
+  CIRCUIT_BREAKERS: DurableObjectNamespace<CircuitBreaker>
+  /** `off` forwards with a plain fetch and a timeout (the benchmark's baseline); on otherwise. */
+  RESILIENCE?: string
+  /** One attempt's timeout (default 5000). */
+  UPSTREAM_TIMEOUT_MS?: string
+  /** A call's overall deadline, retries included (default 10000). */
+  UPSTREAM_DEADLINE_MS?: string
+  /** The bulkhead: calls in flight per downstream and isolate (default 100). */
+  UPSTREAM_MAX_CONCURRENT?: string
+}
+
+export interface Resilience {
+  enabled: boolean
+  options: ServiceClientOptions
+  breakers: BreakerClient
+  /** The client of one downstream: its bulkhead, breaker copy and retry budget live as long as the isolate. */
+  client(service: string): ServiceClient
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback
+  const parsed = Number(value)
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}`)
+  return parsed
+}
+
+function build(env: ResilienceBindings): Resilience {
+  const options: ServiceClientOptions = {
+    timeoutMs: positiveInt('UPSTREAM_TIMEOUT_MS', env.UPSTREAM_TIMEOUT_MS, 5_000),
+    deadlineMs: positiveInt('UPSTREAM_DEADLINE_MS', env.UPSTREAM_DEADLINE_MS, 10_000),
+    retry: DEFAULT_RETRY,
+  }
+  const capacity = positiveInt('UPSTREAM_MAX_CONCURRENT', env.UPSTREAM_MAX_CONCURRENT, 100)
+  const breakers = breakerClient(env.CIRCUIT_BREAKERS)
+  const clients = new Map<string, ServiceClient>()
+  return {
+    enabled: env.RESILIENCE !== 'off',
+    options,
+    breakers,
+    client(service) {
+      let client = clients.get(service)
+      if (!client) {
+        client = createServiceClient({
+          service,
+          options,
+          bulkhead: createBulkhead(capacity),
+          gate: new BreakerGate(service, breakers, DEFAULT_GATE, systemClock),
+          budget: createRetryBudget(DEFAULT_RETRY_BUDGET, systemClock),
+          clock: systemClock,
+          sleep,
+          random: Math.random,
+        })
+        clients.set(service, client)
+      }
+      return client
+    },
+  }
+}
+
+/** Per isolate: bulkheads count this isolate's calls, and the breaker copies are this isolate's. */
+let isolate: { key: string; layer: Resilience } | null = null
+
+/** The layer for this configuration (built once per isolate; a bad var throws here, on first use). */
+export function resilience(env: ResilienceBindings): Resilience {
+  const key = [env.RESILIENCE, env.UPSTREAM_TIMEOUT_MS, env.UPSTREAM_DEADLINE_MS, env.UPSTREAM_MAX_CONCURRENT].join('|')
+  if (isolate?.key !== key) isolate = { key, layer: build(env) }
+  return isolate.layer
+}

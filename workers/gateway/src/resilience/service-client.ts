@@ -1,0 +1,94 @@
+import { outcomeForStatus, type Outcome } from '../../../../durable-objects/circuit-breaker/state-machine'
+import type { AppError } from '../../../../shared-contracts/errors'
+import type { BreakerGate, Defer } from './breaker-gate'
+import type { Bulkhead } from './bulkhead'
+import type { RetryBudget } from './budget'
+import { parseRetryAfter, retryDelay, type AttemptResult, type RetryOptions } from './retry'
+import { isTimeout, withTimeout } from './timeout'
+import type { Clock, Sleep } from './timing'
+
+export interface UpstreamRequest {
+  method: string
+  url: string
+  headers: Headers
+  /** Must be replayable (not a stream) for a method that may be retried. */
+  body: BodyInit | null
+}
+
+/** The service's own response (whatever its status), or why the gateway answers instead. */
+export type UpstreamResult = { ok: true; response: Response } | { ok: false; error: AppError; retryAfterMs: number | null }
+
+export interface ServiceClientOptions {
+  /** One attempt's time. */
+  timeoutMs: number
+  /** The whole call's time, retries and their waits included. */
+  deadlineMs: number
+  retry: RetryOptions
+}
+
+export interface ServiceClientParts {
+  service: string
+  options: ServiceClientOptions
+  bulkhead: Bulkhead
+  gate: BreakerGate
+  budget: RetryBudget
+  clock: Clock
+  sleep: Sleep
+  random: () => number
+}
+
+type Attempt = { result: AttemptResult; response?: Response }
+
+async function attempt(fetcher: Fetcher, request: UpstreamRequest, timeoutMs: number, now: number): Promise<Attempt> {
+  try {
+    const { method, url, headers, body } = request
+    const response = await withTimeout(timeoutMs, (signal) => fetcher.fetch(url, { method, headers, body, signal }))
+    return { result: { kind: 'response', status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), now) }, response }
+  } catch (error) {
+    return { result: isTimeout(error) ? { kind: 'timeout' } : { kind: 'network' } }
+  }
+}
+
+const outcomeOf = (result: AttemptResult): Outcome => (result.kind === 'response' ? outcomeForStatus(result.status) : 'failure')
+
+function failed({ result, response }: Attempt, service: string): UpstreamResult {
+  if (response) return { ok: true, response }
+  return result.kind === 'timeout'
+    ? { ok: false, error: { code: 'gateway_timeout', detail: `${service} did not answer in time.` }, retryAfterMs: null }
+    : { ok: false, error: { code: 'service_unavailable', detail: `${service} could not be reached.` }, retryAfterMs: null }
+}
+
+/**
+ * Calls one downstream through the policies, outermost first: bulkhead → (breaker → timeout →
+ * attempt) repeated by the retry policy within the deadline. A breaker probe is never retried:
+ * its one result is what the breaker asked for.
+ */
+export function createServiceClient(parts: ServiceClientParts) {
+  const { service, options, bulkhead, gate, budget, clock } = parts
+  return async function send(fetcher: Fetcher, request: UpstreamRequest, defer: Defer): Promise<UpstreamResult> {
+    const release = bulkhead.tryEnter()
+    if (!release) return { ok: false, error: { code: 'service_unavailable', detail: `Too many calls to ${service} in flight.` }, retryAfterMs: 1_000 }
+    try {
+      budget.recordCall()
+      const deadline = clock.now() + options.deadlineMs
+      for (let attempts = 1; ; attempts += 1) {
+        const admission = await gate.admit(defer)
+        if (!admission.allowed) {
+          return { ok: false, error: { code: 'service_unavailable', detail: `${service} is failing; its circuit breaker is open.` }, retryAfterMs: admission.retryAfterMs }
+        }
+        const remaining = deadline - clock.now()
+        const outcome = await attempt(fetcher, request, Math.max(1, Math.min(options.timeoutMs, remaining)), clock.now())
+        gate.record(admission.permit, outcomeOf(outcome.result), defer)
+        const delay = admission.probe
+          ? null
+          : retryDelay({ method: request.method, attempts, result: outcome.result, remainingMs: deadline - clock.now() }, options.retry, budget, parts.random)
+        if (delay === null) return failed(outcome, service)
+        await outcome.response?.body?.cancel()
+        await parts.sleep(delay)
+      }
+    } finally {
+      release()
+    }
+  }
+}
+export type ServiceClient = ReturnType<typeof createServiceClient>
