@@ -45,6 +45,16 @@ describe('the read model: GET /api/v1/orders and /api/v2/orders', () => {
     expect(v2.next_cursor).toEqual(expect.any(String))
   })
 
+  it('is fed by the real queue: the outcome shows up without a hand-fed batch', async () => {
+    const product = await seedProduct()
+    const user = customer()
+    const order = await placed(user, product)
+    await settle(order.id)
+    await expect
+      .poll(async () => (await list<Order>('/api/v1/orders', user)).items.map((item) => [item.id, item.status]), { timeout: 10_000 })
+      .toEqual([[order.id, 'confirmed']])
+  })
+
   it('keeps the highest version: an older event never overwrites a newer row; duplicates are no-ops', async () => {
     const product = await seedProduct()
     const user = customer()

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { CloudEventSchema, EVENT_TYPES, OrderSnapshotV1 } from '../../../../shared-contracts/events'
+import type { Order } from '../../../../shared-contracts/orders'
+import { subscribersOf } from '../../../../shared-contracts/subscriptions'
+import { customer, placeOrder, seedProduct, settle, testEnv } from '../test-client'
+
+interface OutboxRow {
+  type: string
+  envelope: string
+  sent_at: string | null
+}
+
+const outboxOf = async (orderId: string) =>
+  (await testEnv.DB.prepare("SELECT type, envelope, sent_at FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at").bind(orderId).all<OutboxRow>()).results
+
+describe('the orders outbox', () => {
+  it('order.placed then order.confirmed: full snapshots with versions, relayed without waiting for the sweep', async () => {
+    const product = await seedProduct({ price: 999 })
+    const user = customer()
+    const order = (await (await placeOrder(user, { items: [{ product_id: product, quantity: 3 }], payment_token: 'tok_visa' })).json()) as Order
+    await settle(order.id)
+    const rows = await outboxOf(order.id)
+    expect(rows.map((row) => row.type)).toEqual([EVENT_TYPES.orderPlaced, EVENT_TYPES.orderConfirmed])
+    const [placed, confirmed] = rows.map((row) => CloudEventSchema.parse(JSON.parse(row.envelope)))
+    expect(placed).toMatchObject({ source: '/services/orders', subject: order.id })
+    expect(OrderSnapshotV1.parse(placed!.data)).toMatchObject({ order_id: order.id, user_id: user.id, status: 'pending', total_cents: 2997, version: 1 })
+    expect(OrderSnapshotV1.parse(confirmed!.data)).toMatchObject({ status: 'confirmed', version: 2, created_at: order.created_at })
+    await expect.poll(async () => (await outboxOf(order.id)).every((row) => row.sent_at !== null), { timeout: 5_000 }).toBe(true)
+  })
+
+  it('order.cancelled carries the reason', async () => {
+    const product = await seedProduct({ stock: 0 })
+    const order = (await (await placeOrder(customer(), { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' })).json()) as Order
+    await settle(order.id)
+    const rows = await outboxOf(order.id)
+    expect(rows.map((row) => row.type)).toEqual([EVENT_TYPES.orderPlaced, EVENT_TYPES.orderCancelled])
+    expect(JSON.parse(rows[1]!.envelope).data).toMatchObject({ status: 'cancelled', cancellation_reason: 'out_of_stock', version: 2 })
+  })
+
+  it('order events reach this service (read model) and notifications', () => {
+    expect(subscribersOf(EVENT_TYPES.orderPlaced)).toEqual(['orders'])
+    expect(subscribersOf(EVENT_TYPES.orderConfirmed).sort()).toEqual(['notifications', 'orders'])
+    expect(subscribersOf(EVENT_TYPES.orderCancelled).sort()).toEqual(['notifications', 'orders'])
+  })
+})
