@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import { fail, ok } from '../../../shared-contracts/errors'
 import { sagaClient } from '../../../durable-objects/saga-coordinator/client'
 import type { Env, OrdersEnv } from './env'
 import { createIdempotencyRepo } from './repo/idempotency-repo'
@@ -19,6 +20,9 @@ export function retryBaseSeconds(env: Pick<Env, 'RETRY_BASE_SECONDS'>): number {
   return value
 }
 
+const log = (message: string, fields: Record<string, unknown>) =>
+  console.error(JSON.stringify({ level: 'error', service: 'orders', message, ...fields }))
+
 export function createServices(env: Env, requestId: string) {
   const sagas = sagaClient(env.SAGAS)
   return {
@@ -26,8 +30,15 @@ export function createServices(env: Env, requestId: string) {
       orders: createOrdersRepo(env.DB),
       idempotency: createIdempotencyRepo(env.DB),
       products: async (ids) => {
-        const result = await env.INVENTORY.getProducts(await rpcCredential(env, 'inventory', requestId), { ids })
-        return result.ok ? { ok: true, value: result.value.items } : result
+        // The catalog is a dependency: whatever goes wrong reaching it is a 503 to the caller.
+        try {
+          const result = await env.INVENTORY.getProducts(await rpcCredential(env, 'inventory', requestId), { ids })
+          if (result.ok) return ok(result.value.items)
+          log('pricing failed', { request_id: requestId, code: result.error.code })
+        } catch (error) {
+          log('pricing failed', { request_id: requestId, error: error instanceof Error ? error.message : String(error) })
+        }
+        return fail({ code: 'service_unavailable', detail: 'The catalog could not be reached; retry with the same Idempotency-Key.' })
       },
       startSaga: async (input) => {
         await sagas.start(input)

@@ -33,6 +33,11 @@ export function createSagasRepo(db: D1Database) {
         .run()
     },
 
+    async find(orderId: string): Promise<Saga | null> {
+      const row = await db.prepare('SELECT order_id, status, steps FROM sagas WHERE order_id = ?1').bind(orderId).first<Omit<SagaRow, 'created_at'>>()
+      return row ? { order_id: row.order_id, status: row.status, steps: JSON.parse(row.steps) as Saga['steps'] } : null
+    },
+
     /** Sagas written with their order (revision 0) but never started by their coordinator, placed before `cutoff`. */
     async unstarted(cutoff: string, limit = 50): Promise<unknown[]> {
       const rows = await db

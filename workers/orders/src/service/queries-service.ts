@@ -40,6 +40,9 @@ export function createQueriesService(deps: { views: ViewsRepo; sagas: SagasRepo 
       return ok({ items, next_cursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null })
     },
 
+    /** A saga's summary: what the order's saga looks like before its coordinator has started. */
+    sagaSummary: (orderId: string): Promise<Saga | null> => deps.sagas.find(orderId),
+
     async listSagas(status: SagaStatus | undefined, limit: number, cursor: string | undefined): Promise<Result<Page<Saga>>> {
       const after = position(cursor)
       if (!after.ok) return after
