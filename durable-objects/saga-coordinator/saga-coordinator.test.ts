@@ -79,6 +79,19 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     })
   }
 
+  it('a step that keeps failing transiently: bounded attempts, then compensated and cancelled saga_failed', async () => {
+    const product = await seedProduct({ stock: 5 })
+    const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_transientError')
+    await sagaStub(input.order_id).start(input)
+    const saga = await settle(input.order_id)
+    expect(saga.status).toBe('compensated')
+    expect(saga.steps[1]).toMatchObject({ name: 'charge_payment', status: 'compensated', attempts: PLACE_ORDER_POLICY.maxAttempts })
+    expect(saga.steps[1]!.error).toContain('provider_error')
+    expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
+    expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
+    expect((await paymentsOf(input.order_id)).filter((payment) => payment.status === 'captured')).toEqual([])
+  })
+
   it('a compensation that keeps failing: step compensation_failed, the others still run, saga failed', async () => {
     const product = await seedProduct({ stock: 5 })
     const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_refundTransientError')

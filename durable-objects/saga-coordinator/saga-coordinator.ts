@@ -6,6 +6,7 @@ import { createOrdersRepo } from '../../workers/orders/src/repo/orders-repo'
 import { createSagasRepo } from '../../workers/orders/src/repo/sagas-repo'
 import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
 import { applyOrderCommand, type PlaceOrderSagaInput } from '../../workers/orders/src/service/orders-service'
+import { guarded } from './guarded'
 import { createSaga, nextAction, sagaView, TERMINAL, transition, type Outcome, type SagaEvent, type SagaState } from './engine'
 import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES, PLACE_ORDER_STEPS, STEP_TIMEOUT_MS, type PlaceOrderDeps } from './place-order'
 
@@ -16,19 +17,6 @@ const WATCHDOG_MS = STEP_TIMEOUT_MS + 5_000
 
 const log = (message: string, fields: Record<string, unknown>) =>
   console.error(JSON.stringify({ level: 'error', service: 'orders', component: 'saga-coordinator', message, ...fields }))
-
-/** Runs a call under the step timeout; a throw, a timeout or a broken connection is transient. */
-async function guarded(call: () => Promise<Outcome>): Promise<Outcome> {
-  let timer: ReturnType<typeof setTimeout> | null = null
-  const timeout = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'transient', error: `timeout: no answer within ${STEP_TIMEOUT_MS} ms` }), STEP_TIMEOUT_MS)
-  })
-  try {
-    return await Promise.race([call().catch((error: unknown): Outcome => ({ kind: 'transient', error: `error: ${error instanceof Error ? error.message : String(error)}` })), timeout])
-  } finally {
-    if (timer !== null) clearTimeout(timer)
-  }
-}
 
 /**
  * One PlaceOrder saga per order (`SAGAS.idFromName(order_id)`). Its state lives in the object's
@@ -94,7 +82,7 @@ export class SagaCoordinator extends DurableObject<Env> {
     const fault = this.faults.get(faultKey)
     if (fault) return fault
     await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS)
-    return guarded(run)
+    return guarded(run, STEP_TIMEOUT_MS)
   }
 
   /** Does the next action, stores the result, and sets the alarm for the one after. */
