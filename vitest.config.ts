@@ -129,7 +129,7 @@ const gatewayProject = {
   ],
   test: {
     name: 'gateway',
-    include: ['workers/gateway/**/*.test.ts', 'test/cross/**/*.test.ts'],
+    include: ['workers/gateway/**/*.test.ts', 'test/cross/**/*.test.ts', 'durable-objects/rate-limiter/**/*.test.ts'],
     exclude: ['**/*.unit.test.ts'],
     setupFiles: ['./test/support/apply-migrations.ts'],
   },

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'header_too_large',
+  'quota_exceeded',
   'internal_error',
   'provider_error',
   'service_unavailable',
@@ -56,6 +57,8 @@ export function statusForCode(code: ErrorCode): number {
       return 415
     case 'header_too_large':
       return 431
+    case 'quota_exceeded':
+      return 429
     case 'internal_error':
       return 500
     case 'provider_error':
@@ -84,6 +87,7 @@ const TITLES: Record<ErrorCode, string> = {
   payload_too_large: 'The request body is too large',
   unsupported_media_type: 'Unsupported media type',
   header_too_large: 'A request header is too large',
+  quota_exceeded: 'Too many requests',
   internal_error: 'Internal error',
   provider_error: 'The payment provider failed',
   service_unavailable: 'The service is unavailable',

@@ -20,6 +20,7 @@ const EXPECTED: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   header_too_large: 431,
+  quota_exceeded: 429,
   internal_error: 500,
   provider_error: 502,
   service_unavailable: 503,
@@ -39,6 +40,7 @@ const BAD_INPUT: ErrorCode[] = [
   'payload_too_large',
   'unsupported_media_type',
   'header_too_large',
+  'quota_exceeded',
 ]
 
 describe('statusForCode', () => {
@@ -64,6 +66,11 @@ describe('titles and types', () => {
   it.each(ERROR_CODES)('gives %s a title and a distinct problem type', (code) => {
     expect(titleForCode(code).length).toBeGreaterThan(0)
     expect(typeForCode(code)).toMatch(/^\/problems\/[a-z-]+$/)
+  })
+
+  it('gives quota_exceeded (the rate limiter\'s 429) the quota-exceeded type', () => {
+    expect(statusForCode('quota_exceeded')).toBe(429)
+    expect(typeForCode('quota_exceeded')).toBe('/problems/quota-exceeded')
   })
 
   it('never gives two codes the same type', () => {

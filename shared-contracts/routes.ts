@@ -11,17 +11,29 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 /** Who may call a route: anyone, or a signed-in principal holding one of the roles. */
 export type Access = { public: true } | { roles: readonly Role[] }
 
+/** The gateway's rate limit policies (DESIGN §5); their limits are configuration. */
+export type RateLimitPolicyName = 'auth' | 'user' | 'anonymous'
+
 export interface Route {
   method: HttpMethod
   /** Path pattern; `:name` matches one non-empty segment. */
   path: string
   service: RouteTarget
   access: Access
+  /**
+   * `auth`: counted per client IP under the tight credential-endpoint policy, whoever calls.
+   * Absent: per user when signed in (`user`), else per client IP (`anonymous`).
+   */
+  rateLimit?: 'auth'
+  /** When the rate limiter cannot be reached: let the request through (default) or answer 503. */
+  limiter?: 'fail-open' | 'fail-closed'
 }
 
 const PUBLIC: Access = { public: true }
 const SIGNED_IN: Access = { roles: ['customer', 'admin'] }
 const ADMIN: Access = { roles: ['admin'] }
+/** Password guessing and sign-up floods: per IP, and never unlimited because the limiter is down. */
+const CREDENTIALS = { rateLimit: 'auth', limiter: 'fail-closed' } as const
 
 /**
  * The gateway's route table and authorization policy in one place. Deny by default:
@@ -30,8 +42,8 @@ const ADMIN: Access = { roles: ['admin'] }
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', service: 'gateway', access: PUBLIC },
   { method: 'GET', path: '/.well-known/jwks.json', service: 'users', access: PUBLIC },
-  { method: 'POST', path: '/api/v1/auth/register', service: 'users', access: PUBLIC },
-  { method: 'POST', path: '/api/v1/auth/login', service: 'users', access: PUBLIC },
+  { method: 'POST', path: '/api/v1/auth/register', service: 'users', access: PUBLIC, ...CREDENTIALS },
+  { method: 'POST', path: '/api/v1/auth/login', service: 'users', access: PUBLIC, ...CREDENTIALS },
   { method: 'GET', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN },
   { method: 'PATCH', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN },
   { method: 'GET', path: '/api/v1/products', service: 'inventory', access: PUBLIC },

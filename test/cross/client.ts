@@ -8,8 +8,17 @@ import type { TokenResponse, User } from '../../shared-contracts/users'
 
 export const PASSWORD = 'a long enough password'
 
+/**
+ * A client address of its own per request (as `CF-Connecting-IP`, which Cloudflare sets), unless
+ * the test chooses one: the suite registers and logs in many users, and the per-IP rate limits
+ * (DESIGN §5) stay at their production values.
+ */
+export const uniqueIp = () => `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`
+
 export function call(path: string, init?: RequestInit): Promise<Response> {
-  return exports.default.fetch(new Request(`https://api.example${path}`, init))
+  const request = new Request(`https://api.example${path}`, init)
+  if (!request.headers.has('CF-Connecting-IP')) request.headers.set('CF-Connecting-IP', uniqueIp())
+  return exports.default.fetch(request)
 }
 
 /** Sends `body` as JSON (strings are sent as they are, so tests can send broken JSON). */

@@ -1,14 +1,16 @@
 import { Hono } from 'hono'
+import { env } from 'cloudflare:workers'
 import { ROUTES } from '../../../shared-contracts/routes'
 import { notFound, onError } from '../../../platform/http/errors'
 import { requestId } from '../../../platform/http/request-id'
-import type { GatewayEnv } from './env'
+import type { Env, GatewayEnv } from './env'
 import { forward } from './forward'
 import { authenticate } from './middleware/authenticate'
 import { authorize } from './middleware/authorize'
 import { bodyLimit } from './middleware/body-limit'
 import { requireJsonBody } from './middleware/content-type'
 import { cors } from './middleware/cors'
+import { rateLimit, rateLimitOptionsFrom } from './middleware/rate-limit'
 import { securityHeaders } from './middleware/security-headers'
 import { circuitBreakerRoutes } from './routes/circuit-breakers'
 import { deadLetterRoutes } from './routes/dead-letters'
@@ -27,6 +29,7 @@ app.use(requireJsonBody())
 app.use(services())
 app.use(authenticate())
 app.use(authorize(ROUTES))
+app.use(rateLimit(rateLimitOptionsFrom(env as Partial<Env>)))
 app.use(forward())
 
 // Routes the gateway serves itself (rows whose service is `gateway` in the route table).

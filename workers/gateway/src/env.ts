@@ -1,5 +1,6 @@
 import type { Route } from '../../../shared-contracts/routes'
 import type { CircuitBreaker } from '../../../durable-objects/circuit-breaker/circuit-breaker'
+import type { RateLimiter } from '../../../durable-objects/rate-limiter/rate-limiter'
 import type { Principal } from '../../../platform/auth/principal'
 import type { GatewayServices } from './services'
 
@@ -15,6 +16,12 @@ export interface Env {
   CORS_ALLOWED_ORIGINS: string
   MAX_BODY_BYTES: string
   GATEWAY_PRIVATE_KEY?: string
+  /** One RateLimiter object per policy and key (durable-objects/rate-limiter). */
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>
+  /** Rate limit policies as `<limit>/<window seconds>`; DESIGN §5 defaults when absent. */
+  RATE_LIMIT_AUTH?: string
+  RATE_LIMIT_USER?: string
+  RATE_LIMIT_ANONYMOUS?: string
   /** `enabled` only in local development: PUT /api/v1/admin/faults/{service}. */
   FAULT_INJECTION?: string
   /** One CircuitBreaker object per downstream service (durable-objects/circuit-breaker). */

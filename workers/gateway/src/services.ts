@@ -3,6 +3,7 @@ import type { JSONWebKeySet } from 'jose'
 import { createCredentialSigner, CREDENTIAL_HEADER, type Caller } from '../../../platform/auth/internal-credential'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import type { ServiceName } from '../../../shared-contracts/routes'
+import { rateLimiterClient, type RateLimiterClient } from '../../../durable-objects/rate-limiter/client'
 import { createJwksCache } from './auth/jwks-cache'
 import type { AccessTokenPolicy } from './auth/access-token'
 import type { Env, GatewayEnv } from './env'
@@ -15,6 +16,8 @@ export interface GatewayServices {
   tokenPolicy: AccessTokenPolicy
   /** Calls a service's own (internal) route as the gateway, with a credential for `caller`. */
   call(service: ServiceName, path: string, options: InternalCallOptions): Promise<Response>
+  /** The rate limiter Durable Objects, one per policy and key. */
+  rateLimiter: RateLimiterClient
 }
 
 export interface InternalCallOptions {
@@ -66,6 +69,7 @@ function build(env: Env): GatewayServices {
     credential: sign,
     tokenPolicy: { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, getKey },
     call,
+    rateLimiter: rateLimiterClient(env.RATE_LIMITER),
   }
 }
 

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest'
+import { bearer, call, expectProblem, PASSWORD, send, signUp, uniqueEmail, uniqueIp } from './client'
+
+// The production policies from wrangler.toml (DESIGN §5): these tests pin them.
+const AUTH_POLICY = '"auth";q=10;w=60'
+const USER_POLICY = '"user";q=600;w=60'
+const ANONYMOUS_POLICY = '"anonymous";q=120;w=60'
+
+const wrongLogin = (ip: string, headers: Record<string, string> = {}) =>
+  send('POST', '/api/v1/auth/login', { email: uniqueEmail('nobody'), password: 'not the password at all' }, { 'CF-Connecting-IP': ip, ...headers })
+
+/** `"name";r=3;t=42` → { name, r, t } */
+function parseRateLimit(header: string | null) {
+  const match = /^"(\w+)";r=(\d+);t=(\d+)$/.exec(header ?? '')
+  expect(match, `RateLimit: ${header}`).not.toBeNull()
+  return { name: match![1], r: Number(match![2]), t: Number(match![3]) }
+}
+
+/** Spends an IP's whole auth quota on wrong logins; answers the remaining counts seen. */
+async function exhaust(ip: string): Promise<number[]> {
+  const remaining: number[] = []
+  for (let i = 0; i < 10; i++) {
+    const response = await wrongLogin(ip)
+    await expectProblem(response, 401, 'invalid_credentials')
+    expect(response.headers.get('RateLimit-Policy')).toBe(AUTH_POLICY)
+    remaining.push(parseRateLimit(response.headers.get('RateLimit')).r)
+  }
+  return remaining
+}
+
+describe('rate limits through the gateway', () => {
+  it('answers repeated wrong logins from one client IP with 429 quota_exceeded, RateLimit headers and Retry-After', async () => {
+    const ip = uniqueIp()
+    expect(await exhaust(ip)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0])
+    const limited = await wrongLogin(ip)
+    const body = await expectProblem(limited, 429, 'quota_exceeded')
+    expect(body).toMatchObject({ type: '/problems/quota-exceeded', title: 'Too many requests' })
+    expect(limited.headers.get('RateLimit-Policy')).toBe(AUTH_POLICY)
+    const retryAfter = Number(limited.headers.get('Retry-After'))
+    // 10 per 60 s refills one unit every 6 s: the client is told to come back then, never sooner.
+    expect(retryAfter).toBe(6)
+    expect(parseRateLimit(limited.headers.get('RateLimit'))).toEqual({ name: 'auth', r: 0, t: retryAfter })
+  })
+
+  it('counts login and register together per IP, and limits a register too', async () => {
+    const ip = uniqueIp()
+    await exhaust(ip)
+    const register = await send('POST', '/api/v1/auth/register', { email: uniqueEmail(), password: PASSWORD, name: 'Late' }, { 'CF-Connecting-IP': ip })
+    await expectProblem(register, 429, 'quota_exceeded')
+    expect(register.headers.get('Retry-After')).toBeTruthy()
+  })
+
+  it('does not limit a different client IP', async () => {
+    const ip = uniqueIp()
+    await exhaust(ip)
+    await expectProblem(await wrongLogin(ip), 429, 'quota_exceeded')
+    const other = await wrongLogin(uniqueIp())
+    await expectProblem(other, 401, 'invalid_credentials')
+    expect(parseRateLimit(other.headers.get('RateLimit')).r).toBe(9)
+  })
+
+  it('never reads X-Forwarded-For: a spoofed one neither escapes the limit nor spends another address', async () => {
+    const ip = uniqueIp()
+    const victim = uniqueIp()
+    for (let i = 0; i < 10; i++) await expectProblem(await wrongLogin(ip, { 'X-Forwarded-For': uniqueIp() }), 401, 'invalid_credentials')
+    await expectProblem(await wrongLogin(ip, { 'X-Forwarded-For': uniqueIp() }), 429, 'quota_exceeded')
+    await expectProblem(await wrongLogin(ip, { 'X-Forwarded-For': victim }), 429, 'quota_exceeded')
+    const fresh = await wrongLogin(victim)
+    expect(parseRateLimit(fresh.headers.get('RateLimit')).r).toBe(9)
+  })
+
+  it('counts signed-in requests per user, wherever they come from', async () => {
+    const [ada, grace] = [await signUp('Ada'), await signUp('Grace')]
+    const me = (token: string, ip = uniqueIp()) => call('/api/v1/users/me', { headers: { ...bearer(token), 'CF-Connecting-IP': ip } })
+    const first = await me(ada.token)
+    expect(first.status).toBe(200)
+    expect(first.headers.get('RateLimit-Policy')).toBe(USER_POLICY)
+    expect(parseRateLimit(first.headers.get('RateLimit'))).toMatchObject({ name: 'user', r: 599 })
+    // Another address, the same user: the same count.
+    expect(parseRateLimit((await me(ada.token)).headers.get('RateLimit')).r).toBe(598)
+    // The same address, another user: a count of its own.
+    const shared = uniqueIp()
+    await me(ada.token, shared)
+    expect(parseRateLimit((await me(grace.token, shared)).headers.get('RateLimit')).r).toBe(599)
+  })
+
+  it('limits a signed-in user after a burst of 600, refilling 10 a second, and not another user', async () => {
+    const [ada, grace] = [await signUp('Ada'), await signUp('Grace')]
+    const me = (token: string) => call('/api/v1/users/me', { headers: bearer(token) })
+    const responses: Response[] = []
+    const started = Date.now()
+    for (let batch = 0; batch < 7; batch++) responses.push(...(await Promise.all(Array.from({ length: 100 }, () => me(ada.token)))))
+    const elapsedMs = Date.now() - started
+    const admitted = responses.filter((response) => response.status === 200).length
+    // 600 at once, then one more every 100 ms while the test runs (GCRA refills smoothly).
+    expect(admitted).toBeGreaterThanOrEqual(600)
+    expect(admitted).toBeLessThanOrEqual(600 + Math.ceil(elapsedMs / 100) + 1)
+    const limited = responses.find((response) => response.status === 429)!
+    await expectProblem(limited, 429, 'quota_exceeded')
+    expect(limited.headers.get('RateLimit-Policy')).toBe(USER_POLICY)
+    expect(Number(limited.headers.get('Retry-After'))).toBe(1)
+    await Promise.all(responses.filter((response) => !response.bodyUsed).map((response) => response.body?.cancel()))
+    expect((await me(grace.token)).status).toBe(200)
+  }, 30_000)
+
+  it('counts other anonymous requests per IP under the anonymous policy', async () => {
+    const ip = uniqueIp()
+    const products = () => call('/api/v1/products', { headers: { 'CF-Connecting-IP': ip } })
+    const first = await products()
+    expect(first.status).toBe(200)
+    expect(first.headers.get('RateLimit-Policy')).toBe(ANONYMOUS_POLICY)
+    expect(parseRateLimit(first.headers.get('RateLimit'))).toMatchObject({ name: 'anonymous', r: 119 })
+    // One unit refills every 500 ms: a slow machine may see it back already.
+    expect(parseRateLimit((await products()).headers.get('RateLimit')).r).toBeOneOf([118, 119])
+  })
+})

@@ -1,0 +1,67 @@
+import type { MiddlewareHandler } from 'hono'
+import type { RateLimitDecision } from '../../../../durable-objects/rate-limiter/client'
+import { problem } from '../../../../platform/errors/problem'
+import type { RateLimitPolicyName } from '../../../../shared-contracts/routes'
+import type { GatewayEnv } from '../env'
+import { DEFAULT_RATE_LIMITS, parsePolicy, rateLimitHeaders, subjectOf, type RateLimitPolicy, type RateLimitSetting } from './rate-limit-policy'
+
+/** Each policy as `<limit>/<window seconds>`; a missing one takes its DESIGN §5 default. */
+export type RateLimitOptions = Partial<Record<RateLimitPolicyName, RateLimitSetting | undefined>>
+
+/** A limiter that has not answered by then is treated as unreachable. */
+const LIMITER_TIMEOUT_MS = 1_000
+const UNAVAILABLE_RETRY_AFTER_S = '5'
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the rate limiter did not answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Reads the policies from the gateway's vars (`RATE_LIMIT_AUTH`, `RATE_LIMIT_USER`, `RATE_LIMIT_ANONYMOUS`). */
+export function rateLimitOptionsFrom(env: Partial<Record<'RATE_LIMIT_AUTH' | 'RATE_LIMIT_USER' | 'RATE_LIMIT_ANONYMOUS', string>>): RateLimitOptions {
+  return { auth: env.RATE_LIMIT_AUTH, user: env.RATE_LIMIT_USER, anonymous: env.RATE_LIMIT_ANONYMOUS }
+}
+
+/**
+ * Counts every routed request against its policy (`rate-limit-policy.ts`) in the key's
+ * RateLimiter Durable Object — one round trip — and answers 429 `quota_exceeded` with
+ * `Retry-After` once the quota is spent. Every answer of a limited route carries
+ * `RateLimit-Policy` and `RateLimit`. If the limiter cannot be reached the route decides:
+ * `fail-open` (default) lets the request through, `fail-closed` answers 503.
+ */
+export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<GatewayEnv> {
+  const policies = Object.fromEntries(
+    (Object.keys(DEFAULT_RATE_LIMITS) as RateLimitPolicyName[]).map((name) => [name, parsePolicy(name, options[name] ?? DEFAULT_RATE_LIMITS[name])]),
+  ) as Record<RateLimitPolicyName, RateLimitPolicy>
+
+  return async function rateLimit(c, next) {
+    const { route, principal, services, requestId } = c.var
+    const subject = subjectOf(route, principal, c.req.raw.headers)
+    const policy = policies[subject.policy]
+    let decision: RateLimitDecision
+    try {
+      decision = await withTimeout(services.rateLimiter.check(policy.name, subject.key, policy), LIMITER_TIMEOUT_MS)
+    } catch (error) {
+      const failClosed = route.limiter === 'fail-closed'
+      const message = `rate limiter unreachable, failing ${failClosed ? 'closed' : 'open'}: ${error instanceof Error ? error.message : String(error)}`
+      console.error(JSON.stringify({ level: 'error', service: 'gateway', request_id: requestId, policy: policy.name, message }))
+      if (failClosed) return problem(c, { code: 'service_unavailable' }, { 'Retry-After': UNAVAILABLE_RETRY_AFTER_S })
+      return next()
+    }
+    const headers = rateLimitHeaders(policy, decision)
+    if (!decision.allowed) {
+      return problem(c, { code: 'quota_exceeded', detail: `Too many requests; try again in ${headers['Retry-After']} s.` }, headers)
+    }
+    await next()
+    try {
+      for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
+    } catch {
+      // A response passed through as it came has immutable headers: copy it once.
+      c.res = new Response(c.res.body, c.res)
+      for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
+    }
+  }
+}
