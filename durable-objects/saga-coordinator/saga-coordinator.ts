@@ -38,7 +38,8 @@ export class SagaCoordinator extends DurableObject<Env> {
     const state = createSaga(input.order_id, input, PLACE_ORDER_STEP_NAMES, Date.now())
     await this.ctx.storage.put(STATE_KEY, state)
     await this.ctx.storage.setAlarm(state.next_at)
-    await this.summarise(state)
+    // Started either way: the next change writes the summary again.
+    await this.summarise(state).catch((error: unknown) => log('saga summary not written', { order_id: state.id, error: String(error) }))
     return sagaView(state)
   }
 
