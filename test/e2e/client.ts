@@ -8,13 +8,18 @@ export interface ApiResponse<T = unknown> {
   body: T
 }
 
+/** An address from the IPv6 documentation range, sent as `CF-Connecting-IP` (wrangler dev passes it through). */
+export const uniqueIp = () => `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`
+
 /** A client of the public API, as a user's program would call it over HTTP. */
 export async function api<T = Record<string, unknown>>(
   method: string,
   path: string,
   options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
 ): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers }
+  // Every call its own client address unless the test picks one: the suites sign up many users
+  // from one machine, and the per-IP rate limits keep their production values (docs/adr/0013).
+  const headers: Record<string, string> = { 'CF-Connecting-IP': uniqueIp(), ...options.headers }
   if (options.body !== undefined && headers['Content-Type'] === undefined) headers['Content-Type'] = 'application/json'
   if (options.token) headers.Authorization = `Bearer ${options.token}`
   const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body)

@@ -1,0 +1,73 @@
+import { env } from 'cloudflare:workers'
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { rateLimiterClient, type RateLimiterClient } from '../../../../durable-objects/rate-limiter/client'
+import type { Principal } from '../../../../platform/auth/principal'
+import { requestId } from '../../../../platform/http/request-id'
+import { ROUTES, type Route } from '../../../../shared-contracts/routes'
+import type { Env, GatewayEnv } from '../env'
+import type { GatewayServices } from '../services'
+import { rateLimit } from './rate-limit'
+
+const LOGIN = ROUTES.find((row) => row.path === '/api/v1/auth/login')!
+const PRODUCTS = ROUTES.find((row) => row.path === '/api/v1/products' && row.method === 'GET')!
+const ME = ROUTES.find((row) => row.path === '/api/v1/users/me' && row.method === 'GET')!
+const SMALL = { auth: '2/3600', user: '3/3600', anonymous: '2/3600' }
+
+const realLimiter = rateLimiterClient((env as unknown as Env).RATE_LIMITER)
+const downLimiter: RateLimiterClient = { check: () => Promise.reject(new Error('connection lost')) }
+const silentLimiter: RateLimiterClient = { check: () => new Promise(() => {}) }
+
+/** The middleware alone, behind what the gateway sets before it (services, principal, route). */
+function appWith(limiter: RateLimiterClient, route: Route, principal: Principal | null = null) {
+  const app = new Hono<GatewayEnv>()
+  app.use(requestId())
+  app.use(async function context(c, next) {
+    c.set('services', { rateLimiter: limiter } as unknown as GatewayServices)
+    c.set('principal', principal)
+    c.set('route', route)
+    await next()
+  })
+  app.use(rateLimit(SMALL))
+  app.all('*', (c) => c.json({ ok: true }))
+  return (ip: string) => app.request('/', { headers: { 'CF-Connecting-IP': ip } })
+}
+
+const ip = () => `2001:db8::${crypto.randomUUID().slice(0, 4)}`
+
+describe('rateLimit middleware', () => {
+  it('counts against the configured policy and refuses with 429 once it is spent', async () => {
+    const send = appWith(realLimiter, ME, { id: `usr_${crypto.randomUUID()}`, roles: ['customer'] })
+    const answers = [await send(ip()), await send(ip()), await send(ip()), await send(ip())]
+    expect(answers.map((response) => response.status)).toEqual([200, 200, 200, 429])
+    expect(answers.map((response) => response.headers.get('RateLimit'))).toEqual([
+      '"user";r=2;t=1200',
+      '"user";r=1;t=2400',
+      '"user";r=0;t=3600',
+      '"user";r=0;t=1200',
+    ])
+    expect(answers.every((response) => response.headers.get('RateLimit-Policy') === '"user";q=3;w=3600')).toBe(true)
+    expect(answers[3]!.headers.get('Retry-After')).toBe('1200')
+    expect(await answers[3]!.json()).toMatchObject({ code: 'quota_exceeded', status: 429 })
+  })
+
+  it('fails open where the route says so: the request passes, without RateLimit headers', async () => {
+    const response = await appWith(downLimiter, PRODUCTS)(ip())
+    expect(response.status).toBe(200)
+    expect(response.headers.get('RateLimit')).toBeNull()
+  })
+
+  it('fails closed on login and register: 503 service_unavailable with Retry-After', async () => {
+    const response = await appWith(downLimiter, LOGIN)(ip())
+    expect(response.status).toBe(503)
+    expect(response.headers.get('Retry-After')).toBe('5')
+    expect(await response.json()).toMatchObject({ code: 'service_unavailable' })
+  })
+
+  it('treats a limiter that does not answer within a second as unreachable', async () => {
+    const started = Date.now()
+    expect((await appWith(silentLimiter, LOGIN)(ip())).status).toBe(503)
+    expect((await appWith(silentLimiter, PRODUCTS)(ip())).status).toBe(200)
+    expect(Date.now() - started).toBeLessThan(4_000)
+  })
+})
