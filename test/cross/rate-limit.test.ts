@@ -42,6 +42,14 @@ describe('rate limits through the gateway', () => {
     expect(parseRateLimit(limited.headers.get('RateLimit'))).toEqual({ name: 'auth', r: 0, t: retryAfter })
   })
 
+  it('admits exactly the quota out of parallel logins from one IP', async () => {
+    const ip = uniqueIp()
+    const responses = await Promise.all(Array.from({ length: 30 }, () => wrongLogin(ip)))
+    const statuses = responses.map((response) => response.status)
+    expect(statuses.filter((status) => status === 401)).toHaveLength(10)
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20)
+  })
+
   it('counts login and register together per IP, and limits a register too', async () => {
     const ip = uniqueIp()
     await exhaust(ip)
