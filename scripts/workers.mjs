@@ -6,6 +6,8 @@ export const WORKERS = [
   { name: 'inventory', config: 'workers/inventory/wrangler.toml', database: 'inventory' },
   { name: 'payments', config: 'workers/payments/wrangler.toml', database: 'payments' },
   { name: 'notifications', config: 'workers/notifications/wrangler.toml', database: 'notifications' },
+  // After inventory and payments: its saga calls them over RPC bindings.
+  { name: 'orders', config: 'workers/orders/wrangler.toml', database: 'orders' },
 ]
 
 /** Local dev and tests never reach the network. */

@@ -1,7 +1,7 @@
 import type { Role } from './users'
 
 /** The internal Workers the gateway can forward to. */
-export const SERVICES = ['users', 'inventory', 'payments', 'notifications'] as const
+export const SERVICES = ['users', 'inventory', 'orders', 'payments', 'notifications'] as const
 export type ServiceName = (typeof SERVICES)[number]
 /** Where a route is served: an internal Worker, or the gateway itself. */
 export type RouteTarget = ServiceName | 'gateway'
@@ -53,6 +53,12 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/v1/inventory/:product_id', service: 'inventory', access: ADMIN },
   { method: 'PUT', path: '/api/v1/inventory/:product_id', service: 'inventory', access: ADMIN },
   // Admins see any order's payments; the payments service shows a customer only their own.
+  { method: 'POST', path: '/api/v1/orders', service: 'orders', access: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/orders', service: 'orders', access: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/orders/:id', service: 'orders', access: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/orders/:id/saga', service: 'orders', access: SIGNED_IN },
+  { method: 'GET', path: '/api/v2/orders', service: 'orders', access: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/admin/sagas', service: 'orders', access: ADMIN },
   { method: 'GET', path: '/api/v1/payments', service: 'payments', access: SIGNED_IN },
   { method: 'GET', path: '/api/v1/notifications', service: 'notifications', access: SIGNED_IN },
   { method: 'GET', path: '/api/v1/admin/dead-letters', service: 'gateway', access: ADMIN },

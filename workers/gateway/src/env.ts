@@ -10,6 +10,7 @@ export interface Env {
   INVENTORY: Fetcher
   PAYMENTS: Fetcher
   NOTIFICATIONS: Fetcher
+  ORDERS: Fetcher
   ENVIRONMENT: string
   JWT_ISSUER: string
   JWT_AUDIENCE: string

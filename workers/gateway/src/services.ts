@@ -43,6 +43,7 @@ function build(env: Env): GatewayServices {
     inventory: env.INVENTORY,
     payments: env.PAYMENTS,
     notifications: env.NOTIFICATIONS,
+    orders: env.ORDERS,
   }
   const binding = (service: ServiceName) => bindings[service]
   async function call(service: ServiceName, path: string, { caller, method = 'GET', body, timeoutMs = DEFAULT_INTERNAL_TIMEOUT_MS }: InternalCallOptions) {

@@ -18,6 +18,8 @@ export interface Env {
   EVENTS_ORDERS: Queue
   EVENTS_NOTIFICATIONS: Queue
   ENVIRONMENT: string
+  /** `enabled` only in local development: fault injection (platform/faults). */
+  FAULT_INJECTION?: string
   SERVICE_NAME: string
   RETRY_BASE_SECONDS?: string
   GATEWAY_PUBLIC_KEYS?: string
