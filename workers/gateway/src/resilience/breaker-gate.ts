@@ -1,15 +1,20 @@
 import type { BreakerClient, BreakerSnapshot, Decision, Outcome, Permit, Report } from '../../../../durable-objects/circuit-breaker/client'
 import type { BreakerStatus } from '../../../../durable-objects/circuit-breaker/state-machine'
-import { systemClock, type Clock } from './timing'
+import { sleep as realSleep, systemClock, type Clock, type Sleep } from './timing'
 
 export interface GateOptions {
   /** A closed view older than this is refreshed in the background (the call is not held up). */
   refreshMs: number
   /** A view older than this is not trusted at all: the call asks the breaker first. */
   maxStaleMs: number
+  /** Successes while closed are gathered this long before they are reported; failures go at once. */
+  reportDelayMs: number
 }
 
-export const DEFAULT_GATE: GateOptions = { refreshMs: 1_000, maxStaleMs: 10_000 }
+export const DEFAULT_GATE: GateOptions = { refreshMs: 1_000, maxStaleMs: 10_000, reportDelayMs: 250 }
+
+/** How often a gathering report checks whether a failure has made it urgent. */
+const URGENCY_CHECK_MS = 25
 
 /** Keeps a promise's work alive after the response (ExecutionContext.waitUntil). */
 export type Defer = (work: Promise<unknown>) => void
@@ -30,19 +35,22 @@ interface View {
  * locally until its retry time. Only then — and when half-open, where the breaker itself must
  * count out the probes — does a call wait for the object. Outcomes are reported after the
  * response, batched: one report call in flight per service and isolate, carrying whatever
- * queued meanwhile; each answer refreshes the copy.
+ * queued meanwhile (successes while closed are gathered for `reportDelayMs`; a failure, or any
+ * outcome while not closed, goes at once); each answer refreshes the copy.
  */
 export class BreakerGate {
   private view: View | null = null
   private queue: Report[] = []
   private flushing: Promise<void> | null = null
   private refreshing: Promise<void> | null = null
+  private urgent = false
 
   constructor(
     private readonly service: string,
     private readonly breakers: BreakerClient,
     private readonly options: GateOptions = DEFAULT_GATE,
     private readonly clock: Clock = systemClock,
+    private readonly sleep: Sleep = realSleep,
   ) {}
 
   async admit(defer: Defer): Promise<Admission> {
@@ -73,6 +81,8 @@ export class BreakerGate {
   record(permit: Permit, outcome: Outcome, defer: Defer): void {
     if (permit.generation < 0) return
     this.queue.push({ permit, outcome })
+    if (outcome === 'failure' || this.view?.status !== 'closed') this.urgent = true
+    // The flush is started by, and kept alive by, one request; later outcomes join its queue.
     if (this.flushing === null) defer((this.flushing = this.flush()))
   }
 
@@ -83,7 +93,9 @@ export class BreakerGate {
 
   private async flush(): Promise<void> {
     try {
+      for (let waited = 0; !this.urgent && waited < this.options.reportDelayMs; waited += URGENCY_CHECK_MS) await this.sleep(URGENCY_CHECK_MS)
       while (this.queue.length > 0) {
+        this.urgent = false
         const batch = this.queue.splice(0)
         try {
           this.learn(await this.breakers.reportMany(this.service, batch))

@@ -55,7 +55,7 @@ function build(env: ResilienceBindings): Resilience {
           service,
           options,
           bulkhead: createBulkhead(capacity),
-          gate: new BreakerGate(service, breakers, DEFAULT_GATE, systemClock),
+          gate: new BreakerGate(service, breakers, DEFAULT_GATE, systemClock, sleep),
           budget: createRetryBudget(DEFAULT_RETRY_BUDGET, systemClock),
           clock: systemClock,
           sleep,

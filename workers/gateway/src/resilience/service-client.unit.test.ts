@@ -59,7 +59,7 @@ function setup(options: { capacity?: number; timeoutMs?: number; deadlineMs?: nu
     service: 'payments',
     options: { timeoutMs: options.timeoutMs ?? 1_000, deadlineMs: options.deadlineMs ?? 10_000, retry: DEFAULT_RETRY },
     bulkhead: createBulkhead(options.capacity ?? 10),
-    gate: new BreakerGate('payments', breakers.client, { refreshMs: 1_000, maxStaleMs: 10_000 }, clock),
+    gate: new BreakerGate('payments', breakers.client, { refreshMs: 1_000, maxStaleMs: 10_000, reportDelayMs: 250 }, clock, async () => {}),
     budget: createRetryBudget({ ratio: 0.1, minRetries: 10, windowMs: 10_000, buckets: 10 }, clock),
     clock,
     sleep: async (ms) => {

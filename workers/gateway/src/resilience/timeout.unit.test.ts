@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { TimeoutError, withTimeout, type Timers } from './timeout'
+
+/** Timers a test fires by hand. */
+function manualTimers() {
+  const pending = new Map<number, () => void>()
+  let next = 0
+  const timers: Timers = {
+    setTimeout: (run) => (pending.set(++next, run), next),
+    clearTimeout: (handle) => void pending.delete(handle as number),
+  }
+  return { timers, pending, fireAll: () => [...pending.values()].forEach((run) => run()) }
+}
+
+describe('timeout', () => {
+  it('rejects with TimeoutError and aborts the call’s signal when time runs out', async () => {
+    const { timers, fireAll } = manualTimers()
+    let signal: AbortSignal | undefined
+    const call = withTimeout(100, (s) => ((signal = s), new Promise<never>(() => {})), timers)
+    fireAll()
+    await expect(call).rejects.toBeInstanceOf(TimeoutError)
+    expect(signal?.aborted).toBe(true)
+  })
+
+  it('answers the call’s result and clears its timer when the call is in time', async () => {
+    const { timers, pending } = manualTimers()
+    expect(await withTimeout(100, async () => 'done', timers)).toBe('done')
+    expect(pending.size).toBe(0)
+  })
+})
