@@ -11,12 +11,28 @@ export interface ApiResponse<T = unknown> {
 /** An address from the IPv6 documentation range, sent as `CF-Connecting-IP` (wrangler dev passes it through). */
 export const uniqueIp = () => `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`
 
-/** A client of the public API, as a user's program would call it over HTTP. */
+/** A rate-limited (429) request never reached a service: waiting `Retry-After` and sending it again is safe. */
+const RATE_LIMITED_RETRIES = 5
+
+/**
+ * A client of the public API, as a user's program would call it over HTTP. Like a well-behaved
+ * client it honours a 429's `Retry-After` (a test that polls hard as one user can spend the
+ * per-user quota); `rateLimited: 'return'` hands the 429 back instead.
+ */
 export async function api<T = Record<string, unknown>>(
   method: string,
   path: string,
-  options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+  options: { body?: unknown; token?: string; headers?: Record<string, string>; rateLimited?: 'retry' | 'return' } = {},
 ): Promise<ApiResponse<T>> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await send<T>(method, path, options)
+    if (response.status !== 429 || options.rateLimited === 'return' || attempt >= RATE_LIMITED_RETRIES) return response
+    const seconds = Math.min(Number(response.headers.get('Retry-After') ?? 1) || 1, 10)
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
+  }
+}
+
+async function send<T>(method: string, path: string, options: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>> {
   // Every call its own client address unless the test picks one: the suites sign up many users
   // from one machine, and the per-IP rate limits keep their production values (docs/adr/0013).
   const headers: Record<string, string> = { 'CF-Connecting-IP': uniqueIp(), ...options.headers }

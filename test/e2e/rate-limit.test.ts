@@ -4,7 +4,8 @@ import { api, uniqueEmail, uniqueIp } from './client'
 describe('rate limits (DESIGN §5)', () => {
   it('answers repeated wrong logins from one client with 429 quota_exceeded, RateLimit headers and Retry-After', async () => {
     const client = { 'CF-Connecting-IP': uniqueIp() }
-    const wrongLogin = () => api('POST', '/api/v1/auth/login', { body: { email: uniqueEmail('guess'), password: 'not the password at all' }, headers: client })
+    const wrongLogin = () =>
+      api('POST', '/api/v1/auth/login', { body: { email: uniqueEmail('guess'), password: 'not the password at all' }, headers: client, rateLimited: 'return' })
 
     const first = await wrongLogin()
     expect(first.status).toBe(401)
@@ -25,7 +26,11 @@ describe('rate limits (DESIGN §5)', () => {
 
     // Another client is not limited, and a forged X-Forwarded-For does not help the first.
     expect((await api('POST', '/api/v1/auth/login', { body: { email: uniqueEmail(), password: 'whatever it is' } })).status).toBe(401)
-    const forged = await api('POST', '/api/v1/auth/login', { body: { email: uniqueEmail(), password: 'whatever it is' }, headers: { ...client, 'X-Forwarded-For': uniqueIp() } })
+    const forged = await api('POST', '/api/v1/auth/login', {
+      body: { email: uniqueEmail(), password: 'whatever it is' },
+      headers: { ...client, 'X-Forwarded-For': uniqueIp() },
+      rateLimited: 'return',
+    })
     expect(forged.status).toBe(429)
   })
 })
