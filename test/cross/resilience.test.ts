@@ -2,7 +2,7 @@ import { createExecutionContext, env, runInDurableObject, waitOnExecutionContext
 import { describe, expect, it } from 'vitest'
 import type { CircuitBreaker } from '../../durable-objects/circuit-breaker/circuit-breaker'
 import type { BreakerState } from '../../durable-objects/circuit-breaker/state-machine'
-import type { ServiceName } from '../../shared-contracts/routes'
+import { SERVICES, type ServiceName } from '../../shared-contracts/routes'
 import gateway from '../../workers/gateway/src/index'
 import type { Env } from '../../workers/gateway/src/env'
 import { bearer, expectProblem, send } from './client'
@@ -68,7 +68,7 @@ describe('the circuit breaker at the gateway', () => {
       const listed = await request('/api/v1/admin/circuit-breakers', { headers: bearer(token) })
       expect(listed.response.status).toBe(200)
       const { items } = (await listed.response.json()) as { items: Array<{ service: string; state: string; failure_rate: number; retry_after_s: number }> }
-      expect(items.map((item) => item.service).sort()).toEqual(['inventory', 'notifications', 'payments', 'users'])
+      expect(items.map((item) => item.service)).toEqual([...SERVICES])
       const breaker = items.find((item) => item.service === 'payments')!
       expect(breaker).toMatchObject({ state: 'open', failure_rate: 1 })
       expect(breaker.retry_after_s).toBeGreaterThanOrEqual(1)
