@@ -93,6 +93,8 @@ describe('timeouts and retries at the gateway', () => {
     const token = await adminToken()
     await setFault(token, 'users', { mode: 'timeout', rate: 1, latency_ms: 2_000 })
     try {
+      // Successes are reported in batches a moment after their responses (the sign-in above): let them land first.
+      await new Promise((resolve) => setTimeout(resolve, 500))
       const before = await countedCalls('users')
       const post = await request(
         '/api/v1/auth/register',
