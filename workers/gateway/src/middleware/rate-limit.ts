@@ -43,7 +43,7 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<Gat
     const policy = policies[subject.policy]
     let decision: RateLimitDecision
     try {
-      decision = await withTimeout(services.rateLimiter.check(policy.name, subject.key, policy), LIMITER_TIMEOUT_MS)
+      decision = await withTimeout(services.rateLimiter.check(policy.name, subject.key, { limit: policy.limit, periodMs: policy.periodMs }), LIMITER_TIMEOUT_MS)
     } catch (error) {
       const failClosed = route.limiter === 'fail-closed'
       const message = `rate limiter unreachable, failing ${failClosed ? 'closed' : 'open'}: ${error instanceof Error ? error.message : String(error)}`
