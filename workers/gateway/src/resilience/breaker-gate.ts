@@ -73,7 +73,8 @@ export class BreakerGate {
     }
     const at = this.clock.now()
     this.view = { status: decision.state, generation: decision.allowed ? decision.permit.generation : (view?.generation ?? -1), retryAt: at + decision.retryAfterMs, fetchedAt: at }
-    if (!decision.allowed) return { allowed: false, retryAfterMs: decision.retryAfterMs }
+    // Half-open, every probe is out: they usually answer within a second, long before their leases end.
+    if (!decision.allowed) return { allowed: false, retryAfterMs: decision.state === 'half_open' ? Math.min(decision.retryAfterMs, 1_000) : decision.retryAfterMs }
     return { allowed: true, permit: decision.permit, probe: decision.permit.probe !== undefined }
   }
 

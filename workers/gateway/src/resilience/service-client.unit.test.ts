@@ -175,4 +175,23 @@ describe('service client: circuit breaker through the isolate copy', () => {
     }
     expect(client.breakers.state.status).toBe('closed')
   })
+
+  it('half-open with every probe out: refuses with a Retry-After of at most a second', async () => {
+    const client = setup()
+    for (let i = 0; i < 10; i += 1) {
+      await client.send(downstream([500]).fetcher, 'POST')
+      await client.settle()
+    }
+    client.advance(1_000)
+    let release = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const slow = { fetch: async () => (await held, new Response(null, { status: 200 })) } as unknown as Fetcher
+    const probes = [client.send(slow), client.send(slow), client.send(slow)]
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(await client.send(slow)).toMatchObject({ ok: false, error: { code: 'service_unavailable' }, retryAfterMs: 1_000 })
+    release()
+    expect((await Promise.all(probes)).every((result) => result.ok)).toBe(true)
+    await client.settle()
+    expect(client.breakers.state.status).toBe('closed')
+  })
 })
