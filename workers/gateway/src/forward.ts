@@ -1,9 +1,11 @@
+import { env } from 'cloudflare:workers'
 import type { Context, MiddlewareHandler } from 'hono'
+import { breakerConfig } from '../../../durable-objects/circuit-breaker/config'
 import { CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
 import { problem } from '../../../platform/errors/problem'
 import { CREDENTIAL_CHALLENGE } from '../../../platform/http/internal-auth'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
-import type { GatewayEnv } from './env'
+import type { Env, GatewayEnv } from './env'
 import type { Defer } from './resilience/breaker-gate'
 import { resilience } from './resilience/layer'
 import { isIdempotent } from './resilience/retry'
@@ -47,6 +49,9 @@ function deferFor(c: Context<GatewayEnv>): Defer {
  * RESILIENCE var is `off`.
  */
 export function forward(): MiddlewareHandler<GatewayEnv> {
+  // A bad resilience or breaker var stops the gateway here, at start-up, not on some request.
+  resilience(env as unknown as Env)
+  breakerConfig(env as unknown as Env)
   return async function forward(c, next) {
     const { route, services, principal, requestId } = c.var
     if (route.service === 'gateway') return next()
