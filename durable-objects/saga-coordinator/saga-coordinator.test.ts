@@ -5,7 +5,7 @@ import { paymentsOf, sagaStub, seedProduct, settle, stockOf, testEnv } from '../
 import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
 import { createSaga, transition, type Outcome } from './engine'
 import { PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES } from './place-order'
-import { injectFaults, orderRow, pendingOrder } from './test-orders'
+import { injectFaults, loseAnswers, orderRow, pendingOrder } from './test-orders'
 
 const business: Outcome = { kind: 'business', error: 'injected', reason: 'saga_failed' }
 const statuses = (saga: Saga) => saga.steps.map((step) => step.status)
@@ -90,6 +90,20 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
     expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
     expect((await paymentsOf(input.order_id)).filter((payment) => payment.status === 'captured')).toEqual([])
+  })
+
+  it('a charge that timed out but succeeded is refunded on compensation', async () => {
+    const product = await seedProduct({ stock: 5 })
+    const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
+    // Every charge attempt captures (once: same key), and every answer is lost.
+    await loseAnswers(input.order_id, { charge_payment: { kind: 'transient', error: 'timeout' } })
+    await sagaStub(input.order_id).start(input)
+    const saga = await settle(input.order_id)
+    expect(saga.status).toBe('compensated')
+    expect(statuses(saga)).toEqual(['compensated', 'compensated', 'pending'])
+    expect(await paymentsOf(input.order_id)).toEqual([{ status: 'refunded', amount_cents: input.total_cents }])
+    expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
+    expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
   })
 
   it('a compensation that keeps failing: step compensation_failed, the others still run, saga failed', async () => {

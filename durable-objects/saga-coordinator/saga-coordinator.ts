@@ -29,6 +29,11 @@ export class SagaCoordinator extends DurableObject<Env> {
    * In memory only: nothing outside a test sets it.
    */
   faults = new Map<string, Outcome>()
+  /**
+   * Answers to lose (tests): the call is made for real, then this outcome is reported instead,
+   * as when a call succeeds but its answer never arrives (a timeout with an unknown outcome).
+   */
+  lostAnswers = new Map<string, Outcome>()
   private advancing: Promise<void> | null = null
 
   /** Starts the saga; idempotent: a second start answers the saga as it is. */
@@ -83,6 +88,11 @@ export class SagaCoordinator extends DurableObject<Env> {
     const fault = this.faults.get(faultKey)
     if (fault) return fault
     await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS)
+    const lost = this.lostAnswers.get(faultKey)
+    if (lost) {
+      await guarded(run, STEP_TIMEOUT_MS)
+      return lost
+    }
     return guarded(run, STEP_TIMEOUT_MS)
   }
 

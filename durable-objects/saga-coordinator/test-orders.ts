@@ -37,6 +37,13 @@ export async function injectFaults(orderId: string, faults: Record<string, Outco
   })
 }
 
+/** Makes the coordinator lose the answers of these calls: they take effect, the saga sees `outcome`. */
+export async function loseAnswers(orderId: string, answers: Record<string, Outcome>): Promise<void> {
+  await runInDurableObject(sagaStub(orderId), (instance: SagaCoordinator) => {
+    for (const [name, outcome] of Object.entries(answers)) instance.lostAnswers.set(name, outcome)
+  })
+}
+
 export async function orderRow(id: string): Promise<Order & { version: number }> {
   const order = await createOrdersRepo(testEnv.DB).find(id)
   if (!order) throw new Error(`no order ${id}`)
