@@ -10,6 +10,7 @@ import { rpcCredential } from './rpc/credentials'
 import { createOrdersService } from './service/orders-service'
 import { createQueriesService } from './service/queries-service'
 import { PLACE_ORDER_STEP_NAMES } from '../../../durable-objects/saga-coordinator/place-order'
+import { retryTransient } from '../../../platform/resilience/retry-transient'
 
 /** RETRY_BASE_SECONDS: a positive number, 2 when unset; anything else is a configuration bug. */
 export function retryBaseSeconds(env: Pick<Env, 'RETRY_BASE_SECONDS'>): number {
@@ -19,6 +20,9 @@ export function retryBaseSeconds(env: Pick<Env, 'RETRY_BASE_SECONDS'>): number {
   if (!Number.isFinite(value) || value <= 0) throw new Error('RETRY_BASE_SECONDS must be a positive number of seconds')
   return value
 }
+
+/** Pricing waits at most ~150 ms more on a flaky catalog before answering 503. */
+const PRICING_RETRY = { attempts: 3, baseMs: 25, capMs: 100 }
 
 const log = (message: string, fields: Record<string, unknown>) =>
   console.error(JSON.stringify({ level: 'error', service: 'orders', message, ...fields }))
@@ -30,9 +34,13 @@ export function createServices(env: Env, requestId: string) {
       orders: createOrdersRepo(env.DB),
       idempotency: createIdempotencyRepo(env.DB),
       products: async (ids) => {
-        // The catalog is a dependency: whatever goes wrong reaching it is a 503 to the caller.
+        // The catalog is a dependency: a read, so transient failures are retried at once;
+        // whatever still goes wrong reaching it is a 503 to the caller.
         try {
-          const result = await env.INVENTORY.getProducts(await rpcCredential(env, 'inventory', requestId), { ids })
+          const result = await retryTransient(
+            async () => env.INVENTORY.getProducts(await rpcCredential(env, 'inventory', requestId), { ids }),
+            PRICING_RETRY,
+          )
           if (result.ok) return ok(result.value.items)
           log('pricing failed', { request_id: requestId, code: result.error.code })
         } catch (error) {

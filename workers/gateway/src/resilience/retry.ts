@@ -1,4 +1,4 @@
-import { fullJitter, type BackoffOptions } from './backoff'
+import { fullJitter, type BackoffOptions } from '../../../../platform/resilience/backoff'
 import type { RetryBudget } from './budget'
 
 /** How one attempt ended, as far as the policies care. */
