@@ -4,7 +4,7 @@ import { ListQuerySchema } from '../../../../shared-contracts/pagination'
 import { problem } from '../../../../platform/errors/problem'
 import { readJson, validate } from '../../../../platform/http/json-body'
 import type { InventoryEnv } from '../env'
-import { requireRole } from './require-role'
+import { requireRole } from '../../../../platform/http/require-role'
 
 export const productRoutes = new Hono<InventoryEnv>()
 

@@ -3,7 +3,7 @@ import { SetStockRequestSchema } from '../../../../shared-contracts/inventory'
 import { problem } from '../../../../platform/errors/problem'
 import { readJson } from '../../../../platform/http/json-body'
 import type { InventoryEnv } from '../env'
-import { requireRole } from './require-role'
+import { requireRole } from '../../../../platform/http/require-role'
 
 /** /api/v1/inventory/{product_id}: stock levels, for admins. */
 export const stockRoutes = new Hono<InventoryEnv>()

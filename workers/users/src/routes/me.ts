@@ -2,15 +2,13 @@ import { Hono } from 'hono'
 import { UpdateMeRequestSchema } from '../../../../shared-contracts/users'
 import { problem } from '../../../../platform/errors/problem'
 import { readJson } from '../../../../platform/http/json-body'
+import { requirePrincipal } from '../../../../platform/http/require-role'
 import type { UsersEnv } from '../env'
 
 export const meRoutes = new Hono<UsersEnv>()
 
 // The gateway already refuses anonymous calls; checking again here is defense in depth.
-meRoutes.use(async (c, next) => {
-  if (!c.var.caller.principal) return problem(c, { code: 'unauthenticated' }, { 'WWW-Authenticate': 'Bearer' })
-  await next()
-})
+meRoutes.use(requirePrincipal())
 
 meRoutes.get('/', async (c) => {
   const user = await c.var.services.users.me(c.var.caller.principal!)
