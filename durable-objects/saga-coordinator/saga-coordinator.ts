@@ -1,5 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { relayOutbox } from '../../platform/events/outbox'
+import { createLogger } from '../../platform/telemetry/log'
+import { withRequestContext } from '../../platform/telemetry/request-context'
 import type { Saga } from '../../shared-contracts/orders'
 import type { Env } from '../../workers/orders/src/env'
 import { createOrdersRepo } from '../../workers/orders/src/repo/orders-repo'
@@ -15,8 +17,8 @@ const STATE_KEY = 'saga'
 /** The watchdog alarm while a call is in flight: if the object dies mid-call, this resumes it. */
 const WATCHDOG_MS = STEP_TIMEOUT_MS + 5_000
 
-const log = (message: string, fields: Record<string, unknown>) =>
-  console.error(JSON.stringify({ level: 'error', service: 'orders', component: 'saga-coordinator', message, ...fields }))
+const logger = createLogger('orders').with({ component: 'saga-coordinator' })
+const log = (message: string, fields: Record<string, unknown>) => logger.error(message, fields)
 
 /**
  * One PlaceOrder saga per order (`SAGAS.idFromName(order_id)`). Its state lives in the object's
@@ -44,7 +46,7 @@ export class SagaCoordinator extends DurableObject<Env> {
     await this.ctx.storage.put(STATE_KEY, state)
     await this.ctx.storage.setAlarm(state.next_at)
     // Started either way: the next change writes the summary again.
-    await this.summarise(state).catch((error: unknown) => log('saga summary not written', { order_id: state.id, error: String(error) }))
+    await this.summarise(state).catch((error: unknown) => log('saga summary not written', { order_id: state.id, error }))
     return sagaView(state)
   }
 
@@ -56,7 +58,9 @@ export class SagaCoordinator extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     // One action at a time, even if a manual and a scheduled alarm meet.
-    this.advancing ??= this.advance().finally(() => {
+    // An alarm is no request: its log lines carry the id the saga's calls carry (`saga-<order id>`).
+    const requestId = `saga-${this.ctx.id.name ?? this.ctx.id.toString()}`
+    this.advancing ??= withRequestContext({ requestId }, () => this.advance()).finally(() => {
       this.advancing = null
     })
     await this.advancing
@@ -80,7 +84,7 @@ export class SagaCoordinator extends DurableObject<Env> {
   private async apply(state: State, event: SagaEvent): Promise<State> {
     const next = transition(state, event, PLACE_ORDER_POLICY, { now: Date.now(), random: Math.random() })
     await this.ctx.storage.put(STATE_KEY, next)
-    await this.summarise(next).catch((error: unknown) => log('saga summary not written', { order_id: state.id, error: String(error) }))
+    await this.summarise(next).catch((error: unknown) => log('saga summary not written', { order_id: state.id, error }))
     return next
   }
 
@@ -141,7 +145,7 @@ export class SagaCoordinator extends DurableObject<Env> {
 
   /** The order's confirmed / cancelled event leaves now, not at the next sweep (best effort). */
   private async relay(): Promise<void> {
-    await relayOutbox(this.env.DB, this.env).catch((error: unknown) => log('outbox relay failed', { error: String(error) }))
+    await relayOutbox(this.env.DB, this.env).catch((error: unknown) => log('outbox relay failed', { error }))
   }
 
   private async summarise(state: State): Promise<void> {

@@ -1,4 +1,6 @@
 import { CloudEventSchema, EVENT_SCHEMAS, type CloudEvent, type EventData, type EventType } from '../../shared-contracts/events'
+import { createLogger, type Logger } from '../telemetry/log'
+import { withRequestContext } from '../telemetry/request-context'
 
 /** What a handler wants written: statements run in one batch with the inbox row. */
 export type Effects = D1PreparedStatement[]
@@ -23,10 +25,6 @@ export function retryDelaySeconds(attempts: number, baseSeconds: number): number
 
 function isUniqueViolation(error: unknown): boolean {
   return String(error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : error).includes('UNIQUE constraint failed')
-}
-
-function log(level: string, service: string, message: string, fields: Record<string, unknown>) {
-  console[level === 'error' ? 'error' : 'log'](JSON.stringify({ level, service, message, ...fields }))
 }
 
 /** Handles one message; true if its effects were applied now (false: a duplicate or not subscribed). */
@@ -60,20 +58,21 @@ async function handle(body: unknown, options: ConsumerOptions): Promise<CloudEve
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, options: ConsumerOptions): Promise<void> {
   const base = options.retryBaseSeconds ?? 2
+  const log = createLogger(options.service)
   for (const message of batch.messages) {
-    try {
-      const applied = await handle(message.body, options)
-      if (applied && options.afterCommit) await options.afterCommit(applied)
-      message.ack()
-    } catch (error) {
-      const delaySeconds = retryDelaySeconds(message.attempts, base)
-      log('error', options.service, 'event handling failed; retrying', {
-        message_id: message.id,
-        attempts: message.attempts,
-        delay_seconds: delaySeconds,
-        error: error instanceof Error ? error.message : String(error),
-      })
-      message.retry({ delaySeconds })
-    }
+    // A message is its own unit of work: its log lines carry its id as their request id.
+    await withRequestContext({ requestId: message.id }, () => consumeOne(message, options, base, log))
+  }
+}
+
+async function consumeOne(message: Message<unknown>, options: ConsumerOptions, base: number, log: Logger): Promise<void> {
+  try {
+    const applied = await handle(message.body, options)
+    if (applied && options.afterCommit) await options.afterCommit(applied)
+    message.ack()
+  } catch (error) {
+    const delaySeconds = retryDelaySeconds(message.attempts, base)
+    log.error('event handling failed; retrying', { message_id: message.id, attempts: message.attempts, delay_seconds: delaySeconds, error })
+    message.retry({ delaySeconds })
   }
 }

@@ -1,25 +1,19 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { problem } from '../errors/problem'
+import { createLogger } from '../telemetry/log'
 
 /**
  * The one place a Worker turns an unexpected throw into a 500 problem+json: the request id
  * is kept, the stack is logged, never sent.
  */
 export function onError(service: string): ErrorHandler {
+  const log = createLogger(service)
   return function onError(error, c) {
     if (error instanceof HTTPException && error.status === 413) {
       return problem(c, { code: 'payload_too_large' })
     }
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        service,
-        request_id: c.get('requestId'),
-        message: 'unhandled error',
-        error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
-      }),
-    )
+    log.error('unhandled error', { request_id: c.get('requestId'), error })
     return problem(c, { code: 'internal_error' })
   }
 }

@@ -5,6 +5,7 @@ import { CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
 import { problem } from '../../../platform/errors/problem'
 import { CREDENTIAL_CHALLENGE } from '../../../platform/http/internal-auth'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
+import { createLogger } from '../../../platform/telemetry/log'
 import type { Env, GatewayEnv } from './env'
 import type { Defer } from './resilience/breaker-gate'
 import { resilience } from './resilience/layer'
@@ -17,6 +18,8 @@ import { isIdempotent } from './resilience/retry'
  */
 const FORWARDED_HEADERS = ['accept', 'accept-language', 'content-type', 'idempotency-key', 'if-match', 'if-none-match', 'user-agent']
 const DROPPED_RESPONSE_HEADERS = ['x-powered-by', 'server', 'www-authenticate']
+const log = createLogger('gateway')
+
 /** With RESILIENCE=off only: the one timeout a forward had before the resilience layer. */
 const FORWARD_TIMEOUT_MS = 10_000
 
@@ -92,7 +95,7 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
     if (response.status === 401 && response.headers.get('WWW-Authenticate') === CREDENTIAL_CHALLENGE) {
       // The service refused the gateway's own credential: a key misconfiguration, never the client's fault.
       await response.body?.cancel()
-      console.error(JSON.stringify({ level: 'error', service: 'gateway', request_id: requestId, message: `${route.service} refused the gateway credential` }))
+      log.error(`${route.service} refused the gateway credential`, { downstream: route.service })
       return problem(c, { code: 'service_unavailable' }, { 'Retry-After': '30' })
     }
     const outgoing = new Response(response.body, response)

@@ -11,6 +11,6 @@ const SERVICE = 'inventory'
 export const app = createInternalApp<InventoryEnv>(SERVICE, (env) => d1Ready(env.DB))
 
 app.use(services())
-app.use(relayAfterResponse<InventoryEnv>((env) => env.DB))
+app.use(relayAfterResponse<InventoryEnv>('inventory', (env) => env.DB))
 app.route('/api/v1/products', productRoutes)
 app.route('/api/v1/inventory', stockRoutes)

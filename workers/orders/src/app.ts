@@ -13,7 +13,7 @@ const SERVICE = 'orders'
 export const app = createInternalApp<OrdersEnv>(SERVICE, (env) => d1Ready(env.DB))
 
 app.use(services())
-app.use(relayAfterResponse<OrdersEnv>((env) => env.DB))
+app.use(relayAfterResponse<OrdersEnv>('orders', (env) => env.DB))
 app.route('/api/v1/orders', orderRoutes)
 app.route('/api/v2/orders', orderRoutesV2)
 app.route('/api/v1/admin/sagas', adminSagaRoutes)

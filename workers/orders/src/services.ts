@@ -11,6 +11,7 @@ import { createOrdersService } from './service/orders-service'
 import { createQueriesService } from './service/queries-service'
 import { PLACE_ORDER_STEP_NAMES } from '../../../durable-objects/saga-coordinator/place-order'
 import { retryTransient } from '../../../platform/resilience/retry-transient'
+import { createLogger } from '../../../platform/telemetry/log'
 
 /** RETRY_BASE_SECONDS: a positive number, 2 when unset; anything else is a configuration bug. */
 export function retryBaseSeconds(env: Pick<Env, 'RETRY_BASE_SECONDS'>): number {
@@ -24,8 +25,8 @@ export function retryBaseSeconds(env: Pick<Env, 'RETRY_BASE_SECONDS'>): number {
 /** Pricing waits at most ~150 ms more on a flaky catalog before answering 503. */
 const PRICING_RETRY = { attempts: 3, baseMs: 25, capMs: 100 }
 
-const log = (message: string, fields: Record<string, unknown>) =>
-  console.error(JSON.stringify({ level: 'error', service: 'orders', message, ...fields }))
+const logger = createLogger('orders')
+const log = (message: string, fields: Record<string, unknown>) => logger.error(message, fields)
 
 export function createServices(env: Env, requestId: string) {
   const sagas = sagaClient(env.SAGAS)
@@ -44,7 +45,7 @@ export function createServices(env: Env, requestId: string) {
           if (result.ok) return ok(result.value.items)
           log('pricing failed', { request_id: requestId, code: result.error.code })
         } catch (error) {
-          log('pricing failed', { request_id: requestId, error: error instanceof Error ? error.message : String(error) })
+          log('pricing failed', { request_id: requestId, error })
         }
         return fail({ code: 'service_unavailable', detail: 'The catalog could not be reached; retry with the same Idempotency-Key.' })
       },

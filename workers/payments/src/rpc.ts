@@ -11,11 +11,14 @@ import { relayOutbox } from '../../../platform/events/outbox'
 import { injectedRpcFault } from '../../../platform/faults/faults'
 import { validate } from '../../../platform/http/json-body'
 import { createRpcGuard } from '../../../platform/rpc/guard'
+import { createLogger } from '../../../platform/telemetry/log'
+import { withRequestContext } from '../../../platform/telemetry/request-context'
 import type { Env } from './env'
 import { SERVICE } from './events/payment-events'
 import { paymentsService } from './services'
 
 const verifyCaller = createRpcGuard(SERVICE)
+const log = createLogger(SERVICE)
 /** Only the order saga charges and refunds. */
 const CALLERS = ['orders'] as const
 
@@ -24,7 +27,7 @@ function relayAfterWrite(ctx: ExecutionContext, env: Env) {
   ctx.waitUntil(
     relayOutbox(env.DB, env).then(
       () => undefined,
-      (error: unknown) => console.error(JSON.stringify({ level: 'error', service: SERVICE, message: 'outbox relay failed', error: String(error) })),
+      (error: unknown) => log.error('outbox relay failed', { error }),
     ),
   )
 }
@@ -44,7 +47,7 @@ export class PaymentsRpc extends WorkerEntrypoint<Env> implements PaymentsRpcApi
     if (fault) return fault
     const input = validate(ChargeRequestSchema, request)
     if (!input.ok) return input
-    const result = await paymentsService(this.env).charge(input.value)
+    const result = await withRequestContext({ requestId: caller.value.requestId }, () => paymentsService(this.env).charge(input.value))
     relayAfterWrite(this.ctx, this.env)
     return result
   }
@@ -57,7 +60,7 @@ export class PaymentsRpc extends WorkerEntrypoint<Env> implements PaymentsRpcApi
     if (fault) return fault
     const input = validate(RefundRequestSchema, request)
     if (!input.ok) return input
-    const result = await paymentsService(this.env).refund(input.value)
+    const result = await withRequestContext({ requestId: caller.value.requestId }, () => paymentsService(this.env).refund(input.value))
     relayAfterWrite(this.ctx, this.env)
     return result
   }

@@ -11,7 +11,7 @@ const SERVICE = 'users'
 export const app = createInternalApp<UsersEnv>(SERVICE, (env) => d1Ready(env.DB))
 
 app.use(services())
-app.use(relayAfterResponse<UsersEnv>((env) => env.DB))
+app.use(relayAfterResponse<UsersEnv>('users', (env) => env.DB))
 app.get('/.well-known/jwks.json', (c) => c.json(c.var.services.users.jwks(), 200, { 'Cache-Control': 'public, max-age=300' }))
 app.route('/api/v1/auth', authRoutes)
 app.route('/api/v1/users/me', meRoutes)

@@ -1,4 +1,7 @@
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose'
+import { createLogger } from '../../../../platform/telemetry/log'
+
+const log = createLogger('gateway')
 
 export interface JwksCacheOptions {
   /** Fetches the current JWKS from the users service. */
@@ -39,7 +42,7 @@ export function createJwksCache({ load, maxAgeMs, cooldownMs, now = Date.now }: 
       .catch((cause: unknown) => {
         if (current === null) throw new KeysUnavailableError(`the token signing keys could not be loaded: ${String(cause)}`, { cause })
         refreshAt = now() + cooldownMs
-        console.warn(JSON.stringify({ level: 'warn', service: 'gateway', message: 'JWKS refresh failed; using the last key set' }))
+        log.warn('JWKS refresh failed; using the last key set', { error: cause })
       })
       .finally(() => {
         inflight = null

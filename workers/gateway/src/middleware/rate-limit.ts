@@ -1,12 +1,15 @@
 import type { MiddlewareHandler } from 'hono'
 import type { RateLimitDecision } from '../../../../durable-objects/rate-limiter/client'
 import { problem } from '../../../../platform/errors/problem'
+import { createLogger } from '../../../../platform/telemetry/log'
 import type { RateLimitPolicyName } from '../../../../shared-contracts/routes'
 import type { GatewayEnv } from '../env'
 import { DEFAULT_RATE_LIMITS, parsePolicy, rateLimitHeaders, subjectOf, type RateLimitPolicy, type RateLimitSetting } from './rate-limit-policy'
 
 /** Each policy as `<limit>/<window seconds>`; a missing one takes its DESIGN §5 default. */
 export type RateLimitOptions = Partial<Record<RateLimitPolicyName, RateLimitSetting | undefined>>
+
+const log = createLogger('gateway').with({ component: 'rate-limiter' })
 
 /** A limiter that has not answered by then is treated as unreachable. */
 const LIMITER_TIMEOUT_MS = 1_000
@@ -38,7 +41,7 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<Gat
   ) as Record<RateLimitPolicyName, RateLimitPolicy>
 
   return async function rateLimit(c, next) {
-    const { route, principal, services, requestId } = c.var
+    const { route, principal, services } = c.var
     const subject = subjectOf(route, principal, c.req.raw.headers)
     const policy = policies[subject.policy]
     let decision: RateLimitDecision
@@ -46,8 +49,7 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<Gat
       decision = await withTimeout(services.rateLimiter.check(policy.name, subject.key, { limit: policy.limit, periodMs: policy.periodMs }), LIMITER_TIMEOUT_MS)
     } catch (error) {
       const failClosed = route.limiter === 'fail-closed'
-      const message = `rate limiter unreachable, failing ${failClosed ? 'closed' : 'open'}: ${error instanceof Error ? error.message : String(error)}`
-      console.error(JSON.stringify({ level: 'error', service: 'gateway', request_id: requestId, policy: policy.name, message }))
+      log.error(`rate limiter unreachable, failing ${failClosed ? 'closed' : 'open'}`, { policy: policy.name, error })
       if (failClosed) return problem(c, { code: 'service_unavailable' }, { 'Retry-After': UNAVAILABLE_RETRY_AFTER_S })
       return next()
     }

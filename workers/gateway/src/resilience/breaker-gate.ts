@@ -1,6 +1,9 @@
 import type { BreakerClient, BreakerSnapshot, Decision, Outcome, Permit, Report } from '../../../../durable-objects/circuit-breaker/client'
 import type { BreakerStatus } from '../../../../durable-objects/circuit-breaker/state-machine'
+import { createLogger } from '../../../../platform/telemetry/log'
 import { sleep as realSleep, systemClock, type Clock, type Sleep } from './timing'
+
+const logger = createLogger('gateway').with({ component: 'circuit-breaker' })
 
 export interface GateOptions {
   /** A closed view older than this is refreshed in the background (the call is not held up). */
@@ -128,5 +131,5 @@ export class BreakerGate {
 }
 
 function log(service: string, message: string, error: unknown): void {
-  console.error(JSON.stringify({ level: 'error', service: 'gateway', component: 'circuit-breaker', downstream: service, message, error: String(error) }))
+  logger.error(message, { downstream: service, error })
 }

@@ -17,6 +17,8 @@ import { relayOutbox } from '../../../../platform/events/outbox'
 import { injectedRpcFault } from '../../../../platform/faults/faults'
 import { validate } from '../../../../platform/http/json-body'
 import { createRpcGuard, type RpcCaller } from '../../../../platform/rpc/guard'
+import { createLogger } from '../../../../platform/telemetry/log'
+import { withRequestContext } from '../../../../platform/telemetry/request-context'
 import type { Env } from '../env'
 import { createServices, type InventoryServices } from '../services'
 
@@ -31,8 +33,8 @@ interface Call<S extends z.ZodType, T> {
   writes: boolean
 }
 
-const log = (message: string, fields: Record<string, unknown>) =>
-  console.error(JSON.stringify({ level: 'error', service: 'inventory', message, ...fields }))
+const logger = createLogger('inventory')
+const log = (message: string, fields: Record<string, unknown>) => logger.error(message, fields)
 
 /**
  * Checks the caller, validates the input, runs: every method goes through here. A function,
@@ -53,14 +55,15 @@ async function handle<S extends z.ZodType, T>(
   if (!parsed.ok) return parsed
   let result: Result<T>
   try {
-    result = await call.run(createServices(env), caller.value, parsed.value)
+    // The caller's request id is this call's too: every log line of the call carries it.
+    result = await withRequestContext({ requestId: caller.value.requestId }, () => call.run(createServices(env), caller.value, parsed.value))
   } catch (error) {
     // Thrown on to the caller, which sees a failed call it may retry with the same key.
-    log('rpc call failed', { request_id: caller.value.requestId, error: error instanceof Error ? error.message : String(error) })
+    log('rpc call failed', { request_id: caller.value.requestId, error })
     throw error
   }
   if (call.writes && result.ok) {
-    ctx.waitUntil(relayOutbox(env.DB, env).catch((error: unknown) => log('outbox relay failed', { error: String(error) })))
+    ctx.waitUntil(relayOutbox(env.DB, env).catch((error: unknown) => log('outbox relay failed', { error })))
   }
   return result
 }

@@ -1,3 +1,4 @@
+import { createLogger, type Logger } from '../../../../platform/telemetry/log'
 import type { NotificationRecord } from '../service/notification'
 import type { NotificationDelivery } from './delivery'
 
@@ -9,31 +10,26 @@ export function maskEmail(address: string): string {
 }
 
 export interface SandboxOptions {
-  /** Where the structured line goes (console.log by default). */
-  log?: (line: string) => void
+  /** Where the structured line goes (the notifications logger by default). */
+  log?: Logger
 }
 
 /**
  * Local development and tests: nothing leaves the system. Delivery "succeeds" and says so in one
  * structured JSON line — never the body, never the full address.
  */
-export function createSandboxDelivery({ log = console.log }: SandboxOptions = {}): NotificationDelivery {
+export function createSandboxDelivery({ log = createLogger('notifications') }: SandboxOptions = {}): NotificationDelivery {
   return {
     name: 'sandbox',
     async deliver(notification: NotificationRecord) {
-      log(
-        JSON.stringify({
-          level: 'info',
-          service: 'notifications',
-          message: 'notification delivered (sandbox)',
-          notification_id: notification.id,
-          user_id: notification.user_id,
-          type: notification.type,
-          channel: notification.channel,
-          recipient: maskEmail(notification.recipient),
-          order_id: notification.order_id,
-        }),
-      )
+      log.info('notification delivered (sandbox)', {
+        notification_id: notification.id,
+        user_id: notification.user_id,
+        type: notification.type,
+        channel: notification.channel,
+        recipient: maskEmail(notification.recipient),
+        order_id: notification.order_id,
+      })
       return { delivered: true }
     },
   }

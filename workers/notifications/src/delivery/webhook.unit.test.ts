@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { NotificationRecord } from '../service/notification'
 import { createDelivery } from './delivery'
+import { createLogger } from '../../../../platform/telemetry/log'
 import { createSandboxDelivery, maskEmail } from './sandbox'
 import { closedPort, startReceiver, type Receiver } from './test-receiver.mjs'
 import { createWebhookDelivery } from './webhook'
@@ -117,7 +118,8 @@ describe('choosing the adapter', () => {
 describe('sandbox delivery', () => {
   it('succeeds and logs one JSON line without the body or the full address', async () => {
     const lines: string[] = []
-    const outcome = await createSandboxDelivery({ log: (line) => lines.push(line) }).deliver(notification)
+    const log = createLogger('notifications', { sink: (_level, line) => lines.push(line) })
+    const outcome = await createSandboxDelivery({ log }).deliver(notification)
     expect(outcome).toEqual({ delivered: true })
     expect(lines).toHaveLength(1)
     const logged = JSON.parse(lines[0]!) as Record<string, unknown>

@@ -1,7 +1,10 @@
 import { consumeEvents } from '../../../../platform/events/consumer'
 import { storeDeadLetters } from '../../../../platform/events/dead-letters'
+import { createLogger } from '../../../../platform/telemetry/log'
 import type { BackgroundServices } from '../services'
 import { notificationHandlers } from './handlers'
+
+const log = createLogger('notifications')
 
 /** The queues this Worker consumes (wrangler.toml): its events, and their dead letters. */
 export const EVENTS_QUEUE = 'notifications-events'
@@ -23,15 +26,7 @@ export async function consumeNotificationEvents(batch: MessageBatch<unknown>, db
         await services.delivery.deliverForEvent(event)
       } catch (error) {
         // Recorded and pending: the sweep delivers it. Retrying the message would be a no-op (inbox).
-        console.error(
-          JSON.stringify({
-            level: 'error',
-            service: 'notifications',
-            message: 'first delivery attempt failed; left to the sweep',
-            event_id: event.id,
-            error: error instanceof Error ? error.message : String(error),
-          }),
-        )
+        log.error('first delivery attempt failed; left to the sweep', { event_id: event.id, error })
       }
     },
   })

@@ -5,6 +5,7 @@ import { consumeNotificationEvents } from '../events/queue'
 import { createNotificationsRepo } from '../repo/notifications-repo'
 import { backgroundServices } from '../services'
 import { customer, EVENTS_QUEUE, handlers, listNotifications, testEnv, userRegistered } from '../test-client'
+import { createLogger } from '../../../../platform/telemetry/log'
 import { createDeliveryService, MAX_DELIVERY_ATTEMPTS } from './delivery-service'
 import type { NotificationRecord } from './notification'
 
@@ -32,7 +33,7 @@ function clock(start = new Date()) {
   return { now: () => new Date(current), advance: (ms: number) => (current += ms) }
 }
 
-const quiet = () => undefined
+const quiet = createLogger('notifications', { sink: () => undefined })
 
 /** Consumes one event with the given adapter, as the queue handler would. */
 async function consumeWith(delivery: NotificationDelivery, event: ReturnType<typeof userRegistered>, now: () => Date) {

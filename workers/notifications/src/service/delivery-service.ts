@@ -1,3 +1,4 @@
+import { createLogger, type Logger } from '../../../../platform/telemetry/log'
 import type { NotificationDelivery, DeliveryOutcome } from '../delivery/delivery'
 import type { NotificationsRepo } from '../repo/notifications-repo'
 import type { NotificationRecord } from './notification'
@@ -13,7 +14,7 @@ export interface DeliveryServiceDeps {
   now: () => Date
   maxAttempts?: number
   retryAfterMs?: number
-  log?: (line: string) => void
+  log?: Logger
 }
 
 export interface SweepReport {
@@ -34,7 +35,7 @@ export function createDeliveryService({
   now,
   maxAttempts = MAX_DELIVERY_ATTEMPTS,
   retryAfterMs = RETRY_AFTER_MS,
-  log = console.log,
+  log = createLogger('notifications'),
 }: DeliveryServiceDeps) {
   async function attempt(notification: NotificationRecord): Promise<DeliveryOutcome> {
     let outcome: DeliveryOutcome
@@ -45,17 +46,12 @@ export function createDeliveryService({
     }
     await repo.recordOutcome(notification.id, outcome.delivered ? 'delivered' : 'failed', outcome.delivered ? null : outcome.reason)
     if (!outcome.delivered) {
-      log(
-        JSON.stringify({
-          level: 'warn',
-          service: 'notifications',
-          message: notification.delivery_attempts >= maxAttempts ? 'notification delivery abandoned' : 'notification delivery failed; will retry',
-          notification_id: notification.id,
-          adapter: delivery.name,
-          attempts: notification.delivery_attempts,
-          reason: outcome.reason,
-        }),
-      )
+      log.warn(notification.delivery_attempts >= maxAttempts ? 'notification delivery abandoned' : 'notification delivery failed; will retry', {
+        notification_id: notification.id,
+        adapter: delivery.name,
+        attempts: notification.delivery_attempts,
+        reason: outcome.reason,
+      })
     }
     return outcome
   }

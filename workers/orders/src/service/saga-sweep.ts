@@ -1,6 +1,9 @@
 import type { SagaClient } from '../../../../durable-objects/saga-coordinator/client'
+import { createLogger } from '../../../../platform/telemetry/log'
 import type { SagasRepo } from '../repo/sagas-repo'
 import type { PlaceOrderSagaInput } from './orders-service'
+
+const log = createLogger('orders')
 
 /** A saga written with its order but not started after this long had its start lost. */
 export const LOST_START_MS = 60_000
@@ -13,8 +16,8 @@ export const LOST_START_MS = 60_000
 export async function startLostSagas(sagas: SagasRepo, client: SagaClient, now: Date): Promise<number> {
   const lost = (await sagas.unstarted(new Date(now.getTime() - LOST_START_MS).toISOString())) as PlaceOrderSagaInput[]
   const results = await Promise.allSettled(lost.map((input) => client.start(input)))
-  for (const result of results) {
-    if (result.status === 'rejected') console.error(JSON.stringify({ level: 'error', service: 'orders', message: 'saga start failed', error: String(result.reason) }))
-  }
+  results.forEach((result, index) => {
+    if (result.status === 'rejected') log.error('saga start failed', { order_id: lost[index]!.order_id, error: result.reason })
+  })
   return results.filter((result) => result.status === 'fulfilled').length
 }

@@ -1,3 +1,4 @@
+import { createLogger } from '../../../../platform/telemetry/log'
 import type { PaymentProvider } from '../provider/provider'
 import type { PaymentsRepo } from '../repo/payments-repo'
 
@@ -13,8 +14,8 @@ export const providerKey = (operation: 'charge' | 'refund' | 'void', key: string
 /** Concurrent calls settle races by re-reading; this many rounds is more than any race needs. */
 export const MAX_ROUNDS = 4
 
+const logger = createLogger('payments')
+
 export function log(level: 'info' | 'error', message: string, fields: Record<string, unknown>) {
-  const line = JSON.stringify({ level, service: 'payments', message, ...fields })
-  if (level === 'error') console.error(line)
-  else console.log(line)
+  logger[level](message, fields)
 }
