@@ -8,6 +8,7 @@ import { forward } from './forward'
 import { authenticate } from './middleware/authenticate'
 import { authorize } from './middleware/authorize'
 import { bodyLimit } from './middleware/body-limit'
+import { observe } from './middleware/observe'
 import { requireJsonBody } from './middleware/content-type'
 import { cors } from './middleware/cors'
 import { rateLimit, rateLimitOptionsFrom } from './middleware/rate-limit'
@@ -22,6 +23,7 @@ export const app = new Hono<GatewayEnv>()
 
 // The order is the security design (issue 2): each step runs only if the one before it passed.
 app.use(requestId())
+app.use(observe(ROUTES))
 app.use(securityHeaders())
 app.use(cors())
 app.use(bodyLimit())

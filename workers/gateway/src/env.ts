@@ -2,6 +2,7 @@ import type { Route } from '../../../shared-contracts/routes'
 import type { CircuitBreaker } from '../../../durable-objects/circuit-breaker/circuit-breaker'
 import type { RateLimiter } from '../../../durable-objects/rate-limiter/rate-limiter'
 import type { Principal } from '../../../platform/auth/principal'
+import type { RedMetrics } from '../../../platform/telemetry/metrics'
 import type { GatewayServices } from './services'
 
 /** Bindings from the root wrangler.toml, its secrets, and `.dev.vars` in local development. */
@@ -34,6 +35,8 @@ export interface Env {
   UPSTREAM_TIMEOUT_MS?: string
   UPSTREAM_DEADLINE_MS?: string
   UPSTREAM_MAX_CONCURRENT?: string
+  /** RED metrics (Workers Analytics Engine); absent → not recorded (platform/telemetry/metrics). */
+  METRICS?: AnalyticsEngineDataset
 }
 
 export interface GatewayEnv {
@@ -43,5 +46,6 @@ export interface GatewayEnv {
     services: GatewayServices
     principal: Principal | null
     route: Route
+    metrics: RedMetrics
   }
 }

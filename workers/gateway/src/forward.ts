@@ -69,12 +69,16 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
     const target = internalUrl(route.service, url.pathname, url.search)
     const fetcher = services.binding(route.service)
     const layer = resilience(c.env)
+    const started = Date.now()
+    const measure = (outcome: number | 'timeout' | 'unavailable') =>
+      c.var.metrics.downstream({ service: route.service, route: route.path, method: c.req.method, outcome, durationMs: Date.now() - started })
     let response: Response
     if (layer.enabled) {
       // A request that may be retried needs a body it can send again (bodies are capped by bodyLimit).
       const body = !hasBody(c.req.method) ? null : isIdempotent(c.req.method) ? await replayable(c.req.raw) : c.req.raw.body
       const result = await layer.client(route.service)(fetcher, { method: c.req.method, url: target, headers, body }, deferFor(c))
       if (!result.ok) {
+        measure(result.error.code === 'gateway_timeout' ? 'timeout' : 'unavailable')
         const retryAfter: Record<string, string> = result.retryAfterMs === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(result.retryAfterMs / 1_000))) }
         return problem(c, result.error, retryAfter)
       }
@@ -89,9 +93,11 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
         })
       } catch (error) {
         const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
+        measure(timedOut ? 'timeout' : 'unavailable')
         return problem(c, { code: timedOut ? 'gateway_timeout' : 'service_unavailable' })
       }
     }
+    measure(response.status)
     if (response.status === 401 && response.headers.get('WWW-Authenticate') === CREDENTIAL_CHALLENGE) {
       // The service refused the gateway's own credential: a key misconfiguration, never the client's fault.
       await response.body?.cancel()
