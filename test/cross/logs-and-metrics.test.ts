@@ -71,6 +71,10 @@ describe('structured logs', () => {
 })
 
 describe('RED metrics', () => {
+  it('has the METRICS dataset bound from wrangler.toml (miniflare accepts the points and drops them)', () => {
+    expect(typeof (env as unknown as Env).METRICS?.writeDataPoint).toBe('function')
+  })
+
   it('writes one data point per request by route pattern and one per downstream call by service', async () => {
     const points: AnalyticsEngineDataPoint[] = []
     const METRICS = { writeDataPoint: (point?: AnalyticsEngineDataPoint) => void points.push(point!) }
