@@ -93,3 +93,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const written = await ensureDevVars()
   console.log(written ? 'generated local development keys in .dev.vars files' : 'local development keys present')
 }
+
+/** The OpenTelemetry variables `npm start` hands to every Worker (README, "Tracing"). */
+export const OTEL_VARS = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_TRACES_SAMPLER_ARG', 'OTEL_EXPORTER_OTLP_TIMEOUT']
+
+/**
+ * Puts the OpenTelemetry variables set in `env` into every `.dev.vars`, replacing the ones there
+ * (none set: removes them). Answers whether tracing is on.
+ */
+export function writeOtelVars(env, root = '.') {
+  const lines = OTEL_VARS.flatMap((name) => (env[name] ? [`${name}='${env[name]}'`] : []))
+  for (const { config } of WORKERS) {
+    const file = `${root}/${devVarsFile(config)}`
+    if (!existsSync(file)) continue
+    const kept = readFileSync(file, 'utf8').split('\n').filter((line) => line !== '' && !/^OTEL_[A-Z_]+=/.test(line))
+    writeFileSync(file, [...kept, ...lines, ''].join('\n'))
+  }
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT)
+}

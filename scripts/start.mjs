@@ -2,8 +2,12 @@
 //   PORT         the gateway's port (default 8787)
 //   PERSIST_DIR  where local D1/KV/DO state lives (default .wrangler/state)
 //   HOST         the address to listen on (default 127.0.0.1)
+//   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER_ARG,
+//   OTEL_EXPORTER_OTLP_TIMEOUT   when set, given to every Worker: traces are exported
+//                                over OTLP/HTTP (README, "Tracing"); unset, nothing is traced.
+//                                Written into each Worker's .dev.vars (writeOtelVars).
 import { spawn, spawnSync } from 'node:child_process'
-import { ensureDevVars } from './dev-keys.mjs'
+import { ensureDevVars, writeOtelVars } from './dev-keys.mjs'
 import { OFFLINE_ENV, WORKERS, WRANGLER } from './workers.mjs'
 
 const port = process.env.PORT ?? '8787'
@@ -13,6 +17,9 @@ const env = { ...process.env, ...OFFLINE_ENV }
 const [node, wrangler] = WRANGLER
 
 if (await ensureDevVars()) console.log('Generated local development keys (.dev.vars files).')
+// With several configs wrangler dev gives `--var` to the first Worker only; the others read their
+// vars from their own .dev.vars, so the OpenTelemetry variables are written there (or removed).
+if (writeOtelVars(process.env)) console.log(`Tracing: exporting to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`)
 
 for (const { config, database } of WORKERS.filter((worker) => worker.database)) {
   const applied = spawnSync(node, [wrangler, 'd1', 'migrations', 'apply', database, '--local', '--persist-to', persistTo, '-c', config], {

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { SpanKind, withSpan } from '../../platform/telemetry/trace-context'
 import { breakerConfig, type BreakerConfig, type BreakerVars } from './config'
 import { initialState, snapshotOf, transition, type BreakerEvent, type BreakerSnapshot, type BreakerState, type Decision, type Outcome, type Permit } from './state-machine'
 
@@ -24,9 +25,17 @@ export class CircuitBreaker extends DurableObject<BreakerVars> {
     this.config = breakerConfig(env)
   }
 
-  /** Asks to call the service: a permit to report back with, or how long to stay away. */
-  acquire(): Decision {
-    return this.apply({ type: 'acquire' }).decision!
+  /**
+   * Asks to call the service: a permit to report back with, or how long to stay away.
+   * `traceparent` (the caller's span) parents this call's span, which records the decision.
+   */
+  acquire(traceparent?: string): Decision {
+    const attributes = { 'rpc.system': 'cloudflare_durable_objects', 'rpc.service': 'CircuitBreaker', 'rpc.method': 'acquire', 'breaker.service': this.ctx.id.name ?? '' }
+    return withSpan('CircuitBreaker/acquire', { kind: SpanKind.SERVER, parent: traceparent, attributes }, (span) => {
+      const decision = this.apply({ type: 'acquire' }).decision!
+      span?.setAttributes({ 'breaker.allowed': decision.allowed, 'breaker.state': decision.state, 'breaker.retry_after_ms': decision.retryAfterMs })
+      return decision
+    })
   }
 
   /** Records call outcomes; late ones (an older generation or probe) change nothing. Answers the state after. */

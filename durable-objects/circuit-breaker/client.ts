@@ -1,3 +1,4 @@
+import { currentTraceparent } from '../../platform/telemetry/trace-context'
 import type { CircuitBreaker, Report } from './circuit-breaker'
 import type { BreakerSnapshot, Decision, Outcome, Permit } from './state-machine'
 
@@ -7,7 +8,7 @@ export type { BreakerSnapshot, Decision, Outcome, Permit, Report }
 export function breakerClient(namespace: DurableObjectNamespace<CircuitBreaker>) {
   const stub = (service: string) => namespace.get(namespace.idFromName(service))
   return {
-    acquire: (service: string): Promise<Decision> => stub(service).acquire() as Promise<Decision>,
+    acquire: (service: string): Promise<Decision> => stub(service).acquire(currentTraceparent()) as Promise<Decision>,
     report: (service: string, permit: Permit, outcome: Outcome): Promise<BreakerSnapshot> =>
       stub(service).report(permit, outcome) as Promise<BreakerSnapshot>,
     reportMany: (service: string, reports: Report[]): Promise<BreakerSnapshot> => stub(service).reportMany(reports) as Promise<BreakerSnapshot>,

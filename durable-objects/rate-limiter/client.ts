@@ -1,3 +1,4 @@
+import { currentTraceparent } from '../../platform/telemetry/trace-context'
 import type { GcraLimit } from './gcra'
 import type { RateLimitDecision, RateLimiter } from './rate-limiter'
 
@@ -9,7 +10,7 @@ export function rateLimiterClient(namespace: DurableObjectNamespace<RateLimiter>
     /** One round trip: decides the request and takes its units if allowed. Rejects if the object cannot be reached. */
     check(policy: string, key: string, limit: GcraLimit): Promise<RateLimitDecision> {
       const stub = namespace.get(namespace.idFromName(`${policy}:${key}`))
-      return stub.check(limit) as Promise<RateLimitDecision>
+      return stub.check(limit, currentTraceparent()) as Promise<RateLimitDecision>
     },
   }
 }

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { SpanKind, withSpan } from '../../platform/telemetry/trace-context'
 import { gcra, type GcraLimit, type GcraState } from './gcra'
 
 /** What `check` answers: the decision without the state (that stays in the object). */
@@ -29,15 +30,22 @@ export class RateLimiter extends DurableObject<unknown> {
     })
   }
 
-  /** Decides one request against `limit` and, if it is allowed, takes its units. */
-  check(limit: GcraLimit): RateLimitDecision {
-    const { state, ...decision } = gcra(this.state, limit, Date.now())
-    if (decision.allowed) {
-      this.state = state
-      // Not awaited: the output gate holds this answer until the write is durable, and
-      // awaiting here would only let another check run in between.
-      void this.ctx.storage.put(STATE_KEY, state)
-    }
-    return decision
+  /**
+   * Decides one request against `limit` and, if it is allowed, takes its units. `traceparent`
+   * (the caller's span) parents this call's span, which records the decision.
+   */
+  check(limit: GcraLimit, traceparent?: string): RateLimitDecision {
+    const attributes = { 'rpc.system': 'cloudflare_durable_objects', 'rpc.service': 'RateLimiter', 'rpc.method': 'check' }
+    return withSpan('RateLimiter/check', { kind: SpanKind.SERVER, parent: traceparent, attributes }, (span) => {
+      const { state, ...decision } = gcra(this.state, limit, Date.now())
+      if (decision.allowed) {
+        this.state = state
+        // Not awaited: the output gate holds this answer until the write is durable, and
+        // awaiting here would only let another check run in between.
+        void this.ctx.storage.put(STATE_KEY, state)
+      }
+      span?.setAttributes({ 'ratelimit.allowed': decision.allowed, 'ratelimit.remaining': decision.remaining, 'ratelimit.retry_after_ms': decision.retryAfterMs })
+      return decision
+    })
   }
 }

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { relayOutbox } from '../../platform/events/outbox'
+import { currentTraceparent, SpanKind, SpanStatusCode, withSpan } from '../../platform/telemetry/trace-context'
 import { createLogger } from '../../platform/telemetry/log'
 import { withRequestContext } from '../../platform/telemetry/request-context'
 import type { Saga } from '../../shared-contracts/orders'
@@ -14,6 +15,8 @@ import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES, PLACE_ORDER_ST
 
 type State = SagaState<PlaceOrderSagaInput>
 const STATE_KEY = 'saga'
+/** The traceparent of the request that started the saga: steps run from alarms continue its trace. */
+const TRACE_KEY = 'traceparent'
 /** The watchdog alarm while a call is in flight: if the object dies mid-call, this resumes it. */
 const WATCHDOG_MS = STEP_TIMEOUT_MS + 5_000
 
@@ -38,12 +41,21 @@ export class SagaCoordinator extends DurableObject<Env> {
   lostAnswers = new Map<string, Outcome>()
   private advancing: Promise<void> | null = null
 
-  /** Starts the saga; idempotent: a second start answers the saga as it is. */
-  async start(input: PlaceOrderSagaInput): Promise<Saga> {
+  /**
+   * Starts the saga; idempotent: a second start answers the saga as it is. `traceparent` is the
+   * caller's span (DO calls carry no headers); the saga's steps become children of this call.
+   */
+  start(input: PlaceOrderSagaInput, traceparent?: string): Promise<Saga> {
+    const attributes = { 'rpc.system': 'cloudflare_durable_objects', 'rpc.service': 'SagaCoordinator', 'rpc.method': 'start', 'saga.order_id': input.order_id }
+    return withSpan('SagaCoordinator/start', { kind: SpanKind.SERVER, parent: traceparent, attributes }, () => this.startSaga(input))
+  }
+
+  private async startSaga(input: PlaceOrderSagaInput): Promise<Saga> {
     const existing = await this.load()
     if (existing) return sagaView(existing)
     const state = createSaga(input.order_id, input, PLACE_ORDER_STEP_NAMES, Date.now())
-    await this.ctx.storage.put(STATE_KEY, state)
+    const traceparent = currentTraceparent()
+    await this.ctx.storage.put({ [STATE_KEY]: state, ...(traceparent ? { [TRACE_KEY]: traceparent } : {}) })
     await this.ctx.storage.setAlarm(state.next_at)
     // Started either way: the next change writes the summary again.
     await this.summarise(state).catch((error: unknown) => log('saga summary not written', { order_id: state.id, error }))
@@ -88,7 +100,19 @@ export class SagaCoordinator extends DurableObject<Env> {
     return next
   }
 
+  /** A step's call, in a span that is a child of the request that started the saga. */
   private async call(faultKey: string, run: () => Promise<Outcome>): Promise<Outcome> {
+    const parent = await this.ctx.storage.get<string>(TRACE_KEY)
+    const attributes = { 'saga.name': 'place_order', 'saga.step': faultKey, 'saga.order_id': this.ctx.id.name ?? '' }
+    return withSpan(`saga ${faultKey}`, { parent, attributes }, async (span) => {
+      const outcome = await this.callUntraced(faultKey, run)
+      span?.setAttribute('saga.outcome', outcome.kind)
+      if (outcome.kind !== 'ok') span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error })
+      return outcome
+    })
+  }
+
+  private async callUntraced(faultKey: string, run: () => Promise<Outcome>): Promise<Outcome> {
     const fault = this.faults.get(faultKey)
     if (fault) return fault
     await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS)

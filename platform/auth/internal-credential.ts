@@ -3,6 +3,7 @@ import { fail, ok, type Result } from '../../shared-contracts/errors'
 import { ROLES, type Role } from '../../shared-contracts/users'
 import { importKey, parseJwk, parseJwks, SIGNING_ALG } from './keys'
 import type { Principal } from './principal'
+import { currentTraceparent, validTraceparent } from '../telemetry/trace-context'
 
 /** The header that carries the gateway's per-request credential to an internal Worker. */
 export const CREDENTIAL_HEADER = 'X-Gateway-Credential'
@@ -15,6 +16,12 @@ const MAX_CREDENTIAL_LENGTH = 4096
 export interface Caller {
   principal: Principal | null
   requestId: string
+  /**
+   * The caller's span as a W3C `traceparent` (claim `tp`): how trace context crosses RPC calls,
+   * which carry no headers. Signed with the rest, so a callee only parents its span on a context
+   * its trusted caller vouched for.
+   */
+  traceparent?: string
 }
 
 type Signer = (audience: string, caller: Caller) => Promise<string>
@@ -26,8 +33,8 @@ type Signer = (audience: string, caller: Caller) => Promise<string>
 export function createCredentialSigner(privateJwkJson: string | undefined, issuer = CREDENTIAL_ISSUER): Signer {
   const jwk = parseJwk(privateJwkJson, issuer === CREDENTIAL_ISSUER ? 'GATEWAY_PRIVATE_KEY' : 'SERVICE_PRIVATE_KEY')
   const key = importKey(jwk)
-  return async function signCredential(audience, { principal, requestId }) {
-    return new SignJWT({ roles: principal?.roles ?? [], rid: requestId })
+  return async function signCredential(audience, { principal, requestId, traceparent = currentTraceparent() }) {
+    return new SignJWT({ roles: principal?.roles ?? [], rid: requestId, ...(traceparent ? { tp: traceparent } : {}) })
       .setProtectedHeader({ alg: SIGNING_ALG, kid: jwk.kid as string, typ: 'gateway+jwt' })
       .setIssuer(issuer)
       .setAudience(audience)
@@ -41,10 +48,11 @@ export function createCredentialSigner(privateJwkJson: string | undefined, issue
 type Verifier = (token: string | undefined) => Promise<Result<Caller>>
 
 function callerFrom(payload: JWTPayload): Caller | null {
-  const { sub, roles, rid } = payload
+  const { sub, roles, rid, tp } = payload
   if (typeof sub !== 'string' || typeof rid !== 'string' || !Array.isArray(roles)) return null
   if (!roles.every((role): role is Role => (ROLES as readonly unknown[]).includes(role))) return null
-  return { principal: sub === 'anonymous' ? null : { id: sub, roles }, requestId: rid }
+  const traceparent = validTraceparent(tp)
+  return { principal: sub === 'anonymous' ? null : { id: sub, roles }, requestId: rid, ...(traceparent ? { traceparent } : {}) }
 }
 
 /** Verifies a credential `issuer` signed for `audience`, against that issuer's public keys. */

@@ -1,4 +1,5 @@
 import { CloudEventSchema, EVENT_SCHEMAS, type CloudEvent, type EventData, type EventType } from '../../shared-contracts/events'
+import { traceMessage } from './trace-message'
 import { createLogger, type Logger } from '../telemetry/log'
 import { withRequestContext } from '../telemetry/request-context'
 
@@ -28,7 +29,11 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Handles one message; true if its effects were applied now (false: a duplicate or not subscribed). */
-async function handle(body: unknown, options: ConsumerOptions): Promise<CloudEvent | null> {
+function handle(body: unknown, options: ConsumerOptions): Promise<CloudEvent | null> {
+  return traceMessage(options.service, body, () => apply(body, options))
+}
+
+async function apply(body: unknown, options: ConsumerOptions): Promise<CloudEvent | null> {
   const envelope = CloudEventSchema.parse(body)
   const handler = options.handlers[envelope.type as EventType] as ((event: CloudEvent) => Promise<Effects>) | undefined
   if (!handler) return null

@@ -6,10 +6,14 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { writeOtelVars } from '../../scripts/dev-keys.mjs'
+import { startOtlpReceiver } from './otlp-receiver'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string
+    /** The OTLP receiver the system exports its traces to (test/support/otlp-receiver.ts). */
+    otlpUrl: string
   }
 }
 
@@ -54,9 +58,18 @@ function stop(system: ChildProcess): Promise<void> {
 export default async function startSystem(project: TestProject): Promise<() => Promise<void>> {
   const [port, inspectorPort] = [await freePort(), await freePort()]
   const persistDir = mkdtempSync(join(tmpdir(), 'edge-commerce-e2e-'))
+  // Traces go to a receiver inside the harness, as `npm start` exports them when the variable is set.
+  const receiver = await startOtlpReceiver()
   let log = ''
   const system = spawn('npm', ['start'], {
-    env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(inspectorPort), PERSIST_DIR: persistDir },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      INSPECTOR_PORT: String(inspectorPort),
+      PERSIST_DIR: persistDir,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_TIMEOUT: '2000',
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -70,12 +83,16 @@ export default async function startSystem(project: TestProject): Promise<() => P
     await waitForHealth(baseUrl, system, () => log)
   } catch (error) {
     await stop(system)
+    await receiver.close()
     rmSync(persistDir, { recursive: true, force: true })
     throw error
   }
   project.provide('baseUrl', baseUrl)
+  project.provide('otlpUrl', receiver.url)
   return async () => {
     await stop(system)
+    await receiver.close()
+    writeOtelVars({}) // the developer's next `npm start` exports only if they ask for it
     rmSync(persistDir, { recursive: true, force: true })
   }
 }

@@ -1,8 +1,14 @@
+import { instrumentDurableObject, instrumentWorker } from '../../../platform/telemetry/tracing'
 import { app } from './app'
 import type { Env } from './env'
 
-/** Durable Object classes this Worker hosts (DESIGN §2). */
-export { RateLimiter } from '../../../durable-objects/rate-limiter/rate-limiter'
-export { CircuitBreaker } from '../../../durable-objects/circuit-breaker/circuit-breaker'
+import { RateLimiter as RateLimiterClass } from '../../../durable-objects/rate-limiter/rate-limiter'
+import { CircuitBreaker as CircuitBreakerClass } from '../../../durable-objects/circuit-breaker/circuit-breaker'
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>
+const SERVICE = 'gateway'
+
+/** Durable Object classes this Worker hosts (DESIGN §2), traced when a collector is configured. */
+export const RateLimiter = instrumentDurableObject(SERVICE, RateLimiterClass)
+export const CircuitBreaker = instrumentDurableObject(SERVICE, CircuitBreakerClass)
+
+export default instrumentWorker(SERVICE, { fetch: app.fetch } satisfies ExportedHandler<Env>)

@@ -1,13 +1,18 @@
+import { instrumentWorker } from '../../../platform/telemetry/tracing'
 import { drainOutbox } from '../../../platform/events/outbox'
 import { app } from './app'
 import type { Env } from './env'
 
-export { InventoryRpc } from './rpc/inventory-rpc'
+import { traceEntrypoint } from '../../../platform/telemetry/trace-entrypoint'
+import { InventoryRpc as InventoryRpcClass } from './rpc/inventory-rpc'
 
-export default {
+/** Stock operations over RPC, each call a span continuing the caller's trace. */
+export const InventoryRpc = traceEntrypoint('inventory', 'InventoryRpc', InventoryRpcClass)
+
+export default instrumentWorker('inventory', {
   fetch: app.fetch,
   /** The outbox sweep (cron): sends whatever the relay after a response could not. */
   scheduled(_controller, env, ctx) {
     ctx.waitUntil(drainOutbox(env.DB, env).then(() => undefined))
   },
-} satisfies ExportedHandler<Env>
+} satisfies ExportedHandler<Env>)

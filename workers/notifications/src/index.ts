@@ -1,9 +1,10 @@
+import { instrumentWorker } from '../../../platform/telemetry/tracing'
 import { app } from './app'
 import type { Env } from './env'
 import { handleQueue } from './events/queue'
 import { backgroundServices } from './services'
 
-export default {
+export default instrumentWorker('notifications', {
   fetch: app.fetch,
 
   async queue(batch, env) {
@@ -14,4 +15,4 @@ export default {
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(backgroundServices(env).delivery.retryDue().then(() => undefined))
   },
-} satisfies ExportedHandler<Env>
+} satisfies ExportedHandler<Env>)

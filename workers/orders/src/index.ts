@@ -1,3 +1,4 @@
+import { instrumentDurableObject, instrumentWorker } from '../../../platform/telemetry/tracing'
 import { drainOutbox } from '../../../platform/events/outbox'
 import { app } from './app'
 import type { Env } from './env'
@@ -6,9 +7,12 @@ import { createSagasRepo } from './repo/sagas-repo'
 import { startLostSagas } from './service/saga-sweep'
 import { sagaClient } from '../../../durable-objects/saga-coordinator/client'
 
-export { SagaCoordinator } from '../../../durable-objects/saga-coordinator/saga-coordinator'
+import { SagaCoordinator as SagaCoordinatorClass } from '../../../durable-objects/saga-coordinator/saga-coordinator'
 
-export default {
+/** The saga coordinator this Worker hosts, traced when a collector is configured. */
+export const SagaCoordinator = instrumentDurableObject('orders', SagaCoordinatorClass)
+
+export default instrumentWorker('orders', {
   fetch: app.fetch,
 
   /** orders-events feeds the read model; orders-events-dlq keeps what exhausted its retries. */
@@ -21,4 +25,4 @@ export default {
     ctx.waitUntil(drainOutbox(env.DB, env).then(() => undefined))
     ctx.waitUntil(startLostSagas(createSagasRepo(env.DB), sagaClient(env.SAGAS), new Date()).then(() => undefined))
   },
-} satisfies ExportedHandler<Env>
+} satisfies ExportedHandler<Env>)

@@ -1,11 +1,12 @@
+import { instrumentWorker } from '../../../platform/telemetry/tracing'
 import { drainOutbox } from '../../../platform/events/outbox'
 import { app } from './app'
 import type { Env } from './env'
 
-export default {
+export default instrumentWorker('users', {
   fetch: app.fetch,
   /** The outbox sweep (cron): sends whatever the relay after a response could not. */
   scheduled(_controller, env, ctx) {
     ctx.waitUntil(drainOutbox(env.DB, env).then(() => undefined))
   },
-} satisfies ExportedHandler<Env>
+} satisfies ExportedHandler<Env>)

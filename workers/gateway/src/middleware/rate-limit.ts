@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { RateLimitDecision } from '../../../../durable-objects/rate-limiter/client'
 import { problem } from '../../../../platform/errors/problem'
 import { createLogger } from '../../../../platform/telemetry/log'
+import { spanAttributes, spanEvent } from '../../../../platform/telemetry/trace-context'
 import type { RateLimitPolicyName } from '../../../../shared-contracts/routes'
 import type { GatewayEnv } from '../env'
 import { DEFAULT_RATE_LIMITS, parsePolicy, rateLimitHeaders, subjectOf, type RateLimitPolicy, type RateLimitSetting } from './rate-limit-policy'
@@ -49,11 +50,14 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<Gat
       decision = await withTimeout(services.rateLimiter.check(policy.name, subject.key, { limit: policy.limit, periodMs: policy.periodMs }), LIMITER_TIMEOUT_MS)
     } catch (error) {
       const failClosed = route.limiter === 'fail-closed'
+      spanEvent('ratelimit.unavailable', { 'ratelimit.policy': policy.name, 'ratelimit.fail_closed': failClosed })
       log.error(`rate limiter unreachable, failing ${failClosed ? 'closed' : 'open'}`, { policy: policy.name, error })
       if (failClosed) return problem(c, { code: 'service_unavailable' }, { 'Retry-After': UNAVAILABLE_RETRY_AFTER_S })
       return next()
     }
     const headers = rateLimitHeaders(policy, decision)
+    // The decision on the request's span: an operator sees why a request was (or was not) limited.
+    spanAttributes({ 'ratelimit.policy': policy.name, 'ratelimit.allowed': decision.allowed, 'ratelimit.remaining': decision.remaining })
     if (!decision.allowed) {
       return problem(c, { code: 'quota_exceeded', detail: `Too many requests; try again in ${headers['Retry-After']} s.` }, headers)
     }

@@ -6,6 +6,7 @@ import type { RetryBudget } from './budget'
 import { parseRetryAfter, retryDelay, type AttemptResult, type RetryOptions } from './retry'
 import { isTimeout, withTimeout } from './timeout'
 import type { Clock, Sleep } from './timing'
+import { spanEvent } from '../../../../platform/telemetry/trace-context'
 
 export interface UpstreamRequest {
   method: string
@@ -73,6 +74,11 @@ export function createServiceClient(parts: ServiceClientParts) {
       const deadline = clock.now() + options.deadlineMs
       for (let attempts = 1; ; attempts += 1) {
         const admission = await gate.admit(defer)
+        spanEvent('circuit_breaker.decision', {
+          'breaker.service': service,
+          'breaker.allowed': admission.allowed,
+          ...(admission.allowed ? { 'breaker.probe': admission.probe } : { 'breaker.retry_after_ms': admission.retryAfterMs }),
+        })
         if (!admission.allowed) {
           return { ok: false, error: { code: 'service_unavailable', detail: `${service} is failing; its circuit breaker is open.` }, retryAfterMs: admission.retryAfterMs }
         }

@@ -1,0 +1,16 @@
+import { OTLPExporter, type TraceConfig } from '@microlabs/otel-cf-workers'
+import { BoundedExporter } from './bounded-exporter'
+import { DEFAULT_EXPORT_TIMEOUT_MS, parseOtlpHeaders, positiveInt, samplingRatio, type TracingVars } from './otlp-env'
+
+export { tracingEnabled, type TracingVars } from './otlp-env'
+
+/** The library's config for one Worker (`service.name` is the Worker's name). */
+export function traceConfig(service: string, env: TracingVars): TraceConfig {
+  const endpoint = (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').trim().replace(/\/+$/, '')
+  const exporter = new OTLPExporter({ url: `${endpoint}/v1/traces`, headers: parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS) })
+  return {
+    service: { name: service },
+    exporter: new BoundedExporter(exporter, positiveInt(env.OTEL_EXPORTER_OTLP_TIMEOUT, DEFAULT_EXPORT_TIMEOUT_MS)),
+    sampling: { headSampler: { ratio: samplingRatio(env.OTEL_TRACES_SAMPLER_ARG), acceptRemote: true } },
+  }
+}

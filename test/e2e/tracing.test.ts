@@ -1,0 +1,105 @@
+// Issue 6: one order placed through the gateway is one trace across every Worker, Durable
+// Object and queue it touches; and a collector that hangs never holds up a request.
+import { afterEach, describe, expect, inject, it } from 'vitest'
+import { api, signUp } from './client'
+import type { ReceivedSpan } from './otlp-receiver'
+import { adminToken, createProduct, settled } from './shop'
+
+const otlpUrl = inject('otlpUrl')
+const SERVER = 2
+const CONSUMER = 5
+
+const hex = (bytes: number) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+
+async function spansOf(traceId: string): Promise<ReceivedSpan[]> {
+  return (await fetch(`${otlpUrl}/test/spans?trace_id=${traceId}`)).json() as Promise<ReceivedSpan[]>
+}
+
+async function setHang(hang: boolean): Promise<void> {
+  await fetch(`${otlpUrl}/test/mode`, { method: 'PUT', body: JSON.stringify({ hang }) })
+}
+
+/** True if `ancestor` is on `span`'s parent chain within the trace. */
+function descends(span: ReceivedSpan, ancestor: ReceivedSpan, byId: Map<string, ReceivedSpan>): boolean {
+  for (let current = byId.get(span.parentSpanId); current; current = byId.get(current.parentSpanId)) {
+    if (current.spanId === ancestor.spanId) return true
+  }
+  return false
+}
+
+function only(spans: ReceivedSpan[], description: string, match: (span: ReceivedSpan) => boolean): ReceivedSpan {
+  const found = spans.filter(match)
+  expect(found, `${description} in ${JSON.stringify(spans.map(({ service, name }) => `${service}: ${name}`))}`).not.toHaveLength(0)
+  return found[0]!
+}
+
+describe('tracing', () => {
+  afterEach(() => setHang(false))
+
+  it('exports one trace for an order: gateway, orders, saga coordinator, inventory, payments and, through the queue, notifications', async () => {
+    const admin = await adminToken()
+    const productId = await createProduct(admin, 1_250, 10)
+    const { token } = await signUp('Traced Customer')
+    const traceId = hex(16)
+    const clientSpanId = hex(8)
+
+    const placed = await api<{ id: string }>('POST', '/api/v1/orders', {
+      token,
+      body: { items: [{ product_id: productId, quantity: 2 }], payment_token: 'tok_visa' },
+      headers: { 'Idempotency-Key': crypto.randomUUID(), traceparent: `00-${traceId}-${clientSpanId}-01` },
+    })
+    expect(placed.status).toBe(202)
+    expect((await settled(token, placed.body.id)).status).toBe('confirmed')
+
+    // Spans arrive after the responses (exported in waitUntil); the notification after the queue.
+    await expect
+      .poll(async () => new Set((await spansOf(traceId)).map(({ service, kind }) => `${service}:${kind}`)), { timeout: 25_000, interval: 500 })
+      .toContain(`notifications:${CONSUMER}`)
+    const spans = await spansOf(traceId)
+    const byId = new Map(spans.map((span) => [span.spanId, span]))
+    expect(new Set(spans.map(({ traceId: id }) => id))).toEqual(new Set([traceId]))
+    expect(new Set(spans.map(({ service }) => service))).toEqual(new Set(['gateway', 'orders', 'inventory', 'payments', 'notifications']))
+
+    const gateway = only(spans, 'the gateway server span', (span) => span.service === 'gateway' && span.kind === SERVER && span.parentSpanId === clientSpanId)
+    expect(gateway.attributes['http.request.method'] ?? gateway.attributes['http.method']).toBe('POST')
+    const orders = only(spans, 'the orders server span', (span) => span.service === 'orders' && span.kind === SERVER && span.name.startsWith('fetchHandler'))
+    const start = only(spans, 'the saga start', (span) => span.name === 'SagaCoordinator/start')
+    const reserveStep = only(spans, 'the reserve step', (span) => span.name === 'saga reserve_inventory')
+    const chargeStep = only(spans, 'the charge step', (span) => span.name === 'saga charge_payment')
+    const confirmStep = only(spans, 'the confirm step', (span) => span.name === 'saga confirm_order')
+    const reserve = only(spans, 'the inventory RPC', (span) => span.service === 'inventory' && span.name === 'InventoryRpc/reserve')
+    const charge = only(spans, 'the payments RPC', (span) => span.service === 'payments' && span.name === 'PaymentsRpc/charge')
+    const notified = only(spans, 'the notification consumer', (span) => span.service === 'notifications' && span.kind === CONSUMER && span.attributes['messaging.operation.type'] === 'process')
+
+    expect(descends(orders, gateway, byId)).toBe(true)
+    expect(descends(start, orders, byId)).toBe(true)
+    for (const step of [reserveStep, chargeStep, confirmStep]) expect(step.parentSpanId).toBe(start.spanId)
+    expect(descends(reserve, reserveStep, byId)).toBe(true)
+    expect(descends(charge, chargeStep, byId)).toBe(true)
+    expect(descends(notified, confirmStep, byId)).toBe(true)
+    expect(reserve.attributes['rpc.method']).toBe('reserve')
+    expect(notified.attributes['messaging.system']).toBe('cloudflare_queues')
+    // The rate limiter's and the breaker's decisions are on the gateway's span, and on the limiter's own.
+    expect(gateway.attributes['ratelimit.allowed']).toBe(true)
+    expect(gateway.events).toContainEqual({ name: 'circuit_breaker.decision', attributes: expect.objectContaining({ 'breaker.service': 'orders', 'breaker.allowed': true }) })
+    const limiter = only(spans, 'the rate limiter', (span) => span.name === 'RateLimiter/check')
+    expect(limiter.attributes['ratelimit.allowed']).toBe(true)
+    expect(descends(limiter, gateway, byId)).toBe(true)
+  })
+
+  it('answers requests normally while the collector hangs', async () => {
+    await setHang(true)
+    const admin = await adminToken()
+    const productId = await createProduct(admin, 990, 5)
+    const { token } = await signUp('Customer Of A Dead Collector')
+    const placed = await api<{ id: string }>('POST', '/api/v1/orders', {
+      token,
+      body: { items: [{ product_id: productId, quantity: 1 }], payment_token: 'tok_visa' },
+      headers: { 'Idempotency-Key': crypto.randomUUID() },
+    })
+    expect(placed.status).toBe(202)
+    expect((await settled(token, placed.body.id, 25_000)).status).toBe('confirmed')
+    expect((await api('GET', '/health')).status).toBe(200)
+    expect((await api('GET', '/api/v1/products')).status).toBe(200)
+  })
+})
