@@ -37,13 +37,15 @@ export function traceEntrypoint<C extends EntrypointClass>(service: string, rpcS
         let traceId: string | undefined
         const options = {
           kind: SpanKind.SERVER,
-          base,
+          base: base.context,
           parent: traceparentClaim(args[0]),
           attributes: { 'rpc.system': 'cloudflare_workers_rpc', 'rpc.service': rpcService, 'rpc.method': name },
         }
         return withSpan(`${rpcService}/${name}`, options, async (span) => {
           traceId = span?.spanContext().traceId
-          const result = (await method.apply(this, args)) as unknown
+          // The method sees the env with its bindings traced (its D1 queries become client spans).
+          const traced = Object.create(this, { env: { value: base.env, enumerable: true } }) as object
+          const result = (await method.apply(traced, args)) as unknown
           const failed = result as { ok?: unknown; error?: { code?: unknown } } | null
           if (span && failed?.ok === false) {
             span.setAttribute('error.type', String(failed.error?.code ?? 'error'))

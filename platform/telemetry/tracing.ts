@@ -53,22 +53,23 @@ export function instrumentDurableObject<C extends AnyDOClass>(service: string, d
   })
 }
 
-const bases = new WeakMap<object, Context>()
+const bases = new WeakMap<object, { context: Context; env: object }>()
 
 /**
- * The context to start spans in where the library has no handler wrapper (WorkerEntrypoint RPC
- * methods): it carries the library's configuration, which its tracer requires. Obtained once per
- * env by constructing a throw-away object through `instrumentDO`, the library's only public
- * initialiser that does not itself open a span. Null when tracing is off.
+ * What spans need where the library has no handler wrapper (WorkerEntrypoint RPC methods): the
+ * context carrying the library's configuration, which its tracer requires, and the env with
+ * its bindings instrumented (D1, queue, KV client spans). Obtained once per env by constructing a
+ * throw-away object through `instrumentDO`, the library's only public initialiser that does not
+ * itself open a span. Null when tracing is off.
  */
-export function tracingBase(service: string, env: object): Context | null {
+export function tracingBase(service: string, env: object): { context: Context; env: object } | null {
   if (!tracingEnabled(env)) return null
   let base = bases.get(env)
   if (!base) {
-    let captured: Context = context.active()
+    let captured = { context: context.active(), env }
     class Probe {
-      constructor() {
-        captured = context.active()
+      constructor(_state: unknown, tracedEnv: object) {
+        captured = { context: context.active(), env: tracedEnv }
       }
     }
     const Traced = instrumentDO(Probe as never, configFor(service)) as unknown as new (state: unknown, env: unknown) => object

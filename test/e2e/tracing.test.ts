@@ -78,6 +78,10 @@ describe('tracing', () => {
     expect(descends(charge, chargeStep, byId)).toBe(true)
     expect(descends(notified, confirmStep, byId)).toBe(true)
     expect(reserve.attributes['rpc.method']).toBe('reserve')
+    // D1 queries are client spans of the handler or RPC call that made them.
+    const isD1 = (span: ReceivedSpan) => span.kind === 3 && span.attributes['db.system'] === 'Cloudflare D1'
+    expect(spans.some((span) => isD1(span) && span.service === 'orders' && descends(span, orders, byId))).toBe(true)
+    expect(spans.some((span) => isD1(span) && span.service === 'inventory' && descends(span, reserve, byId))).toBe(true)
     expect(notified.attributes['messaging.system']).toBe('cloudflare_queues')
     // The rate limiter's and the breaker's decisions are on the gateway's span, and on the limiter's own.
     expect(gateway.attributes['ratelimit.allowed']).toBe(true)
