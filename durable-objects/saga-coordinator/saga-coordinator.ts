@@ -169,7 +169,11 @@ export class SagaCoordinator extends DurableObject<Env> {
 
   /** The order's confirmed / cancelled event leaves now, not at the next sweep (best effort). */
   private async relay(): Promise<void> {
-    await relayOutbox(this.env.DB, this.env).catch((error: unknown) => log('outbox relay failed', { error }))
+    // In the order's trace too (an alarm runs this), beside the step that wrote the events.
+    const parent = await this.ctx.storage.get<string>(TRACE_KEY)
+    await withSpan('saga relay_events', { parent }, () =>
+      relayOutbox(this.env.DB, this.env).catch((error: unknown) => log('outbox relay failed', { error })),
+    )
   }
 
   private async summarise(state: State): Promise<void> {

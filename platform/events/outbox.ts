@@ -2,6 +2,7 @@ import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { CloudEvent } from '../../shared-contracts/events'
 import { queueBindingFor, subscribersOf, type Subscriber } from '../../shared-contracts/subscriptions'
 import { outbox } from './tables'
+import { SpanKind, withSpan } from '../telemetry/trace-context'
 
 /** The outbox row for an event: put it in the same `db.batch` as the change it announces. */
 export function outboxInsert(db: DrizzleD1Database, event: CloudEvent) {
@@ -57,7 +58,18 @@ export async function relayOutbox(db: D1Database, env: Queues, options: RelayOpt
     const queue = queueOf(env, subscriber)
     try {
       if (!queue) throw new Error(`no producer binding ${queueBindingFor(subscriber)}`)
-      await queue.sendBatch(pending.map((row) => ({ body: JSON.parse(row.envelope) as CloudEvent, contentType: 'json' as const })))
+      // A PRODUCER span per batch (messaging semantic conventions); each message carries the
+      // traceparent of the change that created it (CloudEvents extension), not this span's.
+      const attributes = {
+        'messaging.system': 'cloudflare_queues',
+        'messaging.operation.type': 'send',
+        'messaging.operation.name': 'sendBatch',
+        'messaging.destination.name': queueBindingFor(subscriber),
+        'messaging.batch.message_count': pending.length,
+      }
+      await withSpan(`send ${queueBindingFor(subscriber)}`, { kind: SpanKind.PRODUCER, attributes }, () =>
+        queue.sendBatch(pending.map((row) => ({ body: JSON.parse(row.envelope) as CloudEvent, contentType: 'json' as const }))),
+      )
     } catch (error) {
       for (const row of pending) failures.set(row.id, `${subscriber}: ${error instanceof Error ? error.message : String(error)}`)
     }

@@ -83,6 +83,8 @@ describe('tracing', () => {
     expect(spans.some((span) => isD1(span) && span.service === 'orders' && descends(span, orders, byId))).toBe(true)
     expect(spans.some((span) => isD1(span) && span.service === 'inventory' && descends(span, reserve, byId))).toBe(true)
     expect(notified.attributes['messaging.system']).toBe('cloudflare_queues')
+    // The confirmed order's events left through the outbox in a PRODUCER span of the saga's trace.
+    expect(spans.some((span) => span.kind === 4 && span.attributes['messaging.operation.type'] === 'send' && span.service === 'orders')).toBe(true)
     // The rate limiter's and the breaker's decisions are on the gateway's span, and on the limiter's own.
     expect(gateway.attributes['ratelimit.allowed']).toBe(true)
     expect(gateway.events).toContainEqual({ name: 'circuit_breaker.decision', attributes: expect.objectContaining({ 'breaker.service': 'orders', 'breaker.allowed': true }) })
