@@ -20,6 +20,15 @@ export interface ConsumerOptions {
   afterCommit?: (event: CloudEvent) => Promise<void>
 }
 
+/** A consumer's RETRY_BASE_SECONDS var: a positive number, 2 when unset; anything else is a configuration bug. */
+export function retryBaseSeconds(env: { RETRY_BASE_SECONDS?: string }): number {
+  const raw = env.RETRY_BASE_SECONDS?.trim()
+  if (!raw) return 2
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value <= 0) throw new Error('RETRY_BASE_SECONDS must be a positive number of seconds')
+  return value
+}
+
 export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
   return Math.min(60, Math.round(baseSeconds * 2 ** Math.max(0, attempts - 1)))
 }

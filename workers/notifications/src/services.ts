@@ -5,15 +5,7 @@ import { createContactsRepo } from './repo/contacts-repo'
 import { createNotificationsRepo } from './repo/notifications-repo'
 import { createDeliveryService } from './service/delivery-service'
 import { createNotificationsService } from './service/notifications-service'
-
-/** RETRY_BASE_SECONDS: a positive number, 2 when unset; anything else is a configuration bug. */
-export function retryBaseSeconds(env: Pick<Env, 'RETRY_BASE_SECONDS'>): number {
-  const raw = env.RETRY_BASE_SECONDS?.trim()
-  if (!raw) return 2
-  const value = Number(raw)
-  if (!Number.isFinite(value) || value <= 0) throw new Error('RETRY_BASE_SECONDS must be a positive number of seconds')
-  return value
-}
+import { retryBaseSeconds } from '../../../platform/events/consumer'
 
 /** What the queue and scheduled handlers need: built from the bindings, once per invocation. */
 export function backgroundServices(env: Env, now: () => Date = () => new Date()) {

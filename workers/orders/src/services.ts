@@ -13,15 +13,6 @@ import { PLACE_ORDER_STEP_NAMES } from '../../../durable-objects/saga-coordinato
 import { retryTransient } from '../../../platform/resilience/retry-transient'
 import { createLogger } from '../../../platform/telemetry/log'
 
-/** RETRY_BASE_SECONDS: a positive number, 2 when unset; anything else is a configuration bug. */
-export function retryBaseSeconds(env: Pick<Env, 'RETRY_BASE_SECONDS'>): number {
-  const raw = env.RETRY_BASE_SECONDS?.trim()
-  if (!raw) return 2
-  const value = Number(raw)
-  if (!Number.isFinite(value) || value <= 0) throw new Error('RETRY_BASE_SECONDS must be a positive number of seconds')
-  return value
-}
-
 /** Pricing waits at most ~150 ms more on a flaky catalog before answering 503. */
 const PRICING_RETRY = { attempts: 3, baseMs: 25, capMs: 100 }
 

@@ -1,9 +1,8 @@
-import { consumeEvents, type EventHandlers } from '../../../../platform/events/consumer'
+import { consumeEvents, retryBaseSeconds, type EventHandlers } from '../../../../platform/events/consumer'
 import { storeDeadLetters } from '../../../../platform/events/dead-letters'
 import { EVENT_TYPES, type CloudEvent, type EventData } from '../../../../shared-contracts/events'
 import type { Env } from '../env'
 import { createViewsRepo } from '../repo/views-repo'
-import { retryBaseSeconds } from '../services'
 
 /** The queues this Worker consumes (wrangler.toml): its own events, and their dead letters. */
 export const EVENTS_QUEUE = 'orders-events'
