@@ -88,7 +88,8 @@ const AUXILIARY_OPTIONS = [
 ]
 
 async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<string, string>) {
-  const outdir = `.build/test/${name}`
+  // TEST_BUILD_DIR: runs that overlap in one work tree (two developers' shells) must not share bundles.
+  const outdir = `${process.env.TEST_BUILD_DIR ?? '.build/test'}/${name}`
   buildWorker(config, outdir)
   const { workerOptions } = unstable_getMiniflareWorkerOptions(config)
   const options = Object.fromEntries(
