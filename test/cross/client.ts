@@ -94,3 +94,29 @@ export function attackerKey() {
   }))
   return attacker
 }
+
+// --- Fixtures through the gateway: the development admin, products, orders. ---
+
+/** The admin `npm start` and the test configuration bootstrap (DESIGN §4). */
+export const DEV_ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' }
+
+export async function adminToken(): Promise<string> {
+  const login = await send('POST', '/api/v1/auth/login', DEV_ADMIN)
+  expect(login.status).toBe(200)
+  return ((await login.json()) as TokenResponse).access_token
+}
+
+/** Creates a product as the admin; answers its id. */
+export async function createProduct(admin: string, stock = 100, priceCents = 1_000): Promise<string> {
+  const body = { sku: `SKU-${crypto.randomUUID()}`, name: 'Fixture', price_cents: priceCents, currency: 'EUR', initial_stock: stock }
+  const created = await send('POST', '/api/v1/products', body, bearer(admin))
+  expect(created.status).toBe(201)
+  return ((await created.json()) as { id: string }).id
+}
+
+/** Places an order of one unit of `productId`; answers the 202's order id. */
+export async function placeOrder(token: string, productId: string, key = crypto.randomUUID()): Promise<string> {
+  const placed = await send('POST', '/api/v1/orders', { items: [{ product_id: productId, quantity: 1 }], payment_token: 'tok_visa' }, { ...bearer(token), 'Idempotency-Key': key })
+  expect(placed.status).toBe(202)
+  return ((await placed.json()) as { id: string }).id
+}
