@@ -1,0 +1,32 @@
+/**
+ * HTTP caching of public reads (RFC 9110 §8.8.3, §13.1.2): a strong ETag that is a hash of the
+ * body, and `If-None-Match` answered with 304 when the client's copy is current.
+ */
+
+/** A strong validator: the SHA-256 of the body, base64url, quoted. */
+export async function etagOf(body: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)))
+  const base64 = btoa(String.fromCharCode(...digest))
+  return `"${base64.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}"`
+}
+
+const opaque = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag)
+
+/**
+ * Whether `If-None-Match` matches the current ETag: `*`, or any tag in the list under weak
+ * comparison (a `W/` prefix on either side is ignored), as RFC 9110 requires for this header.
+ */
+export function noneMatchHits(ifNoneMatch: string | undefined | null, etag: string): boolean {
+  if (!ifNoneMatch) return false
+  const header = ifNoneMatch.trim()
+  if (header === '*') return true
+  const tags = header.match(/(?:W\/)?"[^"]*"/g) ?? []
+  return tags.some((tag) => opaque(tag) === opaque(etag))
+}
+
+/**
+ * Public product reads: browsers and shared caches may keep a copy for a few seconds and serve it
+ * a little longer while they revalidate (with the ETag, so usually a bodiless 304). Both are
+ * small next to the cache's own staleness bound (README, "Caching").
+ */
+export const PUBLIC_READ_CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=10'

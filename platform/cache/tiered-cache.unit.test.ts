@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest'
+import { generationView } from './generation'
+import { cacheOptions } from './options'
+import { TieredCache, type Loaded } from './tiered-cache'
+
+// The cache's logic with an injected clock. L2 here is a Map behind KV's get/put/delete (with
+// KV's one-minute minimum TTL): the real KV is exercised in workerd (workers/inventory).
+function memoryKv(now: () => number) {
+  const entries = new Map<string, { text: string; expiresAt: number }>()
+  const kv = {
+    async get(key: string, type: 'json') {
+      const entry = entries.get(key)
+      if (type !== 'json' || !entry || entry.expiresAt <= now()) return null
+      return JSON.parse(entry.text) as unknown
+    },
+    async put(key: string, text: string, { expirationTtl }: { expirationTtl: number }) {
+      if (expirationTtl < 60) throw new Error('KV: expirationTtl below 60 s')
+      entries.set(key, { text, expiresAt: now() + expirationTtl * 1_000 })
+    },
+    async delete(key: string) {
+      entries.delete(key)
+    },
+  }
+  return { kv: kv as unknown as KVNamespace, entries }
+}
+
+function setUp(env: Record<string, string> = {}) {
+  let time = 1_000_000
+  const now = () => time
+  const l2 = memoryKv(now)
+  let generation = 1
+  let generationReads = 0
+  const options = cacheOptions(env)
+  const makeCache = (kv = l2.kv) =>
+    new TieredCache<{ price: number }>({
+      ...options,
+      namespace: 'products',
+      kv,
+      now,
+      generation: generationView({ read: async () => ((generationReads += 1), generation), checkMs: options.generationCheckMs, now }),
+    })
+  const source = new Map<string, { price: number; version: number }>()
+  let loads = 0
+  const load = (id: string) => async (): Promise<Loaded<{ price: number }>> => {
+    loads += 1
+    const row = source.get(id)
+    return row ? { value: { price: row.price }, version: row.version } : null
+  }
+  return {
+    l2,
+    makeCache,
+    source,
+    load,
+    loads: () => loads,
+    generationReads: () => generationReads,
+    bump: () => (generation += 1),
+    advance: (ms: number) => (time += ms),
+  }
+}
+
+describe('TieredCache', () => {
+  it('a miss reads the source and fills both levels; the next read is an L1 hit, then an L2 hit in another isolate', async () => {
+    const t = setUp()
+    t.source.set('p1', { price: 10, version: 1 })
+    const cache = t.makeCache()
+    expect(await cache.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'source' })
+    expect([...t.l2.entries.keys()]).toEqual(['products:g1:p1'])
+    expect(await cache.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'l1' })
+    expect(await t.makeCache().get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'l2' })
+    expect(t.loads()).toBe(1)
+    expect(cache.stats).toEqual({ l1: { hits: 1, misses: 1 }, l2: { hits: 0, misses: 1 }, sourceLoads: 1, negativeHits: 0 })
+  })
+
+  it('concurrent misses of one key share one source read', async () => {
+    const t = setUp()
+    t.source.set('p1', { price: 10, version: 1 })
+    const cache = t.makeCache()
+    const reads = await Promise.all(Array.from({ length: 20 }, () => cache.get('p1', t.load('p1'))))
+    expect(reads.every((read) => read.value?.price === 10)).toBe(true)
+    expect(t.loads()).toBe(1)
+  })
+
+  it('a failed load is not cached: the next read tries the source again', async () => {
+    const t = setUp()
+    const cache = t.makeCache()
+    await expect(cache.get('p1', async () => Promise.reject(new Error('D1 down')))).rejects.toThrow('D1 down')
+    t.source.set('p1', { price: 10, version: 1 })
+    expect(await cache.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'source' })
+  })
+
+  it('caches "not found" for the negative TTL only, in both levels', async () => {
+    const t = setUp({ CACHE_NEGATIVE_TTL_MS: '5000' })
+    const cache = t.makeCache()
+    expect(await cache.get('nope', t.load('nope'))).toEqual({ value: null, level: 'source' })
+    t.source.set('nope', { price: 1, version: 1 })
+    expect(await cache.get('nope', t.load('nope'))).toEqual({ value: null, level: 'l1' })
+    expect(await t.makeCache().get('nope', t.load('nope'))).toEqual({ value: null, level: 'l2' })
+    expect(cache.stats.negativeHits).toBe(1)
+    t.advance(5_000)
+    // KV still holds the entry (a minute at least); its stored_at says it is dead.
+    expect(t.l2.entries.size).toBe(1)
+    expect(await cache.get('nope', t.load('nope'))).toEqual({ value: { price: 1 }, level: 'source' })
+  })
+
+  it('L1 expires at its TTL and then reads L2', async () => {
+    const t = setUp({ CACHE_L1_TTL_MS: '30000' })
+    t.source.set('p1', { price: 10, version: 1 })
+    const cache = t.makeCache()
+    await cache.get('p1', t.load('p1'))
+    t.advance(29_999)
+    expect((await cache.get('p1', t.load('p1'))).level).toBe('l1')
+    t.advance(1)
+    expect((await cache.get('p1', t.load('p1'))).level).toBe('l2')
+  })
+
+  it('an L1 copy never outlives the L2 fill it came from (stored_at)', async () => {
+    const t = setUp({ CACHE_L1_TTL_MS: '60000', CACHE_L2_TTL_S: '60' })
+    t.source.set('p1', { price: 10, version: 1 })
+    await t.makeCache().get('p1', t.load('p1')) // filled L2 at t0
+    t.advance(50_000)
+    const late = t.makeCache()
+    expect((await late.get('p1', t.load('p1'))).level).toBe('l2') // L1 copy made at t0 + 50 s
+    t.advance(9_999)
+    expect((await late.get('p1', t.load('p1'))).level).toBe('l1')
+    t.advance(1) // the fill is 60 s old: gone from L1 although L1's own TTL is a minute
+    t.source.set('p1', { price: 11, version: 2 })
+    expect(await late.get('p1', t.load('p1'))).toEqual({ value: { price: 11 }, level: 'source' })
+  })
+
+  it('never replaces a newer version with an older one: a slow fill keeps the newer entry another isolate wrote', async () => {
+    const t = setUp()
+    const slow = t.makeCache()
+    const read = slow.get('p1', async () => {
+      // While this filler loads version 1, another isolate fills version 2.
+      t.source.set('p1', { price: 20, version: 2 })
+      await t.makeCache().get('p1', t.load('p1'))
+      return { value: { price: 10 }, version: 1 }
+    })
+    expect((await read).value).toEqual({ price: 20 })
+    expect(JSON.parse(t.l2.entries.get('products:g1:p1')!.text)).toMatchObject({ version: 2, value: { price: 20 } })
+    expect(await slow.get('p1', t.load('p1'))).toEqual({ value: { price: 20 }, level: 'l1' })
+  })
+
+  it('a generation bump makes every older entry unreachable, after the check interval', async () => {
+    const t = setUp({ CACHE_GENERATION_CHECK_MS: '1000' })
+    t.source.set('p1', { price: 10, version: 1 })
+    const cache = t.makeCache()
+    await cache.get('p1', t.load('p1'))
+    t.source.set('p1', { price: 12, version: 2 })
+    t.bump()
+    expect((await cache.get('p1', t.load('p1'))).value).toEqual({ price: 10 }) // within the interval
+    t.advance(1_000)
+    expect(await cache.get('p1', t.load('p1'))).toEqual({ value: { price: 12 }, level: 'source' })
+    expect([...t.l2.entries.keys()].sort()).toEqual(['products:g1:p1', 'products:g2:p1'])
+  })
+
+  it('asks for the generation at most once per interval, one request at a time', async () => {
+    const t = setUp({ CACHE_GENERATION_CHECK_MS: '1000' })
+    const cache = t.makeCache()
+    await Promise.all(Array.from({ length: 10 }, (_, i) => cache.get(`k${i}`, t.load(`k${i}`))))
+    t.advance(999)
+    await cache.get('k0', t.load('k0'))
+    expect(t.generationReads()).toBe(1)
+    t.advance(1)
+    await cache.get('k0', t.load('k0'))
+    expect(t.generationReads()).toBe(2)
+  })
+
+  it('invalidate drops the key from both levels', async () => {
+    const t = setUp()
+    t.source.set('p1', { price: 10, version: 1 })
+    const cache = t.makeCache()
+    await cache.get('p1', t.load('p1'))
+    t.source.set('p1', { price: 11, version: 2 })
+    await cache.invalidate('p1')
+    expect(t.l2.entries.size).toBe(0)
+    expect(await cache.get('p1', t.load('p1'))).toEqual({ value: { price: 11 }, level: 'source' })
+  })
+
+  it('CACHE_LEVELS=l2 skips L1; none always reads the source', async () => {
+    const t = setUp({ CACHE_LEVELS: 'l2' })
+    t.source.set('p1', { price: 10, version: 1 })
+    const l2Only = t.makeCache()
+    expect((await l2Only.get('p1', t.load('p1'))).level).toBe('source')
+    expect((await l2Only.get('p1', t.load('p1'))).level).toBe('l2')
+    const none = new TieredCache({ ...cacheOptions({ CACHE_LEVELS: 'none' }), namespace: 'products', kv: undefined, now: Date.now, generation: generationView({ read: async () => 1, checkMs: 0, now: Date.now }) })
+    expect(await none.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'bypass' })
+    expect(await none.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'bypass' })
+  })
+
+  it('a generation source that fails makes the read go to the source (bypass), not fail', async () => {
+    const t = setUp()
+    t.source.set('p1', { price: 10, version: 1 })
+    const errors: unknown[] = []
+    const cache = new TieredCache({ ...cacheOptions({}), namespace: 'products', kv: t.l2.kv, now: Date.now, onError: (e) => errors.push(e), generation: generationView({ read: () => Promise.reject(new Error('D1 down')), checkMs: 1000, now: Date.now }) })
+    expect(await cache.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'bypass' })
+    expect(errors).toHaveLength(1)
+  })
+})
+
+describe('cacheOptions', () => {
+  it('has the documented defaults', () => {
+    expect(cacheOptions({})).toEqual({ levels: 'l1,l2', l1MaxEntries: 1000, l1MaxBytes: 8 * 1024 * 1024, l1TtlMs: 30_000, l2TtlSeconds: 300, negativeTtlMs: 5_000, generationCheckMs: 1_000 })
+    expect(cacheOptions({ CACHE_LEVELS: '', CACHE_L2_TTL_S: ' ' }).levels).toBe('l1,l2')
+  })
+
+  it.each([
+    ['CACHE_LEVELS', 'l1'],
+    ['CACHE_L1_MAX_ENTRIES', '0'],
+    ['CACHE_L1_MAX_BYTES', 'lots'],
+    ['CACHE_L1_TTL_MS', '1.5'],
+    ['CACHE_L2_TTL_S', '59'],
+    ['CACHE_NEGATIVE_TTL_MS', '-1'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(() => cacheOptions({ [name]: value })).toThrow(name)
+  })
+})
