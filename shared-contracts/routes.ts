@@ -27,6 +27,21 @@ export interface Route {
   rateLimit?: 'auth'
   /** When the rate limiter cannot be reached: let the request through (default) or answer 503. */
   limiter?: 'fail-open' | 'fail-closed'
+  /** A route replaced by a newer version: the gateway announces it on every answer, the spec marks it deprecated. */
+  deprecation?: Deprecation
+}
+
+/**
+ * When and by what a route is replaced. The gateway sends `Deprecation` (RFC 9745),
+ * `Sunset` (RFC 8594) and `Link: <successor>; rel="successor-version"` from these facts.
+ */
+export interface Deprecation {
+  /** The successor's path (a row of this table). */
+  successor: string
+  /** RFC 3339: since when the route is deprecated. */
+  since: string
+  /** RFC 3339: after this the route may answer 404. */
+  sunset: string
 }
 
 const PUBLIC: Access = { public: true }
@@ -34,6 +49,8 @@ const SIGNED_IN: Access = { roles: ['customer', 'admin'] }
 const ADMIN: Access = { roles: ['admin'] }
 /** Password guessing and sign-up floods: per IP, and never unlimited because the limiter is down. */
 const CREDENTIALS = { rateLimit: 'auth', limiter: 'fail-closed' } as const
+/** v1 order lists, replaced by v2's money objects (DESIGN §4); README "API reference" states the policy. */
+const ORDERS_V1_DEPRECATION: Deprecation = { successor: '/api/v2/orders', since: '2026-01-01T00:00:00Z', sunset: '2027-07-01T00:00:00Z' }
 
 /**
  * The gateway's route table and authorization policy in one place. Deny by default:
@@ -41,6 +58,10 @@ const CREDENTIALS = { rateLimit: 'auth', limiter: 'fail-closed' } as const
  */
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', service: 'gateway', access: PUBLIC },
+  // The API reference: the OpenAPI document and the page that renders it (with its own assets).
+  { method: 'GET', path: '/openapi.json', service: 'gateway', access: PUBLIC },
+  { method: 'GET', path: '/docs', service: 'gateway', access: PUBLIC },
+  { method: 'GET', path: '/docs/:asset', service: 'gateway', access: PUBLIC },
   { method: 'GET', path: '/.well-known/jwks.json', service: 'users', access: PUBLIC },
   { method: 'POST', path: '/api/v1/auth/register', service: 'users', access: PUBLIC, ...CREDENTIALS },
   { method: 'POST', path: '/api/v1/auth/login', service: 'users', access: PUBLIC, ...CREDENTIALS },
@@ -54,7 +75,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'PUT', path: '/api/v1/inventory/:product_id', service: 'inventory', access: ADMIN },
   // Admins see any order's payments; the payments service shows a customer only their own.
   { method: 'POST', path: '/api/v1/orders', service: 'orders', access: SIGNED_IN },
-  { method: 'GET', path: '/api/v1/orders', service: 'orders', access: SIGNED_IN },
+  { method: 'GET', path: '/api/v1/orders', service: 'orders', access: SIGNED_IN, deprecation: ORDERS_V1_DEPRECATION },
   { method: 'GET', path: '/api/v1/orders/:id', service: 'orders', access: SIGNED_IN },
   { method: 'GET', path: '/api/v1/orders/:id/saga', service: 'orders', access: SIGNED_IN },
   { method: 'GET', path: '/api/v2/orders', service: 'orders', access: SIGNED_IN },

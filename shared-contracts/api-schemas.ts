@@ -1,0 +1,48 @@
+import { z } from 'zod'
+import { SERVICES } from './routes'
+
+// Response shapes of routes whose services built them ad hoc: written once here, so the
+// OpenAPI document (./openapi.ts) describes what the code answers (DESIGN §4).
+
+/** A list page (DESIGN §4): `?limit=&cursor=` → `{ items, next_cursor }`. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), next_cursor: z.string().nullable() })
+}
+
+const ServiceHealthSchema = z.enum(['ok', 'down'])
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  services: z.object(Object.fromEntries(SERVICES.map((service) => [service, ServiceHealthSchema])) as Record<(typeof SERVICES)[number], typeof ServiceHealthSchema>),
+})
+export type Health = z.infer<typeof HealthSchema>
+
+/** A public signing key (RFC 7517); only what verifiers need, never private members. */
+export const JwkSchema = z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string().optional(), use: z.string().optional() })
+export const JwksSchema = z.object({ keys: z.array(JwkSchema) })
+
+export const CircuitBreakerSchema = z.object({
+  service: z.enum(SERVICES),
+  state: z.enum(['closed', 'open', 'half_open']),
+  failure_rate: z.number().min(0).max(1),
+  retry_after_s: z.number().int().min(0),
+})
+
+/** A message that exhausted its retries, as the admin API shows it: ids are `<service>:<message id>`. */
+export const DeadLetterSchema = z.object({
+  id: z.string(),
+  service: z.string(),
+  event_id: z.string().nullable(),
+  event_type: z.string().nullable(),
+  attempts: z.number().int(),
+  received_at: z.string(),
+  replayed_at: z.string().nullable(),
+  body: z.unknown(),
+})
+
+/** The fault a service now injects (`PUT /api/v1/admin/faults/{service}`). */
+export const FaultStateSchema = z.object({
+  service: z.enum(SERVICES),
+  mode: z.enum(['none', 'error', 'latency', 'timeout']),
+  rate: z.number(),
+  latency_ms: z.number().int().optional(),
+})

@@ -1,0 +1,76 @@
+import { ERROR_CODES, statusForCode, titleForCode, typeForCode, type ErrorCode } from './errors'
+import type { Route } from './routes'
+import type { RouteDoc } from './api-docs'
+import type { HeaderObject, Reference, ResponseObject } from './openapi-types'
+
+// The problem+json answers of an operation: the failures its route can meet on its way through
+// the gateway (authentication, body checks, rate limits, the resilience layer) plus its own.
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+const header = (name: string): Reference => ({ $ref: `#/components/headers/${name}` })
+
+/** Headers every answer (success or failure) of an operation can carry. */
+export function commonHeaders(): Record<string, Reference> {
+  return { 'X-Request-Id': header('X-Request-Id'), RateLimit: header('RateLimit'), 'RateLimit-Policy': header('RateLimit-Policy') }
+}
+
+/** The expected failures of a route, from its table row and its documentation. */
+export function errorCodesOf(route: Route, doc: RouteDoc): ErrorCode[] {
+  const codes = new Set<ErrorCode>(['quota_exceeded', 'internal_error'])
+  if (!('public' in route.access)) codes.add('unauthenticated')
+  if (!('public' in route.access) && !route.access.roles.includes('customer')) codes.add('forbidden')
+  if (doc.body) for (const code of ['validation_failed', 'malformed_json', 'payload_too_large', 'unsupported_media_type'] as const) codes.add(code)
+  if (doc.query || doc.idempotencyKey) codes.add('validation_failed')
+  // Forwarded routes meet the resilience layer: an open breaker or full bulkhead, a timeout.
+  if (route.service !== 'gateway') for (const code of ['service_unavailable', 'gateway_timeout'] as const) codes.add(code)
+  // Credential routes fail closed when the rate limiter cannot be reached.
+  if (route.limiter === 'fail-closed') codes.add('service_unavailable')
+  for (const code of doc.errors ?? []) codes.add(code)
+  return ERROR_CODES.filter((code) => codes.has(code))
+}
+
+/** Headers a problem of this status carries, besides the common ones. */
+function problemHeaders(status: number): Record<string, HeaderObject | Reference> {
+  if (status === 401) return { 'WWW-Authenticate': { ...REQUIRED, ...HEADERS['WWW-Authenticate']! } }
+  if (status === 429) return { 'Retry-After': { ...REQUIRED, ...HEADERS['Retry-After']! } }
+  if (status === 503) return { 'Retry-After': header('Retry-After') }
+  return {}
+}
+const REQUIRED = { required: true }
+
+/** One response per status, its `code` narrowed to the codes the operation can answer with it. */
+export function problemResponses(route: Route, doc: RouteDoc): Record<string, ResponseObject> {
+  const byStatus = new Map<number, ErrorCode[]>()
+  for (const code of errorCodesOf(route, doc)) byStatus.set(statusForCode(code), [...(byStatus.get(statusForCode(code)) ?? []), code])
+  const responses: Record<string, ResponseObject> = {}
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const first = codes[0] as ErrorCode
+    responses[String(status)] = {
+      description: codes.map((code) => `\`${code}\`: ${titleForCode(code)}`).join('; '),
+      headers: { ...commonHeaders(), ...problemHeaders(status) },
+      content: {
+        [PROBLEM_CONTENT_TYPE]: {
+          schema: { allOf: [{ $ref: '#/components/schemas/Problem' }, { properties: { code: { enum: codes } } }] },
+          example: { type: typeForCode(first), title: titleForCode(first), status, code: first, request_id: '3f0c9a52-5d1e-4a6b-9d7e-1b2c3d4e5f60' },
+        },
+      },
+    }
+  }
+  return responses
+}
+
+/** The headers the document describes once (components.headers). */
+export const HEADERS: Record<string, HeaderObject> = {
+  'X-Request-Id': { description: 'The request id, also in every problem body and log line.', required: true, schema: { type: 'string', minLength: 1 } },
+  RateLimit: { description: 'Remaining quota (IETF httpapi RateLimit header draft), e.g. `"anonymous";r=119;t=60`.', schema: { type: 'string' } },
+  'RateLimit-Policy': { description: 'The quota policy (IETF httpapi RateLimit header draft), e.g. `"anonymous";q=120;w=60`.', schema: { type: 'string' } },
+  'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'string', pattern: '^[0-9]+$' } },
+  'WWW-Authenticate': { description: 'The bearer challenge (RFC 6750).', schema: { type: 'string', pattern: '^Bearer' } },
+  Location: { description: 'Where the created resource lives.', required: true, schema: { type: 'string', pattern: '^/' } },
+  ETag: { description: 'The representation\'s entity tag; send it back in `If-None-Match`.', schema: { type: 'string' } },
+  Allow: { description: 'The methods the path allows.', required: true, schema: { type: 'string' } },
+  Deprecation: { description: 'When the operation was deprecated (RFC 9745), e.g. `@1767225600`.', required: true, schema: { type: 'string', pattern: '^@[0-9]+$' } },
+  Sunset: { description: 'When the operation may stop answering (RFC 8594), an HTTP-date.', required: true, schema: { type: 'string' } },
+  Link: { description: 'The successor version (`rel="successor-version"`) and the deprecation policy (`rel="deprecation"`).', required: true, schema: { type: 'string' } },
+}
