@@ -1,9 +1,8 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
-import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 import { WORKERS, type WorkerEntry } from './scripts/workers.mjs'
 import { developmentVars } from './scripts/dev-keys.mjs'
-import { buildWorker } from './test/support/build.mjs'
+import { productionWorkerOptions } from './test/support/miniflare-options.mjs'
 
 // One set of keys for the whole run, made like `npm start` makes them, so the gateway's
 // credentials verify in users. Tests that mint credentials read TEST_GATEWAY_PRIVATE_KEY.
@@ -74,36 +73,13 @@ function serviceProject(name: ServiceName, { auxiliaries = [], include = [] }: S
  * and its development vars (so users bootstraps the development admin). The runner gets `<NAME>_DB` on the same database, only so the setup
  * file can migrate it; the gateway's code never sees those bindings.
  */
-const AUXILIARY_OPTIONS = [
-  'compatibilityDate',
-  'compatibilityFlags',
-  'bindings',
-  'd1Databases',
-  'kvNamespaces',
-  'queueProducers',
-  'queueConsumers',
-  'serviceBindings',
-  'durableObjects',
-  'triggers',
-]
-
 async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<string, string>) {
   // TEST_BUILD_DIR: runs that overlap in one work tree (two developers' shells) must not share bundles.
   const outdir = `${process.env.TEST_BUILD_DIR ?? '.build/test'}/${name}`
-  buildWorker(config, outdir)
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(config)
-  const options = Object.fromEntries(
-    AUXILIARY_OPTIONS.flatMap((key) => (key in workerOptions ? [[key, (workerOptions as Record<string, unknown>)[key]]] : [])),
-  ) as Record<string, unknown>
-  const database = (options.d1Databases as Record<string, { id: string }> | undefined)?.DB?.id
+  const worker = productionWorkerOptions({ name, config }, outdir, devVars)
+  const database = (worker as { d1Databases?: Record<string, { id: string }> }).d1Databases?.DB?.id
   return {
-    worker: {
-      ...options,
-      name,
-      modules: true,
-      scriptPath: `${outdir}/index.js`,
-      bindings: { ...(options.bindings as Record<string, string>), ...devVars, OTEL_EXPORTER_OTLP_ENDPOINT: '' },
-    },
+    worker,
     database: database ? { binding: `${name.toUpperCase()}_DB`, id: database, migrations: await readD1Migrations(`./migrations/${name}`) } : null,
   }
 }

@@ -24,6 +24,8 @@ export interface Env {
   RATE_LIMIT_AUTH?: string
   RATE_LIMIT_USER?: string
   RATE_LIMIT_ANONYMOUS?: string
+  /** `off` turns rate limiting off (benchmark baseline only, bench/README.md). */
+  RATE_LIMITING?: string
   /** `enabled` only in local development: PUT /api/v1/admin/faults/{service}. */
   FAULT_INJECTION?: string
   /** One CircuitBreaker object per downstream service (durable-objects/circuit-breaker). */

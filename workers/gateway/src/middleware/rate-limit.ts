@@ -7,8 +7,11 @@ import type { RateLimitPolicyName } from '../../../../shared-contracts/routes'
 import type { GatewayEnv } from '../env'
 import { DEFAULT_RATE_LIMITS, parsePolicy, rateLimitHeaders, subjectOf, type RateLimitPolicy, type RateLimitSetting } from './rate-limit-policy'
 
-/** Each policy as `<limit>/<window seconds>`; a missing one takes its DESIGN §5 default. */
-export type RateLimitOptions = Partial<Record<RateLimitPolicyName, RateLimitSetting | undefined>>
+/**
+ * Each policy as `<limit>/<window seconds>`; a missing one takes its DESIGN §5 default.
+ * `disabled`: no limiting at all — only the benchmarks' baseline sets it (`RATE_LIMITING=off`).
+ */
+export type RateLimitOptions = Partial<Record<RateLimitPolicyName, RateLimitSetting | undefined>> & { disabled?: boolean }
 
 const log = createLogger('gateway').with({ component: 'rate-limiter' })
 
@@ -24,9 +27,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** Reads the policies from the gateway's vars (`RATE_LIMIT_AUTH`, `RATE_LIMIT_USER`, `RATE_LIMIT_ANONYMOUS`). */
-export function rateLimitOptionsFrom(env: Partial<Record<'RATE_LIMIT_AUTH' | 'RATE_LIMIT_USER' | 'RATE_LIMIT_ANONYMOUS', string>>): RateLimitOptions {
-  return { auth: env.RATE_LIMIT_AUTH, user: env.RATE_LIMIT_USER, anonymous: env.RATE_LIMIT_ANONYMOUS }
+/**
+ * Reads the policies from the gateway's vars (`RATE_LIMIT_AUTH`, `RATE_LIMIT_USER`, `RATE_LIMIT_ANONYMOUS`).
+ * `RATE_LIMITING=off` turns limiting off: the benchmarks' baseline for what the limiter costs
+ * (bench/README.md). Only that exact value turns it off; absent or anything else, it is on.
+ */
+export function rateLimitOptionsFrom(
+  env: Partial<Record<'RATE_LIMIT_AUTH' | 'RATE_LIMIT_USER' | 'RATE_LIMIT_ANONYMOUS' | 'RATE_LIMITING', string>>,
+): RateLimitOptions {
+  return { auth: env.RATE_LIMIT_AUTH, user: env.RATE_LIMIT_USER, anonymous: env.RATE_LIMIT_ANONYMOUS, disabled: env.RATE_LIMITING === 'off' }
 }
 
 /**
@@ -40,6 +49,7 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<Gat
   const policies = Object.fromEntries(
     (Object.keys(DEFAULT_RATE_LIMITS) as RateLimitPolicyName[]).map((name) => [name, parsePolicy(name, options[name] ?? DEFAULT_RATE_LIMITS[name])]),
   ) as Record<RateLimitPolicyName, RateLimitPolicy>
+  if (options.disabled) return async (_c, next) => next()
 
   return async function rateLimit(c, next) {
     const { route, principal, services } = c.var
