@@ -8,6 +8,7 @@ import { forward } from './forward'
 import { authenticate } from './middleware/authenticate'
 import { authorize } from './middleware/authorize'
 import { bodyLimit } from './middleware/body-limit'
+import { headerLimit } from './middleware/header-limit'
 import { observe } from './middleware/observe'
 import { requireJsonBody } from './middleware/content-type'
 import { cors } from './middleware/cors'
@@ -26,6 +27,7 @@ app.use(requestId())
 app.use(observe(ROUTES))
 app.use(securityHeaders())
 app.use(cors())
+app.use(headerLimit())
 app.use(bodyLimit())
 app.use(requireJsonBody())
 app.use(services())
