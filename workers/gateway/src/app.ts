@@ -12,12 +12,15 @@ import { headerLimit } from './middleware/header-limit'
 import { observe } from './middleware/observe'
 import { requireJsonBody } from './middleware/content-type'
 import { cors } from './middleware/cors'
+import { deprecation } from './middleware/deprecation'
 import { rateLimit, rateLimitOptionsFrom } from './middleware/rate-limit'
 import { securityHeaders } from './middleware/security-headers'
 import { circuitBreakerRoutes } from './routes/circuit-breakers'
 import { deadLetterRoutes } from './routes/dead-letters'
+import { docsRoutes } from './routes/docs'
 import { faultRoutes } from './routes/faults'
 import { healthRoutes } from './routes/health'
+import { openApiRoutes } from './routes/openapi'
 import { services } from './services'
 
 export const app = new Hono<GatewayEnv>()
@@ -33,6 +36,7 @@ app.use(requireJsonBody())
 app.use(services())
 app.use(authenticate())
 app.use(authorize(ROUTES))
+app.use(deprecation(ROUTES))
 app.use(rateLimit(rateLimitOptionsFrom(env as Partial<Env>)))
 app.use(forward())
 
@@ -41,6 +45,8 @@ app.route('/', healthRoutes)
 app.route('/', deadLetterRoutes)
 app.route('/', faultRoutes)
 app.route('/', circuitBreakerRoutes)
+app.route('/', openApiRoutes)
+app.route('/', docsRoutes)
 
 app.onError(onError('gateway'))
 app.notFound(notFound)

@@ -1,0 +1,62 @@
+import { Hono } from 'hono'
+import swaggerUiBundle from 'swagger-ui-dist/swagger-ui-bundle.js'
+import swaggerUiCss from 'swagger-ui-dist/swagger-ui.css'
+import { problem } from '../../../../platform/errors/problem'
+import { DOCS_ASSETS, type DocsAsset } from '../../../../shared-contracts/api-docs'
+import type { GatewayEnv } from '../env'
+import { conditional, staticBody, type StaticBody } from './conditional'
+
+/**
+ * `GET /docs`: the API reference, swagger-ui rendering /openapi.json. Its scripts and styles are
+ * bundled into the gateway as text modules (docs/adr/0018-api-reference-assets.md) and served
+ * from `/docs/{asset}`: the page fetches nothing from anywhere else, and runs no inline script
+ * (its Content-Security-Policy allows only 'self', middleware/security-headers.ts).
+ */
+export const docsRoutes = new Hono<GatewayEnv>()
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>edge-commerce API reference</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/docs/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script src="/docs/docs.js"></script>
+</body>
+</html>
+`
+
+// validatorUrl null: swagger-ui would otherwise load a badge from validator.swagger.io.
+const INITIALIZER = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: '/openapi.json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    validatorUrl: null,
+    docExpansion: 'list',
+    defaultModelsExpandDepth: 0,
+    displayRequestDuration: true,
+  })
+})
+`
+
+const ASSETS: Record<DocsAsset, { body: () => Promise<StaticBody>; contentType: string }> = {
+  'swagger-ui-bundle.js': { body: staticBody(() => swaggerUiBundle), contentType: 'text/javascript; charset=utf-8' },
+  'swagger-ui.css': { body: staticBody(() => swaggerUiCss), contentType: 'text/css; charset=utf-8' },
+  'docs.js': { body: staticBody(() => INITIALIZER), contentType: 'text/javascript; charset=utf-8' },
+}
+const isAsset = (name: string): name is DocsAsset => (DOCS_ASSETS as readonly string[]).includes(name)
+
+docsRoutes.get('/docs', (c) => c.html(PAGE, 200, { 'Cache-Control': 'public, max-age=300' }))
+
+docsRoutes.get('/docs/:asset', async (c) => {
+  const name = c.req.param('asset')
+  if (!isAsset(name)) return problem(c, { code: 'not_found' })
+  const asset = ASSETS[name]
+  return conditional(c, await asset.body(), asset.contentType, 'public, max-age=3600')
+})

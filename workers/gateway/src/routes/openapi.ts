@@ -1,0 +1,11 @@
+import { Hono } from 'hono'
+import { buildOpenApiDocument } from '../../../../shared-contracts/openapi'
+import type { GatewayEnv } from '../env'
+import { conditional, staticBody } from './conditional'
+
+/** `GET /openapi.json`: the OpenAPI 3.1 document, built from the contract schemas once per isolate. */
+export const openApiRoutes = new Hono<GatewayEnv>()
+
+const document = staticBody(() => JSON.stringify(buildOpenApiDocument()))
+
+openApiRoutes.get('/openapi.json', async (c) => conditional(c, await document(), 'application/json', 'public, max-age=300'))
