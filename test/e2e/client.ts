@@ -1,6 +1,9 @@
 import { inject } from 'vitest'
+import { createContract } from '../support/contract'
 
 const baseUrl = inject('baseUrl')
+/** Every answer the suite sees is held to the OpenAPI document (contract tests, issue 8.4). */
+const contract = createContract()
 
 export interface ApiResponse<T = unknown> {
   status: number
@@ -41,7 +44,10 @@ async function send<T>(method: string, path: string, options: { body?: unknown; 
   const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body })
   const text = await response.text()
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T }
+  const parsed = { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T }
+  // A response the spec does not describe (status, required headers, content type, body) fails the test.
+  contract.assertConforms(method, path, parsed)
+  return parsed
 }
 
 export const uniqueEmail = (label = 'e2e') => `${label}-${crypto.randomUUID().slice(0, 8)}@example.com`

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type BrowserContext } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import { ensureChromium } from '../../scripts/ensure-chromium.mjs'
+import { buildOpenApiDocument } from '../../shared-contracts/openapi'
+
+// The API reference as a reader sees it: Debian's chromium, headless, against `npm start`.
+// SCREENSHOT=1 also writes docs/api-docs.png (the picture in the README).
+
+const baseUrl = inject('baseUrl')
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+let profile: string
+let context: BrowserContext
+
+beforeAll(async () => {
+  const executablePath = ensureChromium()
+  profile = mkdtempSync(join(tmpdir(), 'edge-commerce-chromium-'))
+  context = await chromium.launchPersistentContext(profile, { executablePath, args: ARGS, viewport: { width: 1280, height: 1600 } })
+}, 300_000)
+
+afterAll(async () => {
+  await context?.close()
+  if (profile) rmSync(profile, { recursive: true, force: true })
+})
+
+describe('GET /docs in a browser', () => {
+  it('renders every operation of the spec, with no console error and no request beyond the gateway', async () => {
+    const page = await context.newPage()
+    const errors: string[] = []
+    const requests: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text())
+    })
+    page.on('pageerror', (error) => errors.push(error.message))
+    page.on('request', (request) => requests.push(request.url()))
+
+    const response = await page.goto(`${baseUrl}/docs`, { waitUntil: 'load' })
+    expect(response?.status()).toBe(200)
+    await page.locator('.opblock').first().waitFor({ timeout: 20_000 })
+
+    const document = buildOpenApiDocument()
+    const expected = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+    const shown = await page.locator('.opblock-summary').evaluateAll((blocks) =>
+      blocks.map((block) => `${block.querySelector('.opblock-summary-method')?.textContent?.trim()} ${block.querySelector('[data-path]')?.getAttribute('data-path')}`),
+    )
+    expect(shown.sort()).toEqual(expected.sort())
+    await expect.poll(() => page.locator('.opblock.opblock-deprecated').count()).toBe(1)
+    await expect.poll(() => page.locator('.info .title').textContent()).toContain('edge-commerce API')
+
+    if (process.env.SCREENSHOT === '1') await page.screenshot({ path: 'docs/api-docs.png' })
+    expect(errors).toEqual([])
+    const origin = new URL(baseUrl).origin
+    expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([])
+    expect(requests).toEqual(expect.arrayContaining([`${origin}/docs/swagger-ui-bundle.js`, `${origin}/openapi.json`]))
+  })
+})
