@@ -8,6 +8,8 @@ import { EVENT_TYPES, type EventType } from './events'
 export const SUBSCRIPTIONS = {
   notifications: [EVENT_TYPES.userRegistered, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled],
   orders: [EVENT_TYPES.orderPlaced, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled],
+  // Its own product cache: any change of a product or its stock bumps the cache's generation.
+  inventory: [EVENT_TYPES.productCreated, EVENT_TYPES.productUpdated, EVENT_TYPES.stockChanged],
 } as const satisfies Record<string, readonly EventType[]>
 
 export type Subscriber = keyof typeof SUBSCRIPTIONS

@@ -1,3 +1,5 @@
+import type { CacheLevel } from './tiered-cache'
+
 /**
  * HTTP caching of public reads (RFC 9110 §8.8.3, §13.1.2): a strong ETag that is a hash of the
  * body, and `If-None-Match` answered with 304 when the client's copy is current.
@@ -30,3 +32,9 @@ export function noneMatchHits(ifNoneMatch: string | undefined | null, etag: stri
  * small next to the cache's own staleness bound (README, "Caching").
  */
 export const PUBLIC_READ_CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=10'
+
+/** The `X-Cache` header (local development and tests only): which level answered. */
+export const X_CACHE: Record<CacheLevel, string> = { l1: 'L1 hit', l2: 'L2 hit', source: 'miss', bypass: 'bypass' }
+
+/** Environments whose responses say which cache level answered; production never does. */
+export const showsCacheLevel = (environment: string | undefined) => environment === 'development' || environment === 'test'

@@ -81,6 +81,11 @@ export class TieredCache<T> {
     return read
   }
 
+  /** Asks for the generation again on the next read (this isolate has just bumped it, say). */
+  refreshGeneration(): void {
+    this.#options.generation.expire()
+  }
+
   /** Drops `key` from both levels in the current generation (the writer's read-your-writes). */
   async invalidate(key: string): Promise<void> {
     if (this.#options.levels === 'none') return

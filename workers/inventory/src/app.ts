@@ -1,6 +1,8 @@
+import { deadLetterRoutes } from '../../../platform/events/dead-letters'
 import { relayAfterResponse } from '../../../platform/events/relay-middleware'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
+import { requireRole } from '../../../platform/http/require-role'
 import type { InventoryEnv } from './env'
 import { productRoutes } from './routes/products'
 import { stockRoutes } from './routes/stock'
@@ -14,3 +16,6 @@ app.use(services())
 app.use(relayAfterResponse<InventoryEnv>('inventory', (env) => env.DB))
 app.route('/api/v1/products', productRoutes)
 app.route('/api/v1/inventory', stockRoutes)
+// The gateway's admin API reaches these: dead letters of this service's queue.
+app.use('/internal/*', requireRole('admin'))
+app.route('/', deadLetterRoutes<InventoryEnv>((env) => ({ db: env.DB, queue: env.EVENTS_INVENTORY })))

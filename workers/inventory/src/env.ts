@@ -1,9 +1,18 @@
 import type { Caller } from '../../../platform/auth/internal-credential'
+import type { CacheEnv } from '../../../platform/cache/options'
 import type { InventoryServices } from './services'
 
 /** Bindings from workers/inventory/wrangler.toml, its secrets, and `.dev.vars` in local development. */
-export interface Env {
+export interface Env extends CacheEnv {
   DB: D1Database
+  /** L2 of the product cache (platform/cache). */
+  CACHE: KVNamespace
+  /** Its own queue: product and stock events invalidate the product cache; dead-letter replays go back here. */
+  EVENTS_INVENTORY: Queue
+  /** One data point per cached read (platform/cache/metrics); absent → not recorded. */
+  METRICS?: AnalyticsEngineDataset
+  /** Retry backoff base (seconds) of the cache-invalidation consumer. */
+  RETRY_BASE_SECONDS?: string
   ENVIRONMENT: string
   /** `enabled` only in local development: fault injection (platform/faults). */
   FAULT_INJECTION?: string

@@ -2,6 +2,7 @@ import { instrumentWorker } from '../../../platform/telemetry/tracing'
 import { drainOutbox } from '../../../platform/events/outbox'
 import { app } from './app'
 import type { Env } from './env'
+import { handleQueue } from './events/queue'
 
 import { traceEntrypoint } from '../../../platform/telemetry/trace-entrypoint'
 import { InventoryRpc as InventoryRpcClass } from './rpc/inventory-rpc'
@@ -11,6 +12,12 @@ export const InventoryRpc = traceEntrypoint('inventory', 'InventoryRpc', Invento
 
 export default instrumentWorker('inventory', {
   fetch: app.fetch,
+
+  /** inventory-events invalidates the product cache; inventory-events-dlq keeps what exhausted its retries. */
+  async queue(batch, env) {
+    await handleQueue(batch, env)
+  },
+
   /** The outbox sweep (cron): sends whatever the relay after a response could not. */
   scheduled(_controller, env, ctx) {
     ctx.waitUntil(drainOutbox(env.DB, env).then(() => undefined))

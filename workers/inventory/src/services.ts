@@ -1,15 +1,20 @@
 import type { MiddlewareHandler } from 'hono'
+import { createCacheGenerationsRepo } from './repo/cache-generations-repo'
 import { createProductsRepo } from './repo/products-repo'
 import { createRequestsRepo } from './repo/requests-repo'
 import { createReservationsRepo } from './repo/reservations-repo'
 import { createStockRepo } from './repo/stock-repo'
+import { isolateProductCache } from './cache/product-cache'
 import { createCatalogService, type CatalogService } from './service/catalog-service'
+import { createProductReads, type ProductReads } from './service/product-reads'
 import { createReservationsService, type ReservationsService } from './service/reservations-service'
 import { createStockService, type StockService } from './service/stock-service'
 import type { Env, InventoryEnv } from './env'
 
 export interface InventoryServices {
   catalog: CatalogService
+  /** Public catalog reads through this isolate's product cache. */
+  reads: ProductReads
   stock: StockService
   reservations: ReservationsService
 }
@@ -18,8 +23,10 @@ export interface InventoryServices {
 export function createServices(env: Env, now: () => Date = () => new Date()): InventoryServices {
   const products = createProductsRepo(env.DB)
   const stock = createStockRepo(env.DB)
+  const catalog = createCatalogService({ products, now })
   return {
-    catalog: createCatalogService({ products, now }),
+    catalog,
+    reads: createProductReads({ catalog, cache: isolateProductCache(), generations: createCacheGenerationsRepo(env.DB) }),
     stock: createStockService({ stock, now }),
     reservations: createReservationsService({
       reservations: createReservationsRepo(env.DB),
@@ -33,6 +40,8 @@ export function createServices(env: Env, now: () => Date = () => new Date()): In
 
 /** Builds the services a request needs, once, and sets them on the context. */
 export function services(): MiddlewareHandler<InventoryEnv> {
+  // Made now, so that a bad CACHE_* var stops the Worker at start-up, not on some request.
+  isolateProductCache()
   return async function services(c, next) {
     c.set('services', createServices(c.env))
     await next()

@@ -24,12 +24,14 @@ export interface CallOptions {
   principal?: Principal | null
   /** Leave out the gateway credential, or send this one instead. */
   credential?: string | null
+  /** More request headers (If-None-Match, say). */
+  headers?: Record<string, string>
 }
 
 /** Calls the inventory Worker as the gateway would: with a credential signed for it. */
 export async function callInventory(path: string, options: CallOptions = {}): Promise<Response> {
   const requestId = crypto.randomUUID()
-  const headers = new Headers({ 'Content-Type': 'application/json', [REQUEST_ID_HEADER]: requestId })
+  const headers = new Headers({ 'Content-Type': 'application/json', [REQUEST_ID_HEADER]: requestId, ...options.headers })
   const credential =
     options.credential !== undefined ? options.credential : await signAsGateway('inventory', { principal: options.principal ?? null, requestId })
   if (credential !== null) headers.set(CREDENTIAL_HEADER, credential)

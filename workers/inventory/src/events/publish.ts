@@ -5,8 +5,8 @@ import { outboxInsert } from '../../../../platform/events/outbox'
 import { EVENT_TYPES, type EventData, type EventType } from '../../../../shared-contracts/events'
 import { outbox, products, stock } from '../repo/schema'
 
-// What inventory publishes. No subscriber listens yet (shared-contracts/subscriptions.ts): the
-// relay marks the rows sent, and a subscriber added later only needs a row in that table.
+// What inventory publishes. Its subscribers are in shared-contracts/subscriptions.ts (inventory
+// itself: the events invalidate its product cache, ./cache-invalidation.ts).
 //
 // Events whose data depends on the row a batch has just changed (a version, levels after a
 // concurrent reservation) read it in SQL, in the same batch, so that the event says exactly

@@ -20,23 +20,43 @@ const productColumns = {
   updated_at: products.updatedAt,
 }
 
+/**
+ * A product with the version of what a cache holds of it: the catalog's version plus the stock's.
+ * Both only grow, and every change grows one of them, so the sum grows with every change.
+ */
+export interface VersionedProduct {
+  product: Product
+  version: number
+}
+
+const versionColumn = sql<number>`${products.version} + ${stock.version}`.mapWith(Number)
+const versioned = ({ cache_version, ...product }: Product & { cache_version: number }): VersionedProduct => ({ product, version: cache_version })
+
 export type ProductsRepo = ReturnType<typeof createProductsRepo>
 
 export function createProductsRepo(d1: D1Database) {
   const db = drizzle(d1)
   const selectProducts = () => db.select(productColumns).from(products).innerJoin(stock, eq(stock.productId, products.id))
+  const selectVersioned = () =>
+    db.select({ ...productColumns, cache_version: versionColumn }).from(products).innerJoin(stock, eq(stock.productId, products.id))
   const find = async (id: string): Promise<Product | null> => (await selectProducts().where(eq(products.id, id)).get()) ?? null
 
   return {
-    /** Up to `limit` products after the (created_at, id) position, in that order. */
-    async page(limit: number, after: readonly [string, string] | null): Promise<Product[]> {
+    /** Up to `limit` products after the (created_at, id) position, in that order, with their versions. */
+    async page(limit: number, after: readonly [string, string] | null): Promise<VersionedProduct[]> {
       const position = after
         ? or(gt(products.createdAt, after[0]), and(eq(products.createdAt, after[0]), gt(products.id, after[1])))
         : undefined
-      return selectProducts().where(position).orderBy(asc(products.createdAt), asc(products.id)).limit(limit).all()
+      const rows = await selectVersioned().where(position).orderBy(asc(products.createdAt), asc(products.id)).limit(limit).all()
+      return rows.map(versioned)
     },
 
     find,
+
+    async findVersioned(id: string): Promise<VersionedProduct | null> {
+      const row = await selectVersioned().where(eq(products.id, id)).get()
+      return row ? versioned(row) : null
+    },
 
     async findMany(ids: readonly string[]): Promise<Product[]> {
       return ids.length === 0 ? [] : selectProducts().where(inArray(products.id, [...ids])).all()

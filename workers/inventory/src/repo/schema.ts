@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
-export { outbox } from '../../../../platform/events/tables'
+export { deadLetters, inbox, outbox } from '../../../../platform/events/tables'
 
 export const products = sqliteTable(
   'products',
@@ -126,6 +126,16 @@ export const rpcRequests = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.caller, table.key] })],
 )
+
+/**
+ * The generation of each cache namespace (platform/cache): part of every cache key, bumped by
+ * the consumer of product and stock events. It lives here, not in KV, because D1 is strongly
+ * consistent: every isolate that asks sees a bump at once (KV takes up to a minute).
+ */
+export const cacheGenerations = sqliteTable('cache_generations', {
+  namespace: text('namespace').primaryKey(),
+  generation: integer('generation').notNull(),
+})
 
 export type ProductRow = typeof products.$inferSelect
 export type StockRow = typeof stock.$inferSelect

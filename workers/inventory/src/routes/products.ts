@@ -5,31 +5,33 @@ import { problem } from '../../../../platform/errors/problem'
 import { readJson, validate } from '../../../../platform/http/json-body'
 import type { InventoryEnv } from '../env'
 import { requireRole } from '../../../../platform/http/require-role'
+import { respondCached } from './cached-read'
 
 export const productRoutes = new Hono<InventoryEnv>()
 
 productRoutes.get('/', async (c) => {
   const query = validate(ListQuerySchema, c.req.query())
   if (!query.ok) return problem(c, query.error)
-  const page = await c.var.services.catalog.list(query.value)
-  return page.ok ? c.json(page.value) : problem(c, page.error)
+  return respondCached(c, await c.var.services.reads.page(query.value))
 })
 
-productRoutes.get('/:id', async (c) => {
-  const product = await c.var.services.catalog.get(c.req.param('id'))
-  return product.ok ? c.json(product.value) : problem(c, product.error)
-})
+productRoutes.get('/:id', async (c) => respondCached(c, await c.var.services.reads.product(c.req.param('id'))))
 
 productRoutes.post('/', requireRole('admin'), async (c) => {
   const input = await readJson(c, CreateProductRequestSchema)
   if (!input.ok) return problem(c, input.error)
   const product = await c.var.services.catalog.create(input.value)
-  return product.ok ? c.json(product.value, 201, { Location: `/api/v1/products/${product.value.id}` }) : problem(c, product.error)
+  if (!product.ok) return problem(c, product.error)
+  await c.var.services.reads.changed() // list pages now miss it
+  return c.json(product.value, 201, { Location: `/api/v1/products/${product.value.id}` })
 })
 
 productRoutes.patch('/:id', requireRole('admin'), async (c) => {
   const input = await readJson(c, UpdateProductRequestSchema)
   if (!input.ok) return problem(c, input.error)
   const product = await c.var.services.catalog.update(c.req.param('id'), input.value)
-  return product.ok ? c.json(product.value) : problem(c, product.error)
+  if (!product.ok) return problem(c, product.error)
+  // Read-your-writes in this isolate; other isolates within their generation check (README, "Caching").
+  await c.var.services.reads.changed()
+  return c.json(product.value)
 })

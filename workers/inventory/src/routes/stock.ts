@@ -19,5 +19,8 @@ stockRoutes.put('/:productId', async (c) => {
   const input = await readJson(c, SetStockRequestSchema)
   if (!input.ok) return problem(c, input.error)
   const levels = await c.var.services.stock.setOnHand(c.req.param('productId'), input.value.on_hand)
-  return levels.ok ? c.json(levels.value) : problem(c, levels.error)
+  if (!levels.ok) return problem(c, levels.error)
+  // `available` is part of the public product and its list pages.
+  await c.var.services.reads.changed()
+  return c.json(levels.value)
 })

@@ -31,6 +31,8 @@ interface Call<S extends z.ZodType, T> {
   run: (services: InventoryServices, caller: RpcCaller, input: z.output<S>) => Promise<Result<T>>
   /** Relay the outbox once the call has answered, as HTTP writes do. */
   writes: boolean
+  /** A successful call changes `available`, which the public product shows: the product cache is invalidated. */
+  invalidates: boolean
 }
 
 const logger = createLogger('inventory')
@@ -54,9 +56,10 @@ async function handle<S extends z.ZodType, T>(
   const parsed = validate(call.schema, input)
   if (!parsed.ok) return parsed
   let result: Result<T>
+  const services = createServices(env)
   try {
     // The caller's request id is this call's too: every log line of the call carries it.
-    result = await withRequestContext({ requestId: caller.value.requestId }, () => call.run(createServices(env), caller.value, parsed.value))
+    result = await withRequestContext({ requestId: caller.value.requestId }, () => call.run(services, caller.value, parsed.value))
   } catch (error) {
     // Thrown on to the caller, which sees a failed call it may retry with the same key.
     log('rpc call failed', { request_id: caller.value.requestId, error })
@@ -64,6 +67,11 @@ async function handle<S extends z.ZodType, T>(
   }
   if (call.writes && result.ok) {
     ctx.waitUntil(relayOutbox(env.DB, env).catch((error: unknown) => log('outbox relay failed', { error })))
+  }
+  if (call.invalidates && result.ok) {
+    // Before the answer, so that a read after it sees the change; a failure is only logged:
+    // the event the call published bumps the generation too.
+    await services.reads.changed().catch((error: unknown) => log('cache invalidation failed', { error }))
   }
   return result
 }
@@ -79,6 +87,7 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
       schema: ReserveRequestSchema,
       run: (services, caller, value) => services.reservations.reserve(caller.service, value),
       writes: true,
+      invalidates: true,
     })
   }
 
@@ -87,6 +96,7 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
       schema: ReservationChangeRequestSchema,
       run: (services, caller, value) => services.reservations.release(caller.service, value),
       writes: true,
+      invalidates: true,
     })
   }
 
@@ -95,6 +105,7 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
       schema: ReservationChangeRequestSchema,
       run: (services, caller, value) => services.reservations.commit(caller.service, value),
       writes: true,
+      invalidates: true,
     })
   }
 
@@ -103,6 +114,7 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
       schema: GetProductsRequestSchema,
       run: async (services, _caller, value) => ({ ok: true, value: { items: await services.catalog.getMany(value.ids) } }),
       writes: false,
+      invalidates: false,
     })
   }
 }

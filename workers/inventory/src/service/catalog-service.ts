@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from '../../../../shared-contracts/errors'
 import type { CreateProductRequest, Product, UpdateProductRequest } from '../../../../shared-contracts/inventory'
 import type { ListQuery, Page } from '../../../../shared-contracts/pagination'
-import type { ProductsRepo } from '../repo/products-repo'
+import type { ProductsRepo, VersionedProduct } from '../repo/products-repo'
 import { pageOf, positionOf } from './page'
 
 export interface CatalogDeps {
@@ -12,20 +12,26 @@ export interface CatalogDeps {
 export type CatalogService = ReturnType<typeof createCatalogService>
 
 const newProductId = () => `prd_${crypto.randomUUID().replaceAll('-', '')}`
-const unknownProduct = (id: string) => fail({ code: 'not_found' as const, detail: `No product ${id}.` })
+export const unknownProduct = (id: string) => fail({ code: 'not_found' as const, detail: `No product ${id}.` })
 
 export function createCatalogService({ products, now }: CatalogDeps) {
   return {
-    /** Products oldest first, by (created_at, id): a stable order for cursors. */
-    async list(query: ListQuery): Promise<Result<Page<Product>>> {
+    /**
+     * Products oldest first, by (created_at, id): a stable order for cursors. The version is the
+     * sum of the versions of the rows the page was made from (the extra row too: it decides
+     * `next_cursor`), so it grows with any change that changes the page.
+     */
+    async list(query: ListQuery): Promise<Result<{ page: Page<Product>; version: number }>> {
       const after = positionOf(query.cursor)
       if (!after.ok) return after
-      return ok(pageOf(await products.page(query.limit + 1, after.value), query.limit))
+      const rows = await products.page(query.limit + 1, after.value)
+      const version = rows.reduce((sum, row) => sum + row.version, 0)
+      return ok({ page: pageOf(rows.map((row) => row.product), query.limit), version })
     },
 
-    async get(id: string): Promise<Result<Product>> {
-      const product = await products.find(id)
-      return product ? ok(product) : unknownProduct(id)
+    /** The product and its version (for caches); null if there is none. */
+    async find(id: string): Promise<VersionedProduct | null> {
+      return products.findVersioned(id)
     },
 
     /** The products among `ids`, in the order asked; unknown ids are left out. */

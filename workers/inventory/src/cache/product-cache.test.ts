@@ -1,0 +1,183 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { PUBLIC_READ_CACHE_CONTROL } from '../../../../platform/cache/http-cache'
+import { createEvent } from '../../../../platform/events/envelope'
+import { EVENT_TYPES } from '../../../../shared-contracts/events'
+import type { Product } from '../../../../shared-contracts/inventory'
+import type { Page } from '../../../../shared-contracts/pagination'
+import { EVENTS_QUEUE } from '../events/queue'
+import worker from '../index'
+import { createCacheGenerationsRepo } from '../repo/cache-generations-repo'
+import { createProductReads } from '../service/product-reads'
+import { createServices } from '../services'
+import { ADMIN, callInventory, createProduct, testEnv } from '../test-client'
+import { createProductCache, PRODUCTS_NAMESPACE } from './product-cache'
+import type { Env } from '../env'
+
+const handlers: ExportedHandler<Env> = worker
+const generations = createCacheGenerationsRepo(testEnv.DB)
+const generation = () => generations.current(PRODUCTS_NAMESPACE)
+const get = (path: string, headers: Record<string, string> = {}) => callInventory(path, { principal: null, headers })
+const patch = (id: string, body: unknown) => callInventory(`/api/v1/products/${id}`, { method: 'PATCH', principal: ADMIN, body })
+
+/**
+ * Waits until inventory's own queue has consumed every event written so far, so that no
+ * generation bump from an earlier write lands in the middle of a test.
+ */
+async function settled(): Promise<void> {
+  const pending = async () =>
+    (await testEnv.DB.prepare('SELECT COUNT(*) AS n FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM inbox i WHERE i.id = o.id)').first<{ n: number }>())?.n
+  await expect.poll(pending, { timeout: 10_000, interval: 50 }).toBe(0)
+}
+
+/** A product, once every event so far has been consumed. */
+async function quietProduct(overrides: Record<string, unknown> = {}): Promise<Product> {
+  const product = await createProduct(overrides)
+  await settled()
+  return product
+}
+
+/** Another isolate: its own L1 and generation view, on the same KV and D1, with a clock the test moves. */
+function isolate() {
+  let now = 1_000_000
+  const cache = createProductCache(testEnv, () => now)
+  const reads = createProductReads({ catalog: createServices(testEnv).catalog, cache, generations })
+  return { reads, advance: (ms: number) => (now += ms) }
+}
+
+async function deliver(bodies: unknown[]) {
+  const batch = createMessageBatch(EVENTS_QUEUE, bodies.map((body) => ({ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })))
+  const ctx = createExecutionContext()
+  await handlers.queue!(batch, testEnv, ctx)
+  return getQueueResult(batch, ctx)
+}
+
+/** Changes a price in D1 alone, as another isolate's write would: this isolate's caches are not told. */
+async function changePriceBehindTheCache(product: Product, price_cents: number) {
+  await testEnv.DB.prepare('UPDATE products SET price_cents = ?1, version = version + 1 WHERE id = ?2').bind(price_cents, product.id).run()
+  const data = { product_id: product.id, sku: product.sku, name: product.name, description: product.description, price_cents, currency: product.currency, version: 99 }
+  return createEvent({ service: 'inventory', type: EVENT_TYPES.productUpdated, subject: product.id, data })
+}
+
+describe('the product cache over HTTP', () => {
+  it('a first read is a miss that fills L2 (KV); the next is an L1 hit with the same body', async () => {
+    const product = await quietProduct()
+    const first = await get(`/api/v1/products/${product.id}`)
+    expect(first.headers.get('X-Cache')).toBe('miss')
+    expect(await first.json()).toEqual(product)
+    const stored = await testEnv.CACHE.get(`products:g${await generation()}:product:${product.id}`, 'json')
+    expect(stored).toMatchObject({ value: product, version: expect.any(Number), stored_at: expect.any(Number) })
+    const second = await get(`/api/v1/products/${product.id}`)
+    expect(second.headers.get('X-Cache')).toBe('L1 hit')
+    expect(await second.json()).toEqual(product)
+  })
+
+  it('caches "not found" briefly: a second 404 is an L1 hit', async () => {
+    await settled()
+    const path = `/api/v1/products/prd_${crypto.randomUUID().replaceAll('-', '')}`
+    const first = await get(path)
+    expect([first.status, first.headers.get('X-Cache')]).toEqual([404, 'miss'])
+    expect((await first.json()) as { code: string }).toMatchObject({ code: 'not_found' })
+    const second = await get(path)
+    expect([second.status, second.headers.get('X-Cache')]).toEqual([404, 'L1 hit'])
+    expect(second.headers.get('Cache-Control') ?? '').not.toContain('public')
+  })
+
+  it('a PATCH then a GET in the same isolate sees the new price at once, on the product and on list pages', async () => {
+    const product = await createProduct({ price_cents: 1000 })
+    await get(`/api/v1/products/${product.id}`)
+    const pageWith = async () => ((await (await get('/api/v1/products?limit=100')).json()) as Page<Product>).items.find((item) => item.id === product.id)
+    const listed = await pageWith()
+    expect((await patch(product.id, { price_cents: 1234 })).status).toBe(200)
+    expect(((await (await get(`/api/v1/products/${product.id}`)).json()) as Product).price_cents).toBe(1234)
+    if (listed) expect((await pageWith())?.price_cents).toBe(1234)
+  })
+
+  it('a stock count shows in the product read right after it', async () => {
+    const product = await createProduct({ initial_stock: 2 })
+    await get(`/api/v1/products/${product.id}`)
+    expect((await callInventory(`/api/v1/inventory/${product.id}`, { method: 'PUT', principal: ADMIN, body: { on_hand: 9 } })).status).toBe(200)
+    expect(((await (await get(`/api/v1/products/${product.id}`)).json()) as Product).available).toBe(9)
+  })
+
+  it('answers a strong ETag, and 304 with no body to If-None-Match that matches (a list, W/, *)', async () => {
+    const product = await createProduct()
+    const path = `/api/v1/products/${product.id}`
+    const first = await get(path)
+    const etag = first.headers.get('ETag')!
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/)
+    expect(first.headers.get('Cache-Control')).toBe(PUBLIC_READ_CACHE_CONTROL)
+    for (const ifNoneMatch of [etag, `"other", W/${etag}`, '*']) {
+      const revalidated = await get(path, { 'If-None-Match': ifNoneMatch })
+      expect(revalidated.status).toBe(304)
+      expect(await revalidated.text()).toBe('')
+      expect(revalidated.headers.get('ETag')).toBe(etag)
+      expect(revalidated.headers.get('Cache-Control')).toBe(PUBLIC_READ_CACHE_CONTROL)
+    }
+    expect((await get(path, { 'If-None-Match': '"stale"' })).status).toBe(200)
+    await patch(product.id, { name: 'Renamed' })
+    const changed = await get(path, { 'If-None-Match': etag })
+    expect(changed.status).toBe(200)
+    expect(changed.headers.get('ETag')).not.toBe(etag)
+  })
+
+  it('list pages have ETags and answer 304 too', async () => {
+    await createProduct()
+    const first = await get('/api/v1/products?limit=2')
+    expect(first.status).toBe(200)
+    expect(first.headers.get('Cache-Control')).toBe(PUBLIC_READ_CACHE_CONTROL)
+    const etag = first.headers.get('ETag')!
+    const again = await get('/api/v1/products?limit=2', { 'If-None-Match': etag })
+    expect([again.status, await again.text()]).toEqual([304, ''])
+    const other = await get('/api/v1/products?limit=3', { 'If-None-Match': etag })
+    expect(other.status).toBe(200)
+  })
+
+  it('a cursor the list never handed out is a 400, not cached', async () => {
+    const response = await get('/api/v1/products?cursor=nonsense')
+    expect(response.status).toBe(400)
+    expect(response.headers.get('X-Cache')).toBe('bypass')
+    expect(response.headers.get('ETag')).toBeNull()
+  })
+})
+
+describe('the product cache across isolates (real KV and D1, injected clocks)', () => {
+  it('another isolate finds what one filled in L2, then keeps it in its own L1', async () => {
+    const product = await quietProduct()
+    const [a, b] = [isolate(), isolate()]
+    expect((await a.reads.product(product.id)).level).toBe('source')
+    expect(await b.reads.product(product.id)).toEqual({ result: { ok: true, value: product }, level: 'l2' })
+    expect((await b.reads.product(product.id)).level).toBe('l1')
+  })
+
+  it('the queue consumer bumps the generation once per event; another isolate sees the change after its check interval', async () => {
+    const product = await quietProduct({ price_cents: 500 })
+    const other = isolate()
+    expect((await other.reads.product(product.id)).result).toMatchObject({ value: { price_cents: 500 } })
+    const before = await generation()
+    const event = await changePriceBehindTheCache(product, 700)
+    expect(await deliver([event])).toMatchObject({ explicitAcks: [expect.any(String)], retryMessages: [] })
+    expect(await generation()).toBe(before + 1)
+    await deliver([event]) // a redelivery: the inbox has it, nothing is bumped again
+    expect(await generation()).toBe(before + 1)
+
+    // Within its generation check interval (1 s) the other isolate still serves its copy...
+    other.advance(999)
+    expect(await other.reads.product(product.id)).toMatchObject({ result: { value: { price_cents: 500 } }, level: 'l1' })
+    // ...and after it, the old copy is unreachable in both levels: the source answers.
+    other.advance(1)
+    expect(await other.reads.product(product.id)).toMatchObject({ result: { value: { price_cents: 700 } }, level: 'source' })
+  })
+
+  it('stock and creation events bump it too', async () => {
+    const product = await quietProduct()
+    const before = await generation()
+    const levels = { product_id: product.id, on_hand: 1, reserved: 0, available: 1, version: 50 }
+    const snapshot = { product_id: product.id, sku: product.sku, name: product.name, description: product.description, price_cents: 1, currency: 'EUR', version: 1 }
+    await deliver([
+      createEvent({ service: 'inventory', type: EVENT_TYPES.stockChanged, subject: product.id, data: levels }),
+      createEvent({ service: 'inventory', type: EVENT_TYPES.productCreated, subject: product.id, data: snapshot }),
+    ])
+    expect(await generation()).toBe(before + 2)
+  })
+})

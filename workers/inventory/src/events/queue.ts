@@ -1,0 +1,27 @@
+import { consumeEvents, retryBaseSeconds } from '../../../../platform/events/consumer'
+import { storeDeadLetters } from '../../../../platform/events/dead-letters'
+import { isolateProductCache } from '../cache/product-cache'
+import type { Env } from '../env'
+import { afterInvalidation, cacheInvalidationHandlers } from './cache-invalidation'
+
+/** The queues this Worker consumes (wrangler.toml): its own events, and their dead letters. */
+export const EVENTS_QUEUE = 'inventory-events'
+export const DEAD_LETTER_QUEUE = 'inventory-events-dlq'
+
+/** Dispatches a batch by the queue it came from. */
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  switch (batch.queue) {
+    case EVENTS_QUEUE:
+      return consumeEvents(batch, {
+        service: 'inventory',
+        db: env.DB,
+        handlers: cacheInvalidationHandlers(env.DB),
+        retryBaseSeconds: retryBaseSeconds(env),
+        afterCommit: afterInvalidation(isolateProductCache()),
+      })
+    case DEAD_LETTER_QUEUE:
+      return storeDeadLetters(batch, env.DB)
+    default:
+      throw new Error(`inventory has no consumer for queue ${batch.queue}`)
+  }
+}

@@ -1,0 +1,58 @@
+import { ok, type Result } from '../../../../shared-contracts/errors'
+import type { Product } from '../../../../shared-contracts/inventory'
+import type { ListQuery, Page } from '../../../../shared-contracts/pagination'
+import type { CacheLevel } from '../../../../platform/cache/tiered-cache'
+import { pageKey, productKey, PRODUCTS_NAMESPACE, type ProductCache } from '../cache/product-cache'
+import type { CacheGenerationsRepo } from '../repo/cache-generations-repo'
+import { unknownProduct, type CatalogService } from './catalog-service'
+import { positionOf } from './page'
+
+/** A read's result and the cache level that answered it. */
+export interface Served<T> {
+  result: Result<T>
+  level: CacheLevel
+}
+
+export type ProductReads = ReturnType<typeof createProductReads>
+
+export interface ProductReadsDeps {
+  catalog: CatalogService
+  cache: ProductCache
+  generations: CacheGenerationsRepo
+}
+
+/** The public catalog reads, through the product cache (platform/cache). */
+export function createProductReads({ catalog, cache, generations }: ProductReadsDeps) {
+  return {
+    async product(id: string): Promise<Served<Product>> {
+      const read = await cache.get(productKey(id), async () => {
+        const found = await catalog.find(id)
+        return found && { value: found.product, version: found.version }
+      })
+      return { result: read.value ? ok(read.value as Product) : unknownProduct(id), level: read.level }
+    },
+
+    async page(query: ListQuery): Promise<Served<Page<Product>>> {
+      // A cursor this list never handed out is refused before the cache is asked: only pages are cached.
+      const position = positionOf(query.cursor)
+      if (!position.ok) return { result: position, level: 'bypass' }
+      const read = await cache.get(pageKey(query), async () => {
+        const listed = await catalog.list(query)
+        if (!listed.ok) throw new Error(`a checked cursor was refused: ${listed.error.code}`)
+        return { value: listed.value.page, version: listed.value.version }
+      })
+      return { result: ok(read.value as Page<Product>), level: read.level }
+    },
+
+    /**
+     * After a write of the catalog or stock: bumps the generation at once and makes this isolate
+     * read it on its next read, so the writer reads its own write (products and list pages alike)
+     * and other isolates see it within their generation check. The event the write published
+     * bumps it again (events/cache-invalidation.ts): that path is the one that cannot be lost.
+     */
+    async changed(): Promise<void> {
+      await generations.bump(PRODUCTS_NAMESPACE)
+      cache.refreshGeneration()
+    },
+  }
+}
