@@ -12,6 +12,8 @@ export interface Env {
   SERVICE_NAME: string
   /** Empty: the sandbox adapter. Otherwise notifications are POSTed here (it may carry a token: never logged). */
   NOTIFICATION_WEBHOOK_URL?: string
+  /** Comma-separated hosts the webhook URL may name (SSRF allow-list; delivery/webhook-url.ts). */
+  NOTIFICATION_WEBHOOK_ALLOWED_HOSTS?: string
   /** Base of the consumer's exponential retry delay, in seconds. */
   RETRY_BASE_SECONDS?: string
   GATEWAY_PUBLIC_KEYS?: string

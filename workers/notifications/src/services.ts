@@ -13,7 +13,7 @@ export function backgroundServices(env: Env, now: () => Date = () => new Date())
   return {
     repo,
     contacts: createContactsRepo(env.DB),
-    delivery: createDeliveryService({ repo, delivery: createDelivery(env.NOTIFICATION_WEBHOOK_URL), now }),
+    delivery: createDeliveryService({ repo, delivery: createDelivery(env), now }),
     retryBaseSeconds: retryBaseSeconds(env),
     now,
   }

@@ -1,6 +1,7 @@
 import type { NotificationRecord } from '../service/notification'
 import { createSandboxDelivery } from './sandbox'
 import { createWebhookDelivery } from './webhook'
+import { parseAllowedHosts } from './webhook-url'
 
 /** What a delivery attempt came to. `reason` is short and safe to store and log (no URL, no body). */
 export type DeliveryOutcome = { delivered: true } | { delivered: false; reason: string }
@@ -15,8 +16,25 @@ export interface NotificationDelivery {
   deliver(notification: NotificationRecord): Promise<DeliveryOutcome>
 }
 
-/** The sandbox when no webhook is configured; otherwise the webhook. A malformed URL throws here. */
-export function createDelivery(webhookUrl: string | undefined): NotificationDelivery {
-  const url = webhookUrl?.trim()
-  return url ? createWebhookDelivery({ url }) : createSandboxDelivery()
+export interface DeliverySettings {
+  NOTIFICATION_WEBHOOK_URL?: string
+  NOTIFICATION_WEBHOOK_ALLOWED_HOSTS?: string
+  ENVIRONMENT: string
+}
+
+/** Where a webhook on this machine's own network is normal: local development and the tests. */
+const LOCAL_ENVIRONMENTS = ['development', 'test']
+
+/**
+ * The sandbox when no webhook is configured; otherwise the webhook. A URL that is malformed or
+ * outside the allow-list throws here.
+ */
+export function createDelivery(settings: DeliverySettings): NotificationDelivery {
+  const url = settings.NOTIFICATION_WEBHOOK_URL?.trim()
+  if (!url) return createSandboxDelivery()
+  return createWebhookDelivery({
+    url,
+    allowedHosts: parseAllowedHosts(settings.NOTIFICATION_WEBHOOK_ALLOWED_HOSTS),
+    allowPrivateNetwork: LOCAL_ENVIRONMENTS.includes(settings.ENVIRONMENT),
+  })
 }

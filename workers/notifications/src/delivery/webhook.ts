@@ -1,29 +1,17 @@
 import type { NotificationRecord } from '../service/notification'
 import type { DeliveryOutcome, NotificationDelivery } from './delivery'
+import { parseWebhookUrl, type WebhookUrlPolicy } from './webhook-url'
 
 export const WEBHOOK_TIMEOUT_MS = 5_000
 export const WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024
 
-export interface WebhookOptions {
+export interface WebhookOptions extends WebhookUrlPolicy {
   url: string
   /** The whole attempt — connect, answer and the body read — must fit in this. */
   timeoutMs?: number
   /** At most this much of the answer is read; the rest is cancelled. */
   maxResponseBytes?: number
   fetch?: typeof fetch
-}
-
-/** Validated once, at creation; the message never repeats the URL (it may carry a token). */
-function parseUrl(raw: string): URL {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    throw new Error('NOTIFICATION_WEBHOOK_URL is not a URL')
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('NOTIFICATION_WEBHOOK_URL must be http(s)')
-  if (url.username || url.password) throw new Error('NOTIFICATION_WEBHOOK_URL must not embed credentials')
-  return url
 }
 
 /** Reads at most `maxBytes` of a body (so the connection is released), then cancels the rest. */
@@ -53,12 +41,12 @@ export function webhookPayload(notification: NotificationRecord) {
 }
 
 /**
- * POSTs each notification as JSON to a webhook. A 2xx is delivered; anything else is a failure
+ * POSTs each notification as JSON to a webhook whose URL passed the SSRF policy (webhook-url.ts). A 2xx is delivered; anything else is a failure
  * to retry later: a 3xx (never followed), a 4xx/5xx, a timeout, a network error. Plain fetch
  * code: the same module runs in workerd and in Node.
  */
 export function createWebhookDelivery(options: WebhookOptions): NotificationDelivery {
-  const url = parseUrl(options.url)
+  const url = parseWebhookUrl(options.url, options)
   const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS
   const maxBytes = options.maxResponseBytes ?? WEBHOOK_MAX_RESPONSE_BYTES
   const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init))

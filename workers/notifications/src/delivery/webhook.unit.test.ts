@@ -28,8 +28,11 @@ afterAll(async () => {
   await receiver.close()
 })
 
+/** The receiver listens on loopback over http: allowed only as local development allows it. */
+const LOCAL = { allowedHosts: ['127.0.0.1'], allowPrivateNetwork: true }
+
 // Small enough that a test waiting on it is quick; large enough for a local answer to beat it.
-const webhook = (path: Parameters<Receiver['url']>[0], timeoutMs = 2_000) => createWebhookDelivery({ url: receiver.url(path), timeoutMs })
+const webhook = (path: Parameters<Receiver['url']>[0], timeoutMs = 2_000) => createWebhookDelivery({ url: receiver.url(path), timeoutMs, ...LOCAL })
 
 describe('webhook delivery', () => {
   it('POSTs the notification as JSON with its id as the idempotency key, and a 200 is delivered', async () => {
@@ -76,7 +79,7 @@ describe('webhook delivery', () => {
       })
       return new Response(response.body!.pipeThrough(counter), { status: response.status, headers: response.headers })
     }
-    const delivery = createWebhookDelivery({ url: receiver.url('/huge'), timeoutMs: 3_000, maxResponseBytes: 64 * 1024, fetch: countingFetch })
+    const delivery = createWebhookDelivery({ url: receiver.url('/huge'), timeoutMs: 3_000, maxResponseBytes: 64 * 1024, fetch: countingFetch, ...LOCAL })
     expect(await delivery.deliver(notification)).toEqual({ delivered: true })
     expect(bytesRead).toBeGreaterThan(64 * 1024)
     expect(bytesRead).toBeLessThan(1024 * 1024) // the cap plus what was in flight, not the endless rest
@@ -88,7 +91,7 @@ describe('webhook delivery', () => {
   })
 
   it('fails on a refused connection', async () => {
-    const delivery = createWebhookDelivery({ url: `http://127.0.0.1:${await closedPort()}/hook`, timeoutMs: 2_000 })
+    const delivery = createWebhookDelivery({ url: `http://127.0.0.1:${await closedPort()}/hook`, timeoutMs: 2_000, ...LOCAL })
     expect(await delivery.deliver(notification)).toEqual({ delivered: false, reason: 'network_error' })
   })
 
@@ -97,9 +100,9 @@ describe('webhook delivery', () => {
     ['not http(s)', 'ftp://hooks.example.com/notify'],
     ['with credentials', 'https://user:secret@hooks.example.com/notify'],
   ])('refuses a webhook URL that is %s at creation, without repeating it', (_label, url) => {
-    expect(() => createWebhookDelivery({ url })).toThrow(/NOTIFICATION_WEBHOOK_URL/)
+    expect(() => createWebhookDelivery({ url, allowedHosts: ['hooks.example.com'] })).toThrow(/NOTIFICATION_WEBHOOK_URL/)
     try {
-      createWebhookDelivery({ url })
+      createWebhookDelivery({ url, allowedHosts: ['hooks.example.com'] })
     } catch (error) {
       expect(String(error)).not.toContain('secret')
     }
@@ -108,10 +111,11 @@ describe('webhook delivery', () => {
 
 describe('choosing the adapter', () => {
   it('uses the sandbox when no webhook URL is set, the webhook otherwise', () => {
-    expect(createDelivery('').name).toBe('sandbox')
-    expect(createDelivery('  ').name).toBe('sandbox')
-    expect(createDelivery(undefined).name).toBe('sandbox')
-    expect(createDelivery('https://hooks.example.com/notify').name).toBe('webhook')
+    const production = { ENVIRONMENT: 'production', NOTIFICATION_WEBHOOK_ALLOWED_HOSTS: 'hooks.example.com' }
+    expect(createDelivery({ ...production, NOTIFICATION_WEBHOOK_URL: '' }).name).toBe('sandbox')
+    expect(createDelivery({ ...production, NOTIFICATION_WEBHOOK_URL: '  ' }).name).toBe('sandbox')
+    expect(createDelivery({ ...production }).name).toBe('sandbox')
+    expect(createDelivery({ ...production, NOTIFICATION_WEBHOOK_URL: 'https://hooks.example.com/notify' }).name).toBe('webhook')
   })
 })
 

@@ -125,7 +125,7 @@ describe('delivery', () => {
     const user = customer()
     const event = userRegistered({ user_id: user.id })
     // Port 1 on loopback: nothing listens, the connection is refused at once (workerd logs the refusal itself).
-    const services = backgroundServices({ ...testEnv, NOTIFICATION_WEBHOOK_URL: 'http://127.0.0.1:1/hook' })
+    const services = backgroundServices({ ...testEnv, NOTIFICATION_WEBHOOK_URL: 'http://127.0.0.1:1/hook', NOTIFICATION_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' })
     const batch = createMessageBatch(EVENTS_QUEUE, [{ id: `msg-${event.id}`, timestamp: new Date(), attempts: 1, body: event }])
     const ctx = createExecutionContext()
     await consumeNotificationEvents(batch, testEnv.DB, services)
