@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { etagOf, noneMatchHits } from './http-cache'
+import { etagOf, noneMatchHits, showsCacheLevel } from './http-cache'
 
 describe('etagOf', () => {
   it('is a quoted base64url SHA-256 of the body, the same for the same body', async () => {
@@ -28,5 +28,11 @@ describe('noneMatchHits', () => {
   it('compares weakly when the current tag is weak', () => {
     expect(noneMatchHits('"abc"', 'W/"abc"')).toBe(true)
     expect(noneMatchHits(undefined, tag)).toBe(false)
+  })
+})
+
+describe('showsCacheLevel', () => {
+  it('shows X-Cache in development and tests only', () => {
+    expect([showsCacheLevel('development'), showsCacheLevel('test'), showsCacheLevel('production'), showsCacheLevel(undefined)]).toEqual([true, true, false, false])
   })
 })
