@@ -26,6 +26,7 @@ export const CircuitBreakerSchema = z.object({
   failure_rate: z.number().min(0).max(1),
   retry_after_s: z.number().int().min(0),
 })
+export type CircuitBreakerView = z.infer<typeof CircuitBreakerSchema>
 
 /** A message that exhausted its retries, as the admin API shows it: ids are `<service>:<message id>`. */
 export const DeadLetterSchema = z.object({
@@ -38,6 +39,7 @@ export const DeadLetterSchema = z.object({
   replayed_at: z.string().nullable(),
   body: z.unknown(),
 })
+export type DeadLetterView = z.infer<typeof DeadLetterSchema>
 
 /** The fault a service now injects (`PUT /api/v1/admin/faults/{service}`). */
 export const FaultStateSchema = z.object({
@@ -46,3 +48,4 @@ export const FaultStateSchema = z.object({
   rate: z.number(),
   latency_ms: z.number().int().optional(),
 })
+export type FaultState = z.infer<typeof FaultStateSchema>

@@ -36,6 +36,11 @@ describe('GET /docs in a browser', () => {
     })
     page.on('pageerror', (error) => errors.push(error.message))
     page.on('request', (request) => requests.push(request.url()))
+    // A page load is several anonymous requests: none may be refused (rate limit) or fail.
+    const failed: string[] = []
+    page.on('response', (answer) => {
+      if (answer.status() >= 400) failed.push(`${answer.status()} ${answer.url()}`)
+    })
 
     const response = await page.goto(`${baseUrl}/docs`, { waitUntil: 'load' })
     expect(response?.status()).toBe(200)
@@ -52,6 +57,7 @@ describe('GET /docs in a browser', () => {
 
     if (process.env.SCREENSHOT === '1') await page.screenshot({ path: 'docs/api-docs.png' })
     expect(errors).toEqual([])
+    expect(failed).toEqual([])
     const origin = new URL(baseUrl).origin
     expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([])
     expect(requests).toEqual(expect.arrayContaining([`${origin}/docs/swagger-ui-bundle.js`, `${origin}/openapi.json`]))

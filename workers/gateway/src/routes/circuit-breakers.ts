@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import type { CircuitBreakerView } from '../../../../shared-contracts/api-schemas'
 import { SERVICES } from '../../../../shared-contracts/routes'
 import type { GatewayEnv } from '../env'
 import { resilience } from '../resilience/layer'
@@ -12,7 +13,7 @@ export const circuitBreakerRoutes = new Hono<GatewayEnv>()
 circuitBreakerRoutes.get('/api/v1/admin/circuit-breakers', async (c) => {
   const { breakers } = resilience(c.env)
   const items = await Promise.all(
-    SERVICES.map(async (service) => {
+    SERVICES.map(async (service): Promise<CircuitBreakerView> => {
       const snapshot = await breakers.snapshot(service)
       return {
         service,

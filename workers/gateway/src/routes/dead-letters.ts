@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { problem } from '../../../../platform/errors/problem'
 import type { DeadLetter } from '../../../../platform/events/dead-letters'
+import type { DeadLetterView } from '../../../../shared-contracts/api-schemas'
 import { SUBSCRIBERS, type Subscriber } from '../../../../shared-contracts/subscriptions'
 import type { GatewayEnv } from '../env'
 
@@ -11,7 +12,7 @@ import type { GatewayEnv } from '../env'
  */
 export const deadLetterRoutes = new Hono<GatewayEnv>()
 
-type PublicDeadLetter = DeadLetter & { service: Subscriber }
+type PublicDeadLetter = DeadLetter & DeadLetterView & { service: Subscriber }
 
 function isSubscriber(value: string): value is Subscriber {
   return (SUBSCRIBERS as string[]).includes(value)
@@ -41,5 +42,5 @@ deadLetterRoutes.post('/api/v1/admin/dead-letters/:id/replay', async (c) => {
   })
   if (!response.ok) return new Response(response.body, response)
   const replayed = (await response.json()) as DeadLetter
-  return c.json({ ...replayed, id: `${service}:${replayed.id}`, service })
+  return c.json({ ...replayed, id: `${service}:${replayed.id}`, service } satisfies PublicDeadLetter)
 })

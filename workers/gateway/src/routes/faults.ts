@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import { problem } from '../../../../platform/errors/problem'
 import { readJson } from '../../../../platform/http/json-body'
-import { FaultConfigSchema } from '../../../../shared-contracts/faults'
+import type { FaultState } from '../../../../shared-contracts/api-schemas'
+import { FaultConfigSchema, type FaultConfig } from '../../../../shared-contracts/faults'
 import { SERVICES, type ServiceName } from '../../../../shared-contracts/routes'
 import type { GatewayEnv } from '../env'
 
@@ -22,5 +23,6 @@ faultRoutes.put('/api/v1/admin/faults/:service', async (c) => {
     caller: { principal: c.var.principal, requestId: c.var.requestId },
   })
   if (!response.ok) return new Response(response.body, response)
-  return c.json({ service, ...((await response.json()) as object) })
+  const state: FaultState = { service: service as ServiceName, ...((await response.json()) as FaultConfig) }
+  return c.json(state)
 })

@@ -1,10 +1,11 @@
 import { Hono } from 'hono'
+import type { Health } from '../../../../shared-contracts/api-schemas'
 import { SERVICES, type ServiceName } from '../../../../shared-contracts/routes'
 import type { GatewayEnv } from '../env'
 
 const PROBE_TIMEOUT_MS = 2_000
 
-type ServiceHealth = 'ok' | 'down'
+type ServiceHealth = Health['services'][ServiceName]
 
 export const healthRoutes = new Hono<GatewayEnv>()
 
@@ -22,5 +23,6 @@ healthRoutes.get('/health', async (c) => {
   }
   const states = await Promise.all(SERVICES.map(async (service) => [service, await probe(service)] as const))
   const healthy = states.every(([, state]) => state === 'ok')
-  return c.json({ status: healthy ? 'ok' : 'degraded', services: Object.fromEntries(states) }, healthy ? 200 : 503)
+  const health: Health = { status: healthy ? 'ok' : 'degraded', services: Object.fromEntries(states) as Health['services'] }
+  return c.json(health, healthy ? 200 : 503)
 })
