@@ -115,7 +115,7 @@ describe('the Worker builds its adapter from configuration', () => {
 
 describe('redirects', () => {
   it('are never followed: a 302 towards the metadata address is a failed delivery, one request made', async () => {
-    const requests: Array<{ url: string; redirect: RequestRedirect | undefined }> = []
+    const requests: Array<{ url: string; redirect: RequestInit['redirect'] }> = []
     const receiver: typeof fetch = async (input, init) => {
       requests.push({ url: String(input), redirect: init?.redirect })
       return new Response(null, { status: 302, headers: { Location: 'http://169.254.169.254/latest/meta-data/' } })
