@@ -1,0 +1,83 @@
+// Load for the benchmarks: autocannon on 127.0.0.1, bounded in time and connections, and the
+// order-placement driver (a bounded number of orders, each followed to its end).
+import autocannon from 'autocannon'
+import { call, sleep } from './harness.mjs'
+import { quantile } from './stats.mjs'
+
+/**
+ * One slice of `seconds` against one URL: throughput counts only 2xx answers, latency is
+ * autocannon's (every answer). Anything else than 2xx is reported, never hidden.
+ */
+export async function slice({ url, headers = {} }, { seconds, connections }) {
+  const result = await autocannon({ url, headers, connections, duration: seconds, pipelining: 1 })
+  const duration = result.duration || seconds
+  return {
+    rps: result['2xx'] / duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  }
+}
+
+/**
+ * Rounds of alternating slices: in each round every variant runs one slice, the order rotating
+ * from round to round, so load from elsewhere on the machine falls on all alike. `prepare` runs
+ * before each slice (a fresh credential, say) and answers the target `{ url, headers }`.
+ */
+export async function alternate(variants, { rounds, seconds, connections, warmupSeconds, onSlice = () => {} }) {
+  const slices = Object.fromEntries(variants.map(({ key }) => [key, []]))
+  for (const variant of variants) await slice(await variant.prepare(), { seconds: warmupSeconds, connections })
+  for (let round = 0; round < rounds; round++) {
+    const order = variants.map((_, index) => variants[(index + round) % variants.length])
+    for (const variant of order) {
+      const row = await slice(await variant.prepare(), { seconds, connections })
+      slices[variant.key].push(row)
+      onSlice(variant.key, round, row)
+    }
+  }
+  return slices
+}
+
+const TERMINAL_SAGA = ['completed', 'compensated', 'failed']
+
+/** Polls `path` until `done(body)`, every `intervalMs`, for at most `timeoutMs`; answers the last body. */
+async function pollUntil(base, path, token, done, { intervalMs = 20, timeoutMs = 60_000 } = {}) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const { status, body } = await call(base, 'GET', path, { token })
+    if (status === 200 && done(body)) return body
+    if (Date.now() > deadline) throw new Error(`${path} did not settle within ${timeoutMs} ms (last: ${status} ${JSON.stringify(body)})`)
+    await sleep(intervalMs)
+  }
+}
+
+/**
+ * Places `count` orders of `items` with `concurrency` clients at once through the gateway, each
+ * client posting an order and following it to `confirmed` (GET the order) and its saga to a
+ * terminal state. Answers the time of each order to `confirmed` and the throughput over the batch.
+ */
+export async function placeOrders(gateway, token, products, { items, concurrency, count }) {
+  const body = { items: products.slice(0, items).map((product_id) => ({ product_id, quantity: 1 })), payment_token: 'tok_visa' }
+  const toConfirmed = []
+  let failed = 0
+  let next = 0
+  const started = performance.now()
+  async function client() {
+    while (next < count) {
+      next += 1
+      const posted = performance.now()
+      const placed = await call(gateway, 'POST', '/api/v1/orders', { token, body, headers: { 'Idempotency-Key': crypto.randomUUID() } })
+      if (placed.status !== 202) throw new Error(`POST /api/v1/orders: ${placed.status} ${JSON.stringify(placed.body)}`)
+      const id = placed.body.id
+      const order = await pollUntil(gateway, `/api/v1/orders/${id}`, token, (order) => order.status !== 'pending')
+      if (order.status === 'confirmed') toConfirmed.push(performance.now() - posted)
+      else failed += 1
+      await pollUntil(gateway, `/api/v1/orders/${id}/saga`, token, (saga) => TERMINAL_SAGA.includes(saga.status))
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, client))
+  const seconds = (performance.now() - started) / 1000
+  return { ops: count / seconds, p50: quantile(toConfirmed, 0.5), p99: quantile(toConfirmed, 0.99), confirmed: toConfirmed.length, failed, times: toConfirmed }
+}

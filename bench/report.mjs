@@ -1,0 +1,278 @@
+// bench/RESULTS.md from one run of bench/run.mjs: every figure a median over rounds with its
+// range, every comparison a ratio of figures from the same rounds.
+import { cell, fixed, quantile, ratios, summarize } from './stats.mjs'
+
+const MiB = 1024 * 1024
+const FREE_GZIP_LIMIT = 3 * MiB
+const PAID_GZIP_LIMIT = 10 * MiB
+const STARTUP_LIMIT_MS = 1000
+
+const verdict = (ok) => (ok ? '**meets**' : '**misses**')
+const pct = (summary) => `${cell(summary, 1, 100)} %`
+const ms = (summary) => cell(summary, 1)
+
+function table(header, rows) {
+  return [`| ${header.join(' | ')} |`, `| ${header.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join(
+    '\n',
+  )
+}
+
+export function render({ command, settings, machine, date, durationS, results, sizes }) {
+  const { slices, orders, levels, bound, profiles, startup } = results
+  const series = (key, field) => slices[key].map((row) => row[field])
+  const rps = (key) => summarize(series(key, 'rps'))
+  const ratio = (key, base) => ratios(series(key, 'rps'), series(base, 'rps'))
+  const delta = (key, base, field) => summarize(series(key, field).map((value, round) => value - series(base, field)[round]))
+  const problems = Object.entries(slices).flatMap(([key, rows]) => {
+    const non2xx = rows.reduce((sum, row) => sum + row.non2xx, 0)
+    const errors = rows.reduce((sum, row) => sum + row.errors, 0)
+    return non2xx || errors ? [`${key}: ${non2xx} non-2xx, ${errors} errors`] : []
+  })
+
+  const authRatio = ratio('me-gateway', 'me-direct')
+  const floorRatio = ratio('product-gateway', 'floor')
+  const boundHeld = bound.recentHits === settings.L1_BOUND && bound.olderHits === 0
+  const worstGzip = Math.max(...sizes.map((size) => size.gzip))
+  const ownStartup = (key) => summarize(startup[key].own)
+  const worstOwnStartup = Math.max(...Object.keys(startup).map((key) => ownStartup(key).median))
+  const levelsVerified = Object.values(levels).every(({ expected, seen }) => expected === seen)
+
+  const httpRow = (label, key) => {
+    const summary = rps(key)
+    return [label, `\`${key}\``, cell(summary), ms(summarize(series(key, 'p50'))), ms(summarize(series(key, 'p99')))]
+  }
+
+  const orderRows = Object.values(orders).map(({ items, concurrency, count, rounds }) => {
+    const all = rounds.flatMap((round) => round.times)
+    const cancelled = rounds.reduce((sum, round) => sum + round.failed, 0)
+    return [
+      String(items),
+      String(concurrency),
+      `${count} × ${rounds.length}`,
+      cell(summarize(rounds.map((round) => round.ops)), 2),
+      cell(summarize(rounds.map((round) => round.p50))),
+      fixed(quantile(all, 0.99)),
+      String(cancelled),
+    ]
+  })
+
+  // Machine time per request at saturation (1000 / req/s), stage by stage.
+  const cost = (key) => 1000 / rps(key).median
+  const stages = (path) => [
+    ['the floor: a bare Worker (hello)', cost('floor')],
+    ['the service itself, beyond the floor (direct − floor)', cost(`${path}-direct`) - cost('floor')],
+    ['the gateway: its middleware, credential and service-binding hop (bare gateway − direct)', cost(`${path}-bare`) - cost(`${path}-direct`)],
+    ['the resilience layer: bulkhead, breaker, timeout, retry (limiter off − bare)', cost(`${path}-nolimiter`) - cost(`${path}-bare`)],
+    ['the rate limiter: one Durable Object call per request (gateway − limiter off)', cost(`${path}-gateway`) - cost(`${path}-nolimiter`)],
+  ]
+  const stageTable = (label, path) =>
+    table(
+      ['stage (' + label + ')', 'ms of machine time per request', 'share'],
+      stages(path).map(([name, value]) => [name, fixed(value, 3), `${fixed((value / cost(`${path}-gateway`)) * 100, 0)} %`]),
+    )
+  const profileSection = (label, profile) => `**${label}** (${fixed(profile.busyMs)} ms busy in ${settings.PROFILE_S} s). Self time by component — the bundled module's package or project folder:
+
+${table(['component', 'self ms', 'share of busy'], profileRows(profile.components, 12))}
+
+Top functions:
+
+${table(['function — module', 'self ms', 'share of busy'], profileRows(profile.functions, 12))}`
+
+  const profileRows = (items, limit) => items.slice(0, limit).map(({ key, ms: time, share }) => [`\`${key}\``, fixed(time, 0), `${fixed(share * 100, 1)} %`])
+
+  return `# Benchmark results
+
+Command: \`${command}\` (bench/run.mjs; how to read this: bench/README.md). Run ${date}, ${fixed(durationS)} s.
+
+| machine | |
+| --- | --- |
+| CPU | ${machine.cores} × ${machine.cpu} |
+| memory | ${fixed(machine.memoryGiB, 1)} GiB |
+| Node | ${machine.node} |
+| workerd | ${machine.workerd} |
+| Miniflare | ${machine.miniflare} |
+| wrangler | ${machine.wrangler} |
+| autocannon | ${machine.autocannon} |
+
+**Harness** (every HTTP figure): the production bundles (\`wrangler deploy --dry-run\`) run by
+Miniflare's API in one workerd process; each measured Worker listens on a direct socket of its
+own on 127.0.0.1 (\`unsafeDirectSockets\`), so no entry Worker or \`wrangler dev\` proxy stands in
+front; local D1, KV, queues and Durable Objects persist in a temporary directory. Load:
+autocannon in the same Node process as the harness, ${settings.CONNECTIONS} connections, in ${settings.ROUNDS} rounds of
+${settings.SLICE_S} s slices, one slice per variant per round, the order rotating round by round (after a
+${settings.WARMUP_S} s warm-up of each). A figure is the median over the rounds, with the range (min–max) in
+brackets; a ratio is taken round by round against the baseline measured in the same round.
+"Straight to the service" sends the service the same per-request credential the gateway signs
+(ES256, a fresh one per slice), so the service does the same work. Rate limits are raised so
+that the limiter counts but never refuses. Absolute numbers are this machine's; compare ratios.
+${problems.length ? `\n**Non-2xx answers or errors during slices**: ${problems.join('; ')}.\n` : ''}
+## Targets
+
+${table(
+  ['target', 'measured', 'verdict'],
+  [
+    [`authenticated \`GET /api/v1/users/me\` through the gateway ≥ ${settings.TARGETS.authenticated * 100} % of the direct call's throughput`, pct(authRatio), verdict(authRatio.median >= settings.TARGETS.authenticated)],
+    [
+      `cached public product read (L1 hit) through the gateway ≥ ${settings.TARGETS.publicReadVsFloor * 100} % of the floor's throughput (issues 7 and 9)`,
+      pct(floorRatio),
+      verdict(floorRatio.median >= settings.TARGETS.publicReadVsFloor),
+    ],
+    [`L1 within its bound (${settings.L1_BOUND} entries) under ${settings.KEY_SPACE} keys read round-robin`, `L1 hits: ${bound.recentHits}/${settings.L1_BOUND} of the last ${settings.L1_BOUND} keys, ${bound.olderHits}/${settings.L1_BOUND} of the ${settings.L1_BOUND} before${bound.stats ? `; ${bound.stats}` : ''}`, verdict(boundHeld)],
+    ['every bundle ≤ 3 MiB gzip (Workers Free; Paid: 10 MiB)', `largest ${fixed(worstGzip / 1024)} KiB`, verdict(worstGzip <= FREE_GZIP_LIMIT)],
+    ['start-up < 1 s', `slowest Worker's own start-up ${fixed(worstOwnStartup)} ms`, verdict(worstOwnStartup < STARTUP_LIMIT_MS)],
+  ],
+)}
+
+## 1. The floor
+
+A bare Hono Worker (bench/hello: one route answering a small JSON body), same runtime and harness.
+
+${table(['Worker', 'variant', 'req/s', 'p50 ms', 'p99 ms'], [httpRow('hello (the floor)', 'floor')])}
+
+## 2. Through the gateway vs straight to the service
+
+${table(
+  ['call', 'variant', 'req/s', 'p50 ms', 'p99 ms'],
+  [
+    httpRow('`GET /api/v1/products/{id}` through the gateway (L1 hit)', 'product-gateway'),
+    httpRow('the same, straight to inventory', 'product-direct'),
+    httpRow('`GET /api/v1/users/me` through the gateway (bearer token)', 'me-gateway'),
+    httpRow('the same, straight to users', 'me-direct'),
+  ],
+)}
+
+${table(
+  ['comparison', 'throughput ratio', 'Δ p50 ms', 'Δ p99 ms'],
+  [
+    ['product read: gateway / direct', pct(ratio('product-gateway', 'product-direct')), ms(delta('product-gateway', 'product-direct', 'p50')), ms(delta('product-gateway', 'product-direct', 'p99'))],
+    ['users/me: gateway / direct', pct(authRatio), ms(delta('me-gateway', 'me-direct', 'p50')), ms(delta('me-gateway', 'me-direct', 'p99'))],
+    ['product read through the gateway / the floor', pct(floorRatio), ms(delta('product-gateway', 'floor', 'p50')), ms(delta('product-gateway', 'floor', 'p99'))],
+  ],
+)}
+
+Latency is measured at ${settings.CONNECTIONS} concurrent connections, so it includes queueing: at saturation
+p50 ≈ connections / throughput.
+
+## 3. Order placement end to end
+
+Through the gateway as the customer: \`POST /api/v1/orders\` (a fresh Idempotency-Key, every item
+quantity 1 of a product with ample stock, \`tok_visa\`), then \`GET /api/v1/orders/{id}\` every 20 ms
+until it is no longer \`pending\` (time to \`confirmed\`), then its saga until terminal. Each client
+places orders one after another; throughput = orders carried to a terminal saga state / the
+batch's wall time. ${settings.ORDER_ROUNDS} rounds, the configurations in turn within each round. p99 is taken over
+all rounds' orders of a configuration (with so few orders, it is close to the slowest one).
+The polling is load on the same machine, as a client's would be.
+
+${table(['items per order', 'concurrent clients', 'orders (per round × rounds)', 'orders/s', 'p50 ms to confirmed', 'p99 ms to confirmed', 'not confirmed'], orderRows)}
+
+## 4. Resilience layer
+
+The same gateway bundle three times in the same workerd: as configured; with the rate limiter
+off (\`RATE_LIMITING=off\`); and with the resilience layer (bulkhead, circuit breaker,
+per-attempt timeout, retries) off as well (\`RESILIENCE=off\`: a plain service-binding fetch with
+a timeout). "With / without" compares the first and the last.
+
+${table(
+  ['call', 'with / without (throughput)', 'Δ p50 ms', 'Δ p99 ms'],
+  [
+    ['`GET /api/v1/products/{id}` (anonymous; L1 hit)', pct(ratio('product-gateway', 'product-bare')), ms(delta('product-gateway', 'product-bare', 'p50')), ms(delta('product-gateway', 'product-bare', 'p99'))],
+    ['`GET /api/v1/users/me` (signed in)', pct(ratio('me-gateway', 'me-bare')), ms(delta('me-gateway', 'me-bare', 'p50')), ms(delta('me-gateway', 'me-bare', 'p99'))],
+    ['products: the rate limiter alone (gateway / limiter off)', pct(ratio('product-gateway', 'product-nolimiter')), ms(delta('product-gateway', 'product-nolimiter', 'p50')), ms(delta('product-gateway', 'product-nolimiter', 'p99'))],
+    ['products: the resilience layer alone (limiter off / both off)', pct(ratio('product-nolimiter', 'product-bare')), ms(delta('product-nolimiter', 'product-bare', 'p50')), ms(delta('product-nolimiter', 'product-bare', 'p99'))],
+    ['users/me: the rate limiter alone', pct(ratio('me-gateway', 'me-nolimiter')), ms(delta('me-gateway', 'me-nolimiter', 'p50')), ms(delta('me-gateway', 'me-nolimiter', 'p99'))],
+    ['users/me: the resilience layer alone', pct(ratio('me-nolimiter', 'me-bare')), ms(delta('me-nolimiter', 'me-bare', 'p50')), ms(delta('me-nolimiter', 'me-bare', 'p99'))],
+  ],
+)}
+
+${table(
+  ['variant', 'key', 'req/s', 'p50 ms', 'p99 ms'],
+  [
+    httpRow('products, both off', 'product-bare'),
+    httpRow('products, rate limiter off', 'product-nolimiter'),
+    httpRow('users/me, both off', 'me-bare'),
+    httpRow('users/me, rate limiter off', 'me-nolimiter'),
+  ],
+)}
+
+## 5. Cache levels
+
+The same product read through the same gateway bundle, in front of three copies of the
+inventory bundle (same D1 and KV): \`CACHE_LEVELS\` \`l1,l2\` (L1 hit), \`l2\` (L2 hit: KV) and
+\`none\` (source: D1). Before measuring, each variant's second read was checked for the level it
+claims (\`X-Cache\`, shown in development).
+
+${table(
+  ['level', 'X-Cache expected / seen', 'req/s', 'ratio to L1 hit', 'p50 ms', 'p99 ms'],
+  [
+    ['L1 hit', 'product-gateway', 'l1'],
+    ['L2 hit', 'product-l2', 'l2'],
+    ['source read', 'product-source', 'source'],
+  ].map(([label, key, level]) => [
+    label,
+    `${levels[level].expected} / ${levels[level].seen ?? 'none'}${levels[level].expected === levels[level].seen ? '' : ' (**not verified**)'}`,
+    cell(rps(key)),
+    key === 'product-gateway' ? '100 %' : pct(ratio(key, 'product-gateway')),
+    ms(summarize(series(key, 'p50'))),
+    ms(summarize(series(key, 'p99'))),
+  ]),
+)}
+${levelsVerified ? '' : '\nA level not verified means the variant did not answer from the level it claims: its row measures something else.\n'}
+**L1 bound.** A fourth inventory copy with \`CACHE_L1_MAX_ENTRIES=${settings.L1_BOUND}\` (straight to it) read
+${settings.KEY_SPACE} products round-robin, twice. An L1 within its bound then holds exactly the last ${settings.L1_BOUND} keys:
+read again in the same order they were all L1 hits? ${bound.recentHits}/${settings.L1_BOUND}. The ${settings.L1_BOUND} keys before them, read next:
+${bound.olderHits}/${settings.L1_BOUND} L1 hits (seen: ${bound.olderSeen || 'no X-Cache'}). ${
+    boundHeld ? 'So the L1 held its bound of entries, no more and no fewer.' : '**The L1 did not behave as an LRU of its bound.**'
+  }${bound.stats ? ` The L1's own count: ${bound.stats}.` : ' The cache exposes no entry or byte count outside the isolate (no \`X-Cache-L1\` header), so the bytes bound is not measured here; it is unit-tested in platform/cache.'}
+
+## 6. Per Worker
+
+Bundle: the files \`wrangler deploy --dry-run\` writes (no source maps), gzip level 6 here (the
+platform's limits apply to the compressed upload: ${FREE_GZIP_LIMIT / MiB} MiB on Workers Free, ${PAID_GZIP_LIMIT / MiB} MiB on Paid).
+Start-up: the Worker alone in a fresh Miniflare (its D1, KV, queues and vars; service and
+Durable Object bindings dropped), from \`new Miniflare()\` until the first response to \`GET /\` on
+its direct socket. workerd parses and runs a Worker's global scope before it listens, so this
+includes the bundle's start-up. The baseline is the same, with the same bindings, but the hello
+bundle in place of the Worker's: the difference of each round ("own") is the Worker's script —
+parse, compile, global scope — which is what the platform's 1 s start-up limit is about (wall
+time on this machine, an upper bound of the CPU time the platform counts). ${settings.STARTUP_ROUNDS} rounds.
+
+${table(
+  ['Worker', 'raw KiB', 'gzip KiB', 'of 3 MiB', 'first response ms', 'baseline ms', 'own start-up ms'],
+  sizes.map(({ name, raw, gzip }) => [
+    name,
+    fixed(raw / 1024),
+    fixed(gzip / 1024),
+    `${fixed((gzip / FREE_GZIP_LIMIT) * 100, 1)} %`,
+    startup[name] ? ms(summarize(startup[name].worker)) : '–',
+    startup[name] ? ms(summarize(startup[name].baseline)) : '–',
+    startup[name] ? ms(ownStartup(name)) : '–',
+  ]),
+)}
+
+## Where the time goes
+
+At saturation the machine's time per request is 1000 / (req/s) ms; subtracting the variants of
+the same run splits it by stage (medians; a negative value is within noise).
+
+${stageTable('users/me', 'me')}
+
+${stageTable('product read, L1 hit', 'product')}
+
+**CPU profiles of the gateway's isolate** (V8's sampling profiler through workerd's inspector,
+${settings.CONNECTIONS} connections, after the measured rounds). The gateway hosts the RateLimiter and
+CircuitBreaker Durable Objects, so their JavaScript is in this isolate too; what the runtime does
+outside JavaScript (service-binding hops, Durable Object storage, the users and inventory
+isolates) is not in it.
+
+${profileSection('`GET /api/v1/users/me` through the gateway', profiles.me)}
+
+${profileSection('`GET /api/v1/products/{id}` through the gateway (L1 hit)', profiles.product)}
+
+## Raw slices (req/s per round)
+
+${table(
+  ['variant', ...Array.from({ length: settings.ROUNDS }, (_, index) => `round ${index + 1}`)],
+  Object.entries(slices).map(([key, rows]) => [key, ...rows.map((row) => fixed(row.rps))]),
+)}
+`
+}

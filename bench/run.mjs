@@ -1,0 +1,236 @@
+// `npm run bench`: the benchmark suite (issue 9; bench/README.md). Builds every Worker for
+// production, runs the bundles in one Miniflare (workerd) on 127.0.0.1 and measures: the floor
+// (a bare Hono Worker), the gateway's overhead, order placement end to end, the resilience
+// layer, the cache levels and L1's bound, and per Worker bundle size and start-up. Writes
+// bench/RESULTS.md. Never part of `npm test`. Bounded: about 6 minutes on 2 cores.
+//   BENCH_ROUNDS       rounds of alternating slices (default 5)
+//   BENCH_SLICE_S      seconds per slice (default 2)
+//   BENCH_CONNECTIONS  concurrent connections per slice (default 16)
+import { readFileSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { decodeJwt } from 'jose'
+import { developmentVars } from '../scripts/dev-keys.mjs'
+import { WORKERS } from '../scripts/workers.mjs'
+import { BUILD_ROOT, credentialSigner, direct, expectCall, migrate, production, sleep, start, variant } from './harness.mjs'
+import { alternate, placeOrders, slice } from './load.mjs'
+import { render } from './report.mjs'
+import { profileWorker } from './profile.mjs'
+import { bundleSizes, startupTimes } from './per-worker.mjs'
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+const SLICE_S = Number(process.env.BENCH_SLICE_S ?? 2)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
+const WARMUP_S = 1
+const ORDER_ROUNDS = 3
+const ORDER_ITEMS = [1, 5, 20]
+// Per round: each concurrency level places this many orders.
+const ORDER_CONCURRENCY = [
+  { concurrency: 1, count: 3 },
+  { concurrency: 8, count: 16 },
+]
+const L1_BOUND = 20
+// Inventory's queue consumer takes up to its batch timeout (1 s) and a generation check (1 s).
+const SETTLE_MS = 3_000
+const PROFILE_S = 3
+const STARTUP_ROUNDS = 3
+const KEY_SPACE = 5 * L1_BOUND
+const COMMAND = 'npm run bench'
+const HELLO = { name: 'hello', config: 'bench/hello/wrangler.toml' }
+const ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' }
+// The benchmark is one client: the limiter must count, never refuse.
+const RATE_LIMITS = { RATE_LIMIT_AUTH: '100000000/60', RATE_LIMIT_USER: '100000000/60', RATE_LIMIT_ANONYMOUS: '100000000/60' }
+const TARGETS = { authenticated: 0.6, publicReadVsFloor: 0.5 }
+
+const log = (...args) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args)
+const version = (pkg) => JSON.parse(readFileSync(`node_modules/${pkg}/package.json`, 'utf8')).version
+const began = Date.now()
+
+// --- Build: every Worker's production bundle, and its size --------------------------------
+const vars = await developmentVars()
+log('building the production bundles (wrangler deploy --dry-run)')
+const built = Object.fromEntries(WORKERS.map((worker) => [worker.name, production(worker, { ...vars[worker.name] })]))
+const hello = production(HELLO)
+const sizes = bundleSizes([HELLO, ...WORKERS].map(({ name }) => ({ name, dir: `${BUILD_ROOT}/${name}` })))
+
+// --- The system, with its variants, in one workerd -----------------------------------------
+const gatewayVars = { ...RATE_LIMITS }
+const gateway = variant(built.gateway, 'gateway', { vars: gatewayVars })
+const workers = [
+  direct(hello),
+  direct(gateway),
+  // The resilience layer and the rate limiter off: the baseline of figure 4.
+  direct(variant(gateway, 'gateway-bare', { vars: { RESILIENCE: 'off', RATE_LIMITING: 'off' } })),
+  // The rate limiter alone off: splits figure 4 between the limiter and the resilience layer.
+  direct(variant(gateway, 'gateway-nolimiter', { vars: { RATE_LIMITING: 'off' } })),
+  // The same gateway in front of inventory copies that read through other cache levels (figure 5).
+  direct(variant(gateway, 'gateway-l2', { serviceBindings: { INVENTORY: { name: 'inventory-l2' } } })),
+  direct(variant(gateway, 'gateway-source', { serviceBindings: { INVENTORY: { name: 'inventory-source' } } })),
+  direct(built.users),
+  direct(built.inventory),
+  variant(built.inventory, 'inventory-l2', { vars: { CACHE_LEVELS: 'l2' } }),
+  variant(built.inventory, 'inventory-source', { vars: { CACHE_LEVELS: 'none' } }),
+  direct(variant(built.inventory, 'inventory-bounded', { vars: { CACHE_L1_MAX_ENTRIES: String(L1_BOUND) } })),
+  built.payments,
+  built.notifications,
+  built.orders,
+]
+log('starting Miniflare')
+const system = await start(workers, { inspector: true })
+const results = {}
+try {
+  for (const { name, database } of WORKERS) if (database) await migrate(system.mf, name)
+  const url = Object.fromEntries(
+    await Promise.all(['hello', 'gateway', 'gateway-bare', 'gateway-nolimiter', 'gateway-l2', 'gateway-source', 'users', 'inventory', 'inventory-bounded'].map(async (name) => [name, await system.url(name)])),
+  )
+  const sign = credentialSigner(vars.gateway.GATEWAY_PRIVATE_KEY)
+
+  // --- Data: an admin, a customer, products with ample stock --------------------------------
+  log('seeding: accounts and products')
+  const admin = (await expectCall(200, url.gateway, 'POST', '/api/v1/auth/login', { body: ADMIN })).body.access_token
+  const customer = { email: `bench-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'bench-password-long-enough', name: 'Bench Customer' }
+  await expectCall(201, url.gateway, 'POST', '/api/v1/auth/register', { body: customer })
+  const token = (await expectCall(200, url.gateway, 'POST', '/api/v1/auth/login', { body: { email: customer.email, password: customer.password } })).body.access_token
+  const claims = decodeJwt(token)
+  const principal = { id: claims.sub, roles: claims.roles }
+  const adminPrincipal = (({ sub, roles }) => ({ id: sub, roles }))(decodeJwt(admin))
+  // Through the gateway, or straight to inventory (the key space of figure 5b: many products, fast).
+  const createProducts = async (count, { concurrency = 8, straight = false } = {}) => {
+    const ids = []
+    let next = 0
+    const worker = async () => {
+      while (next < count) {
+        next += 1
+        const sku = `BENCH-${crypto.randomUUID().slice(0, 12)}`
+        const body = { sku, name: `Bench ${sku}`, description: 'A product of the benchmark.', price_cents: 1250, currency: 'EUR', initial_stock: 1_000_000 }
+        const created = straight
+          ? await expectCall(201, url.inventory, 'POST', '/api/v1/products', { body, headers: { 'x-gateway-credential': await sign('inventory', adminPrincipal) } })
+          : await expectCall(201, url.gateway, 'POST', '/api/v1/products', { token: admin, body })
+        ids.push(created.body.id)
+      }
+    }
+    await Promise.all(Array.from({ length: concurrency }, worker))
+    return ids
+  }
+  const [product] = await createProducts(1, { concurrency: 1 })
+  const orderProducts = await createProducts(Math.max(...ORDER_ITEMS))
+  const productPath = `/api/v1/products/${product}`
+  // Creating products bumps the catalog's cache generation (inventory's queue consumer): let
+  // those land before anything is measured.
+  await sleep(SETTLE_MS)
+
+  // --- Each cache variant answers from the level it claims (X-Cache) ------------------------
+  const levels = {}
+  for (const [key, base, expected] of [
+    ['l1', url.gateway, 'L1 hit'],
+    ['l2', url['gateway-l2'], 'L2 hit'],
+    ['source', url['gateway-source'], 'bypass'],
+  ]) {
+    await expectCall(200, base, 'GET', productPath)
+    const seen = (await expectCall(200, base, 'GET', productPath)).headers.get('x-cache')
+    levels[key] = { expected, seen }
+    if (seen !== expected) log(`warning: the ${key} variant answered X-Cache ${seen}, expected ${expected}`)
+  }
+
+  // --- Figures 1, 2, 4, 5: alternating slices of every HTTP variant -------------------------
+  const bearer = { authorization: `Bearer ${token}` }
+  const variants = [
+    { key: 'floor', prepare: async () => ({ url: `${url.hello}/` }) },
+    { key: 'product-gateway', prepare: async () => ({ url: `${url.gateway}${productPath}` }) },
+    { key: 'product-direct', prepare: async () => ({ url: `${url.inventory}${productPath}`, headers: { 'x-gateway-credential': await sign('inventory', null) } }) },
+    { key: 'product-bare', prepare: async () => ({ url: `${url['gateway-bare']}${productPath}` }) },
+    { key: 'product-nolimiter', prepare: async () => ({ url: `${url['gateway-nolimiter']}${productPath}` }) },
+    { key: 'product-l2', prepare: async () => ({ url: `${url['gateway-l2']}${productPath}` }) },
+    { key: 'product-source', prepare: async () => ({ url: `${url['gateway-source']}${productPath}` }) },
+    { key: 'me-gateway', prepare: async () => ({ url: `${url.gateway}/api/v1/users/me`, headers: bearer }) },
+    { key: 'me-direct', prepare: async () => ({ url: `${url.users}/api/v1/users/me`, headers: { 'x-gateway-credential': await sign('users', principal) } }) },
+    { key: 'me-bare', prepare: async () => ({ url: `${url['gateway-bare']}/api/v1/users/me`, headers: bearer }) },
+    { key: 'me-nolimiter', prepare: async () => ({ url: `${url['gateway-nolimiter']}/api/v1/users/me`, headers: bearer }) },
+  ]
+  log(`HTTP variants: ${variants.length} × ${ROUNDS} rounds × ${SLICE_S} s, ${CONNECTIONS} connections`)
+  results.slices = await alternate(variants, {
+    rounds: ROUNDS,
+    seconds: SLICE_S,
+    connections: CONNECTIONS,
+    warmupSeconds: WARMUP_S,
+    onSlice: (key, round, row) => log(`round ${round + 1} ${key}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms${row.non2xx || row.errors ? `, non-2xx ${row.non2xx}, errors ${row.errors}` : ''}`),
+  })
+  results.levels = levels
+
+  // --- Figure 3: order placement end to end ------------------------------------------------
+  results.orders = {}
+  for (let round = 0; round < ORDER_ROUNDS; round++) {
+    for (const items of ORDER_ITEMS) {
+      for (const { concurrency, count } of ORDER_CONCURRENCY) {
+        const key = `${items}x${concurrency}`
+        const batch = await placeOrders(url.gateway, token, orderProducts, { items, concurrency, count })
+        ;(results.orders[key] ??= { items, concurrency, count, rounds: [] }).rounds.push(batch)
+        log(`orders round ${round + 1} ${items} items × ${concurrency} clients: ${batch.ops.toFixed(2)} orders/s, p50 ${batch.p50.toFixed(0)} ms`)
+      }
+    }
+  }
+
+  // --- Figure 5b: L1 stays within its bound under a larger key space ------------------------
+  log(`L1 bound: ${KEY_SPACE} products read round-robin through an L1 of ${L1_BOUND} entries`)
+  const keySpace = await createProducts(KEY_SPACE, { straight: true })
+  await sleep(SETTLE_MS)
+  const boundedRead = async (id) =>
+    expectCall(200, url['inventory-bounded'], 'GET', `/api/v1/products/${id}`, { headers: { 'x-gateway-credential': await sign('inventory', null) } })
+  for (let pass = 0; pass < 2; pass++) for (const id of keySpace) await boundedRead(id)
+  // An L1 of L1_BOUND entries now holds exactly the last L1_BOUND keys read: read them again
+  // (all hits, nothing evicted), then the L1_BOUND keys before them (all misses).
+  const level = async (ids) => {
+    const seen = []
+    for (const id of ids) seen.push((await boundedRead(id)).headers.get('x-cache'))
+    return seen
+  }
+  const recent = await level(keySpace.slice(-L1_BOUND))
+  const older = await level(keySpace.slice(-2 * L1_BOUND, -L1_BOUND))
+  results.bound = {
+    recentHits: recent.filter((seen) => seen === 'L1 hit').length,
+    olderHits: older.filter((seen) => seen === 'L1 hit').length,
+    olderSeen: [...new Set(older)].join(', '),
+    stats: (await boundedRead(keySpace[0])).headers.get('x-cache-l1'),
+  }
+
+  // --- Where the time goes: CPU profile of the gateway on the authenticated path ------------
+  log('profiling the gateway through the workerd inspector')
+  results.profiles = {}
+  for (const [key, target] of [
+    ['me', { url: `${url.gateway}/api/v1/users/me`, headers: bearer }],
+    ['product', { url: `${url.gateway}${productPath}` }],
+  ]) {
+    results.profiles[key] = await profileWorker(system, 'gateway', `${BUILD_ROOT}/gateway/index.js`, () => slice(target, { seconds: PROFILE_S, connections: CONNECTIONS }))
+  }
+} finally {
+  await system.stop()
+}
+
+// --- Figure 6: start-up per Worker, each in a fresh Miniflare ------------------------------
+log('start-up: a fresh Miniflare per Worker')
+results.startup = await startupTimes(
+  WORKERS.map(({ name }) => ({ key: name, options: built[name] })),
+  hello,
+  { rounds: STARTUP_ROUNDS },
+)
+
+// --- The report --------------------------------------------------------------------------
+const report = render({
+  command: COMMAND,
+  settings: { ROUNDS, SLICE_S, CONNECTIONS, WARMUP_S, PROFILE_S, STARTUP_ROUNDS, ORDER_ROUNDS, ORDER_ITEMS, ORDER_CONCURRENCY, L1_BOUND, KEY_SPACE, TARGETS },
+  machine: {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown CPU',
+    memoryGiB: totalmem() / 2 ** 30,
+    node: process.version,
+    workerd: version('workerd'),
+    miniflare: version('miniflare'),
+    wrangler: version('wrangler'),
+    autocannon: version('autocannon'),
+  },
+  date: new Date().toISOString(),
+  durationS: (Date.now() - began) / 1000,
+  results,
+  sizes,
+})
+writeFileSync(new URL('./RESULTS.md', import.meta.url), report)
+log(`done in ${((Date.now() - began) / 1000).toFixed(0)} s; written to bench/RESULTS.md`)
