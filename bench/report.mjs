@@ -44,7 +44,8 @@ export function render({ command, settings, machine, date, durationS, results, s
 
   const orderRows = Object.values(orders).map(({ items, concurrency, count, rounds }) => {
     const all = rounds.flatMap((round) => round.times)
-    const cancelled = rounds.reduce((sum, round) => sum + round.failed, 0)
+    const cancelled = rounds.reduce((sum, round) => sum + round.cancelled + round.errors.length, 0)
+    const firstError = rounds.flatMap((round) => round.errors)[0]
     return [
       String(items),
       String(concurrency),
@@ -52,7 +53,7 @@ export function render({ command, settings, machine, date, durationS, results, s
       cell(summarize(rounds.map((round) => round.ops)), 2),
       cell(summarize(rounds.map((round) => round.p50))),
       fixed(quantile(all, 0.99)),
-      String(cancelled),
+      firstError ? `${cancelled} (${firstError.slice(0, 120)})` : String(cancelled),
     ]
   })
 
@@ -79,6 +80,24 @@ Top functions:
 ${table(['function — module', 'self ms', 'share of busy'], profileRows(profile.functions, 12))}`
 
   const profileRows = (items, limit) => items.slice(0, limit).map(({ key, ms: time, share }) => [`\`${key}\``, fixed(time, 0), `${fixed(share * 100, 1)} %`])
+
+  const largestStage = (path) => {
+    const [name, value] = stages(path).slice(1).sort((a, b) => b[1] - a[1])[0]
+    return `${name.replace(/ \(.*\)$/, '')}: ${fixed(value, 2)} ms of ${fixed(cost(`${path}-gateway`), 2)} ms per request (${fixed((value / cost(`${path}-gateway`)) * 100, 0)} %)`
+  }
+  const topComponents = (profile) =>
+    profile.components
+      .slice(0, 3)
+      .map(({ key, share }) => `\`${key}\` ${fixed(share * 100, 0)} %`)
+      .join(', ')
+  const findings = [
+    authRatio.median < settings.TARGETS.authenticated
+      ? `- **users/me keeps ${fixed(authRatio.median * 100, 0)} % of the direct call's throughput** (target ${settings.TARGETS.authenticated * 100} %). Largest stage beyond the service: ${largestStage('me')}. In the gateway's profile: ${topComponents(profiles.me)}.`
+      : `- users/me through the gateway keeps ${fixed(authRatio.median * 100, 0)} % of the direct call's throughput: meets the ${settings.TARGETS.authenticated * 100} % target.`,
+    floorRatio.median < settings.TARGETS.publicReadVsFloor
+      ? `- **The cached product read reaches ${fixed(floorRatio.median * 100, 1)} % of the floor** (target ${settings.TARGETS.publicReadVsFloor * 100} %). Largest stage: ${largestStage('product')}. In the gateway's profile: ${topComponents(profiles.product)}. Even the bare gateway (no limiter, no resilience layer) reaches ${pct(ratio('product-bare', 'floor'))} of the floor: the gateway's own middleware, the ES256 credential it signs per request and the service-binding hop to inventory (which runs its own Hono app, credential check and cache) cost more than half of the floor on their own, so this target needs more than one fix.`
+      : `- The cached product read through the gateway reaches ${fixed(floorRatio.median * 100, 1)} % of the floor: meets the ${settings.TARGETS.publicReadVsFloor * 100} % target.`,
+  ].join('\n')
 
   return `# Benchmark results
 
@@ -159,7 +178,8 @@ Through the gateway as the customer: \`POST /api/v1/orders\` (a fresh Idempotenc
 quantity 1 of a product with ample stock, \`tok_visa\`), then \`GET /api/v1/orders/{id}\` every 20 ms
 until it is no longer \`pending\` (time to \`confirmed\`), then its saga until terminal. Each client
 places orders one after another; throughput = orders carried to a terminal saga state / the
-batch's wall time. ${settings.ORDER_ROUNDS} rounds, the configurations in turn within each round. p99 is taken over
+batch's wall time. "Not confirmed" counts cancelled orders and calls that failed (the first
+error shown). ${settings.ORDER_ROUNDS} rounds, the configurations in turn within each round. p99 is taken over
 all rounds' orders of a configuration (with so few orders, it is close to the slowest one).
 The polling is load on the same machine, as a client's would be.
 
@@ -267,6 +287,36 @@ isolates) is not in it.
 ${profileSection('`GET /api/v1/users/me` through the gateway', profiles.me)}
 
 ${profileSection('`GET /api/v1/products/{id}` through the gateway (L1 hit)', profiles.product)}
+
+## Findings and fixes within reach
+
+${findings}
+
+What the code does per request on these paths, in the order of the breakdown above, and what
+would cut it (none of it is done here; each is a change to measure with this suite):
+
+1. **The rate limiter** (durable-objects/rate-limiter): every routed request waits for a call to
+   its key's RateLimiter object, and the object's answer waits for its storage write to be
+   durable (the output gate). All requests of one key — here one client — queue on one object.
+   Within reach: \`storage.put(..., { allowUnconfirmed: true })\` lets the answer leave before the
+   write is durable (a crash may forget the last counts: the limiter errs towards admitting),
+   and, larger, an isolate-local lease — each isolate takes a batch of units from the object and
+   admits locally until it is spent, as the circuit breaker's isolate copy does (ADR 0012) — so
+   the object is asked once per batch, not once per request, at the cost of a bounded
+   over-admission per isolate.
+2. **The resilience layer** (workers/gateway/src/resilience): a timeout timer and an attempt
+   wrapper per request, and the breaker's outcome report after the response; the breaker state
+   itself is read from the isolate copy. Its cost is the resilience row of the breakdown.
+3. **The gateway credential**: an ES256 signature per forwarded request (\`jose\`'s
+   \`createSignature\` in the profiles) and an ES256 verification in the service. Within reach:
+   reuse one signed credential per (service, principal) for a few seconds — the request id
+   already travels in \`X-Request-Id\` — which removes a signature per request.
+4. **The request log line** (platform/telemetry/log.ts \`write\`): a JSON line per request in
+   each Worker; cheap per line but visible in the gateway's profile.
+
+The profiles count what happens synchronously under a JavaScript call (a \`fetch\` to a service
+binding or a Durable Object stub) to that call; time spent in other isolates or waiting on I/O
+is not in them, which is why the stage breakdown (by subtraction) is the primary figure.
 
 ## Raw slices (req/s per round)
 

@@ -214,7 +214,7 @@ results.startup = await startupTimes(
 )
 
 // --- The report --------------------------------------------------------------------------
-const report = render({
+const input = {
   command: COMMAND,
   settings: { ROUNDS, SLICE_S, CONNECTIONS, WARMUP_S, PROFILE_S, STARTUP_ROUNDS, ORDER_ROUNDS, ORDER_ITEMS, ORDER_CONCURRENCY, L1_BOUND, KEY_SPACE, TARGETS },
   machine: {
@@ -231,6 +231,8 @@ const report = render({
   durationS: (Date.now() - began) / 1000,
   results,
   sizes,
-})
-writeFileSync(new URL('./RESULTS.md', import.meta.url), report)
+}
+// The raw figures too (not committed): the report can be rendered again from them.
+writeFileSync(`${BUILD_ROOT}/results.json`, JSON.stringify(input))
+writeFileSync(new URL('./RESULTS.md', import.meta.url), render(input))
 log(`done in ${((Date.now() - began) / 1000).toFixed(0)} s; written to bench/RESULTS.md`)
