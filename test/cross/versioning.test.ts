@@ -23,6 +23,13 @@ describe('v1 and v2 side by side', () => {
     expect(response.headers.get('Link')).toContain('</docs>; rel="deprecation"')
   })
 
+  it('lets a browser client on an allowed origin read the deprecation headers (CORS)', async () => {
+    const response = await call('/api/v1/orders', { headers: { ...bearer(customer.token), Origin: 'http://localhost:3000' } })
+    expect(response.status).toBe(200)
+    const exposed = (response.headers.get('Access-Control-Expose-Headers') ?? '').split(',').map((name) => name.trim().toLowerCase())
+    expect(exposed).toEqual(expect.arrayContaining(['deprecation', 'sunset', 'link']))
+  })
+
   it('announces it on a failed v1 call too (a bad query), but never on the successor', async () => {
     const bad = await call('/api/v1/orders?limit=0', { headers: bearer(customer.token) })
     await expectProblem(bad, 400, 'validation_failed')

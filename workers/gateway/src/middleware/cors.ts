@@ -13,7 +13,7 @@ export function cors(): MiddlewareHandler<GatewayEnv> {
         origin: (origin) => (origins.includes(origin) ? origin : null),
         allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
         allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
-        exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After', 'ETag', 'RateLimit', 'RateLimit-Policy'],
+        exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After', 'ETag', 'RateLimit', 'RateLimit-Policy', 'Deprecation', 'Sunset', 'Link'],
         maxAge: 600,
       })
       cached = { list, handler }
