@@ -17,7 +17,9 @@ export function commonHeaders(): Record<string, Reference> {
 
 /** The expected failures of a route, from its table row and its documentation. */
 export function errorCodesOf(route: Route, doc: RouteDoc): ErrorCode[] {
-  const codes = new Set<ErrorCode>(['quota_exceeded', 'internal_error'])
+  // The gateway refuses these before routing, on any route: too many or too large headers, a body
+  // too large, or one that is not JSON (even where none is expected).
+  const codes = new Set<ErrorCode>(['quota_exceeded', 'internal_error', 'header_too_large', 'payload_too_large', 'unsupported_media_type'])
   if (!('public' in route.access)) codes.add('unauthenticated')
   if (!('public' in route.access) && !route.access.roles.includes('customer')) codes.add('forbidden')
   if (doc.body) for (const code of ['validation_failed', 'malformed_json', 'payload_too_large', 'unsupported_media_type'] as const) codes.add(code)
