@@ -6,6 +6,7 @@ import { CreateProductRequestSchema, ProductSchema, SetStockRequestSchema, Stock
 import { NotificationListQuerySchema, NotificationSchema } from './notifications'
 import { OrderSchema, OrderV2Schema, PlaceOrderRequestSchema, SagaListQuerySchema, SagaSchema } from './orders'
 import { ListQuerySchema } from './pagination'
+import { SERVICES } from './routes'
 import { PaymentListQuerySchema, PaymentSchema } from './payments'
 import { LoginRequestSchema, RegisterRequestSchema, TokenResponseSchema, UpdateMeRequestSchema, UserSchema } from './users'
 import { EXAMPLES } from './api-examples'
@@ -15,6 +16,8 @@ export interface RouteDoc {
   summary: string
   description?: string
   tag: 'System' | 'Auth' | 'Users' | 'Catalog' | 'Orders' | 'Payments' | 'Notifications' | 'Admin'
+  /** Path parameters that take one of a few values (others answer 404). */
+  pathValues?: Record<string, readonly string[]>
   /** Query parameters, exactly as the service validates them (unknown ones are refused). */
   query?: z.ZodObject
   /** The JSON request body. */
@@ -63,6 +66,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /docs/{asset}': {
     summary: "The API reference page's scripts and styles",
     tag: 'System',
+    pathValues: { asset: DOCS_ASSETS },
     conditional: true,
     success: { status: 200, contentTypes: ['text/javascript', 'text/css'] },
     errors: ['not_found'],
@@ -211,6 +215,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'Inject faults into a service (local development only)',
     description: 'Exists only where the `FAULT_INJECTION` var is `enabled`; a 404 everywhere else.',
     tag: 'Admin',
+    pathValues: { service: SERVICES },
     body: { schema: FaultConfigSchema, example: { mode: 'error', rate: 0.5 } },
     success: { status: 200, schema: FaultStateSchema, example: { service: 'payments', mode: 'error', rate: 0.5 } },
     errors: ['not_found'],

@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import { CircuitBreakerSchema, DeadLetterSchema, FaultStateSchema, HealthSchema, JwksSchema } from './api-schemas'
-import { DOCS_ASSETS, ROUTE_DOCS, type RouteDoc } from './api-docs'
+import { ROUTE_DOCS, type RouteDoc } from './api-docs'
 import { ProblemSchema } from './errors'
 import { FaultConfigSchema } from './faults'
 import { CreateProductRequestSchema, ProductSchema, SetStockRequestSchema, StockLevelsSchema, UpdateProductRequestSchema } from './inventory'
 import { NotificationSchema } from './notifications'
-import { MoneySchema, OrderSchema, OrderV2Schema, PlaceOrderRequestSchema, SagaSchema } from './orders'
+import { MAX_IDEMPOTENCY_KEY_LENGTH, MoneySchema, OrderSchema, OrderV2Schema, PlaceOrderRequestSchema, SagaSchema } from './orders'
 import { PaymentSchema } from './payments'
 import { ROUTES, type Route } from './routes'
 import { LoginRequestSchema, RegisterRequestSchema, TokenResponseSchema, UpdateMeRequestSchema, UserSchema } from './users'
@@ -17,8 +17,34 @@ export const API_VERSION = '1.1.0'
 const SCHEMA_URI = (id: string) => `#/components/schemas/${id}`
 
 /** Shapes with a name in the document; request bodies are read as input (defaults, transforms), answers as output. */
-const REQUESTS = { RegisterRequest: RegisterRequestSchema, LoginRequest: LoginRequestSchema, UpdateMeRequest: UpdateMeRequestSchema, CreateProductRequest: CreateProductRequestSchema, UpdateProductRequest: UpdateProductRequestSchema, SetStockRequest: SetStockRequestSchema, PlaceOrderRequest: PlaceOrderRequestSchema, FaultConfig: FaultConfigSchema }
-const RESPONSES = { Problem: ProblemSchema, User: UserSchema, TokenResponse: TokenResponseSchema, Product: ProductSchema, StockLevels: StockLevelsSchema, Order: OrderSchema, Money: MoneySchema, OrderV2: OrderV2Schema, Saga: SagaSchema, Payment: PaymentSchema, Notification: NotificationSchema, Health: HealthSchema, Jwks: JwksSchema, CircuitBreaker: CircuitBreakerSchema, DeadLetter: DeadLetterSchema, FaultState: FaultStateSchema }
+const REQUESTS = {
+  RegisterRequest: RegisterRequestSchema,
+  LoginRequest: LoginRequestSchema,
+  UpdateMeRequest: UpdateMeRequestSchema,
+  CreateProductRequest: CreateProductRequestSchema,
+  UpdateProductRequest: UpdateProductRequestSchema,
+  SetStockRequest: SetStockRequestSchema,
+  PlaceOrderRequest: PlaceOrderRequestSchema,
+  FaultConfig: FaultConfigSchema,
+}
+const RESPONSES = {
+  Problem: ProblemSchema,
+  User: UserSchema,
+  TokenResponse: TokenResponseSchema,
+  Product: ProductSchema,
+  StockLevels: StockLevelsSchema,
+  Order: OrderSchema,
+  Money: MoneySchema,
+  OrderV2: OrderV2Schema,
+  Saga: SagaSchema,
+  Payment: PaymentSchema,
+  Notification: NotificationSchema,
+  Health: HealthSchema,
+  Jwks: JwksSchema,
+  CircuitBreaker: CircuitBreakerSchema,
+  DeadLetter: DeadLetterSchema,
+  FaultState: FaultStateSchema,
+}
 
 /** `/api/v1/orders/:id/saga` → `/api/v1/orders/{id}/saga`. */
 export const openApiPath = (path: string) => path.replace(/:([A-Za-z_]+)/g, '{$1}')
@@ -45,12 +71,22 @@ function inline(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 /** A `$ref` to the schema's component, naming it `fallback` if it has no name yet. */
 type Namer = (schema: z.ZodType, fallback: string, io: 'input' | 'output') => Reference
 
+const IDEMPOTENCY_KEY: ParameterObject = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: true,
+  description: 'Chosen by the client, one per intended request; a retry sends the same key (and body).',
+  schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
+  example: '7b0e4a1c-order-42',
+}
+const IF_NONE_MATCH: ParameterObject = { name: 'If-None-Match', in: 'header', description: 'An `ETag` seen before: a 304 if it still matches.', schema: { type: 'string' } }
+
 function parametersOf(route: Route, doc: RouteDoc): ParameterObject[] {
   const path = [...route.path.matchAll(/:([A-Za-z_]+)/g)].map(([, name]): ParameterObject => ({
     name: name!,
     in: 'path',
     required: true,
-    schema: route.path === '/docs/:asset' ? { type: 'string', enum: [...DOCS_ASSETS] } : { type: 'string', minLength: 1 },
+    schema: doc.pathValues?.[name!] ? { type: 'string', enum: [...doc.pathValues[name!]!] } : { type: 'string', minLength: 1 },
   }))
   const query: ParameterObject[] = []
   if (doc.query) {
@@ -58,10 +94,8 @@ function parametersOf(route: Route, doc: RouteDoc): ParameterObject[] {
     for (const [name, schema] of Object.entries(json.properties ?? {})) query.push({ name, in: 'query', required: json.required?.includes(name) ?? false, schema })
   }
   const headers: ParameterObject[] = []
-  if (doc.idempotencyKey) {
-    headers.push({ name: 'Idempotency-Key', in: 'header', required: true, description: 'Chosen by the client, one per intended request; retries send the same key.', schema: { type: 'string', minLength: 1, maxLength: 255 }, example: '7b0e4a1c-order-42' })
-  }
-  if (doc.conditional) headers.push({ name: 'If-None-Match', in: 'header', description: 'An `ETag` seen before: a 304 if it still matches.', schema: { type: 'string' } })
+  if (doc.idempotencyKey) headers.push(IDEMPOTENCY_KEY)
+  if (doc.conditional) headers.push(IF_NONE_MATCH)
   return [...path, ...query, ...headers]
 }
 
@@ -71,10 +105,15 @@ function successResponse(route: Route, doc: RouteDoc, named: Namer): ResponseObj
   if (success.location) headers.Location = { $ref: '#/components/headers/Location' }
   if (doc.conditional) headers.ETag = { $ref: '#/components/headers/ETag' }
   if (route.deprecation) for (const name of ['Deprecation', 'Sunset', 'Link']) headers[name] = { $ref: `#/components/headers/${name}` }
+  const fallback = `${pascal(operationId(route.method, route.path))}Response`
   const content: ResponseObject['content'] = success.schema
-    ? { 'application/json': { schema: named(success.schema, `${pascal(operationId(route.method, route.path))}Response`, 'output'), example: success.example } }
+    ? { 'application/json': { schema: named(success.schema, fallback, 'output'), example: success.example } }
     : Object.fromEntries((success.contentTypes ?? []).map((type) => [type, { schema: { type: 'string' } }]))
   return { description: doc.summary, headers, content }
+}
+
+function requestBody(body: NonNullable<RouteDoc['body']>, schema: Reference): OperationObject['requestBody'] {
+  return { required: true, content: { 'application/json': { schema, example: body.example } } }
 }
 
 function operation(route: Route, doc: RouteDoc, named: Namer): OperationObject {
@@ -100,7 +139,7 @@ function operation(route: Route, doc: RouteDoc, named: Namer): OperationObject {
     ...(route.deprecation ? { deprecated: true } : {}),
     ...('public' in route.access ? {} : { security: [{ bearerAuth: [] }] }),
     parameters: parametersOf(route, doc),
-    ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: named(doc.body.schema, `${pascal(id)}Request`, 'input'), example: doc.body.example } } } } : {}),
+    ...(doc.body ? { requestBody: requestBody(doc.body, named(doc.body.schema, `${pascal(id)}Request`, 'input')) } : {}),
     responses,
   }
 }
