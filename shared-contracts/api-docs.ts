@@ -91,13 +91,19 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     success: { status: 200, schema: TokenResponseSchema, example: EXAMPLES.token },
     errors: ['invalid_credentials'],
   },
-  'GET /api/v1/users/me': { summary: 'The signed-in user', tag: 'Users', success: { status: 200, schema: UserSchema, example: EXAMPLES.user } },
+  'GET /api/v1/users/me': {
+    summary: 'The signed-in user',
+    tag: 'Users',
+    success: { status: 200, schema: UserSchema, example: EXAMPLES.user },
+    errors: ['not_found'],
+  },
   'PATCH /api/v1/users/me': {
     summary: 'Rename the signed-in user',
     description: 'Only `name` may change; any other field is a 400.',
     tag: 'Users',
     body: { schema: UpdateMeRequestSchema, example: { name: 'Ada King' } },
     success: { status: 200, schema: UserSchema, example: EXAMPLES.user },
+    errors: ['not_found'],
   },
   'GET /api/v1/products': {
     summary: 'List products',

@@ -20,14 +20,15 @@ export function errorCodesOf(route: Route, doc: RouteDoc): ErrorCode[] {
   // The gateway refuses these before routing, on any route: too many or too large headers, a body
   // too large, or one that is not JSON (even where none is expected).
   const codes = new Set<ErrorCode>(['quota_exceeded', 'internal_error', 'header_too_large', 'payload_too_large', 'unsupported_media_type'])
-  if (!('public' in route.access)) codes.add('unauthenticated')
+  // A bearer token that is sent is verified whatever the route: one that does not verify is a 401,
+  // and while the signing keys cannot be fetched the answer is a 503 (gateway authenticate).
+  for (const code of ['unauthenticated', 'service_unavailable'] as const) codes.add(code)
   if (!('public' in route.access) && !route.access.roles.includes('customer')) codes.add('forbidden')
   if (doc.body) for (const code of ['validation_failed', 'malformed_json', 'payload_too_large', 'unsupported_media_type'] as const) codes.add(code)
   if (doc.query || doc.idempotencyKey) codes.add('validation_failed')
   // Forwarded routes meet the resilience layer: an open breaker or full bulkhead, a timeout.
   if (route.service !== 'gateway') for (const code of ['service_unavailable', 'gateway_timeout'] as const) codes.add(code)
-  // Credential routes fail closed when the rate limiter cannot be reached.
-  if (route.limiter === 'fail-closed') codes.add('service_unavailable')
+  // (Credential routes also answer 503 when their fail-closed rate limiter cannot be reached.)
   for (const code of doc.errors ?? []) codes.add(code)
   return ERROR_CODES.filter((code) => codes.has(code))
 }

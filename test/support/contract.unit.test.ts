@@ -18,8 +18,12 @@ describe('the contract checker', () => {
   })
 
   it('refuses a status the operation does not document', () => {
-    expect(contract.violations('GET', '/api/v1/users/me', { status: 404, headers: problemHeaders(), body: problemOf(404, 'not_found') })).toEqual([
-      'GET /api/v1/users/me: status 404 is not documented',
+    // A public product read never answers 403; a placed order is 202, not 201.
+    expect(contract.violations('GET', '/api/v1/products/p1', { status: 403, headers: problemHeaders(), body: problemOf(403, 'forbidden') })).toEqual([
+      'GET /api/v1/products/{id}: status 403 is not documented',
+    ])
+    expect(contract.violations('POST', '/api/v1/orders', { status: 201, headers: headers({ ...json, Location: '/api/v1/orders/o1' }), body: EXAMPLES.order })).toEqual([
+      'POST /api/v1/orders: status 201 is not documented',
     ])
   })
 
