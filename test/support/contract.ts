@@ -59,7 +59,7 @@ export function createContract(document: OpenApiDocument = buildOpenApiDocument(
     const pathname = new URL(url, 'http://localhost').pathname
     const found = expectedResponse(method, pathname)
     const status = String(response.status)
-    const documented = found.operation ? found.operation.responses[status] : found.response && [status].includes(String(statusOf(found.response))) ? found.response : undefined
+    const documented = found.operation ? found.operation.responses[status] : found.response && String(statusOf(found.response)) === status ? found.response : undefined
     if (!documented) return [`${found.where}: status ${status} is not documented`]
     const expected = resolve(documented)
     const problems: string[] = []
