@@ -100,6 +100,9 @@ const gatewayProject = {
             ...all.gateway,
             OTEL_EXPORTER_OTLP_ENDPOINT: '',
             TEST_MIGRATIONS: Object.fromEntries(databases.map(({ binding, migrations }) => [binding, migrations])),
+            // test/cross/fuzz.test.ts: FUZZ_SEED and FUZZ_RUNS from the shell replay or lengthen a run.
+            ...(process.env.FUZZ_SEED ? { TEST_FUZZ_SEED: process.env.FUZZ_SEED } : {}),
+            ...(process.env.FUZZ_RUNS ? { TEST_FUZZ_RUNS: process.env.FUZZ_RUNS } : {}),
           },
           d1Databases: Object.fromEntries(databases.map(({ binding, id }) => [binding, id])),
           workers: auxiliaries.map(({ worker }) => worker),
