@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { CircuitBreakerSchema, DeadLetterSchema, FaultStateSchema, HealthSchema, JwksSchema, pageSchema } from './api-schemas'
+import { CircuitBreakerSchema, DeadLetterSchema, FaultStateSchema, HealthSchema, JwksSchema, OpenApiDocumentSchema, pageSchema } from './api-schemas'
 import type { ErrorCode } from './errors'
 import { FaultConfigSchema } from './faults'
 import { CreateProductRequestSchema, ProductSchema, SetStockRequestSchema, StockLevelsSchema, UpdateProductRequestSchema } from './inventory'
@@ -60,7 +60,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'This OpenAPI document',
     tag: 'System',
     conditional: true,
-    success: { status: 200, contentTypes: ['application/json'] },
+    success: { status: 200, schema: OpenApiDocumentSchema },
   },
   'GET /docs': { summary: 'The API reference page (HTML)', tag: 'System', success: { status: 200, contentTypes: ['text/html'] } },
   'GET /docs/{asset}': {

@@ -49,3 +49,11 @@ export const FaultStateSchema = z.object({
   latency_ms: z.number().int().optional(),
 })
 export type FaultState = z.infer<typeof FaultStateSchema>
+
+/** This API's own OpenAPI document (`GET /openapi.json`): what a client may rely on, the rest is OpenAPI 3.1. */
+export const OpenApiDocumentSchema = z.looseObject({
+  openapi: z.literal('3.1.0'),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.looseObject({})),
+  components: z.looseObject({}),
+})

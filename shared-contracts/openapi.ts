@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CircuitBreakerSchema, DeadLetterSchema, FaultStateSchema, HealthSchema, JwksSchema } from './api-schemas'
+import { CircuitBreakerSchema, DeadLetterSchema, FaultStateSchema, HealthSchema, JwksSchema, OpenApiDocumentSchema } from './api-schemas'
 import { ROUTE_DOCS, type RouteDoc } from './api-docs'
 import { ProblemSchema } from './errors'
 import { FaultConfigSchema } from './faults'
@@ -44,6 +44,7 @@ const RESPONSES = {
   CircuitBreaker: CircuitBreakerSchema,
   DeadLetter: DeadLetterSchema,
   FaultState: FaultStateSchema,
+  OpenApiDocument: OpenApiDocumentSchema,
 }
 
 /** `/api/v1/orders/:id/saga` → `/api/v1/orders/{id}/saga`. */
