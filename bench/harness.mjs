@@ -2,7 +2,7 @@
 // Miniflare's API in one workerd process on 127.0.0.1, each measured Worker on a direct socket
 // of its own (no entry Worker, no `wrangler dev` proxy in front), with a temporary persistence
 // directory removed at the end. bench/README.md describes what runs where.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -33,6 +33,14 @@ export function variant(options, name, { vars = {}, serviceBindings = {} } = {})
 /** Gives a worker a direct socket of its own on 127.0.0.1 (a free port). */
 export const direct = (options) => ({ ...options, unsafeDirectSockets: DIRECT })
 
+/**
+ * Where local D1, KV and Durable Object storage live during a run: BENCH_PERSIST_DIR, else
+ * memory-backed /dev/shm where there is one, else the system's temporary directory. On a disk,
+ * every durable write waits for an fsync that the platform does not do in that form — the rate
+ * limiter writes once per request, so its figures would measure this machine's disk.
+ */
+export const PERSIST_ROOT = process.env.BENCH_PERSIST_DIR || (existsSync('/dev/shm') ? '/dev/shm' : tmpdir())
+
 /** A free TCP port on 127.0.0.1 (Miniflare's inspector takes a number, not 0). */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -52,7 +60,7 @@ export function freePort() {
  */
 export async function start(workers, { inspector = false } = {}) {
   const inspectorPort = inspector ? await freePort() : undefined
-  const persist = mkdtempSync(join(tmpdir(), 'edge-commerce-bench-'))
+  const persist = mkdtempSync(join(PERSIST_ROOT, 'edge-commerce-bench-'))
   // Worker options in Miniflare 4's shape (what wrangler gives), converted for Miniflare 5.
   const mf = new Miniflare(
     convertV4MiniflareOptions({

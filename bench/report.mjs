@@ -33,7 +33,9 @@ export function render({ command, settings, machine, date, durationS, results, s
   const floorRatio = ratio('product-gateway', 'floor')
   const boundHeld = bound.recentHits === settings.L1_BOUND && bound.olderHits === 0
   const worstGzip = Math.max(...sizes.map((size) => size.gzip))
-  const ownStartup = (key) => summarize(startup[key].own)
+  // CPU time where /proc gives it (what the platform's limit counts), else wall time.
+  const byCpu = Object.values(startup).every(({ ownCpu }) => ownCpu.length > 0)
+  const ownStartup = (key) => summarize(byCpu ? startup[key].ownCpu : startup[key].own)
   const worstOwnStartup = Math.max(...Object.keys(startup).map((key) => ownStartup(key).median))
   const levelsVerified = Object.values(levels).every(({ expected, seen }) => expected === seen)
 
@@ -81,21 +83,28 @@ ${table(['function — module', 'self ms', 'share of busy'], profileRows(profile
 
   const profileRows = (items, limit) => items.slice(0, limit).map(({ key, ms: time, share }) => [`\`${key}\``, fixed(time, 0), `${fixed(share * 100, 1)} %`])
 
+  // The gateway's own stages (beyond the service), the largest first.
   const largestStage = (path) => {
-    const [name, value] = stages(path).slice(1).sort((a, b) => b[1] - a[1])[0]
-    return `${name.replace(/ \(.*\)$/, '')}: ${fixed(value, 2)} ms of ${fixed(cost(`${path}-gateway`), 2)} ms per request (${fixed((value / cost(`${path}-gateway`)) * 100, 0)} %)`
+    const [name, value] = stages(path).slice(2).sort((a, b) => b[1] - a[1])[0]
+    return `${name.replace(/ \(.*\)$/, '')}, ${fixed(value, 2)} ms of ${fixed(cost(`${path}-gateway`), 2)} ms per request (${fixed((value / cost(`${path}-gateway`)) * 100, 0)} %)`
   }
+  const serviceShare = (path) => `${fixed(((cost(`${path}-direct`) - cost('floor')) / cost(`${path}-gateway`)) * 100, 0)} %`
   const topComponents = (profile) =>
     profile.components
       .slice(0, 3)
       .map(({ key, share }) => `\`${key}\` ${fixed(share * 100, 0)} %`)
       .join(', ')
+  const bareVsFloor = ratio('product-bare', 'floor')
   const findings = [
     authRatio.median < settings.TARGETS.authenticated
-      ? `- **users/me keeps ${fixed(authRatio.median * 100, 0)} % of the direct call's throughput** (target ${settings.TARGETS.authenticated * 100} %). Largest stage beyond the service: ${largestStage('me')}. In the gateway's profile: ${topComponents(profiles.me)}.`
+      ? `- **users/me keeps ${fixed(authRatio.median * 100, 0)} % of the direct call's throughput** (target ${settings.TARGETS.authenticated * 100} %). The service's own work is ${serviceShare('me')} of the time per request through the gateway; the gateway's largest stage is ${largestStage('me')}. In the gateway's profile: ${topComponents(profiles.me)}.`
       : `- users/me through the gateway keeps ${fixed(authRatio.median * 100, 0)} % of the direct call's throughput: meets the ${settings.TARGETS.authenticated * 100} % target.`,
     floorRatio.median < settings.TARGETS.publicReadVsFloor
-      ? `- **The cached product read reaches ${fixed(floorRatio.median * 100, 1)} % of the floor** (target ${settings.TARGETS.publicReadVsFloor * 100} %). Largest stage: ${largestStage('product')}. In the gateway's profile: ${topComponents(profiles.product)}. Even the bare gateway (no limiter, no resilience layer) reaches ${pct(ratio('product-bare', 'floor'))} of the floor: the gateway's own middleware, the ES256 credential it signs per request and the service-binding hop to inventory (which runs its own Hono app, credential check and cache) cost more than half of the floor on their own, so this target needs more than one fix.`
+      ? `- **The cached product read reaches ${fixed(floorRatio.median * 100, 1)} % of the floor** (target ${settings.TARGETS.publicReadVsFloor * 100} %). The gateway's largest stage is ${largestStage('product')}. In the gateway's profile: ${topComponents(profiles.product)}. The bare gateway (no limiter, no resilience layer) reaches ${pct(bareVsFloor)} of the floor${
+          bareVsFloor.median < settings.TARGETS.publicReadVsFloor
+            ? ': two Workers per request — the gateway (its middleware, an ES256 credential signed per request, the service-binding hop) and inventory (its own Hono app, an ES256 credential check, the cache) — cost more than twice a bare Worker before the limiter and the resilience layer add anything, so no single change reaches this target.'
+            : '.'
+        }`
       : `- The cached product read through the gateway reaches ${fixed(floorRatio.median * 100, 1)} % of the floor: meets the ${settings.TARGETS.publicReadVsFloor * 100} % target.`,
   ].join('\n')
 
@@ -116,7 +125,9 @@ Command: \`${command}\` (bench/run.mjs; how to read this: bench/README.md). Run 
 **Harness** (every HTTP figure): the production bundles (\`wrangler deploy --dry-run\`) run by
 Miniflare's API in one workerd process; each measured Worker listens on a direct socket of its
 own on 127.0.0.1 (\`unsafeDirectSockets\`), so no entry Worker or \`wrangler dev\` proxy stands in
-front; local D1, KV, queues and Durable Objects persist in a temporary directory. Load:
+front; local D1, KV, queues and Durable Objects persist in a temporary directory under
+\`${settings.PERSIST_ROOT}\` (memory-backed by default: on a disk, each durable write waits for an
+fsync, and the rate limiter's write per request would measure the disk). Load:
 autocannon in the same Node process as the harness, ${settings.CONNECTIONS} connections, in ${settings.ROUNDS} rounds of
 ${settings.SLICE_S} s slices, one slice per variant per round, the order rotating round by round (after a
 ${settings.WARMUP_S} s warm-up of each). A figure is the median over the rounds, with the range (min–max) in
@@ -138,7 +149,7 @@ ${table(
     ],
     [`L1 within its bound (${settings.L1_BOUND} entries) under ${settings.KEY_SPACE} keys read round-robin`, `L1 hits: ${bound.recentHits}/${settings.L1_BOUND} of the last ${settings.L1_BOUND} keys, ${bound.olderHits}/${settings.L1_BOUND} of the ${settings.L1_BOUND} before${bound.stats ? `; ${bound.stats}` : ''}`, verdict(boundHeld)],
     ['every bundle ≤ 3 MiB gzip (Workers Free; Paid: 10 MiB)', `largest ${fixed(worstGzip / 1024)} KiB`, verdict(worstGzip <= FREE_GZIP_LIMIT)],
-    ['start-up < 1 s', `slowest Worker's own start-up ${fixed(worstOwnStartup)} ms`, verdict(worstOwnStartup < STARTUP_LIMIT_MS)],
+    ['start-up < 1 s', `slowest Worker's own start-up ${fixed(worstOwnStartup)} ms (${byCpu ? 'CPU' : 'wall'} time)`, verdict(worstOwnStartup < STARTUP_LIMIT_MS)],
   ],
 )}
 
@@ -253,20 +264,26 @@ Durable Object bindings dropped), from \`new Miniflare()\` until the first respo
 its direct socket. workerd parses and runs a Worker's global scope before it listens, so this
 includes the bundle's start-up. The baseline is the same, with the same bindings, but the hello
 bundle in place of the Worker's: the difference of each round ("own") is the Worker's script —
-parse, compile, global scope — which is what the platform's 1 s start-up limit is about (wall
-time on this machine, an upper bound of the CPU time the platform counts). ${settings.STARTUP_ROUNDS} rounds.
+parse, compile, global scope. "Own CPU" is that difference in the CPU time workerd used from its
+start to the first response (/proc/<pid>/stat, 10 ms ticks): what the platform's 1 s start-up
+limit counts, and steady under load from elsewhere, which the wall times are not. ${settings.STARTUP_ROUNDS} rounds.
 
 ${table(
-  ['Worker', 'raw KiB', 'gzip KiB', 'of 3 MiB', 'first response ms', 'baseline ms', 'own start-up ms'],
-  sizes.map(({ name, raw, gzip }) => [
-    name,
-    fixed(raw / 1024),
-    fixed(gzip / 1024),
-    `${fixed((gzip / FREE_GZIP_LIMIT) * 100, 1)} %`,
-    startup[name] ? ms(summarize(startup[name].worker)) : '–',
-    startup[name] ? ms(summarize(startup[name].baseline)) : '–',
-    startup[name] ? ms(ownStartup(name)) : '–',
-  ]),
+  ['Worker', 'raw KiB', 'gzip KiB', 'of 3 MiB', 'first response ms', 'baseline ms', 'own ms (wall)', 'own CPU ms'],
+  sizes.map(({ name, raw, gzip }) => {
+    const times = startup[name]
+    if (!times) return [name, fixed(raw / 1024), fixed(gzip / 1024), `${fixed((gzip / FREE_GZIP_LIMIT) * 100, 1)} %`, '–', '–', '–', '–']
+    return [
+      name,
+      fixed(raw / 1024),
+      fixed(gzip / 1024),
+      `${fixed((gzip / FREE_GZIP_LIMIT) * 100, 1)} %`,
+      ms(summarize(times.worker)),
+      ms(summarize(times.baseline)),
+      ms(summarize(times.own)),
+      times.ownCpu.length ? cell(summarize(times.ownCpu)) : '–',
+    ]
+  }),
 )}
 
 ## Where the time goes

@@ -2,16 +2,17 @@
 // production, runs the bundles in one Miniflare (workerd) on 127.0.0.1 and measures: the floor
 // (a bare Hono Worker), the gateway's overhead, order placement end to end, the resilience
 // layer, the cache levels and L1's bound, and per Worker bundle size and start-up. Writes
-// bench/RESULTS.md. Never part of `npm test`. Bounded: about 6 minutes on 2 cores.
+// bench/RESULTS.md. Never part of `npm test`. Bounded: 4 to 6 minutes on 2 cores.
 //   BENCH_ROUNDS       rounds of alternating slices (default 5)
 //   BENCH_SLICE_S      seconds per slice (default 2)
 //   BENCH_CONNECTIONS  concurrent connections per slice (default 16)
+//   BENCH_PERSIST_DIR  where local storage lives during the run (default /dev/shm: bench/harness.mjs)
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { decodeJwt } from 'jose'
 import { developmentVars } from '../scripts/dev-keys.mjs'
 import { WORKERS } from '../scripts/workers.mjs'
-import { BUILD_ROOT, credentialSigner, direct, expectCall, migrate, production, sleep, start, variant } from './harness.mjs'
+import { BUILD_ROOT, PERSIST_ROOT, credentialSigner, direct, expectCall, migrate, production, sleep, start, variant } from './harness.mjs'
 import { alternate, placeOrders, slice } from './load.mjs'
 import { render } from './report.mjs'
 import { profileWorker } from './profile.mjs'
@@ -53,8 +54,7 @@ const hello = production(HELLO)
 const sizes = bundleSizes([HELLO, ...WORKERS].map(({ name }) => ({ name, dir: `${BUILD_ROOT}/${name}` })))
 
 // --- The system, with its variants, in one workerd -----------------------------------------
-const gatewayVars = { ...RATE_LIMITS }
-const gateway = variant(built.gateway, 'gateway', { vars: gatewayVars })
+const gateway = variant(built.gateway, 'gateway', { vars: RATE_LIMITS })
 const workers = [
   direct(hello),
   direct(gateway),
@@ -216,7 +216,7 @@ results.startup = await startupTimes(
 // --- The report --------------------------------------------------------------------------
 const input = {
   command: COMMAND,
-  settings: { ROUNDS, SLICE_S, CONNECTIONS, WARMUP_S, PROFILE_S, STARTUP_ROUNDS, ORDER_ROUNDS, ORDER_ITEMS, ORDER_CONCURRENCY, L1_BOUND, KEY_SPACE, TARGETS },
+  settings: { PERSIST_ROOT, ROUNDS, SLICE_S, CONNECTIONS, WARMUP_S, PROFILE_S, STARTUP_ROUNDS, ORDER_ROUNDS, ORDER_ITEMS, ORDER_CONCURRENCY, L1_BOUND, KEY_SPACE, TARGETS },
   machine: {
     cores: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown CPU',
