@@ -1,4 +1,4 @@
-import type { CacheLevel } from './tiered-cache'
+import type { CacheLevel, L1Usage } from './tiered-cache'
 
 /**
  * HTTP caching of public reads (RFC 9110 §8.8.3, §13.1.2): a strong ETag that is a hash of the
@@ -38,3 +38,7 @@ export const X_CACHE: Record<CacheLevel, string> = { l1: 'L1 hit', l2: 'L2 hit',
 
 /** Environments whose responses say which cache level answered; production never does. */
 export const showsCacheLevel = (environment: string | undefined) => environment === 'development' || environment === 'test'
+
+/** The `X-Cache-L1` header (with `X-Cache`): this isolate's L1 against its bounds, for the benchmark's memory check. */
+export const l1UsageHeader = ({ entries, bytes, maxEntries, maxBytes }: L1Usage) =>
+  `entries=${entries}; bytes=${bytes}; max_entries=${maxEntries}; max_bytes=${maxBytes}`

@@ -29,6 +29,13 @@ export interface CacheStats {
   negativeHits: number
 }
 
+export interface L1Usage {
+  entries: number
+  bytes: number
+  maxEntries: number
+  maxBytes: number
+}
+
 export interface TieredCacheOptions extends CacheOptions {
   /** Keys are `<namespace>:g<generation>:<key>` in both levels. */
   namespace: string
@@ -69,9 +76,12 @@ export class TieredCache<T> {
     this.#l2 = levels === 'none' ? null : (kv ?? null)
   }
 
-  /** L1 entries and bytes, for checking the bound. */
-  get l1Usage(): { entries: number; bytes: number } {
-    return { entries: this.#l1?.size ?? 0, bytes: this.#l1?.bytes ?? 0 }
+  /** What L1 holds against its bounds (0 and 0 without an L1). */
+  get l1Usage(): L1Usage {
+    const { l1MaxEntries, l1MaxBytes } = this.#options
+    return this.#l1
+      ? { entries: this.#l1.size, bytes: this.#l1.bytes, maxEntries: l1MaxEntries, maxBytes: l1MaxBytes }
+      : { entries: 0, bytes: 0, maxEntries: 0, maxBytes: 0 }
   }
 
   async get(key: string, load: () => Promise<Loaded<T>>): Promise<CacheRead<T>> {

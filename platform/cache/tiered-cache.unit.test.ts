@@ -69,6 +69,8 @@ describe('TieredCache', () => {
     expect(await t.makeCache().get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'l2' })
     expect(t.loads()).toBe(1)
     expect(cache.stats).toEqual({ l1: { hits: 1, misses: 1 }, l2: { hits: 0, misses: 1 }, sourceLoads: 1, negativeHits: 0 })
+    expect(cache.l1Usage).toMatchObject({ entries: 1, maxEntries: 1000, maxBytes: 8 * 1024 * 1024 })
+    expect(cache.l1Usage.bytes).toBe(new TextEncoder().encode(JSON.stringify({ version: 1, value: { price: 10 }, stored_at: 1_000_000 })).byteLength)
   })
 
   it('concurrent misses of one key share one source read', async () => {

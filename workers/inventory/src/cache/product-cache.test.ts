@@ -83,6 +83,11 @@ describe('the product cache over HTTP', () => {
     const second = await get(`/api/v1/products/${product.id}`)
     expect(second.headers.get('X-Cache')).toBe('L1 hit')
     expect(await second.json()).toEqual(product)
+    // The isolate's L1 against its (default) bounds.
+    const usage = /^entries=(\d+); bytes=(\d+); max_entries=1000; max_bytes=8388608$/.exec(second.headers.get('X-Cache-L1') ?? '')
+    expect(usage).not.toBeNull()
+    expect(Number(usage![1])).toBeGreaterThanOrEqual(1)
+    expect(Number(usage![2])).toBeGreaterThan(JSON.stringify(product).length)
   })
 
   it('caches "not found" briefly: a second 404 is an L1 hit', async () => {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { etagOf, noneMatchHits, PUBLIC_READ_CACHE_CONTROL, showsCacheLevel, X_CACHE } from '../../../../platform/cache/http-cache'
+import { etagOf, l1UsageHeader, noneMatchHits, PUBLIC_READ_CACHE_CONTROL, showsCacheLevel, X_CACHE } from '../../../../platform/cache/http-cache'
 import { problem } from '../../../../platform/errors/problem'
 import type { InventoryEnv } from '../env'
 import type { Served } from '../service/product-reads'
@@ -20,11 +20,15 @@ function representationOf(value: object): Promise<{ body: string; etag: string }
 
 /**
  * Answers a public read: 200 with a strong ETag and a short public Cache-Control, or 304 when
- * If-None-Match already has it. `X-Cache` says which level answered, outside production only.
+ * If-None-Match already has it. Outside production only, `X-Cache` says which level answered
+ * and `X-Cache-L1` what this isolate's L1 holds against its bounds.
  */
 export async function respondCached<T extends object>(c: Context<InventoryEnv>, served: Served<T>): Promise<Response> {
   const response = await represent(c, served)
-  if (showsCacheLevel(c.env.ENVIRONMENT)) response.headers.set('X-Cache', X_CACHE[served.level])
+  if (showsCacheLevel(c.env.ENVIRONMENT)) {
+    response.headers.set('X-Cache', X_CACHE[served.level])
+    response.headers.set('X-Cache-L1', l1UsageHeader(c.var.services.reads.l1Usage()))
+  }
   return response
 }
 

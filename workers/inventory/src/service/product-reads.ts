@@ -44,6 +44,9 @@ export function createProductReads({ catalog, cache, generations }: ProductReads
       return { result: ok(read.value as Page<Product>), level: read.level }
     },
 
+    /** This isolate's L1 against its bounds. */
+    l1Usage: () => cache.l1Usage,
+
     /**
      * After a write of the catalog or stock: bumps the generation at once and makes this isolate
      * read it on its next read, so the writer reads its own write (products and list pages alike)
