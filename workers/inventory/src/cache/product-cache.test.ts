@@ -10,7 +10,7 @@ import worker from '../index'
 import { createCacheGenerationsRepo } from '../repo/cache-generations-repo'
 import { createProductReads } from '../service/product-reads'
 import { createServices } from '../services'
-import { ADMIN, callInventory, createProduct, testEnv } from '../test-client'
+import { ADMIN, callInventory, createProduct, ordersCredential, rpc, testEnv, uniqueId } from '../test-client'
 import { createProductCache, PRODUCTS_NAMESPACE } from './product-cache'
 import type { Env } from '../env'
 
@@ -115,6 +115,14 @@ describe('the product cache over HTTP', () => {
     await get(`/api/v1/products/${product.id}`)
     expect((await callInventory(`/api/v1/inventory/${product.id}`, { method: 'PUT', principal: ADMIN, body: { on_hand: 9 } })).status).toBe(200)
     expect(((await (await get(`/api/v1/products/${product.id}`)).json()) as Product).available).toBe(9)
+  })
+
+  it('a reservation by the saga (RPC) shows in the product read right after it', async () => {
+    const product = await createProduct({ initial_stock: 5 })
+    await get(`/api/v1/products/${product.id}`)
+    const reserved = await rpc.reserve(await ordersCredential(), { order_id: uniqueId('ord'), key: uniqueId('key'), items: [{ product_id: product.id, quantity: 2 }] })
+    expect(reserved.ok).toBe(true)
+    expect(((await (await get(`/api/v1/products/${product.id}`)).json()) as Product).available).toBe(3)
   })
 
   it('answers a strong ETag, and 304 with no body to If-None-Match that matches (a list, W/, *)', async () => {
