@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { createDelivery } from '../../../workers/notifications/src/delivery/delivery'
-import { createWebhookDelivery } from '../../../workers/notifications/src/delivery/webhook'
-import { isPrivateHost } from '../../../workers/notifications/src/delivery/webhook-url'
-import type { NotificationRecord } from '../../../workers/notifications/src/service/notification'
+import { createDelivery } from './delivery'
+import { createWebhookDelivery } from './webhook'
+import { isPrivateHost } from './webhook-url'
+import type { NotificationRecord } from '../service/notification'
 
 // OWASP API7:2023 Server Side Request Forgery. The one place the system fetches a URL is the
 // notifications webhook adapter; no public route takes a URL. Its URL is configuration, checked
 // at creation against an allow-list and the addresses the internet cannot reach, and a redirect
-// is never followed. This runs the adapter itself in workerd (it cannot be reached through the
-// gateway); workers/notifications/src/delivery/webhook.unit.test.ts drives it against a real
-// HTTP receiver (redirects, timeouts, size caps).
+// is never followed. This runs the adapter itself in workerd, in the notifications project (it
+// cannot be reached through the gateway); webhook.unit.test.ts drives it against a real HTTP
+// receiver (redirects, timeouts, size caps).
 const ALLOWED = ['hooks.example.com']
 const production = (url: string, allowedHosts = ALLOWED) => () => createWebhookDelivery({ url, allowedHosts })
 
