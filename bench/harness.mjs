@@ -16,9 +16,14 @@ const DIRECT = [{ host: '127.0.0.1', port: 0 }]
 // The gateway records RED metrics into Analytics Engine; Miniflare simulates the dataset.
 const OPTION_KEYS = [...WORKER_OPTION_KEYS, 'analyticsEngineDatasets']
 
-/** A Worker's production bundle and its Miniflare options (`vars` over its wrangler.toml [vars]). */
+/**
+ * A Worker's production bundle, built afresh (no module of an earlier build left beside it),
+ * and its Miniflare options (`vars` over its wrangler.toml [vars]).
+ */
 export function production(entry, vars = {}) {
-  return productionWorkerOptions(entry, `${BUILD_ROOT}/${entry.name}`, vars, OPTION_KEYS)
+  const outdir = `${BUILD_ROOT}/${entry.name}`
+  rmSync(outdir, { recursive: true, force: true })
+  return productionWorkerOptions(entry, outdir, vars, OPTION_KEYS)
 }
 
 /**
@@ -67,7 +72,7 @@ export async function start(workers, { inspector = false } = {}) {
       host: '127.0.0.1',
       port: 0,
       log: new Log(LogLevel.ERROR),
-      handleStructuredLogs: () => {},
+      handleStructuredLogs: process.env.BENCH_DEBUG ? (log) => log.level === 'error' && console.error(log.message) : () => {},
       resourcePersistencePath: persist,
       ...(inspectorPort === undefined ? {} : { inspectorPort }),
       workers,

@@ -135,7 +135,7 @@ brackets; a ratio is taken round by round against the baseline measured in the s
 "Straight to the service" sends the service the same per-request credential the gateway signs
 (ES256, a fresh one per slice), so the service does the same work. Rate limits are raised so
 that the limiter counts but never refuses. Absolute numbers are this machine's; compare ratios.
-${problems.length ? `\n**Non-2xx answers or errors during slices**: ${problems.join('; ')}.\n` : ''}
+${problems.length ? `\n**Non-2xx answers or errors during slices**: ${problems.join('; ')}. Throughput counts 2xx answers only; a variant with failures measures them, not the path (\`BENCH_DEBUG=1\` prints workerd's error logs).\n` : ''}
 ## Targets
 
 ${table(
@@ -233,7 +233,7 @@ inventory bundle (same D1 and KV): \`CACHE_LEVELS\` \`l1,l2\` (L1 hit), \`l2\` (
 claims (\`X-Cache\`, shown in development).
 
 ${table(
-  ['level', 'X-Cache expected / seen', 'req/s', 'ratio to L1 hit', 'p50 ms', 'p99 ms'],
+  ['level', 'X-Cache expected / seen', 'req/s', 'ratio to L1 hit', 'p50 ms', 'p99 ms', 'non-2xx'],
   [
     ['L1 hit', 'product-gateway', 'l1'],
     ['L2 hit', 'product-l2', 'l2'],
@@ -245,6 +245,7 @@ ${table(
     key === 'product-gateway' ? '100 %' : pct(ratio(key, 'product-gateway')),
     ms(summarize(series(key, 'p50'))),
     ms(summarize(series(key, 'p99'))),
+    String(slices[key].reduce((sum, row) => sum + row.non2xx + row.errors, 0)),
   ]),
 )}
 ${levelsVerified ? '' : '\nA level not verified means the variant did not answer from the level it claims: its row measures something else.\n'}

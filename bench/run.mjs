@@ -7,6 +7,7 @@
 //   BENCH_SLICE_S      seconds per slice (default 2)
 //   BENCH_CONNECTIONS  concurrent connections per slice (default 16)
 //   BENCH_PERSIST_DIR  where local storage lives during the run (default /dev/shm: bench/harness.mjs)
+//   BENCH_DEBUG        set: workerd's error logs go to stderr
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { decodeJwt } from 'jose'
