@@ -2,7 +2,7 @@
 // parameters, query, headers and JSON body drawn from their schemas, valid-ish or hostile, now and
 // then with a broken body, another content type or another method.
 import fc from 'fast-check'
-import type { OpenApiDocument, OperationObject, ParameterObject } from '../../../shared-contracts/openapi-types'
+import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject } from '../../../shared-contracts/openapi-types'
 import { SERVICES } from '../../../shared-contracts/routes'
 import { createSchemaArbitraries, entriesToJson, hostileValue, ODD_STRINGS, PROTOTYPE_KEYS } from './schema-arbitraries'
 
@@ -73,7 +73,7 @@ function requestsFor(method: string, template: string, operation: OperationObjec
   const schema = operation.requestBody?.content['application/json']?.schema
   const json = schema
     ? fc.oneof(
-        { weight: 8, arbitrary: schemas.object(schemas.resolve(schema)).map(entriesToJson) },
+        { weight: 8, arbitrary: schemas.object(schemas.resolve(schema as JsonSchema)).map(entriesToJson) },
         { weight: 1, arbitrary: hostileValue.map((value) => JSON.stringify(value) ?? 'null') },
         { weight: 1, arbitrary: fc.constantFrom(...RAW_BODIES) },
       )

@@ -63,7 +63,7 @@ export function createSchemaArbitraries(components: Record<string, JsonSchema>) 
     if (Array.isArray(schema.type)) return fc.oneof(...schema.type.map((type) => validish({ ...schema, type }, depth)))
     switch (schema.type) {
       case 'string':
-        if (schema.format === 'email') return fc.emailAddress()
+        if (schema.format === 'email') return fc.oneof(fc.stringMatching(/^[a-z0-9._-]{1,16}@[a-z0-9-]{1,12}\.example$/), fc.emailAddress())
         return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.max(schema.minLength ?? 0, Math.min(schema.maxLength ?? 24, 24)) })
       case 'integer':
         return fc.integer({ min: Math.max(bound(schema, 'min') ?? -1e6, Number.MIN_SAFE_INTEGER), max: Math.min(bound(schema, 'max') ?? 1e6, Number.MAX_SAFE_INTEGER) })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createWebhookDelivery } from '../../../workers/notifications/src/delivery/webhook'
-import type { NotificationRecord } from '../../../workers/notifications/src/service/notification'
+import { testNotification } from '../../../workers/notifications/src/delivery/test-notification'
 import { bearer, call, signUp } from '../client'
 
 // OWASP API10:2023 Unsafe Consumption of APIs. The system consumes two third-party APIs: the
@@ -8,19 +8,7 @@ import { bearer, call, signUp } from '../client'
 // validated) and the notification webhook's receiver, driven here in workerd with receivers that
 // misbehave (webhook.unit.test.ts does the same against a real HTTP server). Whatever they answer
 // is bounded, never followed, never parsed and never passed on.
-const notification: NotificationRecord = {
-  id: 'ntf_api10',
-  user_id: 'usr_1',
-  type: 'welcome',
-  channel: 'email',
-  recipient: 'ada@example.com',
-  subject: 'Welcome',
-  body: 'Hi',
-  order_id: null,
-  created_at: '2026-11-25T10:00:00.000Z',
-  delivery_status: 'pending',
-  delivery_attempts: 1,
-}
+const notification = testNotification()
 
 const URL_ = 'https://hooks.example.com/notify'
 const receiverAnswering = (answer: (signal: AbortSignal) => Promise<Response>, options: { timeoutMs?: number; maxResponseBytes?: number } = {}) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createDelivery } from './delivery'
 import { createWebhookDelivery } from './webhook'
 import { isPrivateHost } from './webhook-url'
-import type { NotificationRecord } from '../service/notification'
+import { testNotification } from './test-notification'
 
 // OWASP API7:2023 Server Side Request Forgery. The one place the system fetches a URL is the
 // notifications webhook adapter; no public route takes a URL. Its URL is configuration, checked
@@ -13,19 +13,7 @@ import type { NotificationRecord } from '../service/notification'
 const ALLOWED = ['hooks.example.com']
 const production = (url: string, allowedHosts = ALLOWED) => () => createWebhookDelivery({ url, allowedHosts })
 
-const notification: NotificationRecord = {
-  id: 'ntf_ssrf',
-  user_id: 'usr_1',
-  type: 'welcome',
-  channel: 'email',
-  recipient: 'ada@example.com',
-  subject: 'Welcome',
-  body: 'Hi',
-  order_id: null,
-  created_at: '2026-11-25T10:00:00.000Z',
-  delivery_status: 'pending',
-  delivery_attempts: 1,
-}
+const notification = testNotification()
 
 describe('only allowed hosts', () => {
   it('accepts an https URL on an allowed host', () => {

@@ -30,7 +30,7 @@ async function withTimeout<T>(call: Promise<T>, timeoutMs: number): Promise<T> {
   try {
     return await Promise.race([call, timeout])
   } finally {
-    clearTimeout(timer)
+    if (timer !== undefined) clearTimeout(timer)
   }
 }
 
