@@ -3,7 +3,12 @@ import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildOpenApiDocument, openApiPath } from '../../../shared-contracts/openapi'
 import { ROUTES, SERVICES } from '../../../shared-contracts/routes'
+import { app as gatewayApp } from '../../../workers/gateway/src/app'
 import gateway from '../../../workers/gateway/src/index'
+import { app as notificationsApp } from '../../../workers/notifications/src/app'
+import { app as ordersApp } from '../../../workers/orders/src/app'
+import { app as paymentsApp } from '../../../workers/payments/src/app'
+import { app as usersApp } from '../../../workers/users/src/app'
 import type { Env } from '../../../workers/gateway/src/env'
 import gatewayToml from '../../../wrangler.toml?raw'
 import usersToml from '../../../workers/users/wrangler.toml?raw'
@@ -40,6 +45,33 @@ describe('the documented surface is the route table', () => {
 
   it('documents no operation as internal, debug or test', () => {
     for (const operation of documented) expect(operation).not.toMatch(/internal|debug|test|_dev|\/v0\//i)
+  })
+})
+
+/** `METHOD /path` of every handler a Hono app registered (middleware, registered for all methods, aside). */
+const handlersOf = (app: { routes: Array<{ method: string; path: string }> }) =>
+  [...new Set(app.routes.filter((route) => route.method !== 'ALL').map((route) => `${route.method} ${route.path.replace(/\/$/, '') || '/'}`))]
+
+describe('no route is served that the table does not list', () => {
+  const listed = new Set(ROUTES.map((route) => `${route.method} ${route.path}`))
+
+  it("every handler of the gateway's own is a row of the route table", () => {
+    expect(handlersOf(gatewayApp)).toContain('GET /health')
+    expect(handlersOf(gatewayApp).filter((handler) => !listed.has(handler))).toEqual([])
+  })
+
+  // (inventory builds its cache from its bindings when its module loads, so its app cannot be
+  // imported here; its paths are among those probed through the gateway below.)
+
+  it.each([
+    ['users', usersApp],
+    ['orders', ordersApp],
+    ['payments', paymentsApp],
+    ['notifications', notificationsApp],
+  ] as const)("every public handler of %s is a row; the rest are its health and the operators' /internal routes", (_, app) => {
+    expect(handlersOf(app)).toContain('GET /health')
+    const unlisted = handlersOf(app).filter((handler) => !listed.has(handler))
+    expect(unlisted.filter((handler) => !/^(GET \/health|GET \/ready|\w+ \/internal\/.+)$/.test(handler))).toEqual([])
   })
 })
 
