@@ -18,7 +18,7 @@ function table(header, rows) {
 }
 
 export function render({ command, settings, machine, date, durationS, results, sizes }) {
-  const { slices, orders, levels, bound, profiles, startup } = results
+  const { slices, orders, levels, bound, bytesBound, profiles, startup } = results
   const series = (key, field) => slices[key].map((row) => row[field])
   const rps = (key) => summarize(series(key, 'rps'))
   const ratio = (key, base) => ratios(series(key, 'rps'), series(base, 'rps'))
@@ -31,7 +31,11 @@ export function render({ command, settings, machine, date, durationS, results, s
 
   const authRatio = ratio('me-gateway', 'me-direct')
   const floorRatio = ratio('product-gateway', 'floor')
-  const boundHeld = bound.recentHits === settings.L1_BOUND && bound.olderHits === 0
+  const usageText = (usage) => (usage ? `${usage.entries} entries, ${usage.bytes} bytes (bounds: ${usage.max_entries} entries, ${usage.max_bytes} bytes)` : 'no X-Cache-L1 header')
+  const within = (usage) => usage !== null && usage.entries <= usage.max_entries && usage.bytes <= usage.max_bytes
+  const boundHeld = bound.recentHits === settings.L1_BOUND && bound.olderHits === 0 && (bound.usage === null || within(bound.usage))
+  // Bytes: within its bound, and the bound did bite (fewer entries than keys read).
+  const bytesHeld = within(bytesBound.usage) && bytesBound.usage.entries < settings.KEY_SPACE
   const worstGzip = Math.max(...sizes.map((size) => size.gzip))
   // CPU time where /proc gives it (what the platform's limit counts), else wall time.
   const byCpu = Object.values(startup).every(({ ownCpu }) => ownCpu.length > 0)
@@ -147,7 +151,8 @@ ${table(
       pct(floorRatio),
       verdict(floorRatio.median >= settings.TARGETS.publicReadVsFloor),
     ],
-    [`L1 within its bound (${settings.L1_BOUND} entries) under ${settings.KEY_SPACE} keys read round-robin`, `L1 hits: ${bound.recentHits}/${settings.L1_BOUND} of the last ${settings.L1_BOUND} keys, ${bound.olderHits}/${settings.L1_BOUND} of the ${settings.L1_BOUND} before${bound.stats ? `; ${bound.stats}` : ''}`, verdict(boundHeld)],
+    [`L1 within its entries bound (${settings.L1_BOUND}) under ${settings.KEY_SPACE} keys read round-robin`, `L1 hits: ${bound.recentHits}/${settings.L1_BOUND} of the last ${settings.L1_BOUND} keys, ${bound.olderHits}/${settings.L1_BOUND} of the ${settings.L1_BOUND} before; ${usageText(bound.usage)}`, verdict(boundHeld)],
+    [`L1 within its bytes bound (${settings.L1_MAX_BYTES} bytes) under the same keys`, usageText(bytesBound.usage), verdict(bytesHeld)],
     ['every bundle ≤ 3 MiB gzip (Workers Free; Paid: 10 MiB)', `largest ${fixed(worstGzip / 1024)} KiB`, verdict(worstGzip <= FREE_GZIP_LIMIT)],
     ['start-up < 1 s', `slowest Worker's own start-up ${fixed(worstOwnStartup)} ms (${byCpu ? 'CPU' : 'wall'} time)`, verdict(worstOwnStartup < STARTUP_LIMIT_MS)],
   ],
@@ -254,7 +259,12 @@ ${settings.KEY_SPACE} products round-robin, twice. An L1 within its bound then h
 read again in the same order they were all L1 hits? ${bound.recentHits}/${settings.L1_BOUND}. The ${settings.L1_BOUND} keys before them, read next:
 ${bound.olderHits}/${settings.L1_BOUND} L1 hits (seen: ${bound.olderSeen || 'no X-Cache'}). ${
     boundHeld ? 'So the L1 held its bound of entries, no more and no fewer.' : '**The L1 did not behave as an LRU of its bound.**'
-  }${bound.stats ? ` The L1's own count: ${bound.stats}.` : ' The cache exposes no entry or byte count outside the isolate (no \`X-Cache-L1\` header), so the bytes bound is not measured here; it is unit-tested in platform/cache.'}
+  } The L1's own count (\`X-Cache-L1\`, development only): ${usageText(bound.usage)}.
+
+A fifth copy bounded by bytes only (\`CACHE_L1_MAX_BYTES=${settings.L1_MAX_BYTES}\`, entries up to the default) read the
+same ${settings.KEY_SPACE} keys round-robin, twice: its L1 then held ${usageText(bytesBound.usage)}. ${
+    bytesHeld ? 'Within its bytes bound, with fewer entries than keys read: the bytes bound evicted.' : '**Not within its bytes bound, or the bound never evicted.**'
+  }
 
 ## 6. Per Worker
 

@@ -36,12 +36,20 @@ const SETTLE_MS = 3_000
 const PROFILE_S = 3
 const STARTUP_ROUNDS = 3
 const KEY_SPACE = 5 * L1_BOUND
+// A bytes bound far below the key space's size (a product's envelope is about 330 bytes).
+const L1_MAX_BYTES = 4096
 const COMMAND = 'npm run bench'
 const HELLO = { name: 'hello', config: 'bench/hello/wrangler.toml' }
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' }
 // The benchmark is one client: the limiter must count, never refuse.
 const RATE_LIMITS = { RATE_LIMIT_AUTH: '100000000/60', RATE_LIMIT_USER: '100000000/60', RATE_LIMIT_ANONYMOUS: '100000000/60' }
 const TARGETS = { authenticated: 0.6, publicReadVsFloor: 0.5 }
+
+/** `X-Cache-L1: entries=20; bytes=6680; max_entries=20; max_bytes=8388608` as numbers (null without the header). */
+function parseUsage(header) {
+  if (!header) return null
+  return Object.fromEntries(header.split(';').map((pair) => pair.trim().split('=')).map(([name, value]) => [name, Number(value)]))
+}
 
 const log = (...args) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args)
 const version = (pkg) => JSON.parse(readFileSync(`node_modules/${pkg}/package.json`, 'utf8')).version
@@ -71,6 +79,7 @@ const workers = [
   variant(built.inventory, 'inventory-l2', { vars: { CACHE_LEVELS: 'l2' } }),
   variant(built.inventory, 'inventory-source', { vars: { CACHE_LEVELS: 'none' } }),
   direct(variant(built.inventory, 'inventory-bounded', { vars: { CACHE_L1_MAX_ENTRIES: String(L1_BOUND) } })),
+  direct(variant(built.inventory, 'inventory-bytes', { vars: { CACHE_L1_MAX_BYTES: String(L1_MAX_BYTES) } })),
   built.payments,
   built.notifications,
   built.orders,
@@ -81,7 +90,7 @@ const results = {}
 try {
   for (const { name, database } of WORKERS) if (database) await migrate(system.mf, name)
   const url = Object.fromEntries(
-    await Promise.all(['hello', 'gateway', 'gateway-bare', 'gateway-nolimiter', 'gateway-l2', 'gateway-source', 'users', 'inventory', 'inventory-bounded'].map(async (name) => [name, await system.url(name)])),
+    await Promise.all(['hello', 'gateway', 'gateway-bare', 'gateway-nolimiter', 'gateway-l2', 'gateway-source', 'users', 'inventory', 'inventory-bounded', 'inventory-bytes'].map(async (name) => [name, await system.url(name)])),
   )
   const sign = credentialSigner(vars.gateway.GATEWAY_PRIVATE_KEY)
 
@@ -186,12 +195,19 @@ try {
   }
   const recent = await level(keySpace.slice(-L1_BOUND))
   const older = await level(keySpace.slice(-2 * L1_BOUND, -L1_BOUND))
+  const usage = (response) => parseUsage(response.headers.get('x-cache-l1'))
   results.bound = {
     recentHits: recent.filter((seen) => seen === 'L1 hit').length,
     olderHits: older.filter((seen) => seen === 'L1 hit').length,
     olderSeen: [...new Set(older)].join(', '),
-    stats: (await boundedRead(keySpace[0])).headers.get('x-cache-l1'),
+    usage: usage(await boundedRead(keySpace[0])),
   }
+  // The bytes bound: the same key space through an L1 bounded by bytes only.
+  const bytesRead = async (id) =>
+    expectCall(200, url['inventory-bytes'], 'GET', `/api/v1/products/${id}`, { headers: { 'x-gateway-credential': await sign('inventory', null) } })
+  let last
+  for (let pass = 0; pass < 2; pass++) for (const id of keySpace) last = await bytesRead(id)
+  results.bytesBound = { usage: usage(last), maxBytes: L1_MAX_BYTES }
 
   // --- Where the time goes: CPU profile of the gateway on the authenticated path ------------
   log('profiling the gateway through the workerd inspector')
@@ -217,7 +233,7 @@ results.startup = await startupTimes(
 // --- The report --------------------------------------------------------------------------
 const input = {
   command: COMMAND,
-  settings: { PERSIST_ROOT, ROUNDS, SLICE_S, CONNECTIONS, WARMUP_S, PROFILE_S, STARTUP_ROUNDS, ORDER_ROUNDS, ORDER_ITEMS, ORDER_CONCURRENCY, L1_BOUND, KEY_SPACE, TARGETS },
+  settings: { PERSIST_ROOT, ROUNDS, SLICE_S, CONNECTIONS, WARMUP_S, PROFILE_S, STARTUP_ROUNDS, ORDER_ROUNDS, ORDER_ITEMS, ORDER_CONCURRENCY, L1_BOUND, L1_MAX_BYTES, KEY_SPACE, TARGETS },
   machine: {
     cores: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown CPU',
