@@ -5,8 +5,20 @@ import type { Saga, SagaStatus, StepStatus } from '../../shared-contracts/orders
 // random number. The Durable Object only loads, applies, stores and calls (STYLE §7).
 
 export interface RetryPolicy {
-  /** Attempts per step and per compensation before giving up. */
+  /** Attempts per step before giving up (and compensating). */
   maxAttempts: number
+  /**
+   * Attempts per compensation, of the finalize step, and of the pivot and the steps after it,
+   * before giving up. Larger than `maxAttempts`: giving up here is no clean way out but a saga
+   * `failed` for an operator, so these ride out a longer outage (with the backoff capped).
+   */
+  undoAttempts: number
+  /**
+   * The step past which the saga can only go forward: an attempt of it whose answer was lost may
+   * have taken effect that no compensation undoes, so it (and every step after it) is retried up
+   * to `undoAttempts`, not `maxAttempts`, before the saga compensates.
+   */
+  pivot?: string
   baseDelayMs: number
   maxDelayMs: number
 }
@@ -81,6 +93,12 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: number):
   return Math.round(exponential * (0.5 + random / 2))
 }
 
+/** How many attempts the step at `index` gets: `undoAttempts` from the pivot on. */
+export function stepAttempts<I>(state: SagaState<I>, index: number, policy: RetryPolicy): number {
+  const pivot = policy.pivot === undefined ? -1 : state.steps.findIndex((step) => step.name === policy.pivot)
+  return pivot !== -1 && index >= pivot ? policy.undoAttempts : policy.maxAttempts
+}
+
 /** A step that may have taken effect: its compensation was registered when it started. */
 const started = (step: StepRecord) => step.attempts > 0 && ['running', 'succeeded', 'failed'].includes(step.status)
 
@@ -124,7 +142,7 @@ export function transition<I>(state: SagaState<I>, event: SagaEvent, policy: Ret
   switch (event.type) {
     case 'step_started': {
       const step = steps[event.step]!
-      if (step.attempts >= policy.maxAttempts) {
+      if (step.attempts >= stepAttempts(state, event.step, policy)) {
         // Its last attempt never reported back (a crash or an eviction mid-call): give up.
         Object.assign(step, { status: 'failed', finished_at: at, error: step.error ?? 'no answer from the last attempt' })
         compensate(SAGA_FAILED)
@@ -145,7 +163,7 @@ export function transition<I>(state: SagaState<I>, event: SagaEvent, policy: Ret
       if (outcome.kind === 'business') {
         Object.assign(step, { status: 'failed', finished_at: at })
         compensate(outcome.reason)
-      } else if (step.attempts >= policy.maxAttempts) {
+      } else if (step.attempts >= stepAttempts(state, event.step, policy)) {
         Object.assign(step, { status: 'failed', finished_at: at })
         compensate(SAGA_FAILED)
       } else {
@@ -162,7 +180,7 @@ export function transition<I>(state: SagaState<I>, event: SagaEvent, policy: Ret
       const { outcome } = event
       if (outcome.kind === 'ok') {
         Object.assign(step, { status: 'compensated', finished_at: at })
-      } else if (outcome.kind === 'business' || step.compensation_attempts >= policy.maxAttempts) {
+      } else if (outcome.kind === 'business' || step.compensation_attempts >= policy.undoAttempts) {
         Object.assign(step, { status: 'compensation_failed', finished_at: at, error: `compensation: ${outcome.error}` })
       } else {
         step.error = `compensation: ${outcome.error}`
@@ -178,7 +196,7 @@ export function transition<I>(state: SagaState<I>, event: SagaEvent, policy: Ret
       const compensationFailed = steps.some((step) => step.status === 'compensation_failed')
       if (event.outcome.kind === 'ok') {
         next.status = compensationFailed ? 'failed' : 'compensated'
-      } else if (event.outcome.kind === 'business' || next.finalize_attempts >= policy.maxAttempts) {
+      } else if (event.outcome.kind === 'business' || next.finalize_attempts >= policy.undoAttempts) {
         next.status = 'failed'
       } else {
         next.next_at = clock.now + backoffMs(policy, next.finalize_attempts, clock.random)

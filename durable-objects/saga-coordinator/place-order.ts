@@ -25,7 +25,12 @@ export interface StepDefinition {
   compensate: (deps: PlaceOrderDeps, input: PlaceOrderSagaInput) => Promise<Outcome>
 }
 
-export const PLACE_ORDER_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 }
+/**
+ * 5 attempts per step (~4–8 s of backoff); 10 per compensation, for the cancel, and for
+ * `confirm_order` (~1–2 min): by then the charge is captured, and a confirm whose answer was lost
+ * may have committed the stock, which no release can give back.
+ */
+export const PLACE_ORDER_POLICY: RetryPolicy = { maxAttempts: 5, undoAttempts: 10, pivot: 'confirm_order', baseDelayMs: 500, maxDelayMs: 30_000 }
 /** A step call that has not answered by then counts as a transient failure. */
 export const STEP_TIMEOUT_MS = 15_000
 
