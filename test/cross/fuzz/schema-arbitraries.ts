@@ -82,9 +82,25 @@ export function createSchemaArbitraries(components: Record<string, JsonSchema>) 
     }
   }
 
-  /** Mostly what the schema asks for, sometimes something hostile (deeper down, less often). */
+  /** Values on and just past the schema's own bounds: lengths, sizes and numbers. */
+  function edges(input: Schema): unknown[] {
+    const schema = resolve(input)
+    const values: unknown[] = []
+    for (const limit of [bound(schema, 'min'), bound(schema, 'max')]) if (limit !== undefined) values.push(limit, limit - 1, limit + 1, limit + 0.5)
+    for (const length of [schema.minLength, schema.maxLength]) if (length !== undefined) values.push('a'.repeat(length), 'a'.repeat(Math.max(length - 1, 0)), 'a'.repeat(length + 1))
+    if (schema.maxItems !== undefined) values.push(Array.from({ length: schema.maxItems + 1 }, () => ({})))
+    return values
+  }
+
+  /** Mostly what the schema asks for, sometimes its edges or something hostile (deeper down, less often). */
   function field(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
-    return depth > 4 ? fc.constant(null) : fc.oneof({ weight: 4, arbitrary: validish(schema, depth) }, { weight: 1, arbitrary: hostileValue })
+    if (depth > 4) return fc.constant(null)
+    const limits = edges(schema)
+    return fc.oneof(
+      { weight: 8, arbitrary: validish(schema, depth) },
+      { weight: limits.length > 0 ? 1 : 0, arbitrary: limits.length > 0 ? fc.constantFrom(...limits) : fc.constant(null) },
+      { weight: 2, arbitrary: hostileValue },
+    )
   }
 
   /**
