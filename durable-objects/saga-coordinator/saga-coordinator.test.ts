@@ -5,6 +5,7 @@ import { paymentsOf, sagaStub, seedProduct, settle, stockOf, testEnv } from '../
 import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
 import { createSaga, transition, type Outcome } from './engine'
 import { PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES } from './place-order'
+import type { SagaCoordinator } from './saga-coordinator'
 import { injectFaults, loseAnswers, orderRow, pendingOrder } from './test-orders'
 
 const business: Outcome = { kind: 'business', error: 'injected', reason: 'saga_failed' }
@@ -104,6 +105,25 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     expect(await paymentsOf(input.order_id)).toEqual([{ status: 'refunded', amount_cents: input.total_cents }])
     expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
     expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
+  })
+
+  it('confirm_order committed but its answers were lost as often as a step may: retried on, completed, stock out once', async () => {
+    const product = await seedProduct({ stock: 5 })
+    const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
+    // The first attempt commits the stock and confirms the order; its answer and the next ones are lost (timeouts).
+    await loseAnswers(input.order_id, { confirm_order: { kind: 'transient', error: 'timeout: no answer within 15000 ms' } })
+    await sagaStub(input.order_id).start(input)
+    const stub = sagaStub(input.order_id)
+    const confirmAttempts = async () => ((await stub.view()) as Saga).steps[2]!.attempts
+    for (let round = 0; round < 100 && (await confirmAttempts()) < PLACE_ORDER_POLICY.maxAttempts; round++) await runDurableObjectAlarm(stub)
+    expect(await stub.view()).toMatchObject({ status: 'running', steps: [{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'running', attempts: PLACE_ORDER_POLICY.maxAttempts }] })
+    await runInDurableObject(stub, (instance: SagaCoordinator) => instance.lostAnswers.clear())
+    const saga = await settle(input.order_id)
+    expect(saga.status).toBe('completed')
+    expect(saga.steps[2]).toMatchObject({ status: 'succeeded', attempts: PLACE_ORDER_POLICY.maxAttempts + 1 })
+    expect(await orderRow(input.order_id)).toMatchObject({ status: 'confirmed' })
+    expect(await stockOf(product)).toEqual({ on_hand: 3, reserved: 0 })
+    expect(await paymentsOf(input.order_id)).toEqual([{ status: 'captured', amount_cents: input.total_cents }])
   })
 
   it('a compensation that keeps failing: step compensation_failed, the others still run, saga failed', async () => {
