@@ -41,6 +41,8 @@ export const WORKER_OPTION_KEYS = [
  * Builds the Worker of `config` into `outdir` (`wrangler deploy --dry-run`) and answers its
  * Miniflare worker options: the bindings, D1, KV, queues and Durable Objects of its wrangler.toml
  * (those in `keys`), with `vars` over its [vars] and tracing off.
+ * @returns {any} worker options in Miniflare 4's shape (what the vitest plugin and
+ *   `convertV4MiniflareOptions` take); typed loosely, as wrangler gives them.
  */
 export function productionWorkerOptions({ name, config }, outdir, vars, keys = WORKER_OPTION_KEYS) {
   buildWorker(config, outdir)
