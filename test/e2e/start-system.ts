@@ -68,7 +68,8 @@ export default async function startSystem(project: TestProject): Promise<() => P
       INSPECTOR_PORT: String(inspectorPort),
       PERSIST_DIR: persistDir,
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_EXPORTER_OTLP_TIMEOUT: '2000',
+      // Generous: an export given up is lost (ADR 16), and a loaded 2-core machine is slow to send one.
+      OTEL_EXPORTER_OTLP_TIMEOUT: '10000',
     },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

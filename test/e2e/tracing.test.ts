@@ -7,9 +7,13 @@ import { adminToken, createProduct, settled } from './shop'
 
 const otlpUrl = inject('otlpUrl')
 const SERVER = 2
+const CLIENT = 3
+const PRODUCER = 4
 const CONSUMER = 5
 
 const hex = (bytes: number) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+
+const isD1 = (span: ReceivedSpan) => span.kind === CLIENT && span.attributes['db.system'] === 'Cloudflare D1'
 
 async function spansOf(traceId: string): Promise<ReceivedSpan[]> {
   return (await fetch(`${otlpUrl}/test/spans?trace_id=${traceId}`)).json() as Promise<ReceivedSpan[]>
@@ -27,16 +31,10 @@ function descends(span: ReceivedSpan, ancestor: ReceivedSpan, byId: Map<string, 
   return false
 }
 
-function only(spans: ReceivedSpan[], description: string, match: (span: ReceivedSpan) => boolean): ReceivedSpan {
-  const found = spans.filter(match)
-  expect(found, `${description} in ${JSON.stringify(spans.map(({ service, name }) => `${service}: ${name}`))}`).not.toHaveLength(0)
-  return found[0]!
-}
-
 describe('tracing', () => {
   afterEach(() => setHang(false))
 
-  it('exports one trace for an order: gateway, orders, saga coordinator, inventory, payments and, through the queue, notifications', async () => {
+  it('exports one trace for an order: gateway, orders, saga coordinator, inventory, payments and, through the queue, notifications', { timeout: 270_000 }, async () => {
     const admin = await adminToken()
     const productId = await createProduct(admin, 1_250, 10)
     const { token } = await signUp('Traced Customer')
@@ -49,27 +47,48 @@ describe('tracing', () => {
       headers: { 'Idempotency-Key': crypto.randomUUID(), traceparent: `00-${traceId}-${clientSpanId}-01` },
     })
     expect(placed.status).toBe(202)
-    expect((await settled(token, placed.body.id)).status).toBe('confirmed')
+    expect((await settled(token, placed.body.id, 120_000)).status).toBe('confirmed')
 
-    // Spans arrive after the responses (exported in waitUntil); the notification after the queue.
-    await expect
-      .poll(async () => new Set((await spansOf(traceId)).map(({ service, kind }) => `${service}:${kind}`)), { timeout: 25_000, interval: 500 })
-      .toContain(`notifications:${CONSUMER}`)
+    // Spans arrive after the responses (exported in waitUntil), each Worker's on its own, the
+    // notification's after the queue: wait until every span this test looks at is there. On a
+    // loaded 2-core machine that can take a while; waiting longer changes nothing it asserts.
+    const expected: Record<string, (span: ReceivedSpan) => boolean> = {
+      'the gateway server span': (span) => span.service === 'gateway' && span.kind === SERVER && span.parentSpanId === clientSpanId,
+      'the orders server span': (span) => span.service === 'orders' && span.kind === SERVER && span.name.startsWith('fetchHandler'),
+      'the saga start': (span) => span.name === 'SagaCoordinator/start',
+      'the reserve step': (span) => span.name === 'saga reserve_inventory',
+      'the charge step': (span) => span.name === 'saga charge_payment',
+      'the confirm step': (span) => span.name === 'saga confirm_order',
+      'the inventory RPC': (span) => span.service === 'inventory' && span.name === 'InventoryRpc/reserve',
+      'the payments RPC': (span) => span.service === 'payments' && span.name === 'PaymentsRpc/charge',
+      'the notification consumer': (span) => span.service === 'notifications' && span.kind === CONSUMER && span.attributes['messaging.operation.type'] === 'process',
+      'the rate limiter': (span) => span.name === 'RateLimiter/check',
+      'an orders D1 query': (span) => isD1(span) && span.service === 'orders',
+      'an inventory D1 query': (span) => isD1(span) && span.service === 'inventory',
+      // The confirmed order's events leave through the outbox in a PRODUCER span of the saga's trace.
+      "the outbox's producer span": (span) => span.kind === PRODUCER && span.attributes['messaging.operation.type'] === 'send' && span.service === 'orders',
+    }
+    const missing = async () => {
+      const received = await spansOf(traceId)
+      return Object.keys(expected).filter((description) => !received.some(expected[description]!))
+    }
+    await expect.poll(missing, { timeout: 120_000, interval: 500 }).toEqual([])
     const spans = await spansOf(traceId)
     const byId = new Map(spans.map((span) => [span.spanId, span]))
     expect(new Set(spans.map(({ traceId: id }) => id))).toEqual(new Set([traceId]))
     expect(new Set(spans.map(({ service }) => service))).toEqual(new Set(['gateway', 'orders', 'inventory', 'payments', 'notifications']))
 
-    const gateway = only(spans, 'the gateway server span', (span) => span.service === 'gateway' && span.kind === SERVER && span.parentSpanId === clientSpanId)
+    const find = (description: string) => spans.find(expected[description]!)!
+    const gateway = find('the gateway server span')
     expect(gateway.attributes['http.request.method'] ?? gateway.attributes['http.method']).toBe('POST')
-    const orders = only(spans, 'the orders server span', (span) => span.service === 'orders' && span.kind === SERVER && span.name.startsWith('fetchHandler'))
-    const start = only(spans, 'the saga start', (span) => span.name === 'SagaCoordinator/start')
-    const reserveStep = only(spans, 'the reserve step', (span) => span.name === 'saga reserve_inventory')
-    const chargeStep = only(spans, 'the charge step', (span) => span.name === 'saga charge_payment')
-    const confirmStep = only(spans, 'the confirm step', (span) => span.name === 'saga confirm_order')
-    const reserve = only(spans, 'the inventory RPC', (span) => span.service === 'inventory' && span.name === 'InventoryRpc/reserve')
-    const charge = only(spans, 'the payments RPC', (span) => span.service === 'payments' && span.name === 'PaymentsRpc/charge')
-    const notified = only(spans, 'the notification consumer', (span) => span.service === 'notifications' && span.kind === CONSUMER && span.attributes['messaging.operation.type'] === 'process')
+    const orders = find('the orders server span')
+    const start = find('the saga start')
+    const reserveStep = find('the reserve step')
+    const chargeStep = find('the charge step')
+    const confirmStep = find('the confirm step')
+    const reserve = find('the inventory RPC')
+    const charge = find('the payments RPC')
+    const notified = find('the notification consumer')
 
     expect(descends(orders, gateway, byId)).toBe(true)
     expect(descends(start, orders, byId)).toBe(true)
@@ -79,21 +98,18 @@ describe('tracing', () => {
     expect(descends(notified, confirmStep, byId)).toBe(true)
     expect(reserve.attributes['rpc.method']).toBe('reserve')
     // D1 queries are client spans of the handler or RPC call that made them.
-    const isD1 = (span: ReceivedSpan) => span.kind === 3 && span.attributes['db.system'] === 'Cloudflare D1'
     expect(spans.some((span) => isD1(span) && span.service === 'orders' && descends(span, orders, byId))).toBe(true)
     expect(spans.some((span) => isD1(span) && span.service === 'inventory' && descends(span, reserve, byId))).toBe(true)
     expect(notified.attributes['messaging.system']).toBe('cloudflare_queues')
-    // The confirmed order's events left through the outbox in a PRODUCER span of the saga's trace.
-    expect(spans.some((span) => span.kind === 4 && span.attributes['messaging.operation.type'] === 'send' && span.service === 'orders')).toBe(true)
     // The rate limiter's and the breaker's decisions are on the gateway's span, and on the limiter's own.
     expect(gateway.attributes['ratelimit.allowed']).toBe(true)
     expect(gateway.events).toContainEqual({ name: 'circuit_breaker.decision', attributes: expect.objectContaining({ 'breaker.service': 'orders', 'breaker.allowed': true }) })
-    const limiter = only(spans, 'the rate limiter', (span) => span.name === 'RateLimiter/check')
+    const limiter = find('the rate limiter')
     expect(limiter.attributes['ratelimit.allowed']).toBe(true)
     expect(descends(limiter, gateway, byId)).toBe(true)
   })
 
-  it('answers requests normally while the collector hangs', async () => {
+  it('answers requests normally while the collector hangs', { timeout: 150_000 }, async () => {
     await setHang(true)
     const admin = await adminToken()
     const productId = await createProduct(admin, 990, 5)
@@ -104,7 +120,7 @@ describe('tracing', () => {
       headers: { 'Idempotency-Key': crypto.randomUUID() },
     })
     expect(placed.status).toBe(202)
-    expect((await settled(token, placed.body.id, 25_000)).status).toBe('confirmed')
+    expect((await settled(token, placed.body.id, 120_000)).status).toBe('confirmed')
     expect((await api('GET', '/health')).status).toBe(200)
     expect((await api('GET', '/api/v1/products')).status).toBe(200)
   })
