@@ -1,4 +1,5 @@
 import { jwtVerify, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose'
+import { Lru } from '../../../../platform/cache/lru'
 import { fail, ok, type Result } from '../../../../shared-contracts/errors'
 import { ROLES, type Role } from '../../../../shared-contracts/users'
 import { SIGNING_ALG } from '../../../../platform/auth/keys'
@@ -32,11 +33,13 @@ export function bearerToken(header: string | undefined): Result<string> {
   return match ? ok(match[1] as string) : invalid('The Authorization header is not a bearer token.')
 }
 
-/**
- * Verifies an access token: ES256 only (never `none`, never HS*), our issuer and audience,
- * `exp`, `iat` and `sub` required, a small clock tolerance, and roles we know.
- */
-export async function verifyAccessToken(token: string, policy: AccessTokenPolicy): Promise<Result<Principal>> {
+/** A verified token's principal and the time (ms since the epoch) its `exp` ends. */
+interface Verified {
+  principal: Principal
+  expiresAtMs: number
+}
+
+async function verify(token: string, policy: AccessTokenPolicy): Promise<Result<Verified>> {
   // Enforced here too, not only by bearerToken(), so no caller can hand over an unbounded token.
   if (token.length > MAX_TOKEN_LENGTH) return invalid('The token is too long.')
   try {
@@ -50,9 +53,63 @@ export async function verifyAccessToken(token: string, policy: AccessTokenPolicy
     })
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) return invalid('The token has no subject.')
     if (!isRoleList(payload.roles)) return invalid('The token carries unknown roles.')
-    return ok({ id: payload.sub, roles: payload.roles })
+    return ok({ principal: { id: payload.sub, roles: payload.roles }, expiresAtMs: (payload.exp as number) * 1000 })
   } catch (error) {
     if (error instanceof KeysUnavailableError) throw error // our failure, not the client's
     return invalid('The token is invalid or expired.')
+  }
+}
+
+/**
+ * Verifies an access token: ES256 only (never `none`, never HS*), our issuer and audience,
+ * `exp`, `iat` and `sub` required, a small clock tolerance, and roles we know.
+ */
+export async function verifyAccessToken(token: string, policy: AccessTokenPolicy): Promise<Result<Principal>> {
+  const verified = await verify(token, policy)
+  return verified.ok ? ok(verified.value.principal) : verified
+}
+
+export interface VerifiedTokenCacheOptions {
+  maxEntries: number
+  /**
+   * The longest a verification is reused, whatever the token's `exp`: a key withdrawn from the
+   * JWKS stops being honoured at most this long after the gateway's key set drops it.
+   */
+  maxAgeMs: number
+}
+
+export const DEFAULT_VERIFIED_TOKEN_CACHE: VerifiedTokenCacheOptions = { maxEntries: 10_000, maxAgeMs: 60_000 }
+
+/** A cached principal's size for the LRU's byte bound: the 32-byte key, the id and the roles. */
+const entryBytes = (principal: Principal) => 32 + principal.id.length + principal.roles.reduce((sum, role) => sum + role.length + 3, 16)
+const ENTRY_BYTES_ALLOWANCE = 512
+
+/** The SHA-256 of the token as a 32-character string: the cache never holds a bearer token itself. */
+async function tokenKey(token: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)))
+  return String.fromCharCode(...digest)
+}
+
+/**
+ * `verifyAccessToken` with a per-isolate LRU of successful verifications (ES256 verification is
+ * the costliest step of an authenticated request). Keyed by the token's SHA-256; an entry lives
+ * until the token's `exp` or `maxAgeMs`, whichever comes first (the clock is the policy's
+ * `currentDate`). Only a token that verified is cached — never a failure — so tokens that do
+ * not verify cannot evict good entries, and every one of them is verified afresh.
+ */
+export function createAccessTokenVerifier(policy: AccessTokenPolicy, options: VerifiedTokenCacheOptions = DEFAULT_VERIFIED_TOKEN_CACHE) {
+  const now = () => (policy.currentDate ? policy.currentDate().getTime() : Date.now())
+  const cache = new Lru<Principal>({ maxEntries: options.maxEntries, maxBytes: options.maxEntries * ENTRY_BYTES_ALLOWANCE, now })
+  return async function verifyCached(token: string): Promise<Result<Principal>> {
+    if (token.length > MAX_TOKEN_LENGTH) return invalid('The token is too long.')
+    const key = await tokenKey(token)
+    const hit = cache.get(key)
+    // A copy: a caller that changes its principal cannot change the cached one.
+    if (hit) return ok({ id: hit.id, roles: [...hit.roles] })
+    const verified = await verify(token, policy)
+    if (!verified.ok) return verified
+    const { principal, expiresAtMs } = verified.value
+    cache.set(key, { id: principal.id, roles: [...principal.roles] }, entryBytes(principal), Math.min(expiresAtMs - now(), options.maxAgeMs))
+    return ok(principal)
   }
 }

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { bearerToken, MAX_TOKEN_LENGTH, verifyAccessToken, type AccessTokenPolicy } from './access-token'
+import { bearerToken, createAccessTokenVerifier, MAX_TOKEN_LENGTH, verifyAccessToken, type AccessTokenPolicy } from './access-token'
 
 const ISSUER = 'https://auth.test.example'
 const AUDIENCE = 'test-api'
@@ -132,6 +132,124 @@ describe('verifyAccessToken', () => {
     const token = await sign(claims({ padding: 'x'.repeat(MAX_TOKEN_LENGTH) }))
     expect(token.length).toBeGreaterThan(MAX_TOKEN_LENGTH)
     await expectRejected(token)
+  })
+})
+
+describe('createAccessTokenVerifier (a cache of verified tokens)', () => {
+  const MAX_AGE_MS = 60_000
+  let clock: number
+  let keyLookups: number
+  let jwks: JWK[]
+
+  /** A policy on a hand-driven clock whose key set can be changed, counting key lookups (one per verification). */
+  function cachedVerifier(maxEntries = 100) {
+    clock = NOW.getTime()
+    keyLookups = 0
+    jwks = [publicJwk]
+    const counted: AccessTokenPolicy = {
+      ...policy,
+      getKey: (header, token) => {
+        keyLookups += 1
+        return createLocalJWKSet({ keys: jwks })(header, token)
+      },
+      currentDate: () => new Date(clock),
+    }
+    return createAccessTokenVerifier(counted, { maxEntries, maxAgeMs: MAX_AGE_MS })
+  }
+  const accepted = (id = 'u_1') => ({ ok: true, value: { id, roles: ['customer'] } })
+  const rejected = { ok: false, error: { code: 'unauthenticated', detail: expect.any(String) } }
+
+  it('verifies a token once, then answers it from the cache', async () => {
+    const verify = cachedVerifier()
+    const token = await sign(claims())
+    expect(await verify(token)).toEqual(accepted())
+    clock += MAX_AGE_MS - 1
+    expect(await verify(token)).toEqual(accepted())
+    expect(keyLookups).toBe(1)
+  })
+
+  it('verifies again after the cap, so a key withdrawn from the key set stops being honoured', async () => {
+    const verify = cachedVerifier()
+    const token = await sign(claims())
+    expect(await verify(token)).toEqual(accepted())
+    jwks = []
+    clock += MAX_AGE_MS - 1
+    expect(await verify(token)).toEqual(accepted())
+    clock += 1
+    expect(await verify(token)).toEqual(rejected)
+    expect(keyLookups).toBe(2)
+  })
+
+  it("keeps an entry no longer than the token's own exp", async () => {
+    const verify = cachedVerifier()
+    const token = await sign(claims({ exp: NOW_S + 20 }))
+    expect(await verify(token)).toEqual(accepted())
+    clock += 19_999
+    expect(await verify(token)).toEqual(accepted())
+    expect(keyLookups).toBe(1)
+    // Past exp it is verified again: within the clock tolerance still accepted, beyond it refused.
+    clock += 1
+    expect(await verify(token)).toEqual(accepted())
+    expect(keyLookups).toBe(2)
+    clock += 31_000
+    expect(await verify(token)).toEqual(rejected)
+  })
+
+  it('never caches a token that expired within the clock tolerance', async () => {
+    const verify = cachedVerifier()
+    const token = await sign(claims({ exp: NOW_S - 10 }))
+    expect(await verify(token)).toEqual(accepted())
+    expect(await verify(token)).toEqual(accepted())
+    expect(keyLookups).toBe(2)
+  })
+
+  it('holds at most maxEntries tokens, evicting the least recently used', async () => {
+    const verify = cachedVerifier(2)
+    const a = await sign(claims({ sub: 'u_a' }))
+    const b = await sign(claims({ sub: 'u_b' }))
+    const c = await sign(claims({ sub: 'u_c' }))
+    for (const [token, id] of [[a, 'u_a'], [b, 'u_b'], [c, 'u_c']]) expect(await verify(token as string)).toEqual(accepted(id))
+    expect(keyLookups).toBe(3)
+    expect(await verify(c)).toEqual(accepted('u_c'))
+    expect(await verify(b)).toEqual(accepted('u_b'))
+    expect(keyLookups).toBe(3)
+    expect(await verify(a)).toEqual(accepted('u_a'))
+    expect(keyLookups).toBe(4)
+  })
+
+  it('never answers a tampered copy of a cached token from the cache', async () => {
+    const verify = cachedVerifier()
+    const token = await sign(claims())
+    expect(await verify(token)).toEqual(accepted())
+    const [header, , signature] = token.split('.') as [string, string, string]
+    expect(await verify(`${header}.${b64url(claims({ roles: ['admin'] }))}.${signature}`)).toEqual(rejected)
+    expect(await verify(`${header}.${b64url(claims({ sub: 'u_2' }))}.${signature}`)).toEqual(rejected)
+    expect(await verify(`${token}x`)).toEqual(rejected)
+  })
+
+  it('never caches a failure, and failures do not evict verified tokens', async () => {
+    const verify = cachedVerifier(1)
+    const good = await sign(claims())
+    expect(await verify(good)).toEqual(accepted())
+    const forged = await sign(claims(), attackerKeys.privateKey)
+    for (let i = 0; i < 3; i++) expect(await verify(forged)).toEqual(rejected)
+    expect(keyLookups).toBe(4)
+    expect(await verify(good)).toEqual(accepted())
+    expect(keyLookups).toBe(4)
+  })
+
+  it('hands out a copy: changing an answered principal does not change the cached one', async () => {
+    const verify = cachedVerifier()
+    const token = await sign(claims())
+    const first = await verify(token)
+    if (first.ok) first.value.roles.push('admin')
+    expect(await verify(token)).toEqual(accepted())
+  })
+
+  it('refuses a token over the length cap without verifying it', async () => {
+    const verify = cachedVerifier()
+    expect(await verify(await sign(claims({ padding: 'x'.repeat(MAX_TOKEN_LENGTH) })))).toEqual(rejected)
+    expect(keyLookups).toBe(0)
   })
 })
 

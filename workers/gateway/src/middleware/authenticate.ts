@@ -1,15 +1,27 @@
 import type { MiddlewareHandler } from 'hono'
 import { problem } from '../../../../platform/errors/problem'
-import { bearerToken, verifyAccessToken } from '../auth/access-token'
+import { bearerToken, createAccessTokenVerifier, type AccessTokenPolicy } from '../auth/access-token'
 import { KeysUnavailableError } from '../auth/jwks-cache'
 import type { GatewayEnv } from '../env'
 
 const CHALLENGE = 'Bearer realm="api", error="invalid_token"'
 
+type Verifier = ReturnType<typeof createAccessTokenVerifier>
+
+/** One verifier (and its cache of verified tokens) per token policy, for the isolate's life. */
+const verifiers = new WeakMap<AccessTokenPolicy, Verifier>()
+
+function verifierFor(policy: AccessTokenPolicy): Verifier {
+  let verifier = verifiers.get(policy)
+  if (!verifier) verifiers.set(policy, (verifier = createAccessTokenVerifier(policy)))
+  return verifier
+}
+
 /**
  * Sets `c.var.principal` from a verified bearer token, or `null` when none is sent.
  * A token that is sent but does not verify is a 401, whatever the route: it is never
  * silently downgraded to anonymous. Tokens are read from the Authorization header only.
+ * Successful verifications are reused for up to a minute (../auth/access-token.ts).
  */
 export function authenticate(): MiddlewareHandler<GatewayEnv> {
   return async function authenticate(c, next) {
@@ -19,9 +31,9 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
       return next()
     }
     const token = bearerToken(header)
-    let principal: Awaited<ReturnType<typeof verifyAccessToken>>
+    let principal: Awaited<ReturnType<Verifier>>
     try {
-      principal = token.ok ? await verifyAccessToken(token.value, c.var.services.tokenPolicy) : token
+      principal = token.ok ? await verifierFor(c.var.services.tokenPolicy)(token.value) : token
     } catch (error) {
       if (!(error instanceof KeysUnavailableError)) throw error
       return problem(c, { code: 'service_unavailable', detail: 'Tokens cannot be verified right now.' }, { 'Retry-After': '5' })
