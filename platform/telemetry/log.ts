@@ -1,4 +1,4 @@
-import { redact, scrubText } from './redact'
+import { isSecretName, redact, REDACTED, scrubText } from './redact'
 import { currentRequestId } from './request-context'
 import { activeSpanIds } from './span-context'
 
@@ -38,14 +38,21 @@ const RESERVED = new Set(['time', 'level', 'service', 'message', 'trace_id', 'sp
  * always passed through `redact`, so no secret-named field or secret-shaped text is ever written.
  */
 export function createLogger(service: string, { sink = consoleSink, now = () => new Date() }: LoggerOptions = {}, bound: LogFields = {}): Logger {
+  const hasBound = Object.keys(bound).length > 0
   function write(level: LogLevel, message: string, fields: LogFields = {}): void {
     const line: Record<string, unknown> = { time: now().toISOString(), level, service, message: scrubText(message) }
     const requestId = currentRequestId()
     if (requestId !== undefined) line.request_id = requestId
     const span = activeSpanIds()
     if (span) Object.assign(line, span)
-    const safe = redact({ ...bound, ...fields }) as LogFields
-    for (const [name, value] of Object.entries(safe)) if (!RESERVED.has(name) && value !== undefined) line[name] = value
+    // Field by field, as redact() would walk the merged object (bound fields first, a field
+    // overriding one of them in its place); without bound fields, no merged copy is made.
+    const merged = hasBound ? { ...bound, ...fields } : fields
+    for (const name in merged) {
+      if (!Object.hasOwn(merged, name) || RESERVED.has(name)) continue
+      const value = isSecretName(name) ? REDACTED : redact(merged[name], 1)
+      if (value !== undefined) line[name] = value
+    }
     let text: string
     try {
       text = JSON.stringify(line)

@@ -69,4 +69,13 @@ describe('createLogger', () => {
     expect(text).not.toContain('abc.def')
     expect(lines[0]!.entry).toMatchObject({ level: 'error', service: 'orders', component: 'auth', password: '[REDACTED]', body: { token: '[REDACTED]' } })
   })
+
+  it('writes bound fields first, a field overriding a bound one in its place, and leaves out undefined values', () => {
+    const { log, lines } = capture()
+    log.with({ component: 'breaker', downstream: 'users', api_key: 'k-123' }).info('state', { extra: 1, downstream: 'orders', gone: undefined, secret: undefined })
+    log.info('plain', { route: '/x', nested: { authorization: 'Basic abc', note: 'Bearer xyz' } })
+    expect(Object.keys(lines[0]!.entry)).toEqual(['time', 'level', 'service', 'message', 'component', 'downstream', 'api_key', 'extra', 'secret'])
+    expect(lines[0]!.entry).toMatchObject({ downstream: 'orders', api_key: '[REDACTED]', secret: '[REDACTED]' })
+    expect(lines[1]!.entry).toMatchObject({ route: '/x', nested: { authorization: '[REDACTED]', note: 'Bearer [REDACTED]' } })
+  })
 })

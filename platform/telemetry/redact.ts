@@ -46,17 +46,38 @@ const SECRET_SHAPES: [RegExp, string][] = [
   [/\btok_[A-Za-z0-9_]+/g, REDACTED], // a payment provider's card token
 ]
 
+/**
+ * Matches wherever any of SECRET_SHAPES could: each shape starts with one of these literals
+ * (compared case-insensitively, a superset). Text without any is returned as it is, unscanned
+ * by the four shapes — most log text.
+ */
+const SHAPE_HINT = /eyJ|bearer|basic|-----BEGIN|tok_/i
+
 const MAX_DEPTH = 8
 
-export function isSecretName(name: string): boolean {
+/** Field names seen so far and whether each is secret; bounded, as names can come from input. */
+const nameVerdicts = new Map<string, boolean>()
+const MAX_NAME_VERDICTS = 512
+
+function judgeName(name: string): boolean {
   const normalised = name.toLowerCase().replaceAll('-', '_')
   if (SECRET_NAMES.has(normalised)) return true
   if (normalised.endsWith('_key') || normalised.endsWith('_jwk')) return true
   return SECRET_PARTS.some((part) => normalised.includes(part))
 }
 
+export function isSecretName(name: string): boolean {
+  let verdict = nameVerdicts.get(name)
+  if (verdict === undefined) {
+    verdict = judgeName(name)
+    if (nameVerdicts.size < MAX_NAME_VERDICTS) nameVerdicts.set(name, verdict)
+  }
+  return verdict
+}
+
 /** Masks secret shapes inside free text. */
 export function scrubText(text: string): string {
+  if (!SHAPE_HINT.test(text)) return text
   let scrubbed = text
   for (const [shape, replacement] of SECRET_SHAPES) scrubbed = scrubbed.replace(shape, replacement)
   return scrubbed
@@ -78,11 +99,13 @@ function isBody(value: object): boolean {
  * replaced, secret-shaped text is masked, errors keep their name and message (and stack),
  * and request/response bodies, streams and bytes are never included.
  */
-export function redact(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
+export function redact(value: unknown, depth = 0, seen?: WeakSet<object>): unknown {
   if (typeof value === 'string') return scrubText(value)
   if (typeof value === 'bigint') return value.toString()
   if (typeof value === 'function' || typeof value === 'symbol') return undefined
   if (value === null || typeof value !== 'object') return value
+  // Made on the first object met, so a walk over plain values allocates nothing.
+  seen ??= new WeakSet()
   if (seen.has(value)) return '[Circular]'
   if (depth >= MAX_DEPTH) return '[Truncated]'
   if (isBody(value)) return '[omitted body]'
