@@ -56,7 +56,11 @@ export class BreakerGate {
     private readonly sleep: Sleep = realSleep,
   ) {}
 
-  async admit(defer: Defer): Promise<Admission> {
+  /**
+   * Answered at once (no promise) while the copy decides on its own — the common case; a
+   * promise when the breaker itself must be asked.
+   */
+  admit(defer: Defer): Admission | Promise<Admission> {
     const now = this.clock.now()
     const view = this.view
     if (view && now - view.fetchedAt <= this.options.maxStaleMs) {
@@ -66,6 +70,10 @@ export class BreakerGate {
       }
       if (view.status === 'open' && now < view.retryAt) return { allowed: false, retryAfterMs: view.retryAt - now }
     }
+    return this.ask(view)
+  }
+
+  private async ask(view: View | null): Promise<Admission> {
     let decision: Decision
     try {
       decision = await this.breakers.acquire(this.service)

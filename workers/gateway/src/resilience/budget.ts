@@ -28,11 +28,17 @@ export interface RetryBudget {
 export function createRetryBudget(options: RetryBudgetOptions = DEFAULT_RETRY_BUDGET, clock: Clock = systemClock): RetryBudget {
   const bucketMs = options.windowMs / options.buckets
   const counts = new Map<number, { calls: number; retries: number }>()
+  // The bucket of the last call: within the same slot nothing needs pruning or looking up.
+  let lastSlot = Number.NaN
+  let lastBucket = { calls: 0, retries: 0 }
   function current() {
     const slot = Math.floor(clock.now() / bucketMs)
+    if (slot === lastSlot) return lastBucket
     for (const key of counts.keys()) if (key <= slot - options.buckets) counts.delete(key)
     let bucket = counts.get(slot)
     if (!bucket) counts.set(slot, (bucket = { calls: 0, retries: 0 }))
+    lastSlot = slot
+    lastBucket = bucket
     return bucket
   }
   function stats() {

@@ -3,7 +3,7 @@ import type { AppError } from '../../../../shared-contracts/errors'
 import type { BreakerGate, Defer } from './breaker-gate'
 import type { Bulkhead } from './bulkhead'
 import type { RetryBudget } from './budget'
-import { parseRetryAfter, retryDelay, type AttemptResult, type RetryOptions } from './retry'
+import { isRetryable, parseRetryAfter, retryDelay, type AttemptResult, type RetryOptions } from './retry'
 import { isTimeout, withTimeout } from './timeout'
 import type { Clock, Sleep } from './timing'
 import { spanEvent } from '../../../../platform/telemetry/trace-context'
@@ -44,7 +44,10 @@ async function attempt(fetcher: Fetcher, request: UpstreamRequest, timeoutMs: nu
   try {
     const { method, url, headers, body } = request
     const response = await withTimeout(timeoutMs, (signal) => fetcher.fetch(url, { method, headers, body, signal }))
-    return { result: { kind: 'response', status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), now) }, response }
+    const { status } = response
+    // Retry-After only matters to a retryable answer; other answers skip the header lookup.
+    const retryAfterMs = isRetryable({ kind: 'response', status, retryAfterMs: null }) ? parseRetryAfter(response.headers.get('Retry-After'), now) : null
+    return { result: { kind: 'response', status, retryAfterMs }, response }
   } catch (error) {
     return { result: isTimeout(error) ? { kind: 'timeout' } : { kind: 'network' } }
   }
@@ -66,6 +69,8 @@ function failed({ result, response }: Attempt, service: string): UpstreamResult 
  */
 export function createServiceClient(parts: ServiceClientParts) {
   const { service, options, bulkhead, gate, budget, clock } = parts
+  // The span event of an ordinary admission, made once (the tracer copies what it keeps).
+  const admitted = { 'breaker.service': service, 'breaker.allowed': true, 'breaker.probe': false }
   return async function send(fetcher: Fetcher, request: UpstreamRequest, defer: Defer): Promise<UpstreamResult> {
     const release = bulkhead.tryEnter()
     if (!release) return { ok: false, error: { code: 'service_unavailable', detail: `Too many calls to ${service} in flight.` }, retryAfterMs: 1_000 }
@@ -73,12 +78,18 @@ export function createServiceClient(parts: ServiceClientParts) {
       budget.recordCall()
       const deadline = clock.now() + options.deadlineMs
       for (let attempts = 1; ; attempts += 1) {
-        const admission = await gate.admit(defer)
-        spanEvent('circuit_breaker.decision', {
-          'breaker.service': service,
-          'breaker.allowed': admission.allowed,
-          ...(admission.allowed ? { 'breaker.probe': admission.probe } : { 'breaker.retry_after_ms': admission.retryAfterMs }),
-        })
+        const pending = gate.admit(defer)
+        const admission = pending instanceof Promise ? await pending : pending
+        spanEvent(
+          'circuit_breaker.decision',
+          admission.allowed && !admission.probe
+            ? admitted
+            : {
+                'breaker.service': service,
+                'breaker.allowed': admission.allowed,
+                ...(admission.allowed ? { 'breaker.probe': admission.probe } : { 'breaker.retry_after_ms': admission.retryAfterMs }),
+              },
+        )
         if (!admission.allowed) {
           return { ok: false, error: { code: 'service_unavailable', detail: `${service} is failing; its circuit breaker is open.` }, retryAfterMs: admission.retryAfterMs }
         }

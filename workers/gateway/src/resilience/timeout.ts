@@ -21,21 +21,28 @@ const globalTimers: Timers = {
  * call ignores its signal. Once the call settles the timer is gone: a response body streamed
  * afterwards is not cut off.
  */
-export async function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promise<T>, timers: Timers = globalTimers): Promise<T> {
+export function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promise<T>, timers: Timers = globalTimers): Promise<T> {
   const controller = new AbortController()
-  let handle: unknown
-  const expired = new Promise<never>((_, reject) => {
-    handle = timers.setTimeout(() => {
-      // Reject first: the race is settled as a timeout before the aborted call rejects too.
+  // One promise settled by whichever comes first (no race of two promises).
+  return new Promise<T>((resolve, reject) => {
+    const handle = timers.setTimeout(() => {
+      // Reject first: settled as a timeout before the aborted call rejects too.
       reject(new TimeoutError(ms))
       controller.abort()
     }, ms)
+    const settled = <A>(settle: (value: A) => void) => (value: A) => {
+      timers.clearTimeout(handle)
+      settle(value)
+    }
+    let pending: Promise<T>
+    try {
+      pending = call(controller.signal)
+    } catch (error) {
+      settled(reject)(error)
+      return
+    }
+    pending.then(settled(resolve), settled(reject))
   })
-  try {
-    return await Promise.race([call(controller.signal), expired])
-  } finally {
-    timers.clearTimeout(handle)
-  }
 }
 
 export function isTimeout(error: unknown): boolean {

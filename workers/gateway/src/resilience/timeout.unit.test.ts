@@ -27,4 +27,27 @@ describe('timeout', () => {
     expect(await withTimeout(100, async () => 'done', timers)).toBe('done')
     expect(pending.size).toBe(0)
   })
+
+  it('passes on the call’s own failure, thrown or rejected, and clears its timer', async () => {
+    const { timers, pending } = manualTimers()
+    const failure = new Error('refused')
+    await expect(withTimeout(100, () => Promise.reject(failure), timers)).rejects.toBe(failure)
+    await expect(
+      withTimeout(
+        100,
+        () => {
+          throw failure
+        },
+        timers,
+      ),
+    ).rejects.toBe(failure)
+    expect(pending.size).toBe(0)
+  })
+
+  it('stays a timeout when the aborted call rejects afterwards', async () => {
+    const { timers, fireAll } = manualTimers()
+    const call = withTimeout(100, (signal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))), timers)
+    fireAll()
+    await expect(call).rejects.toBeInstanceOf(TimeoutError)
+  })
 })
