@@ -25,15 +25,40 @@ describe('singleFlight', () => {
     expect(await Promise.all([shared('a', async () => 'A'), shared('b', async () => 'B')])).toEqual(['A', 'B'])
   })
 
-  it('forgets a failed load: its callers see the failure, the next caller loads again', async () => {
+  it('a failed leader fails alone: its followers load on their own, and the next caller starts afresh', async () => {
     const shared = singleFlight<number>()
     const gate = deferred<number>()
     let loads = 0
-    const failing = [shared('k', () => ((loads += 1), gate.promise)), shared('k', () => ((loads += 1), gate.promise))]
-    gate.reject(new Error('source down'))
-    for (const caller of failing) await expect(caller).rejects.toThrow('source down')
-    expect(await shared('k', async () => ((loads += 1), 7))).toBe(7)
-    expect(loads).toBe(2)
+    const leader = shared('k', () => ((loads += 1), gate.promise))
+    const followers = [shared('k', async () => ((loads += 1), 7)), shared('k', async () => ((loads += 1), 8))]
+    gate.reject(new Error('the leader\'s request was cancelled'))
+    await expect(leader).rejects.toThrow('cancelled')
+    expect(await Promise.all(followers)).toEqual([7, 8])
+    expect(await shared('k', async () => ((loads += 1), 9))).toBe(9)
+    expect(loads).toBe(4)
+  })
+
+  it('a leader that never answers (its request went away): followers load on their own after followerWaitMs, later callers start a new flight', async () => {
+    const shared = singleFlight<number>({ followerWaitMs: 5 })
+    let loads = 0
+    void shared('k', () => ((loads += 1), new Promise<number>(() => {})))
+    expect(await shared('k', async () => ((loads += 1), 1))).toBe(1)
+    const gate = deferred<number>()
+    const next = [shared('k', () => ((loads += 1), gate.promise)), shared('k', async () => ((loads += 1), -1))]
+    gate.resolve(2)
+    expect(await Promise.all(next)).toEqual([2, 2])
+    expect(loads).toBe(3)
+  })
+
+  it('followers get the leader\'s value itself (plain data), not the promise the leader awaited', async () => {
+    const shared = singleFlight<{ n: number }>()
+    const gate = deferred<{ n: number }>()
+    const callers = [shared('k', () => gate.promise), shared('k', () => gate.promise)]
+    const value = { n: 1 }
+    gate.resolve(value)
+    const [first, second] = await Promise.all(callers)
+    expect(first).toBe(value)
+    expect(second).toBe(value)
   })
 
   it('forgets a settled load: a later caller loads fresh', async () => {

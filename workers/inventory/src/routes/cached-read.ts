@@ -4,17 +4,18 @@ import { problem } from '../../../../platform/errors/problem'
 import type { InventoryEnv } from '../env'
 import type { Served } from '../service/product-reads'
 
-// The body and ETag of a cached value, computed once per value: an L1 hit hands out the same
-// object again, so it is neither serialised nor hashed again.
-const representations = new WeakMap<object, Promise<{ body: string; etag: string }>>()
+// The body and ETag of a cached value, kept once computed: an L1 hit hands out the same object
+// again, so it is neither serialised nor hashed again. Plain strings only, never a promise: the
+// map outlives the request, and another request must not await what this one started
+// (docs/adr/0017, "Single-flight across requests"). Two requests may both compute it once.
+const representations = new WeakMap<object, { body: string; etag: string }>()
 
-function representationOf(value: object): Promise<{ body: string; etag: string }> {
-  let representation = representations.get(value)
-  if (!representation) {
-    const body = JSON.stringify(value)
-    representation = etagOf(body).then((etag) => ({ body, etag }))
-    representations.set(value, representation)
-  }
+async function representationOf(value: object): Promise<{ body: string; etag: string }> {
+  const known = representations.get(value)
+  if (known) return known
+  const body = JSON.stringify(value)
+  const representation = { body, etag: await etagOf(body) }
+  representations.set(value, representation)
   return representation
 }
 
