@@ -320,8 +320,24 @@ ${profileSection('`GET /api/v1/products/{id}` through the gateway (L1 hit)', pro
 
 ${findings}
 
-What the code does per request on these paths, in the order of the breakdown above, and what
-would cut it (none of it is done here; each is a change to measure with this suite):
+Done in issue 9 (each measured with this suite's harness, the previous gateway bundle beside the new one):
+
+- **The user's access token is verified at most once a minute per isolate**, not per request
+  (workers/gateway/src/auth/access-token.ts): a bounded LRU (platform/cache/lru.ts) of
+  successfully verified tokens, keyed by the token's SHA-256, each kept until the token's \`exp\`
+  or 60 s, whichever is sooner (a key withdrawn from the JWKS stops being honoured within 60 s of
+  the gateway's key set dropping it). A token that does not verify is never cached.
+- **The request log line** (platform/telemetry/log.ts, redact.ts): text is scanned for secret
+  shapes only when one of their literal prefixes occurs, field-name verdicts are remembered
+  (bounded), and no merged copy of the fields is made when the logger has no bound fields. Same
+  fields, same redaction.
+- **The resilience layer**: an admission from the isolate's breaker copy is answered without a
+  promise, a per-attempt timeout is one promise (not a race of two), the retry budget keeps its
+  current bucket, and \`Retry-After\` is read only from an answer that may be retried. Same
+  behaviour; what remains per request is the timer and AbortController of the attempt's timeout.
+
+What the code still does per request on these paths, in the order of the breakdown above, and what
+would cut it (not done; each is a change to measure with this suite):
 
 1. **The rate limiter** (durable-objects/rate-limiter): every routed request waits for a call to
    its key's RateLimiter object, and the object's answer waits for its storage write to be
@@ -332,15 +348,12 @@ would cut it (none of it is done here; each is a change to measure with this sui
    admits locally until it is spent, as the circuit breaker's isolate copy does (ADR 0012) — so
    the object is asked once per batch, not once per request, at the cost of a bounded
    over-admission per isolate.
-2. **The resilience layer** (workers/gateway/src/resilience): a timeout timer and an attempt
-   wrapper per request, and the breaker's outcome report after the response; the breaker state
-   itself is read from the isolate copy. Its cost is the resilience row of the breakdown.
-3. **The gateway credential**: an ES256 signature per forwarded request (\`jose\`'s
+2. **The gateway credential**: an ES256 signature per forwarded request (\`jose\`'s
    \`createSignature\` in the profiles) and an ES256 verification in the service. Within reach:
-   reuse one signed credential per (service, principal) for a few seconds — the request id
-   already travels in \`X-Request-Id\` — which removes a signature per request.
-4. **The request log line** (platform/telemetry/log.ts \`write\`): a JSON line per request in
-   each Worker; cheap per line but visible in the gateway's profile.
+   reuse one signed credential per (service, principal) for a few seconds when no trace context
+   is propagated — the services would then take the request id from \`X-Request-Id\` instead of
+   the credential's \`rid\` (platform/http/internal-auth.ts) — which removes a signature per
+   request.
 
 The profiles count what happens synchronously under a JavaScript call (a \`fetch\` to a service
 binding or a Durable Object stub) to that call; time spent in other isolates or waiting on I/O
