@@ -82,6 +82,16 @@ describe('TieredCache', () => {
     expect(t.loads()).toBe(1)
   })
 
+  it('when the read that leads a fill fails (its request cancelled, say), the concurrent ones answer from their own source read', async () => {
+    const t = setUp()
+    t.source.set('p1', { price: 10, version: 1 })
+    const cache = t.makeCache()
+    const leader = cache.get('p1', async () => Promise.reject(new Error('the request was cancelled')))
+    const followers = Array.from({ length: 3 }, () => cache.get('p1', t.load('p1')))
+    await expect(leader).rejects.toThrow('cancelled')
+    expect((await Promise.all(followers)).map((read) => read.value)).toEqual(Array(3).fill({ price: 10 }))
+  })
+
   it('a failed load is not cached: the next read tries the source again', async () => {
     const t = setUp()
     const cache = t.makeCache()
