@@ -1,6 +1,7 @@
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose'
 import { fail, ok, type Result } from '../../shared-contracts/errors'
 import { ROLES, type Role } from '../../shared-contracts/users'
+import { Lru } from '../cache/lru'
 import { importKey, parseJwk, parseJwks, SIGNING_ALG } from './keys'
 import type { Principal } from './principal'
 import { currentTraceparent, validTraceparent } from '../telemetry/trace-context'
@@ -24,7 +25,7 @@ export interface Caller {
   traceparent?: string
 }
 
-type Signer = (audience: string, caller: Caller) => Promise<string>
+export type Signer = (audience: string, caller: Caller) => Promise<string>
 
 /**
  * Signs credentials with a caller's private key (the gateway's, or a service's for its RPC
@@ -42,6 +43,40 @@ export function createCredentialSigner(privateJwkJson: string | undefined, issue
       .setIssuedAt()
       .setExpirationTime(`${CREDENTIAL_TTL_SECONDS}s`)
       .sign(await key)
+  }
+}
+
+export interface CredentialReuseOptions {
+  /** How long one signed credential is reused; well under CREDENTIAL_TTL_SECONDS, so it arrives with most of its life left. */
+  reuseMs: number
+  maxEntries: number
+  now?: () => number
+}
+
+export const DEFAULT_CREDENTIAL_REUSE: CredentialReuseOptions = { reuseMs: 15_000, maxEntries: 1_000 }
+
+/**
+ * `sign` with reuse (ADR 0002): a credential for one audience and principal (id and roles) is
+ * signed once and sent again for `reuseMs`, when it carries no trace context — a `tp` claim
+ * belongs to one request, so a caller with a trace context always gets a fresh credential. A
+ * reused credential's `rid` names the request it was first signed for: the request id travels
+ * in `X-Request-Id`, which internal Workers read (platform/http/internal-auth.ts).
+ */
+export function reuseCredentials<Audience extends string>(
+  sign: (audience: Audience, caller: Caller) => Promise<string>,
+  { reuseMs, maxEntries, now = Date.now }: CredentialReuseOptions = DEFAULT_CREDENTIAL_REUSE,
+): (audience: Audience, caller: Caller) => Promise<string> {
+  const signed = new Lru<string>({ maxEntries, maxBytes: maxEntries * MAX_CREDENTIAL_LENGTH, now })
+  return async function reusedCredential(audience, caller) {
+    const traceparent = caller.traceparent ?? currentTraceparent()
+    if (traceparent) return sign(audience, { ...caller, traceparent })
+    const { principal } = caller
+    const key = principal ? `${audience}\n${principal.id}\n${principal.roles.join(',')}` : `${audience}\n`
+    const reused = signed.get(key)
+    if (reused !== undefined) return reused
+    const credential = await sign(audience, caller)
+    signed.set(key, credential, credential.length, reuseMs)
+    return credential
   }
 }
 

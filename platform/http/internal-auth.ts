@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { createCredentialVerifier, CREDENTIAL_HEADER, type Caller } from '../auth/internal-credential'
 import { problem } from '../errors/problem'
+import { REQUEST_ID_HEADER } from './request-id'
 
 /** The challenge an internal Worker answers a refused credential with: it tells the gateway "your key, not the user". */
 export const CREDENTIAL_CHALLENGE = 'GatewayCredential'
@@ -23,8 +24,11 @@ export function requireGatewayCredential(service: string): MiddlewareHandler<{
     if (cached?.jwks !== jwks) cached = { jwks, verify: createCredentialVerifier(jwks, service) }
     const result = await cached!.verify(c.req.header(CREDENTIAL_HEADER))
     if (!result.ok) return problem(c, result.error, { 'WWW-Authenticate': CREDENTIAL_CHALLENGE })
-    c.set('caller', result.value)
-    c.set('requestId', result.value.requestId)
+    // The request id is the X-Request-Id the request-id middleware read; a credential may be
+    // reused across requests (ADR 0002), so its `rid` only stands in when no id was sent.
+    const requestId = (c.req.header(REQUEST_ID_HEADER) === undefined ? undefined : c.var.requestId) ?? result.value.requestId
+    c.set('caller', { ...result.value, requestId })
+    c.set('requestId', requestId)
     await next()
   }
 }

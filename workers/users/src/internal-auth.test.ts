@@ -107,6 +107,14 @@ describe('gateway credential', () => {
     expect(await ready.json()).toMatchObject({ status: 'ok' })
   })
 
+  it('takes the request id from X-Request-Id when a reused credential names an earlier request (ADR 0002)', async () => {
+    const credential = await forgeCredential({ claims: { rid: 'req-first-00000' } })
+    const response = await callUsers('/no/such/route', { credential, headers: { 'X-Request-Id': 'req-second-0000' } })
+    const { body } = await readProblem(response)
+    expect(body.request_id).toBe('req-second-0000')
+    expect(response.headers.get('X-Request-Id')).toBe('req-second-0000')
+  })
+
   it('answers the request id of the credential in the body and the X-Request-Id header', async () => {
     const response = await callUsers('/no/such/route')
     const { status, body } = await readProblem(response)
