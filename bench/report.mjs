@@ -106,7 +106,7 @@ ${table(['function — module', 'self ms', 'share of busy'], profileRows(profile
     floorRatio.median < settings.TARGETS.publicReadVsFloor
       ? `- **The cached product read reaches ${fixed(floorRatio.median * 100, 1)} % of the floor** (target ${settings.TARGETS.publicReadVsFloor * 100} %). The gateway's largest stage is ${largestStage('product')}. In the gateway's profile: ${topComponents(profiles.product)}. The bare gateway (no limiter, no resilience layer) reaches ${pct(bareVsFloor)} of the floor${
           bareVsFloor.median < settings.TARGETS.publicReadVsFloor
-            ? ': two Workers per request — the gateway (its middleware, an ES256 credential signed per request, the service-binding hop) and inventory (its own Hono app, an ES256 credential check, the cache) — cost more than twice a bare Worker before the limiter and the resilience layer add anything, so no single change reaches this target.'
+            ? ': two Workers per request — the gateway (its middleware, the gateway credential, the service-binding hop) and inventory (its own Hono app, an ES256 credential check, the cache) — cost more than twice a bare Worker before the limiter and the resilience layer add anything, so no single change reaches this target.'
             : '.'
         }`
       : `- The cached product read through the gateway reaches ${fixed(floorRatio.median * 100, 1)} % of the floor: meets the ${settings.TARGETS.publicReadVsFloor * 100} % target.`,
@@ -136,8 +136,9 @@ autocannon in the same Node process as the harness, ${settings.CONNECTIONS} conn
 ${settings.SLICE_S} s slices, one slice per variant per round, the order rotating round by round (after a
 ${settings.WARMUP_S} s warm-up of each). A figure is the median over the rounds, with the range (min–max) in
 brackets; a ratio is taken round by round against the baseline measured in the same round.
-"Straight to the service" sends the service the same per-request credential the gateway signs
-(ES256, a fresh one per slice), so the service does the same work. Rate limits are raised so
+"Straight to the service" sends the service the same credential the gateway signs (ES256, a
+fresh one per slice, as the gateway reuses one per principal for 15 s), so the service does the
+same work. Rate limits are raised so
 that the limiter counts but never refuses. Absolute numbers are this machine's; compare ratios.
 ${problems.length ? `\n**Non-2xx answers or errors during slices**: ${problems.join('; ')}. Throughput counts 2xx answers only; a variant with failures measures them, not the path (\`BENCH_DEBUG=1\` prints workerd's error logs).\n` : ''}
 ## Targets
@@ -320,7 +321,7 @@ ${profileSection('`GET /api/v1/products/{id}` through the gateway (L1 hit)', pro
 
 ${findings}
 
-Done in issue 9 (each measured with this suite's harness, the previous gateway bundle beside the new one):
+Done in issue 9 (each measured on this suite's harness, the previous gateway bundle beside the new one in one workerd):
 
 - **The user's access token is verified at most once a minute per isolate**, not per request
   (workers/gateway/src/auth/access-token.ts): a bounded LRU (platform/cache/lru.ts) of
@@ -335,6 +336,9 @@ Done in issue 9 (each measured with this suite's harness, the previous gateway b
   promise, a per-attempt timeout is one promise (not a race of two), the retry budget keeps its
   current bucket, and \`Retry-After\` is read only from an answer that may be retried. Same
   behaviour; what remains per request is the timer and AbortController of the attempt's timeout.
+- **The gateway credential is signed once per service and principal every 15 s**, not per
+  forwarded request (\`reuseCredentials\`, platform/auth/internal-credential.ts; ADR 0002), when
+  no trace context is carried; the services take the request id from \`X-Request-Id\`.
 
 What the code still does per request on these paths, in the order of the breakdown above, and what
 would cut it (not done; each is a change to measure with this suite):
@@ -348,12 +352,9 @@ would cut it (not done; each is a change to measure with this suite):
    admits locally until it is spent, as the circuit breaker's isolate copy does (ADR 0012) — so
    the object is asked once per batch, not once per request, at the cost of a bounded
    over-admission per isolate.
-2. **The gateway credential**: an ES256 signature per forwarded request (\`jose\`'s
-   \`createSignature\` in the profiles) and an ES256 verification in the service. Within reach:
-   reuse one signed credential per (service, principal) for a few seconds when no trace context
-   is propagated — the services would then take the request id from \`X-Request-Id\` instead of
-   the credential's \`rid\` (platform/http/internal-auth.ts) — which removes a signature per
-   request.
+2. **The gateway credential's verification** in each service: an ES256 verification per call
+   (the service's side of ADR 0002). A request carrying trace context still gets a credential
+   signed for it alone (its \`tp\` claim belongs to that request).
 
 The profiles count what happens synchronously under a JavaScript call (a \`fetch\` to a service
 binding or a Durable Object stub) to that call; time spent in other isolates or waiting on I/O
