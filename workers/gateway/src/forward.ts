@@ -24,8 +24,11 @@ const log = createLogger('gateway')
 /** With RESILIENCE=off only: the one timeout a forward had before the resilience layer. */
 const FORWARD_TIMEOUT_MS = 10_000
 
+/** A path with no empty segment (no `//`, no trailing `/`) is already canonical. */
+const NOT_CANONICAL = /\/\/|.\/$/
+
 function internalUrl(service: string, path: string, search: string): string {
-  const canonical = '/' + path.split('/').filter(Boolean).join('/')
+  const canonical = path.startsWith('/') && !NOT_CANONICAL.test(path) ? path : '/' + path.split('/').filter(Boolean).join('/')
   return `https://${service}.internal${canonical}${search}`
 }
 
