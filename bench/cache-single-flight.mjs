@@ -6,13 +6,13 @@
 // generation view's shared D1 read and shared source reads run under load too). Exits 1 if any
 // answer is not a 2xx: before docs/adr/0017's "Single-flight across requests", the l2 run got
 // workerd's own 500s ("Cannot perform I/O on behalf of a different request (ReadableStreamSource)").
-//   npm exec -- node workers/inventory/src/cache/single-flight.load.mjs
+//   npm exec -- node bench/cache-single-flight.mjs
 //   BENCH_DEBUG=1 prints workerd's error logs; SECONDS (10), CONNECTIONS (16), WRITE_EVERY_MS (250).
 import autocannon from 'autocannon'
-import { credentialSigner, direct, expectCall, migrate, sleep, start, variant } from '../../../../bench/harness.mjs'
-import { developmentVars } from '../../../../scripts/dev-keys.mjs'
-import { WORKERS } from '../../../../scripts/workers.mjs'
-import { productionWorkerOptions, WORKER_OPTION_KEYS } from '../../../../test/support/miniflare-options.mjs'
+import { credentialSigner, direct, expectCall, migrate, sleep, start, variant } from './harness.mjs'
+import { developmentVars } from '../scripts/dev-keys.mjs'
+import { WORKERS } from '../scripts/workers.mjs'
+import { productionWorkerOptions, WORKER_OPTION_KEYS } from '../test/support/miniflare-options.mjs'
 
 const SECONDS = Number(process.env.SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16)
