@@ -1,4 +1,5 @@
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from 'jose'
+import { singleFlight } from '../../../../platform/cache/single-flight'
 import { createLogger } from '../../../../platform/telemetry/log'
 
 const log = createLogger('gateway')
@@ -30,25 +31,27 @@ export function createJwksCache({ load, maxAgeMs, cooldownMs, now = Date.now }: 
   let current: ReturnType<typeof createLocalJWKSet> | null = null
   let lastAttemptAt = Number.NEGATIVE_INFINITY
   let refreshAt = Number.NEGATIVE_INFINITY
-  let inflight: Promise<void> | null = null
+  let refreshing = false
+  // Requests share a refetch only as plain data (platform/cache/single-flight, docs/adr/0017):
+  // the key set is left in `current`, and no request is woken by another's fetch.
+  const flights = singleFlight<void>()
 
-  async function refresh(): Promise<void> {
+  async function loadKeys(): Promise<void> {
     lastAttemptAt = now()
-    inflight ??= load()
-      .then((jwks) => {
-        current = createLocalJWKSet(jwks)
-        refreshAt = now() + maxAgeMs
-      })
-      .catch((cause: unknown) => {
-        if (current === null) throw new KeysUnavailableError(`the token signing keys could not be loaded: ${String(cause)}`, { cause })
-        refreshAt = now() + cooldownMs
-        log.warn('JWKS refresh failed; using the last key set', { error: cause })
-      })
-      .finally(() => {
-        inflight = null
-      })
-    await inflight
+    refreshing = true
+    try {
+      current = createLocalJWKSet(await load())
+      refreshAt = now() + maxAgeMs
+    } catch (cause) {
+      if (current === null) throw new KeysUnavailableError(`the token signing keys could not be loaded: ${String(cause)}`, { cause })
+      refreshAt = now() + cooldownMs
+      log.warn('JWKS refresh failed; using the last key set', { error: cause })
+    } finally {
+      refreshing = false
+    }
   }
+
+  const refresh = () => flights('jwks', loadKeys)
 
   return async function resolveKey(header, token) {
     if (current === null || now() > refreshAt) await refresh()
@@ -56,7 +59,7 @@ export function createJwksCache({ load, maxAgeMs, cooldownMs, now = Date.now }: 
       return await current!(header, token)
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error
-      if (inflight) await inflight // join the refetch already under way
+      if (refreshing) await refresh() // join the refetch already under way
       else if (now() - lastAttemptAt >= cooldownMs) await refresh()
       else throw error
       return current!(header, token)
