@@ -1,3 +1,4 @@
+import type { Context } from 'hono'
 import type { CacheLevel, L1Usage } from './tiered-cache'
 
 /**
@@ -24,6 +25,19 @@ export function noneMatchHits(ifNoneMatch: string | undefined | null, etag: stri
   if (header === '*') return true
   const tags = header.match(/(?:W\/)?"[^"]*"/g) ?? []
   return tags.some((tag) => opaque(tag) === opaque(etag))
+}
+
+/** A body and its ETag, computed once and answered many times. */
+export interface Representation {
+  body: string
+  etag: string
+}
+
+/** Answers the body with its ETag, or a bodiless 304 when the client's `If-None-Match` still matches. */
+export function conditionalResponse(c: Context, { body, etag }: Representation, contentType: string, cacheControl: string): Response {
+  const headers = { ETag: etag, 'Cache-Control': cacheControl }
+  if (noneMatchHits(c.req.header('If-None-Match'), etag)) return c.body(null, 304, headers)
+  return c.body(body, 200, { ...headers, 'Content-Type': contentType })
 }
 
 /**

@@ -26,7 +26,7 @@ export function requireGatewayCredential(service: string): MiddlewareHandler<{
     if (!result.ok) return problem(c, result.error, { 'WWW-Authenticate': CREDENTIAL_CHALLENGE })
     // The request id is the X-Request-Id the request-id middleware read; a credential may be
     // reused across requests (ADR 0002), so its `rid` only stands in when no id was sent.
-    const requestId = (c.req.header(REQUEST_ID_HEADER) === undefined ? undefined : c.var.requestId) ?? result.value.requestId
+    const requestId = c.req.header(REQUEST_ID_HEADER) === undefined ? result.value.requestId : c.var.requestId
     c.set('caller', { ...result.value, requestId })
     c.set('requestId', requestId)
     await next()

@@ -1,13 +1,12 @@
 import { env } from 'cloudflare:workers'
 import type { Context, MiddlewareHandler } from 'hono'
 import { breakerConfig } from '../../../durable-objects/circuit-breaker/config'
-import { CREDENTIAL_HEADER, reuseCredentials } from '../../../platform/auth/internal-credential'
+import { CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
 import { problem } from '../../../platform/errors/problem'
 import { CREDENTIAL_CHALLENGE } from '../../../platform/http/internal-auth'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import { createLogger } from '../../../platform/telemetry/log'
 import type { Env, GatewayEnv } from './env'
-import type { GatewayServices } from './services'
 import type { Defer } from './resilience/breaker-gate'
 import { resilience } from './resilience/layer'
 import { isIdempotent } from './resilience/retry'
@@ -39,15 +38,6 @@ async function replayable(request: Request): Promise<ArrayBuffer | null> {
   return buffer.byteLength === 0 ? null : buffer
 }
 
-/** Per isolate and signing key: forwarded requests reuse a credential for a while (ADR 0002). */
-const forwardCredentials = new WeakMap<GatewayServices, GatewayServices['credential']>()
-
-function credentialFor(services: GatewayServices): GatewayServices['credential'] {
-  let sign = forwardCredentials.get(services)
-  if (!sign) forwardCredentials.set(services, (sign = reuseCredentials(services.credential)))
-  return sign
-}
-
 /** Outcome reports and breaker refreshes run after the response (there is no context in some unit setups). */
 function deferFor(c: Context<GatewayEnv>): Defer {
   return (work) => {
@@ -77,7 +67,7 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
       if (value !== undefined) headers.set(name, value)
     }
     headers.set(REQUEST_ID_HEADER, requestId)
-    headers.set(CREDENTIAL_HEADER, await credentialFor(services)(route.service, { principal, requestId }))
+    headers.set(CREDENTIAL_HEADER, await services.forwardCredential(route.service, { principal, requestId }))
     const url = new URL(c.req.url)
     const target = internalUrl(route.service, url.pathname, url.search)
     const fetcher = services.binding(route.service)

@@ -1,19 +1,25 @@
 import type { MiddlewareHandler } from 'hono'
 import type { JSONWebKeySet } from 'jose'
-import { createCredentialSigner, CREDENTIAL_HEADER, type Caller } from '../../../platform/auth/internal-credential'
+import { createCredentialSigner, CREDENTIAL_HEADER, reuseCredentials, type Caller } from '../../../platform/auth/internal-credential'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import type { ServiceName } from '../../../shared-contracts/routes'
 import { rateLimiterClient, type RateLimiterClient } from '../../../durable-objects/rate-limiter/client'
 import { createJwksCache } from './auth/jwks-cache'
-import type { AccessTokenPolicy } from './auth/access-token'
+import { createAccessTokenVerifier, type AccessTokenPolicy } from './auth/access-token'
+import type { Principal } from '../../../platform/auth/principal'
+import type { Result } from '../../../shared-contracts/errors'
 import type { Env, GatewayEnv } from './env'
 
 export interface GatewayServices {
   /** The Worker behind each service name: the gateway's service registry. */
   binding(service: ServiceName): Fetcher
-  /** Signs the per-request credential an internal Worker checks. */
+  /** Signs a credential an internal Worker checks, for this caller alone. */
   credential(service: ServiceName, caller: Caller): Promise<string>
+  /** The credential for a forwarded request: one signed credential is reused for a while (ADR 0002). */
+  forwardCredential(service: ServiceName, caller: Caller): Promise<string>
   tokenPolicy: AccessTokenPolicy
+  /** Verifies a bearer token, reusing successful verifications for up to a minute (auth/access-token.ts). */
+  verifyToken(token: string): Promise<Result<Principal>>
   /** Calls a service's own (internal) route as the gateway, with a credential for `caller`. */
   call(service: ServiceName, path: string, options: InternalCallOptions): Promise<Response>
   /** The rate limiter Durable Objects, one per policy and key. */
@@ -33,7 +39,7 @@ const DEFAULT_INTERNAL_TIMEOUT_MS = 5_000
 const JWKS_MAX_AGE_MS = 10 * 60_000
 const JWKS_COOLDOWN_MS = 30_000
 
-/** Per-isolate state: key imports and the JWKS cache outlive a request. */
+/** Per-isolate state: key imports, the JWKS cache and the credential and token caches outlive a request. */
 let isolate: { fingerprint: string; services: GatewayServices } | null = null
 
 function build(env: Env): GatewayServices {
@@ -65,10 +71,13 @@ function build(env: Env): GatewayServices {
       return (await response.json()) as JSONWebKeySet
     },
   })
+  const tokenPolicy: AccessTokenPolicy = { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, getKey }
   return {
     binding,
     credential: sign,
-    tokenPolicy: { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, getKey },
+    forwardCredential: reuseCredentials(sign),
+    tokenPolicy,
+    verifyToken: createAccessTokenVerifier(tokenPolicy),
     call,
     rateLimiter: rateLimiterClient(env.RATE_LIMITER),
   }

@@ -1,21 +1,12 @@
 import type { MiddlewareHandler } from 'hono'
+import type { Principal } from '../../../../platform/auth/principal'
 import { problem } from '../../../../platform/errors/problem'
-import { bearerToken, createAccessTokenVerifier, type AccessTokenPolicy } from '../auth/access-token'
+import type { Result } from '../../../../shared-contracts/errors'
+import { bearerToken } from '../auth/access-token'
 import { KeysUnavailableError } from '../auth/jwks-cache'
 import type { GatewayEnv } from '../env'
 
 const CHALLENGE = 'Bearer realm="api", error="invalid_token"'
-
-type Verifier = ReturnType<typeof createAccessTokenVerifier>
-
-/** One verifier (and its cache of verified tokens) per token policy, for the isolate's life. */
-const verifiers = new WeakMap<AccessTokenPolicy, Verifier>()
-
-function verifierFor(policy: AccessTokenPolicy): Verifier {
-  let verifier = verifiers.get(policy)
-  if (!verifier) verifiers.set(policy, (verifier = createAccessTokenVerifier(policy)))
-  return verifier
-}
 
 /**
  * Sets `c.var.principal` from a verified bearer token, or `null` when none is sent.
@@ -31,9 +22,9 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
       return next()
     }
     const token = bearerToken(header)
-    let principal: Awaited<ReturnType<Verifier>>
+    let principal: Result<Principal>
     try {
-      principal = token.ok ? await verifierFor(c.var.services.tokenPolicy)(token.value) : token
+      principal = token.ok ? await c.var.services.verifyToken(token.value) : token
     } catch (error) {
       if (!(error instanceof KeysUnavailableError)) throw error
       return problem(c, { code: 'service_unavailable', detail: 'Tokens cannot be verified right now.' }, { 'Retry-After': '5' })

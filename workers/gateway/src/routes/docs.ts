@@ -4,7 +4,8 @@ import swaggerUiCss from 'swagger-ui-dist/swagger-ui.css'
 import { problem } from '../../../../platform/errors/problem'
 import { DOCS_ASSETS, type DocsAsset } from '../../../../shared-contracts/api-docs'
 import type { GatewayEnv } from '../env'
-import { conditional, staticBody, type StaticBody } from './conditional'
+import { conditionalResponse, type Representation } from '../../../../platform/cache/http-cache'
+import { staticBody } from './static-body'
 
 /**
  * `GET /docs`: the API reference, swagger-ui rendering /openapi.json. Its scripts and styles are
@@ -45,7 +46,7 @@ const INITIALIZER = `window.addEventListener('load', function () {
 })
 `
 
-const ASSETS: Record<DocsAsset, { body: () => Promise<StaticBody>; contentType: string }> = {
+const ASSETS: Record<DocsAsset, { body: () => Promise<Representation>; contentType: string }> = {
   'swagger-ui-bundle.js': { body: staticBody(() => swaggerUiBundle), contentType: 'text/javascript; charset=utf-8' },
   'swagger-ui.css': { body: staticBody(() => swaggerUiCss), contentType: 'text/css; charset=utf-8' },
   'docs.js': { body: staticBody(() => INITIALIZER), contentType: 'text/javascript; charset=utf-8' },
@@ -58,5 +59,5 @@ docsRoutes.get('/docs/:asset', async (c) => {
   const name = c.req.param('asset')
   if (!isAsset(name)) return problem(c, { code: 'not_found' })
   const asset = ASSETS[name]
-  return conditional(c, await asset.body(), asset.contentType, 'public, max-age=3600')
+  return conditionalResponse(c, await asset.body(), asset.contentType, 'public, max-age=3600')
 })

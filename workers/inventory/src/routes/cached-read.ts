@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { etagOf, l1UsageHeader, noneMatchHits, PUBLIC_READ_CACHE_CONTROL, showsCacheLevel, X_CACHE } from '../../../../platform/cache/http-cache'
+import { conditionalResponse, etagOf, l1UsageHeader, PUBLIC_READ_CACHE_CONTROL, showsCacheLevel, X_CACHE, type Representation } from '../../../../platform/cache/http-cache'
 import { problem } from '../../../../platform/errors/problem'
 import type { InventoryEnv } from '../env'
 import type { Served } from '../service/product-reads'
@@ -8,9 +8,9 @@ import type { Served } from '../service/product-reads'
 // again, so it is neither serialised nor hashed again. Plain strings only, never a promise: the
 // map outlives the request, and another request must not await what this one started
 // (docs/adr/0017, "Single-flight across requests"). Two requests may both compute it once.
-const representations = new WeakMap<object, { body: string; etag: string }>()
+const representations = new WeakMap<object, Representation>()
 
-async function representationOf(value: object): Promise<{ body: string; etag: string }> {
+async function representationOf(value: object): Promise<Representation> {
   const known = representations.get(value)
   if (known) return known
   const body = JSON.stringify(value)
@@ -35,8 +35,5 @@ export async function respondCached<T extends object>(c: Context<InventoryEnv>, 
 
 async function represent<T extends object>(c: Context<InventoryEnv>, served: Served<T>): Promise<Response> {
   if (!served.result.ok) return problem(c, served.result.error)
-  const { body, etag } = await representationOf(served.result.value)
-  const headers = { ETag: etag, 'Cache-Control': PUBLIC_READ_CACHE_CONTROL }
-  if (noneMatchHits(c.req.header('If-None-Match'), etag)) return c.body(null, 304, headers)
-  return c.body(body, 200, { ...headers, 'Content-Type': 'application/json' })
+  return conditionalResponse(c, await representationOf(served.result.value), 'application/json', PUBLIC_READ_CACHE_CONTROL)
 }
