@@ -47,6 +47,13 @@ export function conditionalResponse(c: Context, { body, etag }: Representation, 
  */
 export const PUBLIC_READ_CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=10'
 
+/**
+ * Internal, from a service to the gateway only: until when (ms since the epoch) the answer is
+ * known current (`CacheRead.freshUntil`). The gateway may answer it again from memory until then
+ * (workers/gateway/src/edge-cache) and strips it from every response it passes on.
+ */
+export const FRESH_UNTIL_HEADER = 'X-Cache-Fresh-Until'
+
 /** The `X-Cache` header (local development and tests only): which level answered. */
 export const X_CACHE: Record<CacheLevel, string> = { l1: 'L1 hit', l2: 'L2 hit', source: 'miss', bypass: 'bypass' }
 

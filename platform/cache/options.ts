@@ -24,8 +24,9 @@ export interface CacheEnv {
   CACHE_GENERATION_CHECK_MS?: string
 }
 
-const blankIsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
-const count = (fallback: number, min = 1) =>
+export const blankIsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
+/** An integer var of at least `min`; unset or blank means `fallback`. */
+export const count = (fallback: number, min = 1) =>
   z.preprocess(blankIsUnset, z.coerce.number().int().min(min).optional().default(fallback)) as unknown as z.ZodType<number>
 
 /** KV refuses an expirationTtl under 60 seconds. */

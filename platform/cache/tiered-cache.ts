@@ -1,4 +1,4 @@
-import type { GenerationView } from './generation'
+import type { GenerationView, KnownGeneration } from './generation'
 import { Lru } from './lru'
 import { KV_MIN_TTL_SECONDS, type CacheOptions } from './options'
 import { singleFlight } from './single-flight'
@@ -20,6 +20,18 @@ export type CacheLevel = 'l1' | 'l2' | 'source' | 'bypass'
 export interface CacheRead<T> {
   value: T | null
   level: CacheLevel
+  /**
+   * Until when (ms since the epoch) this answer is known current: the generation's confirmation
+   * plus the check interval, never past the fill's own TTL. Null for `bypass`: nothing vouches
+   * for it beyond this read.
+   */
+  freshUntil: number | null
+}
+
+/** What a fill found, and where. */
+interface Filled<T> {
+  envelope: Envelope<T>
+  level: 'l2' | 'source'
 }
 
 export interface CacheStats {
@@ -66,7 +78,7 @@ export class TieredCache<T> {
   readonly #options: TieredCacheOptions
   readonly #l1: Lru<Envelope<T>> | null
   readonly #l2: KVNamespace | null
-  readonly #fills = singleFlight<CacheRead<T>>()
+  readonly #fills = singleFlight<Filled<T>>()
 
   constructor(options: TieredCacheOptions) {
     this.#options = options
@@ -99,45 +111,51 @@ export class TieredCache<T> {
   /** Drops `key` from both levels in the current generation (the writer's read-your-writes). */
   async invalidate(key: string): Promise<void> {
     if (this.#options.levels === 'none') return
-    const full = await this.#key(key)
+    const full = this.#fullKey((await this.#options.generation.current()).generation, key)
     this.#l1?.delete(full)
     await this.#l2?.delete(full)
   }
 
   async #read(key: string, load: () => Promise<Loaded<T>>): Promise<CacheRead<T>> {
     if (this.#options.levels === 'none') return this.#bypass(load)
-    let full: string
+    let known: KnownGeneration
     try {
-      full = await this.#key(key)
+      known = await this.#options.generation.current()
     } catch (error) {
       this.#options.onError?.(error)
       return this.#bypass(load)
     }
+    const full = this.#fullKey(known.generation, key)
     const cached = this.#l1?.get(full)
     if (cached) {
       this.stats.l1.hits += 1
-      return { value: cached.value, level: 'l1' }
+      return this.#served(cached, 'l1', known)
     }
     if (this.#l1) this.stats.l1.misses += 1
-    return this.#fills(full, () => this.#fill(full, load))
+    const { envelope, level } = await this.#fills(full, () => this.#fill(full, load))
+    return this.#served(envelope, level, known)
+  }
+
+  #served(envelope: Envelope<T>, level: 'l1' | 'l2' | 'source', known: KnownGeneration): CacheRead<T> {
+    return { value: envelope.value, level, freshUntil: Math.min(known.freshUntil, this.#expiresAt(envelope)) }
   }
 
   async #bypass(load: () => Promise<Loaded<T>>): Promise<CacheRead<T>> {
     this.stats.sourceLoads += 1
-    return { value: (await load())?.value ?? null, level: 'bypass' }
+    return { value: (await load())?.value ?? null, level: 'bypass', freshUntil: null }
   }
 
-  async #key(key: string): Promise<string> {
-    return `${this.#options.namespace}:g${await this.#options.generation.current()}:${key}`
+  #fullKey(generation: number, key: string): string {
+    return `${this.#options.namespace}:g${generation}:${key}`
   }
 
   /** L2, else the source; whatever is found goes into the levels above it. */
-  async #fill(full: string, load: () => Promise<Loaded<T>>): Promise<CacheRead<T>> {
+  async #fill(full: string, load: () => Promise<Loaded<T>>): Promise<Filled<T>> {
     const stored = await this.#fromL2(full)
     if (stored) {
       this.stats.l2.hits += 1
       this.#toL1(full, stored)
-      return { value: stored.value, level: 'l2' }
+      return { envelope: stored, level: 'l2' }
     }
     this.stats.l2.misses += 1
     this.stats.sourceLoads += 1
@@ -146,7 +164,7 @@ export class TieredCache<T> {
     // A newer version another isolate wrote meanwhile wins over what this fill read.
     const kept = await this.#toL2(full, envelope)
     this.#toL1(full, kept)
-    return { value: kept.value, level: 'source' }
+    return { envelope: kept, level: 'source' }
   }
 
   /** How long a fill stays valid: the L2 TTL, or the negative TTL for "not found". */
@@ -154,9 +172,14 @@ export class TieredCache<T> {
     return envelope.value === null ? this.#options.negativeTtlMs : this.#options.l2TtlSeconds * 1_000
   }
 
+  /** When the fill stops being served: its hard cap. */
+  #expiresAt(envelope: Envelope<T>): number {
+    return envelope.stored_at + this.#ttlMs(envelope)
+  }
+
   /** Milliseconds the envelope has left; KV keeps entries at least a minute, so this is checked on read. */
   #remainingMs(envelope: Envelope<T>): number {
-    return envelope.stored_at + this.#ttlMs(envelope) - this.#options.now()
+    return this.#expiresAt(envelope) - this.#options.now()
   }
 
   #toL1(full: string, envelope: Envelope<T>): void {

@@ -63,10 +63,10 @@ describe('TieredCache', () => {
     const t = setUp()
     t.source.set('p1', { price: 10, version: 1 })
     const cache = t.makeCache()
-    expect(await cache.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'source' })
+    expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'source' })
     expect([...t.l2.entries.keys()]).toEqual(['products:g1:p1'])
-    expect(await cache.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'l1' })
-    expect(await t.makeCache().get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'l2' })
+    expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'l1' })
+    expect(await t.makeCache().get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'l2' })
     expect(t.loads()).toBe(1)
     expect(cache.stats).toEqual({ l1: { hits: 1, misses: 1 }, l2: { hits: 0, misses: 1 }, sourceLoads: 1, negativeHits: 0 })
     expect(cache.l1Usage).toMatchObject({ entries: 1, maxEntries: 1000, maxBytes: 8 * 1024 * 1024 })
@@ -97,21 +97,21 @@ describe('TieredCache', () => {
     const cache = t.makeCache()
     await expect(cache.get('p1', async () => Promise.reject(new Error('D1 down')))).rejects.toThrow('D1 down')
     t.source.set('p1', { price: 10, version: 1 })
-    expect(await cache.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'source' })
+    expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'source' })
   })
 
   it('caches "not found" for the negative TTL only, in both levels', async () => {
     const t = setUp({ CACHE_NEGATIVE_TTL_MS: '5000' })
     const cache = t.makeCache()
-    expect(await cache.get('nope', t.load('nope'))).toEqual({ value: null, level: 'source' })
+    expect(await cache.get('nope', t.load('nope'))).toMatchObject({ value: null, level: 'source' })
     t.source.set('nope', { price: 1, version: 1 })
-    expect(await cache.get('nope', t.load('nope'))).toEqual({ value: null, level: 'l1' })
-    expect(await t.makeCache().get('nope', t.load('nope'))).toEqual({ value: null, level: 'l2' })
+    expect(await cache.get('nope', t.load('nope'))).toMatchObject({ value: null, level: 'l1' })
+    expect(await t.makeCache().get('nope', t.load('nope'))).toMatchObject({ value: null, level: 'l2' })
     expect(cache.stats.negativeHits).toBe(1)
     t.advance(5_000)
     // KV still holds the entry (a minute at least); its stored_at says it is dead.
     expect(t.l2.entries.size).toBe(1)
-    expect(await cache.get('nope', t.load('nope'))).toEqual({ value: { price: 1 }, level: 'source' })
+    expect(await cache.get('nope', t.load('nope'))).toMatchObject({ value: { price: 1 }, level: 'source' })
   })
 
   it('L1 expires at its TTL and then reads L2', async () => {
@@ -136,7 +136,7 @@ describe('TieredCache', () => {
     expect((await late.get('p1', t.load('p1'))).level).toBe('l1')
     t.advance(1) // the fill is 60 s old: gone from L1 although L1's own TTL is a minute
     t.source.set('p1', { price: 11, version: 2 })
-    expect(await late.get('p1', t.load('p1'))).toEqual({ value: { price: 11 }, level: 'source' })
+    expect(await late.get('p1', t.load('p1'))).toMatchObject({ value: { price: 11 }, level: 'source' })
   })
 
   it('never replaces a newer version with an older one: a slow fill keeps the newer entry another isolate wrote', async () => {
@@ -150,7 +150,7 @@ describe('TieredCache', () => {
     })
     expect((await read).value).toEqual({ price: 20 })
     expect(JSON.parse(t.l2.entries.get('products:g1:p1')!.text)).toMatchObject({ version: 2, value: { price: 20 } })
-    expect(await slow.get('p1', t.load('p1'))).toEqual({ value: { price: 20 }, level: 'l1' })
+    expect(await slow.get('p1', t.load('p1'))).toMatchObject({ value: { price: 20 }, level: 'l1' })
   })
 
   it('a generation bump makes every older entry unreachable, after the check interval', async () => {
@@ -162,7 +162,7 @@ describe('TieredCache', () => {
     t.bump()
     expect((await cache.get('p1', t.load('p1'))).value).toEqual({ price: 10 }) // within the interval
     t.advance(1_000)
-    expect(await cache.get('p1', t.load('p1'))).toEqual({ value: { price: 12 }, level: 'source' })
+    expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 12 }, level: 'source' })
     expect([...t.l2.entries.keys()].sort()).toEqual(['products:g1:p1', 'products:g2:p1'])
   })
 
@@ -186,7 +186,7 @@ describe('TieredCache', () => {
     t.source.set('p1', { price: 11, version: 2 })
     await cache.invalidate('p1')
     expect(t.l2.entries.size).toBe(0)
-    expect(await cache.get('p1', t.load('p1'))).toEqual({ value: { price: 11 }, level: 'source' })
+    expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 11 }, level: 'source' })
   })
 
   it('CACHE_LEVELS=l2 skips L1; none always reads the source', async () => {
@@ -196,8 +196,8 @@ describe('TieredCache', () => {
     expect((await l2Only.get('p1', t.load('p1'))).level).toBe('source')
     expect((await l2Only.get('p1', t.load('p1'))).level).toBe('l2')
     const none = new TieredCache({ ...cacheOptions({ CACHE_LEVELS: 'none' }), namespace: 'products', kv: undefined, now: Date.now, generation: generationView({ read: async () => 1, checkMs: 0, now: Date.now }) })
-    expect(await none.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'bypass' })
-    expect(await none.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'bypass' })
+    expect(await none.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'bypass' })
+    expect(await none.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'bypass' })
   })
 
   it('a generation source that fails makes the read go to the source (bypass), not fail', async () => {
@@ -205,8 +205,37 @@ describe('TieredCache', () => {
     t.source.set('p1', { price: 10, version: 1 })
     const errors: unknown[] = []
     const cache = new TieredCache({ ...cacheOptions({}), namespace: 'products', kv: t.l2.kv, now: Date.now, onError: (e) => errors.push(e), generation: generationView({ read: () => Promise.reject(new Error('D1 down')), checkMs: 1000, now: Date.now }) })
-    expect(await cache.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'bypass' })
+    expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'bypass' })
     expect(errors).toHaveLength(1)
+  })
+})
+
+describe('TieredCache: how long an answer is known current (freshUntil)', () => {
+  it('is the generation check plus its interval, for every level, and moves on with the next check', async () => {
+    const t = setUp({ CACHE_GENERATION_CHECK_MS: '1000' })
+    t.source.set('p1', { price: 10, version: 1 })
+    const cache = t.makeCache()
+    expect(await cache.get('p1', t.load('p1'))).toMatchObject({ level: 'source', freshUntil: 1_001_000 })
+    t.advance(600)
+    expect(await cache.get('p1', t.load('p1'))).toMatchObject({ level: 'l1', freshUntil: 1_001_000 })
+    t.advance(400)
+    expect(await cache.get('p1', t.load('p1'))).toMatchObject({ level: 'l1', freshUntil: 1_002_000 })
+    expect(await t.makeCache().get('p1', t.load('p1'))).toMatchObject({ level: 'l2', freshUntil: 1_002_000 })
+  })
+
+  it('never outlives the fill it came from (CACHE_L2_TTL_S after the source read; the negative TTL for "not found")', async () => {
+    const t = setUp({ CACHE_GENERATION_CHECK_MS: '600000', CACHE_L2_TTL_S: '60', CACHE_NEGATIVE_TTL_MS: '5000' })
+    t.source.set('p1', { price: 10, version: 1 })
+    const cache = t.makeCache()
+    expect(await cache.get('p1', t.load('p1'))).toMatchObject({ level: 'source', freshUntil: 1_060_000 })
+    expect(await cache.get('nope', t.load('nope'))).toMatchObject({ level: 'source', freshUntil: 1_005_000 })
+  })
+
+  it('is null when nothing vouches for the answer (caching off, or the generation unknown)', async () => {
+    const t = setUp()
+    t.source.set('p1', { price: 10, version: 1 })
+    const none = new TieredCache({ ...cacheOptions({ CACHE_LEVELS: 'none' }), namespace: 'products', kv: undefined, now: Date.now, generation: generationView({ read: async () => 1, checkMs: 0, now: Date.now }) })
+    expect(await none.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'bypass', freshUntil: null })
   })
 })
 

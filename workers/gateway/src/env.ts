@@ -37,6 +37,10 @@ export interface Env {
   UPSTREAM_TIMEOUT_MS?: string
   UPSTREAM_DEADLINE_MS?: string
   UPSTREAM_MAX_CONCURRENT?: string
+  /** The cache of anonymous public reads (./edge-cache): `off` turns it off (the benchmark); its bounds per isolate. */
+  GATEWAY_CACHE?: string
+  GATEWAY_CACHE_MAX_ENTRIES?: string
+  GATEWAY_CACHE_MAX_BYTES?: string
   /** RED metrics (Workers Analytics Engine); absent → not recorded (platform/telemetry/metrics). */
   METRICS?: AnalyticsEngineDataset
 }

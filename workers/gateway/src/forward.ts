@@ -5,7 +5,9 @@ import { CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
 import { problem } from '../../../platform/errors/problem'
 import { CREDENTIAL_CHALLENGE } from '../../../platform/http/internal-auth'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
+import { showsCacheLevel } from '../../../platform/cache/http-cache'
 import { createLogger } from '../../../platform/telemetry/log'
+import { after, before, edgeStore, gatewayCacheHeader, type EdgeRead } from './edge-cache/edge-cache'
 import type { Env, GatewayEnv } from './env'
 import type { Defer } from './resilience/breaker-gate'
 import { resilience } from './resilience/layer'
@@ -49,18 +51,31 @@ function deferFor(c: Context<GatewayEnv>): Defer {
   }
 }
 
+/** Outside production, says whether the gateway's cache answered (X-Cache-Gateway). */
+function labelled(c: Context<GatewayEnv>, response: Response, read: EdgeRead): Response {
+  if (showsCacheLevel(c.env.ENVIRONMENT)) response.headers.set('X-Cache-Gateway', gatewayCacheHeader(read))
+  return response
+}
+
 /**
  * Forwards an authorized request to its service over the service binding, through the
  * resilience layer (bulkhead, circuit breaker, timeout, retries: ./resilience) unless the
- * RESILIENCE var is `off`.
+ * RESILIENCE var is `off`. Anonymous public reads may be answered from this isolate's memory
+ * instead (./edge-cache), after every earlier middleware has run.
  */
 export function forward(): MiddlewareHandler<GatewayEnv> {
-  // A bad resilience or breaker var stops the gateway here, at start-up, not on some request.
+  // A bad resilience, breaker or cache var stops the gateway here, at start-up, not on some request.
   resilience(env as unknown as Env)
   breakerConfig(env as unknown as Env)
+  edgeStore(env as unknown as Env)
   return async function forward(c, next) {
     const { route, services, principal, requestId } = c.var
     if (route.service === 'gateway') return next()
+    const url = new URL(c.req.url)
+    const target = internalUrl(route.service, url.pathname, url.search)
+    const store = edgeStore(c.env)
+    const read = before(store, { method: c.req.method, headers: c.req.raw.headers, service: route.service, target })
+    if (read.kind === 'hit') return labelled(c, read.response, read)
     const headers = new Headers()
     for (const name of FORWARDED_HEADERS) {
       const value = c.req.header(name)
@@ -68,8 +83,6 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
     }
     headers.set(REQUEST_ID_HEADER, requestId)
     headers.set(CREDENTIAL_HEADER, await services.forwardCredential(route.service, { principal, requestId }))
-    const url = new URL(c.req.url)
-    const target = internalUrl(route.service, url.pathname, url.search)
     const fetcher = services.binding(route.service)
     const layer = resilience(c.env)
     const started = Date.now()
@@ -107,10 +120,10 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
       log.error(`${route.service} refused the gateway credential`, { downstream: route.service })
       return problem(c, { code: 'service_unavailable' }, { 'Retry-After': '30' })
     }
-    const outgoing = new Response(response.body, response)
+    const outgoing = await after(store, read, response)
     for (const name of DROPPED_RESPONSE_HEADERS) outgoing.headers.delete(name)
     // A service's own challenge is internal; the client is always challenged for a bearer token.
     if (response.status === 401) outgoing.headers.set('WWW-Authenticate', 'Bearer realm="api"')
-    return outgoing
+    return labelled(c, outgoing, read)
   }
 }

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { conditionalResponse, etagOf, l1UsageHeader, PUBLIC_READ_CACHE_CONTROL, showsCacheLevel, X_CACHE, type Representation } from '../../../../platform/cache/http-cache'
+import { conditionalResponse, etagOf, FRESH_UNTIL_HEADER, l1UsageHeader, PUBLIC_READ_CACHE_CONTROL, showsCacheLevel, X_CACHE, type Representation } from '../../../../platform/cache/http-cache'
 import { problem } from '../../../../platform/errors/problem'
 import type { InventoryEnv } from '../env'
 import type { Served } from '../service/product-reads'
@@ -21,11 +21,13 @@ async function representationOf(value: object): Promise<Representation> {
 
 /**
  * Answers a public read: 200 with a strong ETag and a short public Cache-Control, or 304 when
- * If-None-Match already has it. Outside production only, `X-Cache` says which level answered
- * and `X-Cache-L1` what this isolate's L1 holds against its bounds.
+ * If-None-Match already has it. A found value says until when it is known current
+ * (FRESH_UNTIL_HEADER, for the gateway only). Outside production only, `X-Cache` says which level
+ * answered and `X-Cache-L1` what this isolate's L1 holds against its bounds.
  */
 export async function respondCached<T extends object>(c: Context<InventoryEnv>, served: Served<T>): Promise<Response> {
   const response = await represent(c, served)
+  if (served.result.ok && served.freshUntil !== null) response.headers.set(FRESH_UNTIL_HEADER, String(served.freshUntil))
   if (showsCacheLevel(c.env.ENVIRONMENT)) {
     response.headers.set('X-Cache', X_CACHE[served.level])
     response.headers.set('X-Cache-L1', l1UsageHeader(c.var.services.reads.l1Usage()))

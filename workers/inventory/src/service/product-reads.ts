@@ -7,10 +7,11 @@ import type { CacheGenerationsRepo } from '../repo/cache-generations-repo'
 import { unknownProduct, type CatalogService } from './catalog-service'
 import { positionOf } from './page'
 
-/** A read's result and the cache level that answered it. */
+/** A read's result, the cache level that answered it, and until when it is known current (CacheRead). */
 export interface Served<T> {
   result: Result<T>
   level: CacheLevel
+  freshUntil: number | null
 }
 
 export type ProductReads = ReturnType<typeof createProductReads>
@@ -29,19 +30,19 @@ export function createProductReads({ catalog, cache, generations }: ProductReads
         const found = await catalog.find(id)
         return found && { value: found.product, version: found.version }
       })
-      return { result: read.value ? ok(read.value as Product) : unknownProduct(id), level: read.level }
+      return { result: read.value ? ok(read.value as Product) : unknownProduct(id), level: read.level, freshUntil: read.freshUntil }
     },
 
     async page(query: ListQuery): Promise<Served<Page<Product>>> {
       // A cursor this list never handed out is refused before the cache is asked: only pages are cached.
       const position = positionOf(query.cursor)
-      if (!position.ok) return { result: position, level: 'bypass' }
+      if (!position.ok) return { result: position, level: 'bypass', freshUntil: null }
       const read = await cache.get(pageKey(query), async () => {
         const listed = await catalog.list(query)
         if (!listed.ok) throw new Error(`a checked cursor was refused: ${listed.error.code}`)
         return { value: listed.value.page, version: listed.value.version }
       })
-      return { result: ok(read.value as Page<Product>), level: read.level }
+      return { result: ok(read.value as Page<Product>), level: read.level, freshUntil: read.freshUntil }
     },
 
     /** This isolate's L1 against its bounds. */
