@@ -64,3 +64,39 @@ export function gcra(state: GcraState | null, policy: GcraLimit, now: number): G
 export function toSeconds(ms: number): number {
   return Math.max(0, Math.ceil(ms / 1000 - EPSILON_MS / 1000))
 }
+
+/** A take: the request's own units (all or nothing) and, for an isolate's lease, more if they are there. */
+export interface GcraTake extends GcraLimit {
+  /** Further units wanted beyond `cost`, granted as far as the quota allows (0 or more). */
+  extra?: number
+  /** Units taken earlier and never used, given back first (they were counted, not spent). */
+  refund?: number
+}
+
+export interface GcraGrant extends GcraDecision {
+  /** The further units granted: 0 when refused, at most `extra`. */
+  extra: number
+}
+
+/**
+ * Decides a take at `now`: gives back `refund` units, then takes `cost` units if they are all
+ * there (`cost` may be 0: a lease refill with no request of its own) and up to `extra` more.
+ * Never grants a unit `gcra` would refuse, so leases of every isolate together never exceed
+ * the limit. The returned state is to be stored whether or not the take is allowed (a refund
+ * changes it either way).
+ */
+export function gcraTake(state: GcraState | null, take: GcraTake, now: number): GcraGrant {
+  const { extra = 0, refund = 0, ...policy } = take
+  const cost = policy.cost ?? 1
+  assertLimit({ ...policy, cost: Math.max(cost, 1) })
+  if (!Number.isSafeInteger(extra) || extra < 0) throw new RangeError(`extra must be a whole number, got ${extra}`)
+  if (!Number.isSafeInteger(refund) || refund < 0) throw new RangeError(`refund must be a whole number, got ${refund}`)
+  const interval = policy.periodMs / policy.limit
+  const tat = Math.max(now, (state?.tat ?? now) - refund * interval)
+  const available = Math.max(0, Math.floor((policy.periodMs - (tat - now)) / interval + EPSILON_MS))
+  const granted = cost <= available ? Math.min(extra, available - cost) : 0
+  if (cost + granted === 0) {
+    return { allowed: true, remaining: available, resetMs: tat - now, retryAfterMs: 0, state: { tat }, extra: 0 }
+  }
+  return { ...gcra({ tat }, { ...policy, cost: cost + granted }, now), extra: granted }
+}

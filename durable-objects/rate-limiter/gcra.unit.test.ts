@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { gcra, toSeconds, type GcraDecision, type GcraLimit, type GcraState } from './gcra'
+import { gcra, gcraTake, toSeconds, type GcraDecision, type GcraLimit, type GcraState } from './gcra'
 
 const FIVE_PER_SECOND: GcraLimit = { limit: 5, periodMs: 1000 }
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0)
@@ -91,6 +91,54 @@ describe('gcra', () => {
     { limit: 5, periodMs: 1000, cost: -1 },
   ])('throws on an invalid limit %o', (policy) => {
     expect(() => gcra(null, policy, T0)).toThrow(RangeError)
+  })
+})
+
+describe('gcraTake', () => {
+  const TEN_PER_SECOND: GcraLimit = { limit: 10, periodMs: 1000 }
+
+  it('takes the unit of the request and as many extra as remain, never more than the limit', () => {
+    const first = gcraTake(null, { ...TEN_PER_SECOND, extra: 4 }, T0)
+    expect(first).toMatchObject({ allowed: true, extra: 4, remaining: 5 })
+    const second = gcraTake(first.state, { ...TEN_PER_SECOND, extra: 9 }, T0)
+    expect(second).toMatchObject({ allowed: true, extra: 4, remaining: 0 })
+    const third = gcraTake(second.state, { ...TEN_PER_SECOND, extra: 9 }, T0)
+    expect(third).toMatchObject({ allowed: false, extra: 0, remaining: 0, retryAfterMs: 100 })
+    expect(third.state).toEqual(second.state)
+  })
+
+  it('agrees with gcra when no extra is asked', () => {
+    let state: GcraState | null = null
+    for (const at of [0, 0, 50, 120, 120, 120, 400, 999, 1000, 1000]) {
+      const plain = gcra(state, TEN_PER_SECOND, T0 + at)
+      const { extra, ...take } = gcraTake(state, TEN_PER_SECOND, T0 + at)
+      expect(take).toEqual(plain)
+      expect(extra).toBe(0)
+      state = plain.state
+    }
+  })
+
+  it('gives refunded units back before deciding, so a refusal can turn into an admission', () => {
+    const spent = gcraTake(null, { ...TEN_PER_SECOND, extra: 9 }, T0).state
+    expect(gcraTake(spent, TEN_PER_SECOND, T0).allowed).toBe(false)
+    const refunded = gcraTake(spent, { ...TEN_PER_SECOND, refund: 3 }, T0)
+    expect(refunded).toMatchObject({ allowed: true, remaining: 2 })
+  })
+
+  it('never refunds into the future: units given back after they refilled change nothing', () => {
+    const spent = gcraTake(null, { ...TEN_PER_SECOND, extra: 9 }, T0).state
+    const later = gcraTake(spent, { ...TEN_PER_SECOND, refund: 10 }, T0 + 5_000)
+    expect(later).toMatchObject({ allowed: true, remaining: 9, state: { tat: T0 + 5_100 } })
+  })
+
+  it('a refill of cost 0 takes only what is there and is never refused', () => {
+    const spent = gcraTake(null, { ...TEN_PER_SECOND, extra: 7 }, T0).state
+    expect(gcraTake(spent, { ...TEN_PER_SECOND, cost: 0, extra: 5 }, T0)).toMatchObject({ allowed: true, extra: 2, remaining: 0 })
+    expect(gcraTake({ tat: T0 + 1000 }, { ...TEN_PER_SECOND, cost: 0, extra: 5 }, T0)).toMatchObject({ allowed: true, extra: 0, remaining: 0 })
+  })
+
+  it.each([{ extra: -1 }, { extra: 1.5 }, { refund: -2 }, { cost: -1 }])('throws on an invalid take %o', (take) => {
+    expect(() => gcraTake(null, { ...TEN_PER_SECOND, ...take }, T0)).toThrow(RangeError)
   })
 })
 

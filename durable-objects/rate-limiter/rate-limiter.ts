@@ -1,8 +1,8 @@
 import { DurableObject } from 'cloudflare:workers'
 import { SpanKind, withSpan } from '../../platform/telemetry/trace-context'
-import { gcra, type GcraLimit, type GcraState } from './gcra'
+import { gcraTake, type GcraState, type GcraTake } from './gcra'
 
-/** What `check` answers: the decision without the state (that stays in the object). */
+/** A decision without the state (that stays in the object). */
 export interface RateLimitDecision {
   allowed: boolean
   remaining: number
@@ -11,13 +11,18 @@ export interface RateLimitDecision {
   retryAfterMs: number
 }
 
+/** What `take` answers: the decision, and the further units granted to the caller's lease. */
+export interface RateLimitGrant extends RateLimitDecision {
+  extra: number
+}
+
 const STATE_KEY = 'gcra'
 
 /**
  * One rate-limit key (`RATE_LIMITER.idFromName(policy + ':' + key)`): its GCRA state, the
  * theoretical arrival time, lives in the object's storage so an evicted or restarted object
  * keeps the window. The state is loaded once, before any request is delivered; after that a
- * check decides and takes its units synchronously — no `await` between checking and taking —
+ * take decides and takes its units synchronously — no `await` between checking and taking —
  * so concurrent requests are admitted exactly up to the limit.
  */
 export class RateLimiter extends DurableObject<unknown> {
@@ -31,21 +36,28 @@ export class RateLimiter extends DurableObject<unknown> {
   }
 
   /**
-   * Decides one request against `limit` and, if it is allowed, takes its units. `traceparent`
-   * (the caller's span) parents this call's span, which records the decision.
+   * Decides one request against `take` and, if it is allowed, takes its units — and up to
+   * `take.extra` more for the caller's isolate lease, after giving back `take.refund` unused
+   * ones (`gcraTake`). `traceparent` (the caller's span) parents this call's span, which
+   * records the decision.
    */
-  check(limit: GcraLimit, traceparent?: string): RateLimitDecision {
-    const attributes = { 'rpc.system': 'cloudflare_durable_objects', 'rpc.service': 'RateLimiter', 'rpc.method': 'check' }
-    return withSpan('RateLimiter/check', { kind: SpanKind.SERVER, parent: traceparent, attributes }, (span) => {
-      const { state, ...decision } = gcra(this.state, limit, Date.now())
-      if (decision.allowed) {
+  take(take: GcraTake, traceparent?: string): RateLimitGrant {
+    const attributes = { 'rpc.system': 'cloudflare_durable_objects', 'rpc.service': 'RateLimiter', 'rpc.method': 'take' }
+    return withSpan('RateLimiter/take', { kind: SpanKind.SERVER, parent: traceparent, attributes }, (span) => {
+      const { state, ...grant } = gcraTake(this.state, take, Date.now())
+      if (state.tat !== this.state?.tat) {
         this.state = state
         // Not awaited: the output gate holds this answer until the write is durable, and
-        // awaiting here would only let another check run in between.
+        // awaiting here would only let another take run in between.
         void this.ctx.storage.put(STATE_KEY, state)
       }
-      span?.setAttributes({ 'ratelimit.allowed': decision.allowed, 'ratelimit.remaining': decision.remaining, 'ratelimit.retry_after_ms': decision.retryAfterMs })
-      return decision
+      span?.setAttributes({
+        'ratelimit.allowed': grant.allowed,
+        'ratelimit.remaining': grant.remaining,
+        'ratelimit.retry_after_ms': grant.retryAfterMs,
+        'ratelimit.lease_units': grant.extra,
+      })
+      return grant
     })
   }
 }

@@ -7,7 +7,7 @@ import { requestId } from '../../../../platform/http/request-id'
 import { ROUTES, type Route } from '../../../../shared-contracts/routes'
 import type { Env, GatewayEnv } from '../env'
 import type { GatewayServices } from '../services'
-import { rateLimit } from './rate-limit'
+import { rateLimit, type RateLimitOptions } from './rate-limit'
 
 const LOGIN = ROUTES.find((row) => row.path === '/api/v1/auth/login')!
 const PRODUCTS = ROUTES.find((row) => row.path === '/api/v1/products' && row.method === 'GET')!
@@ -15,11 +15,11 @@ const ME = ROUTES.find((row) => row.path === '/api/v1/users/me' && row.method ==
 const SMALL = { auth: '2/3600', user: '3/3600', anonymous: '2/3600' }
 
 const realLimiter = rateLimiterClient((env as unknown as Env).RATE_LIMITER)
-const downLimiter: RateLimiterClient = { check: () => Promise.reject(new Error('connection lost')) }
-const silentLimiter: RateLimiterClient = { check: () => new Promise(() => {}) }
+const downLimiter: RateLimiterClient = { take: () => Promise.reject(new Error('connection lost')) }
+const silentLimiter: RateLimiterClient = { take: () => new Promise(() => {}) }
 
 /** The middleware alone, behind what the gateway sets before it (services, principal, route). */
-function appWith(limiter: RateLimiterClient, route: Route, principal: Principal | null = null) {
+function appWith(limiter: RateLimiterClient, route: Route, principal: Principal | null = null, options: RateLimitOptions = SMALL) {
   const app = new Hono<GatewayEnv>()
   app.use(requestId())
   app.use(async function context(c, next) {
@@ -28,10 +28,24 @@ function appWith(limiter: RateLimiterClient, route: Route, principal: Principal 
     c.set('route', route)
     await next()
   })
-  app.use(rateLimit(SMALL))
+  app.use(rateLimit(options))
   app.all('*', (c) => c.json({ ok: true }))
   return (ip: string) => app.request('/', { headers: { 'CF-Connecting-IP': ip } })
 }
+
+/** The real limiter, counting the Durable Object calls it makes. */
+function countingLimiter() {
+  const counting = {
+    calls: 0,
+    take: (...args: Parameters<RateLimiterClient['take']>) => {
+      counting.calls += 1
+      return realLimiter.take(...args)
+    },
+  }
+  return counting
+}
+
+const remainingOf = (response: Response) => Number(/;r=(\d+);/.exec(response.headers.get('RateLimit') ?? '')?.[1])
 
 const ip = () => `2001:db8::${crypto.randomUUID().slice(0, 4)}`
 
@@ -69,5 +83,27 @@ describe('rateLimit middleware', () => {
     expect((await appWith(silentLimiter, LOGIN)(ip())).status).toBe(503)
     expect((await appWith(silentLimiter, PRODUCTS)(ip())).status).toBe(200)
     expect(Date.now() - started).toBeLessThan(4_000)
+  })
+
+  it('spends units leased to the isolate for a busy key: exact counts, far fewer limiter calls', async () => {
+    const limiter = countingLimiter()
+    const send = appWith(limiter, ME, { id: `usr_${crypto.randomUUID()}`, roles: ['customer'] }, { user: '600/60' })
+    const answers: Response[] = []
+    for (let i = 0; i < 60; i += 1) answers.push(await send(ip()))
+    expect(answers.every((response) => response.status === 200)).toBe(true)
+    expect(answers.map(remainingOf)).toEqual(Array.from({ length: 60 }, (_, i) => 599 - i))
+    expect(limiter.calls).toBeLessThan(30)
+  })
+
+  it('never admits more than the limit across isolates holding leases on one key', async () => {
+    const principal = { id: `usr_${crypto.randomUUID()}`, roles: ['customer'] }
+    const isolates = [appWith(realLimiter, ME, principal, { user: '100/3600' }), appWith(realLimiter, ME, principal, { user: '100/3600' })]
+    const statuses: number[] = []
+    for (let i = 0; i < 130; i += 1) statuses.push((await isolates[i % 3 === 0 ? 1 : 0]!(ip())).status)
+    const admitted = statuses.filter((status) => status === 200).length
+    // Each isolate may end holding up to 5 units (5 % of 100) it never spent; none is admitted twice.
+    expect(admitted).toBeLessThanOrEqual(100)
+    expect(admitted).toBeGreaterThanOrEqual(90)
+    expect(statuses.slice(-10).every((status) => status === 429)).toBe(true)
   })
 })
