@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { api } from './client'
+import { api, type ApiResponse } from './client'
 
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' }
 
@@ -69,5 +69,53 @@ describe('the product cache through the gateway', () => {
     const read = await api('GET', `/api/v1/products/${product.id}`, { token })
     expect(read.status).toBe(200)
     expect(read.headers.get('Cache-Control')).toBe('no-store')
+  })
+})
+
+// README, "Caching": the gateway answers anonymous public reads from its isolate's memory until
+// inventory's fresh-until (at most CACHE_GENERATION_CHECK_MS after the generation was confirmed).
+// A fill may come with little of that second left, so a hit is polled for, never timed.
+describe('the gateway’s cache of anonymous public reads', () => {
+  const FRESH_UNTIL = 'X-Cache-Fresh-Until'
+  /** Reads until a read right after another is answered from the gateway's memory; answers both. */
+  async function warmed(path: string) {
+    let pair: [ApiResponse<Product>, ApiResponse<Product>] | null = null
+    await expect
+      .poll(async () => {
+        pair = [await api<Product>('GET', path), await api<Product>('GET', path)]
+        return pair[1].headers.get('X-Cache-Gateway')
+      }, WITHIN_BOUND)
+      .toBe('hit')
+    return pair!
+  }
+
+  it('answers a repeated anonymous read from memory, the same answer, never the internal header; never with a bearer token', async () => {
+    const token = await adminToken()
+    const product = await newProduct(token)
+    const path = `/api/v1/products/${product.id}`
+    const [filled, hit] = await warmed(path)
+    expect(filled.headers.get('X-Cache-Gateway')).toMatch(/^(miss|hit)$/)
+    expect(hit.body).toEqual(filled.body)
+    for (const name of ['ETag', 'Cache-Control', 'Content-Type', 'X-Cache']) expect(hit.headers.get(name), name).toBe(filled.headers.get(name))
+
+    const revalidated = await api('GET', path, { headers: { 'If-None-Match': hit.headers.get('ETag')! } })
+    expect(revalidated.status).toBe(304)
+    expect(revalidated.headers.get('X-Cache-Gateway')).toBe('hit')
+
+    const signedIn = await api('GET', path, { token })
+    expect(signedIn.headers.get('X-Cache-Gateway')).toBe('bypass')
+    expect(signedIn.headers.get('Cache-Control')).toBe('no-store')
+    for (const response of [filled, hit, revalidated, signedIn]) expect(response.headers.has(FRESH_UNTIL)).toBe(false)
+  })
+
+  it('shows an admin’s PATCH through the same gateway to the very next anonymous read', async () => {
+    const token = await adminToken()
+    const product = await newProduct(token)
+    const path = `/api/v1/products/${product.id}`
+    expect((await warmed(path))[1].body.price_cents).toBe(1500)
+    expect((await api('PATCH', path, { token, body: { price_cents: 1990 } })).status).toBe(200)
+    const next = await api<Product>('GET', path)
+    expect(next.body.price_cents).toBe(1990)
+    expect(next.headers.get('X-Cache-Gateway')).toBe('miss')
   })
 })

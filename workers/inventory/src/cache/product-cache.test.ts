@@ -171,7 +171,7 @@ describe('the product cache across isolates (real KV and D1, injected clocks)', 
     const product = await quietProduct()
     const [a, b] = [isolate(), isolate()]
     expect((await a.reads.product(product.id)).level).toBe('source')
-    expect(await b.reads.product(product.id)).toEqual({ result: { ok: true, value: product }, level: 'l2' })
+    expect(await b.reads.product(product.id)).toEqual({ result: { ok: true, value: product }, level: 'l2', freshUntil: 1_001_000 })
     expect((await b.reads.product(product.id)).level).toBe('l1')
   })
 
