@@ -27,19 +27,19 @@ export function keepUntil(response: Response): number | null {
 /** Reads the whole answer into plain data (the caller passes a copy on, the body is consumed). */
 export async function toCachedAnswer(response: Response): Promise<CachedAnswer> {
   const headers = [...response.headers].filter(([name]) => !NOT_KEPT.has(name.toLowerCase()))
-  return { status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) }
+  return { status: response.status, headers, etag: response.headers.get('ETag'), body: new Uint8Array(await response.arrayBuffer()) }
 }
 
 /**
  * A new Response from a kept answer: the same status, headers and body, or a bodiless 304 with
- * its headers when `If-None-Match` matches its ETag (RFC 9110 §15.4.5).
+ * its headers when `If-None-Match` matches its ETag (RFC 9110 §15.4.5). The header pairs go
+ * straight to the Response: a hit builds one header list, not two.
  */
 export function fromCachedAnswer(answer: CachedAnswer, ifNoneMatch: string | null): Response {
-  const headers = new Headers(answer.headers)
-  const etag = headers.get('ETag')
-  if (etag !== null && noneMatchHits(ifNoneMatch, etag)) {
+  if (answer.etag !== null && noneMatchHits(ifNoneMatch, answer.etag)) {
+    const headers = new Headers(answer.headers)
     headers.delete('Content-Type')
     return new Response(null, { status: 304, headers })
   }
-  return new Response(answer.body, { status: answer.status, headers })
+  return new Response(answer.body, { status: answer.status, headers: answer.headers })
 }

@@ -4,6 +4,8 @@ import { Lru } from '../../../../platform/cache/lru'
 export interface CachedAnswer {
   status: number
   headers: [string, string][]
+  /** Its ETag, if it has one (If-None-Match is answered from it). */
+  etag: string | null
   body: Uint8Array
 }
 
