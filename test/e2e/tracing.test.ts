@@ -62,7 +62,7 @@ describe('tracing', () => {
       'the inventory RPC': (span) => span.service === 'inventory' && span.name === 'InventoryRpc/reserve',
       'the payments RPC': (span) => span.service === 'payments' && span.name === 'PaymentsRpc/charge',
       'the notification consumer': (span) => span.service === 'notifications' && span.kind === CONSUMER && span.attributes['messaging.operation.type'] === 'process',
-      'the rate limiter': (span) => span.name === 'RateLimiter/check',
+      'the rate limiter': (span) => span.name === 'RateLimiter/take',
       'an orders D1 query': (span) => isD1(span) && span.service === 'orders',
       'an inventory D1 query': (span) => isD1(span) && span.service === 'inventory',
       // The confirmed order's events leave through the outbox in a PRODUCER span of the saga's trace.
@@ -103,6 +103,8 @@ describe('tracing', () => {
     expect(notified.attributes['messaging.system']).toBe('cloudflare_queues')
     // The rate limiter's and the breaker's decisions are on the gateway's span, and on the limiter's own.
     expect(gateway.attributes['ratelimit.allowed']).toBe(true)
+    // The customer's first signed-in request: no lease yet, so the limiter itself was asked (docs/adr/0013).
+    expect(gateway.attributes['ratelimit.leased']).toBe(false)
     expect(gateway.events).toContainEqual({ name: 'circuit_breaker.decision', attributes: expect.objectContaining({ 'breaker.service': 'orders', 'breaker.allowed': true }) })
     const limiter = find('the rate limiter')
     expect(limiter.attributes['ratelimit.allowed']).toBe(true)

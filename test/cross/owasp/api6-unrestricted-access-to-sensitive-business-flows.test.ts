@@ -64,19 +64,26 @@ describe('idempotent order placement', () => {
 describe('order bursts', () => {
   it('are cut off by the per-user limit (600 a minute): a refused order is never placed', async () => {
     const burster = await signUp('Burst')
+    const started = Date.now()
+    let passed = 0
     // Spend the user's quota on requests that place nothing (no key), 100 at a time, until refused.
     for (let batch = 0, refused = false; !refused; batch++) {
       expect(batch).toBeLessThan(10)
       const responses = await Promise.all(Array.from({ length: 100 }, () => place(burster, order())))
       refused = responses.some((response) => response.status === 429)
+      passed += responses.filter((response) => response.status !== 429).length
       await Promise.all(responses.map((response) => response.body?.cancel()))
     }
-    // Then a burst of real orders: the limit refills 10 a second, so only a handful slip through.
-    const burst = await Promise.all(Array.from({ length: 20 }, () => place(burster, order(), crypto.randomUUID())))
+    // Then a burst of real orders. What can slip through: the refill (10 a second) and units the
+    // gateway's isolate still holds of its lease on this user's quota (at most 5 %: docs/adr/0013).
+    const burst = await Promise.all(Array.from({ length: 40 }, () => place(burster, order(), crypto.randomUUID())))
     const limited = burst.filter((response) => response.status === 429)
     const admitted = burst.filter((response) => response.status === 202)
-    expect(limited.length + admitted.length).toBe(20)
-    expect(admitted.length).toBeLessThanOrEqual(5)
+    const refilled = Math.ceil(((Date.now() - started) / 1000) * 10)
+    expect(limited.length + admitted.length).toBe(40)
+    expect(admitted.length).toBeLessThanOrEqual(30 + refilled)
+    // The limit holds in total: the quota and what refilled meanwhile, never more.
+    expect(passed + admitted.length).toBeLessThanOrEqual(600 + refilled)
     await expectProblem(limited[0]!, 429, 'quota_exceeded')
     expect(limited[0]!.headers.get('RateLimit-Policy')).toBe('"user";q=600;w=60')
     expect(Number(limited[0]!.headers.get('Retry-After'))).toBeGreaterThan(0)

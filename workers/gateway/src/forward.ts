@@ -8,8 +8,8 @@ import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import { showsCacheLevel } from '../../../platform/cache/http-cache'
 import { createLogger } from '../../../platform/telemetry/log'
 import { after, before, edgeStore, gatewayCacheHeader, type EdgeRead } from './edge-cache/edge-cache'
+import { deferFor } from './defer'
 import type { Env, GatewayEnv } from './env'
-import type { Defer } from './resilience/breaker-gate'
 import { resilience } from './resilience/layer'
 import { isIdempotent } from './resilience/retry'
 
@@ -38,17 +38,6 @@ const hasBody = (method: string) => method !== 'GET' && method !== 'HEAD'
 async function replayable(request: Request): Promise<ArrayBuffer | null> {
   const buffer = await request.arrayBuffer()
   return buffer.byteLength === 0 ? null : buffer
-}
-
-/** Outcome reports and breaker refreshes run after the response (there is no context in some unit setups). */
-function deferFor(c: Context<GatewayEnv>): Defer {
-  return (work) => {
-    try {
-      c.executionCtx.waitUntil(work)
-    } catch {
-      void work
-    }
-  }
 }
 
 /** Outside production, says whether the gateway's cache answered (X-Cache-Gateway). */

@@ -101,8 +101,14 @@ export class RateLimitLeases {
       lease.remaining = grant.remaining
       lease.resetAt = at + grant.resetMs
       if (grant.extra > 0) lease.expiresAt = at + this.#options.ttlMs
-      if (!grant.allowed) return grant
-      return this.#decision(policy, lease)
+      if (grant.allowed) return this.#decision(policy, lease)
+      // Refused by the object while a refill granted this isolate units in the meantime: those
+      // are this key's quota too, so spend one rather than refuse while holding them.
+      if (lease.units > 0 && at < lease.expiresAt) {
+        lease.units -= 1
+        return this.#decision(policy, lease)
+      }
+      return grant
     }
     const fail = () => {
       if (leads) lease.asking = false

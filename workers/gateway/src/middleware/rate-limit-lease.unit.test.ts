@@ -126,6 +126,28 @@ describe('RateLimitLeases', () => {
     expect(leases.ask(USER, 'usr_1').take.extra).toBeGreaterThan(0)
   })
 
+  it('admits a request the object refused when a take beside it brought units: never refused while holding some', () => {
+    const clock = { now: T0 }
+    const policy = parsePolicy('user', '100/3600')
+    const object = objectFor(policy, clock)
+    const leases = isolate(clock)
+    for (let i = 0; i < 3; i += 1) request(leases, object, policy)
+    while (leases.spend(policy, 'usr_1')) {
+      // Spend what is held without refilling.
+    }
+    // Leave the object 2 units: the leading take gets its own and 1 extra, the one beside it none.
+    object.take({ cost: object.take({ cost: 0 }).remaining - 2 })
+    const lead = leases.ask(policy, 'usr_1')
+    const beside = leases.ask(policy, 'usr_1')
+    const leadGrant = object.take(lead.take)
+    const besideGrant = object.take(beside.take)
+    expect(leadGrant).toMatchObject({ allowed: true, extra: 1 })
+    expect(besideGrant.allowed).toBe(false)
+    expect(lead.settle(leadGrant).allowed).toBe(true)
+    expect(beside.settle(besideGrant)).toMatchObject({ allowed: true, remaining: 0 })
+    expect(request(leases, object, policy).allowed).toBe(false)
+  })
+
   it('refills in the background once half the lease is spent, for what is missing', () => {
     const clock = { now: T0 }
     const object = objectFor(USER, clock)

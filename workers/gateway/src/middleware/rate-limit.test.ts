@@ -96,7 +96,7 @@ describe('rateLimit middleware', () => {
   })
 
   it('never admits more than the limit across isolates holding leases on one key', async () => {
-    const principal = { id: `usr_${crypto.randomUUID()}`, roles: ['customer'] }
+    const principal: Principal = { id: `usr_${crypto.randomUUID()}`, roles: ['customer'] }
     const isolates = [appWith(realLimiter, ME, principal, { user: '100/3600' }), appWith(realLimiter, ME, principal, { user: '100/3600' })]
     const statuses: number[] = []
     for (let i = 0; i < 130; i += 1) statuses.push((await isolates[i % 3 === 0 ? 1 : 0]!(ip())).status)

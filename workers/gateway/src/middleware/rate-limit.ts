@@ -66,6 +66,7 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<Gat
     const ask = (take: Ask['take']) =>
       withTimeout(services.rateLimiter.take(policy.name, subject.key, { limit: policy.limit, periodMs: policy.periodMs, ...take }), LIMITER_TIMEOUT_MS)
     let decision = leases.spend(policy, subject.key)
+    const leased = decision !== null
     if (decision) {
       const refill = leases.refill(policy, subject.key)
       if (refill) {
@@ -91,7 +92,8 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<Gat
     }
     const headers = rateLimitHeaders(policy, decision)
     // The decision on the request's span: an operator sees why a request was (or was not) limited.
-    spanAttributes({ 'ratelimit.policy': policy.name, 'ratelimit.allowed': decision.allowed, 'ratelimit.remaining': decision.remaining })
+    // `ratelimit.leased`: spent from this isolate's lease, with no call to the limiter (no RateLimiter span).
+    spanAttributes({ 'ratelimit.policy': policy.name, 'ratelimit.allowed': decision.allowed, 'ratelimit.remaining': decision.remaining, 'ratelimit.leased': leased })
     if (!decision.allowed) {
       return problem(c, { code: 'quota_exceeded', detail: `Too many requests; try again in ${headers['Retry-After']} s.` }, headers)
     }

@@ -1,6 +1,7 @@
 import type { BreakerClient, BreakerSnapshot, Decision, Outcome, Permit, Report } from '../../../../durable-objects/circuit-breaker/client'
 import type { BreakerStatus } from '../../../../durable-objects/circuit-breaker/state-machine'
 import { createLogger } from '../../../../platform/telemetry/log'
+import type { Defer } from '../defer'
 import { sleep as realSleep, systemClock, type Clock, type Sleep } from './timing'
 
 const logger = createLogger('gateway').with({ component: 'circuit-breaker' })
@@ -19,8 +20,7 @@ export const DEFAULT_GATE: GateOptions = { refreshMs: 1_000, maxStaleMs: 10_000,
 /** How often a gathering report checks whether a failure has made it urgent. */
 const URGENCY_CHECK_MS = 25
 
-/** Keeps a promise's work alive after the response (ExecutionContext.waitUntil). */
-export type Defer = (work: Promise<unknown>) => void
+export type { Defer } from '../defer'
 
 export type Admission = { allowed: true; permit: Permit; probe: boolean } | { allowed: false; retryAfterMs: number }
 
