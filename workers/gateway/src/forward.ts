@@ -7,7 +7,8 @@ import { CREDENTIAL_CHALLENGE } from '../../../platform/http/internal-auth'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import { showsCacheLevel } from '../../../platform/cache/http-cache'
 import { createLogger } from '../../../platform/telemetry/log'
-import { after, before, edgeStore, gatewayCacheHeader, type EdgeRead } from './edge-cache/edge-cache'
+import { after, before, gatewayCacheHeader, type EdgeRead } from './edge-cache/edge-cache'
+import { edgeCacheOptions } from './edge-cache/options'
 import { deferFor } from './defer'
 import type { Env, GatewayEnv } from './env'
 import { resilience } from './resilience/layer'
@@ -56,13 +57,13 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
   // A bad resilience, breaker or cache var stops the gateway here, at start-up, not on some request.
   resilience(env as unknown as Env)
   breakerConfig(env as unknown as Env)
-  edgeStore(env as unknown as Env)
+  edgeCacheOptions(env as unknown as Env)
   return async function forward(c, next) {
     const { route, services, principal, requestId } = c.var
     if (route.service === 'gateway') return next()
     const url = new URL(c.req.url)
     const target = internalUrl(route.service, url.pathname, url.search)
-    const store = edgeStore(c.env)
+    const store = services.edgeCache
     const read = before(store, { method: c.req.method, headers: c.req.raw.headers, service: route.service, target })
     if (read.kind === 'hit') return labelled(c, read.response, read)
     const headers = new Headers()

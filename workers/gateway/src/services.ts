@@ -5,6 +5,8 @@ import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import type { ServiceName } from '../../../shared-contracts/routes'
 import { rateLimiterClient, type RateLimiterClient } from '../../../durable-objects/rate-limiter/client'
 import { createJwksCache } from './auth/jwks-cache'
+import { edgeStore } from './edge-cache/edge-cache'
+import type { EdgeStore } from './edge-cache/store'
 import { createAccessTokenVerifier, type AccessTokenPolicy } from './auth/access-token'
 import type { Principal } from '../../../platform/auth/principal'
 import type { Result } from '../../../shared-contracts/errors'
@@ -13,17 +15,16 @@ import type { Env, GatewayEnv } from './env'
 export interface GatewayServices {
   /** The Worker behind each service name: the gateway's service registry. */
   binding(service: ServiceName): Fetcher
-  /** Signs a credential an internal Worker checks, for this caller alone. */
-  credential(service: ServiceName, caller: Caller): Promise<string>
   /** The credential for a forwarded request: one signed credential is reused for a while (ADR 0002). */
   forwardCredential(service: ServiceName, caller: Caller): Promise<string>
-  tokenPolicy: AccessTokenPolicy
   /** Verifies a bearer token, reusing successful verifications for up to a minute (auth/access-token.ts). */
   verifyToken(token: string): Promise<Result<Principal>>
   /** Calls a service's own (internal) route as the gateway, with a credential for `caller`. */
   call(service: ServiceName, path: string, options: InternalCallOptions): Promise<Response>
   /** The rate limiter Durable Objects, one per policy and key. */
   rateLimiter: RateLimiterClient
+  /** This isolate's cache of anonymous public reads (./edge-cache); null when GATEWAY_CACHE is `off`. */
+  edgeCache: EdgeStore | null
 }
 
 export interface InternalCallOptions {
@@ -39,7 +40,7 @@ const DEFAULT_INTERNAL_TIMEOUT_MS = 5_000
 const JWKS_MAX_AGE_MS = 10 * 60_000
 const JWKS_COOLDOWN_MS = 30_000
 
-/** Per-isolate state: key imports, the JWKS cache and the credential and token caches outlive a request. */
+/** Per-isolate state: key imports, the JWKS cache, the credential, token and read caches outlive a request. */
 let isolate: { fingerprint: string; services: GatewayServices } | null = null
 
 function build(env: Env): GatewayServices {
@@ -74,12 +75,11 @@ function build(env: Env): GatewayServices {
   const tokenPolicy: AccessTokenPolicy = { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, getKey }
   return {
     binding,
-    credential: sign,
     forwardCredential: reuseCredentials(sign),
-    tokenPolicy,
     verifyToken: createAccessTokenVerifier(tokenPolicy),
     call,
     rateLimiter: rateLimiterClient(env.RATE_LIMITER),
+    edgeCache: edgeStore(env),
   }
 }
 

@@ -23,25 +23,19 @@ export interface EdgeRequest {
   target: string
 }
 
-let isolate: { key: string; store: EdgeStore | null } | null = null
-
-/** This isolate's store for this configuration, or null when GATEWAY_CACHE is `off`; a bad var throws. */
+/** A store for this configuration, or null when GATEWAY_CACHE is `off`; a bad var throws. One per isolate: GatewayServices holds it. */
 export function edgeStore(env: EdgeCacheEnv): EdgeStore | null {
-  const key = [env.GATEWAY_CACHE, env.GATEWAY_CACHE_MAX_ENTRIES, env.GATEWAY_CACHE_MAX_BYTES].join('|')
-  if (isolate?.key !== key) {
-    const options = edgeCacheOptions(env)
-    const store = options.enabled ? new EdgeStore({ ...options, maxTtlMs: EDGE_CACHE_MAX_TTL_MS, now: Date.now }) : null
-    isolate = { key, store }
-  }
-  return isolate.store
+  const options = edgeCacheOptions(env)
+  return options.enabled ? new EdgeStore({ ...options, maxTtlMs: EDGE_CACHE_MAX_TTL_MS, now: Date.now }) : null
 }
 
-const WRITE: Record<string, boolean> = { GET: false, HEAD: false }
+/** A method that may change what the service answers: anything but GET and HEAD. */
+const mayWrite = (method: string) => method !== 'GET' && method !== 'HEAD'
 
 /** Anonymous GETs are looked up; any other method but HEAD drops the service's entries first. */
 export function before(store: EdgeStore | null, request: EdgeRequest): EdgeRead {
   if (!store) return { kind: 'bypass' }
-  if (WRITE[request.method] ?? true) {
+  if (mayWrite(request.method)) {
     store.purge(request.service)
     return { kind: 'write', service: request.service }
   }
