@@ -86,11 +86,11 @@ export interface GcraGrant extends GcraDecision {
  * changes it either way).
  */
 export function gcraTake(state: GcraState | null, take: GcraTake, now: number): GcraGrant {
-  const { extra = 0, refund = 0, ...policy } = take
-  const cost = policy.cost ?? 1
-  assertLimit({ ...policy, cost: Math.max(cost, 1) })
-  if (!Number.isSafeInteger(extra) || extra < 0) throw new RangeError(`extra must be a whole number, got ${extra}`)
-  if (!Number.isSafeInteger(refund) || refund < 0) throw new RangeError(`refund must be a whole number, got ${refund}`)
+  const { cost = 1, extra = 0, refund = 0, ...policy } = take
+  assertLimit(policy)
+  for (const [name, units] of Object.entries({ cost, extra, refund })) {
+    if (!Number.isSafeInteger(units) || units < 0) throw new RangeError(`${name} must be a whole number of units, got ${units}`)
+  }
   const interval = policy.periodMs / policy.limit
   const tat = Math.max(now, (state?.tat ?? now) - refund * interval)
   const available = Math.max(0, Math.floor((policy.periodMs - (tat - now)) / interval + EPSILON_MS))

@@ -137,7 +137,7 @@ describe('gcraTake', () => {
     expect(gcraTake({ tat: T0 + 1000 }, { ...TEN_PER_SECOND, cost: 0, extra: 5 }, T0)).toMatchObject({ allowed: true, extra: 0, remaining: 0 })
   })
 
-  it.each([{ extra: -1 }, { extra: 1.5 }, { refund: -2 }, { cost: -1 }])('throws on an invalid take %o', (take) => {
+  it.each([{ extra: -1 }, { extra: 1.5 }, { refund: -2 }, { cost: -1 }, { cost: 0.5 }])('throws on an invalid take %o', (take) => {
     expect(() => gcraTake(null, { ...TEN_PER_SECOND, ...take }, T0)).toThrow(RangeError)
   })
 })

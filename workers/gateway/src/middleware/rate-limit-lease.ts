@@ -42,7 +42,7 @@ interface Lease {
 /** A take to send to the object for a key, and what to do with its answer. */
 export interface Ask {
   take: Pick<GcraTake, 'cost' | 'extra' | 'refund'>
-  /** Records the object's grant; answers the asking request's own decision (null for a refill). */
+  /** Records the object's grant; answers the asking request's own decision (a refill ignores it). */
   settle(grant: RateLimitGrant): RateLimitDecision
   /** The object did not answer: nothing was granted, nothing given back is lost for good. */
   fail(): void
@@ -68,25 +68,27 @@ export class RateLimitLeases {
   /** The take for a request that found no unit here: its own unit, plus extra ones for a busy key. */
   ask(policy: RateLimitPolicy, key: string): Ask {
     const lease = this.#lease(policy, key)
-    return this.#ask(policy, lease, 1, lease.size)
+    return this.#ask(policy, lease, 1)
   }
 
   /** A refill to run in the background when the key's lease runs low and none is on its way; otherwise null. */
   refill(policy: RateLimitPolicy, key: string): Ask | null {
     const lease = this.#leases.peek(leaseKey(policy, key))
     if (!lease || lease.asking || lease.size === 0 || lease.units * 2 > lease.size) return null
-    return this.#ask(policy, lease, 0, lease.size - lease.units)
+    return this.#ask(policy, lease, 0)
   }
 
-  #ask(policy: RateLimitPolicy, lease: Lease, cost: number, extra: number): Ask {
+  /** A take of `cost` units (0: a refill) that tops the lease up to its size. */
+  #ask(policy: RateLimitPolicy, lease: Lease, cost: number): Ask {
     const now = this.#options.now()
     // Units held past their time go back to the object with this take, and the key asks for
-    // fewer from now on: it did not need that many.
+    // fewer, this take included: it did not need that many.
     const refund = now >= lease.expiresAt ? lease.units : 0
     if (refund > 0) {
       lease.units = 0
       lease.size = Math.floor(lease.size / 2)
     }
+    const extra = lease.size - lease.units
     // The first take on its way for a key leads; takes beside it ask for their own unit only.
     const leads = !lease.asking
     lease.asking = true

@@ -103,10 +103,13 @@ describe('RateLimitLeases', () => {
     expect(leases.spend(USER, 'usr_1')).toBeNull()
     const ask = leases.ask(USER, 'usr_1')
     expect(ask.take.refund).toBe(held)
-    const decision = ask.settle(object.take(ask.take))
-    expect(decision.allowed).toBe(true)
-    // Nothing lost: 11 spent, the rest refilled by 1 s of time (10 units) or held again.
-    expect(object.take({ cost: 0 }).remaining + 11 - 10).toBeGreaterThanOrEqual(600 - 30)
+    // The lease had grown to its cap of 30 (5 % of 600); units left over halve it.
+    expect(ask.take.extra).toBe(15)
+    const grant = object.take(ask.take)
+    expect(ask.settle(grant).allowed).toBe(true)
+    // Nothing lost: the 10 units spent a second ago have refilled and the held ones came back, so
+    // all that is not remaining is this request's unit and the new lease.
+    expect(grant.remaining + 1 + grant.extra).toBe(600)
   })
 
   it('lets one take per key lead: takes beside it ask for their own unit only, and a failed one frees the key', () => {
