@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { FaultConfigSchema } from './faults'
 import { SERVICES } from './routes'
 
 // Response shapes of routes whose services built them ad hoc: written once here, so the
@@ -41,13 +42,8 @@ export const DeadLetterSchema = z.object({
 })
 export type DeadLetterView = z.infer<typeof DeadLetterSchema>
 
-/** The fault a service now injects (`PUT /api/v1/admin/faults/{service}`). */
-export const FaultStateSchema = z.object({
-  service: z.enum(SERVICES),
-  mode: z.enum(['none', 'error', 'latency', 'timeout']),
-  rate: z.number(),
-  latency_ms: z.number().int().optional(),
-})
+/** The fault a service now injects (`PUT /api/v1/admin/faults/{service}`): its configuration, and which service. */
+export const FaultStateSchema = FaultConfigSchema.extend({ service: z.enum(SERVICES) })
 export type FaultState = z.infer<typeof FaultStateSchema>
 
 /** This API's own OpenAPI document (`GET /openapi.json`): what a client may rely on, the rest is OpenAPI 3.1. */

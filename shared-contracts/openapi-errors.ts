@@ -24,10 +24,10 @@ export function errorCodesOf(route: Route, doc: RouteDoc): ErrorCode[] {
   // and while the signing keys cannot be fetched the answer is a 503 (gateway authenticate).
   for (const code of ['unauthenticated', 'service_unavailable'] as const) codes.add(code)
   if (!('public' in route.access) && !route.access.roles.includes('customer')) codes.add('forbidden')
-  if (doc.body) for (const code of ['validation_failed', 'malformed_json', 'payload_too_large', 'unsupported_media_type'] as const) codes.add(code)
+  if (doc.body) for (const code of ['validation_failed', 'malformed_json'] as const) codes.add(code)
   if (doc.query || doc.idempotencyKey) codes.add('validation_failed')
-  // Forwarded routes meet the resilience layer: an open breaker or full bulkhead, a timeout.
-  if (route.service !== 'gateway') for (const code of ['service_unavailable', 'gateway_timeout'] as const) codes.add(code)
+  // Forwarded routes meet the resilience layer: an open breaker or full bulkhead (the 503 above), a timeout.
+  if (route.service !== 'gateway') codes.add('gateway_timeout')
   // (Credential routes also answer 503 when their fail-closed rate limiter cannot be reached.)
   for (const code of doc.errors ?? []) codes.add(code)
   return ERROR_CODES.filter((code) => codes.has(code))

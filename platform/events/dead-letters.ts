@@ -1,16 +1,10 @@
 import { Hono } from 'hono'
+import type { DeadLetterView } from '../../shared-contracts/api-schemas'
 import { CloudEventSchema } from '../../shared-contracts/events'
 import { problem } from '../errors/problem'
 
-export interface DeadLetter {
-  id: string
-  event_id: string | null
-  event_type: string | null
-  attempts: number
-  received_at: string
-  replayed_at: string | null
-  body: unknown
-}
+/** A dead letter as its service stores and answers it: the admin API's shape without the service (the gateway adds it). */
+export type DeadLetter = Omit<DeadLetterView, 'service'>
 
 /** Keeps every message of a dead-letter queue batch, once (keyed by message id), then acks it. */
 export async function storeDeadLetters(batch: MessageBatch<unknown>, db: D1Database): Promise<void> {

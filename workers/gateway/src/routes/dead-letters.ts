@@ -12,7 +12,7 @@ import type { GatewayEnv } from '../env'
  */
 export const deadLetterRoutes = new Hono<GatewayEnv>()
 
-type PublicDeadLetter = DeadLetter & DeadLetterView & { service: Subscriber }
+type PublicDeadLetter = DeadLetterView & { service: Subscriber }
 
 function isSubscriber(value: string): value is Subscriber {
   return (SUBSCRIBERS as string[]).includes(value)

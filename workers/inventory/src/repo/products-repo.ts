@@ -51,8 +51,6 @@ export function createProductsRepo(d1: D1Database) {
       return rows.map(versioned)
     },
 
-    find,
-
     async findVersioned(id: string): Promise<VersionedProduct | null> {
       const row = await selectVersioned().where(eq(products.id, id)).get()
       return row ? versioned(row) : null

@@ -29,10 +29,11 @@ const CALLERS = ['orders'] as const
 interface Call<S extends z.ZodType, T> {
   schema: S
   run: (services: InventoryServices, caller: RpcCaller, input: z.output<S>) => Promise<Result<T>>
-  /** Relay the outbox once the call has answered, as HTTP writes do. */
+  /**
+   * A write: once it succeeds, the product cache is invalidated (every write changes `available`,
+   * which the public product shows) and the outbox is relayed, as HTTP writes do.
+   */
   writes: boolean
-  /** A successful call changes `available`, which the public product shows: the product cache is invalidated. */
-  invalidates: boolean
 }
 
 const logger = createLogger('inventory')
@@ -67,8 +68,6 @@ async function handle<S extends z.ZodType, T>(
   }
   if (call.writes && result.ok) {
     ctx.waitUntil(relayOutbox(env.DB, env).catch((error: unknown) => log('outbox relay failed', { error })))
-  }
-  if (call.invalidates && result.ok) {
     // Before the answer, so that a read after it sees the change; a failure is only logged:
     // the event the call published bumps the generation too.
     await services.reads.changed().catch((error: unknown) => log('cache invalidation failed', { error }))
@@ -87,7 +86,6 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
       schema: ReserveRequestSchema,
       run: (services, caller, value) => services.reservations.reserve(caller.service, value),
       writes: true,
-      invalidates: true,
     })
   }
 
@@ -96,7 +94,6 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
       schema: ReservationChangeRequestSchema,
       run: (services, caller, value) => services.reservations.release(caller.service, value),
       writes: true,
-      invalidates: true,
     })
   }
 
@@ -105,7 +102,6 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
       schema: ReservationChangeRequestSchema,
       run: (services, caller, value) => services.reservations.commit(caller.service, value),
       writes: true,
-      invalidates: true,
     })
   }
 
@@ -114,7 +110,6 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
       schema: GetProductsRequestSchema,
       run: async (services, _caller, value) => ({ ok: true, value: { items: await services.catalog.getMany(value.ids) } }),
       writes: false,
-      invalidates: false,
     })
   }
 }

@@ -1,8 +1,8 @@
 import { fail, ok, type Result } from '../../../../shared-contracts/errors'
 import type { CreateProductRequest, Product, UpdateProductRequest } from '../../../../shared-contracts/inventory'
-import type { ListQuery, Page } from '../../../../shared-contracts/pagination'
+import type { Page } from '../../../../shared-contracts/pagination'
 import type { ProductsRepo, VersionedProduct } from '../repo/products-repo'
-import { pageOf, positionOf } from './page'
+import { pageOf, type Position } from './page'
 
 export interface CatalogDeps {
   products: ProductsRepo
@@ -17,16 +17,15 @@ export const unknownProduct = (id: string) => fail({ code: 'not_found' as const,
 export function createCatalogService({ products, now }: CatalogDeps) {
   return {
     /**
-     * Products oldest first, by (created_at, id): a stable order for cursors. The version is the
+     * Products oldest first, by (created_at, id), after `after` (a cursor's position, checked by
+     * the caller with `positionOf`): a stable order for cursors. The version is the
      * sum of the versions of the rows the page was made from (the extra row too: it decides
      * `next_cursor`), so it grows with any change that changes the page.
      */
-    async list(query: ListQuery): Promise<Result<{ page: Page<Product>; version: number }>> {
-      const after = positionOf(query.cursor)
-      if (!after.ok) return after
-      const rows = await products.page(query.limit + 1, after.value)
+    async list(limit: number, after: Position | null): Promise<{ page: Page<Product>; version: number }> {
+      const rows = await products.page(limit + 1, after)
       const version = rows.reduce((sum, row) => sum + row.version, 0)
-      return ok({ page: pageOf(rows.map((row) => row.product), query.limit), version })
+      return { page: pageOf(rows.map((row) => row.product), limit), version }
     },
 
     /** The product and its version (for caches); null if there is none. */

@@ -38,9 +38,8 @@ export function createProductReads({ catalog, cache, generations }: ProductReads
       const position = positionOf(query.cursor)
       if (!position.ok) return { result: position, level: 'bypass', freshUntil: null }
       const read = await cache.get(pageKey(query), async () => {
-        const listed = await catalog.list(query)
-        if (!listed.ok) throw new Error(`a checked cursor was refused: ${listed.error.code}`)
-        return { value: listed.value.page, version: listed.value.version }
+        const { page, version } = await catalog.list(query.limit, position.value)
+        return { value: page, version }
       })
       return { result: ok(read.value as Page<Product>), level: read.level, freshUntil: read.freshUntil }
     },
