@@ -38,20 +38,27 @@ const SECRET_NAMES = new Set([
 /** Names that merely contain one of these are secrets too (`new_password`, `x_api_key`, `session_token`). */
 const SECRET_PARTS = ['password', 'secret', 'token', 'credential', 'cookie', 'authorization']
 
-/** Secrets recognisable by their shape, wherever they appear in a string (an error message, say). */
-const SECRET_SHAPES: [RegExp, string][] = [
-  [/\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g, REDACTED], // a JWT (JWS compact)
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
-  [/\btok_[A-Za-z0-9_]+/g, REDACTED], // a payment provider's card token
+/**
+ * Secrets recognisable by their shape, wherever they appear in a string (an error message, say),
+ * each with the literals it starts with (`hints`, compared case-insensitively).
+ */
+const SECRET_SHAPES: { hints: string[]; shape: RegExp; replacement: string }[] = [
+  { hints: ['eyJ'], shape: /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g, replacement: REDACTED }, // a JWT (JWS compact)
+  { hints: ['bearer', 'basic'], shape: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, replacement: `$1 ${REDACTED}` },
+  { hints: ['-----BEGIN'], shape: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, replacement: REDACTED },
+  { hints: ['tok_'], shape: /\btok_[A-Za-z0-9_]+/g, replacement: REDACTED }, // a payment provider's card token
 ]
 
 /**
- * Matches wherever any of SECRET_SHAPES could: each shape starts with one of these literals
- * (compared case-insensitively, a superset). Text without any is returned as it is, unscanned
- * by the four shapes — most log text.
+ * Matches wherever any of SECRET_SHAPES could (their hints: a superset). Text without any is
+ * returned as it is, unscanned by the shapes — most log text.
  */
-const SHAPE_HINT = /eyJ|bearer|basic|-----BEGIN|tok_/i
+const SHAPE_HINT = new RegExp(
+  SECRET_SHAPES.flatMap(({ hints }) => hints)
+    .map((hint) => hint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|'),
+  'i',
+)
 
 const MAX_DEPTH = 8
 
@@ -79,7 +86,7 @@ export function isSecretName(name: string): boolean {
 export function scrubText(text: string): string {
   if (!SHAPE_HINT.test(text)) return text
   let scrubbed = text
-  for (const [shape, replacement] of SECRET_SHAPES) scrubbed = scrubbed.replace(shape, replacement)
+  for (const { shape, replacement } of SECRET_SHAPES) scrubbed = scrubbed.replace(shape, replacement)
   return scrubbed
 }
 
