@@ -1,7 +1,7 @@
 // Helpers for the cross-Worker suite: every call goes through the real gateway, which reaches
 // the real users Worker over its service binding.
 import { exports } from 'cloudflare:workers'
-import { base64url, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose'
+import { SignJWT, base64url, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose'
 import { expect } from 'vitest'
 import type { Problem } from '../../shared-contracts/errors'
 import type { TokenResponse, User } from '../../shared-contracts/users'
@@ -93,6 +93,18 @@ export function attackerKey() {
     publicJwk: await exportJWK(publicKey),
   }))
   return attacker
+}
+
+/** Signs `claims` with the attacker's key, under the real key's `kid` (`kid`) unless `header` says otherwise. */
+export async function forgeToken(kid: string | undefined, claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+  const { privateKey } = await attackerKey()
+  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, ...header }).sign(privateKey)
+}
+
+/** The gateway's own refusal of a token that does not verify: a 401 whose challenge says `invalid_token` (RFC 6750 §3.1). */
+export async function expectInvalidToken(response: Response): Promise<void> {
+  await expectUnauthenticated(response)
+  expect(response.headers.get('WWW-Authenticate')).toContain('error="invalid_token"')
 }
 
 // --- Fixtures through the gateway: the development admin, products, orders. ---

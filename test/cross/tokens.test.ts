@@ -1,6 +1,6 @@
 import { SignJWT, type JWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { attackerKey, bearer, call, dissect, encodeSegment, expectUnauthenticated, send, signUp, type SignedUp } from './client'
+import { attackerKey, bearer, call, dissect, encodeSegment, expectInvalidToken, expectUnauthenticated, forgeToken, send, signUp, type SignedUp } from './client'
 
 // The users signing key is out of the tests' reach, so every forgery below is signed with a key
 // of our own (or not at all). Each must be refused by the gateway itself: a 401 whose challenge
@@ -14,17 +14,9 @@ beforeAll(async () => {
   real = dissect(account.token)
 })
 
-async function expectInvalidToken(response: Response) {
-  await expectUnauthenticated(response)
-  expect(response.headers.get('WWW-Authenticate')).toContain('error="invalid_token"')
-}
-
 const me = (headers: Record<string, string> = {}, query = '') => call(`/api/v1/users/me${query}`, { headers })
 
-async function forge(claims: Record<string, unknown>, header: Record<string, unknown> = {}) {
-  const { privateKey } = await attackerKey()
-  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: real.decodedHeader.kid, ...header }).sign(privateKey)
-}
+const forge = (claims: Record<string, unknown>, header: Record<string, unknown> = {}) => forgeToken(real.decodedHeader.kid, claims, header)
 
 describe('GET /api/v1/users/me refuses', () => {
   it('a request without a token', async () => {

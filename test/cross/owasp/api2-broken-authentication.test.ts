@@ -1,7 +1,7 @@
 import { SignJWT, base64url, generateKeyPair, type JWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ROUTES } from '../../../shared-contracts/routes'
-import { attackerKey, bearer, call, dissect, encodeSegment, expectProblem, expectUnauthenticated, PASSWORD, send, signUp, uniqueEmail, uniqueIp, type SignedUp } from '../client'
+import { bearer, call, dissect, encodeSegment, expectInvalidToken, expectProblem, expectUnauthenticated, forgeToken, PASSWORD, send, signUp, uniqueEmail, uniqueIp, type SignedUp } from '../client'
 
 // OWASP API2:2023 Broken Authentication. Every forged or broken token is refused on every
 // signed-in route, with the gateway's own challenge; login never tells which half was wrong;
@@ -17,10 +17,7 @@ beforeAll(async () => {
 })
 
 /** Signs with the attacker's key (the real one is out of reach). */
-async function forged(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
-  const { privateKey } = await attackerKey()
-  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: real.decodedHeader.kid, ...header }).sign(privateKey)
-}
+const forged = (claims: Record<string, unknown>, header: Record<string, unknown> = {}) => forgeToken(real.decodedHeader.kid, claims, header)
 
 /** The real header and signature around other claims: what tampering looks like. */
 const resealed = (claims: Record<string, unknown>) => `${real.header}.${encodeSegment(claims)}.${real.signature}`
@@ -62,11 +59,6 @@ const SIGNED_IN_ROUTES = ROUTES.filter((route) => !('public' in route.access)).m
   method: route.method,
   path: route.path.replace(/:(\w+)/g, 'x_$1'),
 }))
-
-async function expectInvalidToken(response: Response) {
-  await expectUnauthenticated(response)
-  expect(response.headers.get('WWW-Authenticate')).toContain('error="invalid_token"')
-}
 
 describe('a forged or broken token is refused on every signed-in route', () => {
   it.each(ATTACKS)('%s', async (_, make) => {

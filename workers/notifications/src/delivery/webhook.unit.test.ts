@@ -1,24 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { NotificationRecord } from '../service/notification'
 import { createDelivery } from './delivery'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { createSandboxDelivery, maskEmail } from './sandbox'
 import { closedPort, startReceiver, type Receiver } from './test-receiver.mjs'
+import { testNotification } from './test-notification'
 import { createWebhookDelivery } from './webhook'
 
-const notification: NotificationRecord = {
-  id: 'ntf_webhook_test',
-  user_id: 'usr_1',
-  type: 'welcome',
-  channel: 'email',
-  recipient: 'ada@example.com',
-  subject: 'Welcome to Edge Commerce, Ada',
-  body: 'Hi Ada,\n\nwelcome.',
-  order_id: null,
-  created_at: '2026-11-25T10:00:00.000Z',
-  delivery_status: 'pending',
-  delivery_attempts: 1,
-}
+const notification = testNotification({ id: 'ntf_webhook_test', subject: 'Welcome to Edge Commerce, Ada', body: 'Hi Ada,\n\nwelcome.' })
 
 let receiver: Receiver
 beforeAll(async () => {
