@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'payment_declined',
   'idempotency_key_reused',
   'payload_too_large',
+  'request_timeout',
   'unsupported_media_type',
   'header_too_large',
   'quota_exceeded',
@@ -51,6 +52,8 @@ export function statusForCode(code: ErrorCode): number {
       return 402
     case 'idempotency_key_reused':
       return 422
+    case 'request_timeout':
+      return 408
     case 'payload_too_large':
       return 413
     case 'unsupported_media_type':
@@ -85,6 +88,7 @@ const TITLES: Record<ErrorCode, string> = {
   payment_declined: 'The payment was declined',
   idempotency_key_reused: 'The idempotency key was used with a different request',
   payload_too_large: 'The request body is too large',
+  request_timeout: 'The request body did not arrive in time',
   unsupported_media_type: 'Unsupported media type',
   header_too_large: 'A request header is too large',
   quota_exceeded: 'Too many requests',

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CurrencySchema } from './currency'
 import type { Result } from './errors'
 
 // The inventory service's contract: catalog and stock over HTTP (DESIGN §4), reservations
@@ -14,8 +15,6 @@ export const SkuSchema = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit')
-/** ISO 4217: three upper-case letters. */
-export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code of three upper-case letters')
 const ProductName = z.string().trim().min(1, 'must not be empty').max(200)
 const Description = z.string().max(5000)
 const PriceCents = z.number().int('must be an integer').positive('must be greater than 0').max(MAX_PRICE_CENTS)

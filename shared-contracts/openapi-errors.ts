@@ -17,9 +17,10 @@ export function commonHeaders(): Record<string, Reference> {
 
 /** The expected failures of a route, from its table row and its documentation. */
 export function errorCodesOf(route: Route, doc: RouteDoc): ErrorCode[] {
-  // The gateway refuses these before routing, on any route: too many or too large headers, a body
-  // too large, or one that is not JSON (even where none is expected).
-  const codes = new Set<ErrorCode>(['quota_exceeded', 'internal_error', 'header_too_large', 'payload_too_large', 'unsupported_media_type'])
+  // The gateway refuses these on any route: too many or too large headers, and a body that is
+  // too large, does not arrive within the client deadline, or is not JSON (even where none is
+  // expected). A refusal spends the client's anonymous quota, so any answer may be a 429.
+  const codes = new Set<ErrorCode>(['quota_exceeded', 'internal_error', 'header_too_large', 'request_timeout', 'payload_too_large', 'unsupported_media_type'])
   // A bearer token that is sent is verified whatever the route: one that does not verify is a 401,
   // and while the signing keys cannot be fetched the answer is a 503 (gateway authenticate).
   for (const code of ['unauthenticated', 'service_unavailable'] as const) codes.add(code)

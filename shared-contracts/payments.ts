@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CurrencySchema } from './currency'
 import type { Result } from './errors'
 import { ListQuerySchema, type Page } from './pagination'
 
@@ -32,7 +33,7 @@ export const ChargeRequestSchema = z.strictObject({
   order_id: Id,
   user_id: Id,
   amount_cents: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code in upper case'),
+  currency: CurrencySchema,
   /** An opaque provider token (the sandbox knows `tok_visa`, `tok_chargeDeclined`, ...). */
   payment_token: z.string().min(1, 'must not be empty').max(255),
   key: IdempotencyKey,

@@ -4,22 +4,26 @@ import { faultInjection, faultRoutes, type FaultBindings } from '../faults/fault
 import { notFound, onError } from './errors'
 import { healthRoutes } from './health'
 import { requireGatewayCredential, type InternalAuthBindings } from './internal-auth'
+import { requestBody, type BodyLimitVars } from './request-body'
 import { requestId } from './request-id'
 
 export interface InternalEnv extends HonoEnv {
-  Bindings: InternalAuthBindings & FaultBindings
+  Bindings: InternalAuthBindings & FaultBindings & BodyLimitVars
   Variables: { caller: Caller; requestId: string }
 }
 
 /**
  * What every internal Worker's app starts with, in this order: request id → the gateway
- * credential (zero trust: nothing answers without it) → health and readiness → fault injection
- * (local development only) → the one error handler and the problem+json 404.
+ * credential (zero trust: nothing answers without it) → the body, read in full within the same
+ * size limit and client deadline as at the gateway (`MAX_BODY_BYTES`, `CLIENT_BODY_TIMEOUT_MS`),
+ * so a slow caller inside the system cannot hold a handler either → health and readiness →
+ * fault injection (local development only) → the one error handler and the problem+json 404.
  */
 export function createInternalApp<E extends InternalEnv>(service: string, isReady: (env: E['Bindings']) => Promise<boolean>): Hono<E> {
   const app = new Hono<E>()
   app.use(requestId())
   app.use(requireGatewayCredential(service))
+  app.use(requestBody())
   app.route('/', healthRoutes<E>(service, isReady))
   app.route('/', faultRoutes() as unknown as Hono<E>)
   app.use(faultInjection())

@@ -4,6 +4,7 @@ import type { RateLimiter } from '../../../durable-objects/rate-limiter/rate-lim
 import type { Principal } from '../../../platform/auth/principal'
 import type { RedMetrics } from '../../../platform/telemetry/metrics'
 import type { GatewayServices } from './services'
+import type { RateLimitSubject } from './middleware/rate-limit-policy'
 
 /** Bindings from the root wrangler.toml, its secrets, and `.dev.vars` in local development. */
 export interface Env {
@@ -17,6 +18,8 @@ export interface Env {
   JWT_AUDIENCE: string
   CORS_ALLOWED_ORIGINS: string
   MAX_BODY_BYTES: string
+  /** How long a request body may take to arrive in full, in ms (default 10000): 408 beyond it. */
+  CLIENT_BODY_TIMEOUT_MS?: string
   GATEWAY_PRIVATE_KEY?: string
   /** One RateLimiter object per policy and key (durable-objects/rate-limiter). */
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>
@@ -53,5 +56,9 @@ export interface GatewayEnv {
     principal: Principal | null
     route: Route
     metrics: RedMetrics
+    /** The quota the rate limiter took this request's unit from, once it has. */
+    rateLimited?: RateLimitSubject
+    /** Set once the request was handed to its service: its answer is the service's, not a refusal. */
+    forwarded?: boolean
   }
 }

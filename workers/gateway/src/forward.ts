@@ -12,7 +12,6 @@ import { edgeCacheOptions } from './edge-cache/options'
 import { deferFor } from './defer'
 import type { Env, GatewayEnv } from './env'
 import { resilience } from './resilience/layer'
-import { isIdempotent } from './resilience/retry'
 
 /**
  * Only these client headers reach an internal Worker. Everything else — Authorization,
@@ -78,10 +77,12 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
     const started = Date.now()
     const measure = (outcome: number | 'timeout' | 'unavailable') =>
       c.var.metrics.downstream({ service: route.service, route: route.path, method: c.req.method, outcome, durationMs: Date.now() - started })
+    // The body arrived in full before this (platform/http/request-body): no attempt, and so no
+    // timeout charged to the service, ever waits on the client. It is sent again on a retry.
+    const body = hasBody(c.req.method) ? await replayable(c.req.raw) : null
+    c.set('forwarded', true)
     let response: Response
     if (layer.enabled) {
-      // A request that may be retried needs a body it can send again (bodies are capped by bodyLimit).
-      const body = !hasBody(c.req.method) ? null : isIdempotent(c.req.method) ? await replayable(c.req.raw) : c.req.raw.body
       const result = await layer.client(route.service)(fetcher, { method: c.req.method, url: target, headers, body }, deferFor(c))
       if (!result.ok) {
         measure(result.error.code === 'gateway_timeout' ? 'timeout' : 'unavailable')
@@ -94,7 +95,7 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
         response = await fetcher.fetch(target, {
           method: c.req.method,
           headers,
-          body: hasBody(c.req.method) ? c.req.raw.body : null,
+          body,
           signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
         })
       } catch (error) {

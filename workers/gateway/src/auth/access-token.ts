@@ -9,6 +9,8 @@ import { KeysUnavailableError } from './jwks-cache'
 /** Longer than any token we issue; checked before a byte is parsed. */
 export const MAX_TOKEN_LENGTH = 4096
 const CLOCK_TOLERANCE_SECONDS = 30
+/** The longest an access token may live (`exp − iat`): users issues 15-minute tokens. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 15 * 60
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i
 
 export interface AccessTokenPolicy {
@@ -51,6 +53,12 @@ async function verify(token: string, policy: AccessTokenPolicy): Promise<Result<
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       ...(policy.currentDate ? { currentDate: policy.currentDate() } : {}),
     })
+    // jose checks `exp` and `nbf`; `iat` is ours: a token from the future, or one that lives
+    // longer than any we issue, was not made by users (or was made with a wrong clock).
+    const iat = payload.iat as number
+    const nowSeconds = (policy.currentDate ? policy.currentDate() : new Date()).getTime() / 1000
+    if (iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) return invalid('The token was issued in the future.')
+    if ((payload.exp as number) - iat > MAX_TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) return invalid('The token lives longer than allowed.')
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) return invalid('The token has no subject.')
     if (!isRoleList(payload.roles)) return invalid('The token carries unknown roles.')
     return ok({ principal: { id: payload.sub, roles: payload.roles }, expiresAtMs: (payload.exp as number) * 1000 })
@@ -62,7 +70,8 @@ async function verify(token: string, policy: AccessTokenPolicy): Promise<Result<
 
 /**
  * Verifies an access token: ES256 only (never `none`, never HS*), our issuer and audience,
- * `exp`, `iat` and `sub` required, a small clock tolerance, and roles we know.
+ * `exp`, `iat` and `sub` required, a small clock tolerance, `iat` not in the future, a lifetime
+ * of at most 15 minutes, and roles we know.
  */
 export async function verifyAccessToken(token: string, policy: AccessTokenPolicy): Promise<Result<Principal>> {
   const verified = await verify(token, policy)

@@ -54,6 +54,24 @@ describe('verifyAccessToken', () => {
     await expectRejected(await sign(claims()), new Date((NOW_S + TTL_S + 31) * 1000))
   })
 
+  it('rejects a correctly signed token issued in the future beyond the clock tolerance', async () => {
+    await expectRejected(await sign(claims({ iat: NOW_S + 31, exp: NOW_S + 31 + TTL_S })))
+  })
+
+  it('accepts a token issued within the clock tolerance ahead of the gateway clock', async () => {
+    const result = await verifyAccessToken(await sign(claims({ iat: NOW_S + 20, exp: NOW_S + 20 + TTL_S })), policy)
+    expect(result.ok).toBe(true)
+  })
+
+  it('rejects a correctly signed token that lives longer than 15 minutes plus the tolerance', async () => {
+    await expectRejected(await sign(claims({ exp: NOW_S + TTL_S + 31 })))
+    await expectRejected(await sign(claims({ iat: NOW_S - 3600, exp: NOW_S + 24 * 3600 })))
+  })
+
+  it('accepts the longest lifetime it allows', async () => {
+    expect((await verifyAccessToken(await sign(claims({ exp: NOW_S + TTL_S + 30 })), policy)).ok).toBe(true)
+  })
+
   it.each(['exp', 'iat', 'sub'])('rejects a token without %s', async (claim) => {
     await expectRejected(await sign(claims({ [claim]: undefined })))
   })

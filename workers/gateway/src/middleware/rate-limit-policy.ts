@@ -41,6 +41,11 @@ export interface RateLimitSubject {
   key: string
 }
 
+/** The client's address as Cloudflare reports it (`CF-Connecting-IP`); never a client-written header. */
+export function clientIp(headers: Headers): string {
+  return headers.get('CF-Connecting-IP')?.trim() || 'unknown'
+}
+
 /**
  * Credential endpoints count per client IP whoever calls them (guessing passwords is what
  * they limit); otherwise a signed-in caller counts per user id, an anonymous one per IP.
@@ -48,7 +53,7 @@ export interface RateLimitSubject {
  * and never read.
  */
 export function subjectOf(route: Route, principal: Principal | null, headers: Headers): RateLimitSubject {
-  const ip = headers.get('CF-Connecting-IP')?.trim() || 'unknown'
+  const ip = clientIp(headers)
   if (route.rateLimit === 'auth') return { policy: 'auth', key: ip }
   if (principal !== null) return { policy: 'user', key: principal.id }
   return { policy: 'anonymous', key: ip }

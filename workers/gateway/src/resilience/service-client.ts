@@ -4,7 +4,7 @@ import type { BreakerGate, Defer } from './breaker-gate'
 import type { Bulkhead } from './bulkhead'
 import type { RetryBudget } from './budget'
 import { isRetryable, parseRetryAfter, retryDelay, type AttemptResult, type RetryOptions } from './retry'
-import { isTimeout, withTimeout } from './timeout'
+import { isTimeout, withTimeout } from '../../../../platform/resilience/timeout'
 import type { Clock, Sleep } from './timing'
 import { spanEvent } from '../../../../platform/telemetry/trace-context'
 

@@ -94,6 +94,7 @@ describe('POST /api/v1/auth/login', () => {
     const body = (await response.json()) as Record<string, unknown>
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'token_type'])
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900 })
+    expect(response.headers.get('Cache-Control')).toBe('no-store')
   })
 
   it('issues an ES256 token with a kid and the contract claims', async () => {

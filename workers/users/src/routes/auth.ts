@@ -13,9 +13,13 @@ authRoutes.post('/register', async (c) => {
   return user.ok ? c.json(user.value, 201, { Location: '/api/v1/users/me' }) : problem(c, user.error)
 })
 
+/** Every answer that carries a token: login, and any route that issues one later. */
+export const TOKEN_ANSWER_HEADERS = { 'Cache-Control': 'no-store', Pragma: 'no-cache' }
+
 authRoutes.post('/login', async (c) => {
   const input = await readJson(c, LoginRequestSchema)
   if (!input.ok) return problem(c, input.error)
   const token = await c.var.services.users.login(input.value)
-  return token.ok ? c.json(token.value) : problem(c, token.error, { 'WWW-Authenticate': 'Bearer' })
+  // A token answer is never kept by a cache, shared or private (RFC 6749 §5.1).
+  return token.ok ? c.json(token.value, 200, TOKEN_ANSWER_HEADERS) : problem(c, token.error, { 'WWW-Authenticate': 'Bearer' })
 })
