@@ -2,14 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { describe, expect, it } from 'vitest'
 import gateway from '../../workers/gateway/src/index'
 import type { Env } from '../../workers/gateway/src/env'
-import { bearer, call, expectProblem, send, signUp } from './client'
-
-const DEV_ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' }
-
-async function adminToken(): Promise<string> {
-  const login = await send('POST', '/api/v1/auth/login', DEV_ADMIN)
-  return ((await login.json()) as { access_token: string }).access_token
-}
+import { adminToken, bearer, call, expectProblem, send, signUp } from './client'
 
 // Only payments' HTTP route is faulted here: no other cross-Worker test reads it.
 describe('PUT /api/v1/admin/faults/{service}', () => {

@@ -122,3 +122,60 @@ describe('rate limits through the gateway', () => {
     expect(parseRateLimit((await products()).headers.get('RateLimit')).r).toBeOneOf([118, 119])
   })
 })
+
+describe('refusals spend the anonymous quota', () => {
+  /** Sends `count` requests one after another from `ip`; answers their statuses. */
+  async function statusesOf(count: number, ip: string, init: (index: number) => [string, RequestInit?]): Promise<number[]> {
+    const statuses: number[] = []
+    for (let i = 0; i < count; i++) {
+      const [path, request = {}] = init(i)
+      const headers = new Headers(request.headers)
+      headers.set('CF-Connecting-IP', ip)
+      statuses.push((await call(path, { ...request, headers })).status)
+    }
+    return statuses
+  }
+
+  /** The first 120 refused as they were, then 429s: refills while the loop runs may admit a few more. */
+  function expectLimitedAfterQuota(statuses: number[], refusal: number) {
+    const firstLimited = statuses.indexOf(429)
+    expect(firstLimited).toBeGreaterThanOrEqual(120)
+    expect(firstLimited).toBeLessThan(135)
+    expect(statuses.slice(0, firstLimited).every((status) => status === refusal)).toBe(true)
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(15)
+  }
+
+  it('limits a client that sends 150 requests to unknown paths, and its refusals carry the anonymous RateLimit', async () => {
+    const ip = uniqueIp()
+    const first = await call('/api/v1/nothing', { headers: { 'CF-Connecting-IP': ip } })
+    await expectProblem(first, 404, 'not_found')
+    expect(first.headers.get('RateLimit-Policy')).toBe(ANONYMOUS_POLICY)
+    expect(parseRateLimit(first.headers.get('RateLimit'))).toMatchObject({ name: 'anonymous', r: 119 })
+    expectLimitedAfterQuota([404, ...(await statusesOf(149, ip, (i) => [`/api/v1/nothing-${i}`]))], 404)
+    const limited = await call('/api/v1/nothing', { headers: { 'CF-Connecting-IP': ip } })
+    await expectProblem(limited, 429, 'quota_exceeded')
+    expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1)
+  })
+
+  it('limits a client that sends 150 forged tokens, and the spent quota is the one its anonymous reads use', async () => {
+    const ip = uniqueIp()
+    const forged = { headers: { Authorization: 'Bearer aaaa.bbbb.cccc' } }
+    expectLimitedAfterQuota(await statusesOf(150, ip, () => ['/api/v1/users/me', forged]), 401)
+    await expectProblem(await call('/api/v1/products', { headers: { 'CF-Connecting-IP': ip } }), 429, 'quota_exceeded')
+    expect((await call('/api/v1/products', { headers: { 'CF-Connecting-IP': uniqueIp() } })).status).toBe(200)
+  })
+
+  it('counts wrong methods and refused policies too, and never a service’s own answer', async () => {
+    const ip = uniqueIp()
+    const { token } = await signUp('Prober')
+    const refused = await statusesOf(130, ip, (i) => (i % 2 === 0 ? ['/api/v1/products', { method: 'DELETE' }] : ['/api/v1/admin/sagas', { headers: bearer(token) }]))
+    expect(refused.slice(0, 120).every((status) => status === 405 || status === 403)).toBe(true)
+    expect(refused.at(-1)).toBe(429)
+    // A 404 the service answers (an unknown product) was counted by its policy, not again as a refusal.
+    const other = uniqueIp()
+    const unknown = await call('/api/v1/products/prd_unknown', { headers: { 'CF-Connecting-IP': other } })
+    await expectProblem(unknown, 404, 'not_found')
+    expect(parseRateLimit(unknown.headers.get('RateLimit'))).toMatchObject({ name: 'anonymous', r: 119 })
+    expect(parseRateLimit((await call('/api/v1/products', { headers: { 'CF-Connecting-IP': other } })).headers.get('RateLimit'))).toMatchObject({ r: 118 })
+  })
+})

@@ -1,48 +1,11 @@
-import { createExecutionContext, env, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import type { CircuitBreaker } from '../../durable-objects/circuit-breaker/circuit-breaker'
-import type { BreakerState } from '../../durable-objects/circuit-breaker/state-machine'
-import { SERVICES, type ServiceName } from '../../shared-contracts/routes'
-import gateway from '../../workers/gateway/src/index'
-import type { Env } from '../../workers/gateway/src/env'
-import { bearer, expectProblem, send } from './client'
+import { SERVICES } from '../../shared-contracts/routes'
+import { adminToken, bearer, expectProblem, send } from './client'
+import { countedCalls, gatewayRequest, liftFault, setFault } from './gateway-harness'
 
 // Each test file runs against its own runtime, so the faults injected here and the breakers
 // they trip are this file's alone. Every fault is lifted in `finally`.
-const DEV_ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' }
-const gatewayEnv = env as unknown as Env
-
-async function adminToken(): Promise<string> {
-  const login = await send('POST', '/api/v1/auth/login', DEV_ADMIN)
-  expect(login.status).toBe(200)
-  return ((await login.json()) as { access_token: string }).access_token
-}
-
-/** One request through the gateway, waiting for its after-response work (the breaker reports) too. */
-async function request(path: string, init: RequestInit = {}, vars: Partial<Env> = {}): Promise<{ response: Response; ms: number }> {
-  const ctx = createExecutionContext()
-  const started = performance.now()
-  const response = await gateway.fetch(new Request(`https://api.example${path}`, init), { ...gatewayEnv, ...vars }, ctx)
-  const ms = performance.now() - started
-  await waitOnExecutionContext(ctx)
-  return { response, ms }
-}
-
-async function setFault(token: string, service: ServiceName, fault: object): Promise<void> {
-  const response = await send('PUT', `/api/v1/admin/faults/${service}`, fault, bearer(token))
-  expect(response.status).toBe(200)
-}
-
-const liftFault = (token: string, service: ServiceName) => setFault(token, service, { mode: 'none', rate: 0 })
-
-/** The calls a closed breaker has counted: one per attempt that reached (or tried to reach) the service. */
-async function countedCalls(service: ServiceName): Promise<number> {
-  const stub = gatewayEnv.CIRCUIT_BREAKERS.get(gatewayEnv.CIRCUIT_BREAKERS.idFromName(service))
-  return runInDurableObject(stub, (_instance: CircuitBreaker, ctx) => {
-    const state = ctx.storage.kv.get<BreakerState>('breaker')
-    return state?.status === 'closed' ? state.calls.length : 0
-  })
-}
+const request = gatewayRequest
 
 describe('the circuit breaker at the gateway', () => {
   it('opens on a failing service: fast 503s with Retry-After that never reach it, listed as open', async () => {

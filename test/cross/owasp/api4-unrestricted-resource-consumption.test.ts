@@ -3,6 +3,7 @@ import { MAX_ITEM_QUANTITY, MAX_ITEMS } from '../../../shared-contracts/inventor
 import { ROUTES } from '../../../shared-contracts/routes'
 import { MAX_HEADER_BYTES, MAX_HEADER_COUNT } from '../../../workers/gateway/src/middleware/header-limit'
 import { adminToken, bearer, call, createProduct, expectProblem, send, signUp, uniqueIp, type SignedUp } from '../client'
+import { breakerState, gatewayRequest, slowInit, trickle } from '../gateway-harness'
 
 // OWASP API4:2023 Unrestricted Resource Consumption. Every request is bounded before it costs
 // anything: body size, array lengths, string lengths, page sizes, header size and count, and a
@@ -16,14 +17,16 @@ beforeAll(async () => {
   productId = await createProduct(admin)
 })
 
-const tokenFor = (path: string) => (path.includes('/admin/') || path.includes('/inventory/') || path.includes('/payments') ? admin : customer.token)
+// Admin routes get the admin's token: a refused policy is answered before the body is read.
+const tokenFor = (path: string, method = 'GET') =>
+  path.includes('/admin/') || path.includes('/inventory/') || path.includes('/payments') || (method !== 'GET' && path.startsWith('/api/v1/products')) ? admin : customer.token
 
 describe('request bodies', () => {
   const WRITES = ROUTES.filter((route) => route.method !== 'GET').map((route) => ({ ...route, path: route.path.replace(/:(\w+)/g, 'x_$1') }))
 
   it.each(WRITES.map((route) => [`${route.method} ${route.path}`, route] as const))('%s refuses a body over 1 MiB with 413', async (_, route) => {
     const body = `{"x":"${'a'.repeat(1024 * 1024)}"}`
-    await expectProblem(await send(route.method, route.path, body, { ...bearer(tokenFor(route.path)), 'Idempotency-Key': crypto.randomUUID() }), 413, 'payload_too_large')
+    await expectProblem(await send(route.method, route.path, body, { ...bearer(tokenFor(route.path, route.method)), 'Idempotency-Key': crypto.randomUUID() }), 413, 'payload_too_large')
   })
 
   it(`refuses an order of more than ${MAX_ITEMS} lines or ${MAX_ITEM_QUANTITY} of one product`, async () => {
@@ -41,6 +44,23 @@ describe('request bodies', () => {
     await expectProblem(await send('POST', '/api/v1/orders', order, { ...bearer(customer.token), 'Idempotency-Key': crypto.randomUUID() }), 400, 'validation_failed')
     const keyed = { ...order, payment_token: 'tok_visa' }
     await expectProblem(await send('POST', '/api/v1/orders', keyed, { ...bearer(customer.token), 'Idempotency-Key': long }), 400, 'validation_failed')
+  })
+})
+
+describe('slow uploads', () => {
+  // A body that stalls after its first bytes is the client's delay: a 408 for that client within
+  // the client deadline, and never a failure of the service the request was for (its breaker).
+  const WRITES = ROUTES.filter((route) => route.method !== 'GET').map((route) => ({ ...route, path: route.path.replace(/:(\w+)/g, 'x_$1') }))
+
+  it.each(WRITES.map((route) => [`${route.method} ${route.path}`, route] as const))('%s answers a stalled body with 408 request_timeout', async (_, route) => {
+    const init = slowInit(trickle('{"x":', { stall: true }), { ...bearer(tokenFor(route.path, route.method)), 'Idempotency-Key': crypto.randomUUID() })
+    const { response } = await gatewayRequest(route.path, { ...init, method: route.method }, { CLIENT_BODY_TIMEOUT_MS: '200' })
+    await expectProblem(response, 408, 'request_timeout')
+    if (route.service !== 'gateway') {
+      const state = await breakerState(route.service)
+      expect(state?.status ?? 'closed').toBe('closed')
+      expect(state?.status === 'closed' ? state.calls.filter((outcome) => outcome === 'failure') : []).toEqual([])
+    }
   })
 })
 

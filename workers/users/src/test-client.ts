@@ -36,8 +36,8 @@ export async function callUsers(path: string, options: CallOptions = {}): Promis
       : await sign(options.audience ?? 'users', { principal: options.principal ?? null, requestId })
   if (credential !== null) headers.set(CREDENTIAL_HEADER, credential)
   for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value)
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
-  return worker.fetch(new Request(`https://users.internal${path}`, { method: options.method ?? 'GET', headers, body }))
+  const body = options.body === undefined ? undefined : typeof options.body === 'string' || options.body instanceof ReadableStream ? options.body : JSON.stringify(options.body)
+  return worker.fetch(new Request(`https://users.internal${path}`, { method: options.method ?? 'GET', headers, body, duplex: 'half' } as RequestInit))
 }
 
 export const uniqueEmail = (label = 'user') => `${label}-${crypto.randomUUID().slice(0, 8)}@example.com`

@@ -1,0 +1,74 @@
+// Calls straight into the gateway's fetch handler (not through `exports`), so a test can vary its
+// vars per request and wait for its after-response work; and helpers for faults and breakers.
+import { createExecutionContext, env, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test'
+import { expect } from 'vitest'
+import type { CircuitBreaker } from '../../durable-objects/circuit-breaker/circuit-breaker'
+import type { BreakerState } from '../../durable-objects/circuit-breaker/state-machine'
+import type { ServiceName } from '../../shared-contracts/routes'
+import gateway from '../../workers/gateway/src/index'
+import type { Env } from '../../workers/gateway/src/env'
+import { bearer, send, uniqueIp } from './client'
+
+export const gatewayEnv = env as unknown as Env
+
+/** One request through the gateway with `vars` over its own, waiting for its after-response work (the breaker reports) too. */
+export async function gatewayRequest(path: string, init: RequestInit = {}, vars: Partial<Env> = {}): Promise<{ response: Response; ms: number }> {
+  const ctx = createExecutionContext()
+  const started = performance.now()
+  const response = await gateway.fetch(new Request(`https://api.example${path}`, init), { ...gatewayEnv, ...vars }, ctx)
+  const ms = performance.now() - started
+  await waitOnExecutionContext(ctx)
+  return { response, ms }
+}
+
+export async function setFault(token: string, service: ServiceName, fault: object): Promise<void> {
+  const response = await send('PUT', `/api/v1/admin/faults/${service}`, fault, bearer(token))
+  expect(response.status).toBe(200)
+}
+
+export const liftFault = (token: string, service: ServiceName) => setFault(token, service, { mode: 'none', rate: 0 })
+
+/** The breaker's stored state for a downstream service, as the gateway's object keeps it. */
+export function breakerState(service: ServiceName): Promise<BreakerState | undefined> {
+  const stub = gatewayEnv.CIRCUIT_BREAKERS.get(gatewayEnv.CIRCUIT_BREAKERS.idFromName(service))
+  return runInDurableObject(stub, (_instance: CircuitBreaker, ctx) => ctx.storage.kv.get<BreakerState>('breaker'))
+}
+
+/** The calls a closed breaker has counted: one per attempt that reached (or tried to reach) the service. */
+export async function countedCalls(service: ServiceName): Promise<number> {
+  const state = await breakerState(service)
+  return state?.status === 'closed' ? state.calls.length : 0
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * A body that sends `text` in `parts` pieces, one every `everyMs`; with `stall`, it sends the
+ * first piece and then nothing, ever (until the reader cancels it). Timers stop on cancel.
+ */
+export function trickle(text: string, { parts = 4, everyMs = 100, stall = false } = {}): ReadableStream<Uint8Array> {
+  const bytes = encoder.encode(text)
+  const size = Math.ceil(bytes.length / parts)
+  let offset = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close()
+      if (stall && offset > 0) return new Promise<void>(() => undefined)
+      return new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          controller.enqueue(bytes.slice(offset, offset + size))
+          offset += size
+          resolve()
+        }, offset === 0 ? 0 : everyMs)
+      })
+    },
+    cancel() {
+      if (timer !== undefined) clearTimeout(timer)
+    },
+  })
+}
+
+export const slowInit = (body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}): RequestInit =>
+  ({ method: 'POST', body, headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': uniqueIp(), ...headers }, duplex: 'half' }) as RequestInit
+
