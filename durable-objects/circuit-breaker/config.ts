@@ -1,3 +1,4 @@
+import { positiveIntVar } from '../../platform/env/vars'
 /** How a breaker judges its downstream (DESIGN §5). */
 export interface BreakerConfig {
   /** The count window: the last N calls. */
@@ -32,15 +33,9 @@ export interface BreakerVars {
   CIRCUIT_BREAKER_OPEN_MS?: string
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback
-  const parsed = Number(value)
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}`)
-  return parsed
-}
 
 /** The config from env vars; a bad value throws (fails at creation, not mid-call). */
 export function breakerConfig(vars: BreakerVars): BreakerConfig {
-  const openMs = positiveInt('CIRCUIT_BREAKER_OPEN_MS', vars.CIRCUIT_BREAKER_OPEN_MS, DEFAULT_BREAKER_CONFIG.openMs)
+  const openMs = positiveIntVar('CIRCUIT_BREAKER_OPEN_MS', vars.CIRCUIT_BREAKER_OPEN_MS, DEFAULT_BREAKER_CONFIG.openMs)
   return { ...DEFAULT_BREAKER_CONFIG, openMs, maxOpenMs: Math.max(openMs, DEFAULT_BREAKER_CONFIG.maxOpenMs) }
 }

@@ -1,3 +1,4 @@
+import { positiveIntVar } from '../env/vars'
 import type { Context, MiddlewareHandler } from 'hono'
 import { fail, ok, type Result } from '../../shared-contracts/errors'
 import { problem } from '../errors/problem'
@@ -19,18 +20,12 @@ export interface BodyLimitVars {
   CLIENT_BODY_TIMEOUT_MS?: string
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback
-  const parsed = Number(value)
-  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}`)
-  return parsed
-}
 
 /** Reads the limits from `MAX_BODY_BYTES` and `CLIENT_BODY_TIMEOUT_MS`; throws on a bad value. */
 export function bodyLimitsFrom(vars: BodyLimitVars): BodyLimits {
   return {
-    maxBytes: positiveInt('MAX_BODY_BYTES', vars.MAX_BODY_BYTES, DEFAULT_BODY_LIMITS.maxBytes),
-    deadlineMs: positiveInt('CLIENT_BODY_TIMEOUT_MS', vars.CLIENT_BODY_TIMEOUT_MS, DEFAULT_BODY_LIMITS.deadlineMs),
+    maxBytes: positiveIntVar('MAX_BODY_BYTES', vars.MAX_BODY_BYTES, DEFAULT_BODY_LIMITS.maxBytes),
+    deadlineMs: positiveIntVar('CLIENT_BODY_TIMEOUT_MS', vars.CLIENT_BODY_TIMEOUT_MS, DEFAULT_BODY_LIMITS.deadlineMs),
   }
 }
 

@@ -1,3 +1,4 @@
+import { positiveIntVar } from '../../../../platform/env/vars'
 import { breakerClient, type BreakerClient } from '../../../../durable-objects/circuit-breaker/client'
 import type { CircuitBreaker } from '../../../../durable-objects/circuit-breaker/circuit-breaker'
 import { BreakerGate, DEFAULT_GATE } from './breaker-gate'
@@ -28,20 +29,14 @@ export interface Resilience {
   client(service: string): ServiceClient
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback
-  const parsed = Number(value)
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}`)
-  return parsed
-}
 
 function build(env: ResilienceBindings): Resilience {
   const options: ServiceClientOptions = {
-    timeoutMs: positiveInt('UPSTREAM_TIMEOUT_MS', env.UPSTREAM_TIMEOUT_MS, 5_000),
-    deadlineMs: positiveInt('UPSTREAM_DEADLINE_MS', env.UPSTREAM_DEADLINE_MS, 10_000),
+    timeoutMs: positiveIntVar('UPSTREAM_TIMEOUT_MS', env.UPSTREAM_TIMEOUT_MS, 5_000),
+    deadlineMs: positiveIntVar('UPSTREAM_DEADLINE_MS', env.UPSTREAM_DEADLINE_MS, 10_000),
     retry: DEFAULT_RETRY,
   }
-  const capacity = positiveInt('UPSTREAM_MAX_CONCURRENT', env.UPSTREAM_MAX_CONCURRENT, 100)
+  const capacity = positiveIntVar('UPSTREAM_MAX_CONCURRENT', env.UPSTREAM_MAX_CONCURRENT, 100)
   const breakers = breakerClient(env.CIRCUIT_BREAKERS)
   const clients = new Map<string, ServiceClient>()
   return {
