@@ -4,7 +4,7 @@ import { faultInjection, faultRoutes, type FaultBindings } from '../faults/fault
 import { notFound, onError } from './errors'
 import { healthRoutes } from './health'
 import { requireGatewayCredential, type InternalAuthBindings } from './internal-auth'
-import { requestBody, type BodyLimitVars } from './request-body'
+import { releaseUnreadBody, requestBody, type BodyLimitVars } from './request-body'
 import { requestId } from './request-id'
 
 export interface InternalEnv extends HonoEnv {
@@ -22,6 +22,7 @@ export interface InternalEnv extends HonoEnv {
 export function createInternalApp<E extends InternalEnv>(service: string, isReady: (env: E['Bindings']) => Promise<boolean>): Hono<E> {
   const app = new Hono<E>()
   app.use(requestId())
+  app.use(releaseUnreadBody())
   app.use(requireGatewayCredential(service))
   app.use(requestBody())
   app.route('/', healthRoutes<E>(service, isReady))

@@ -110,3 +110,16 @@ export function requestBody(startup?: BodyLimitVars): MiddlewareHandler<{ Bindin
 }
 
 const keyOf = (vars: BodyLimitVars) => `${vars.MAX_BODY_BYTES}|${vars.CLIENT_BODY_TIMEOUT_MS}`
+
+/**
+ * Lets go of a body nothing read: a request refused before its body stage (an unknown path, a
+ * bad token, a spent quota) has its stream cancelled, so the runtime sends the answer at once
+ * instead of first draining whatever the client is still trickling. Put it first.
+ */
+export function releaseUnreadBody(): MiddlewareHandler {
+  return async function releaseUnreadBody(c, next) {
+    const original = c.req.raw
+    await next()
+    if (original.body !== null && !original.bodyUsed) await original.body.cancel().catch(() => undefined)
+  }
+}

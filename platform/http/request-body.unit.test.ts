@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { bodyLimitsFrom, DEFAULT_BODY_LIMITS, readBody } from './request-body'
+import { Hono } from 'hono'
+import { bodyLimitsFrom, DEFAULT_BODY_LIMITS, readBody, releaseUnreadBody } from './request-body'
 
 const LIMITS = { maxBytes: 16, deadlineMs: 50 }
 
@@ -79,5 +80,20 @@ describe('bodyLimitsFrom', () => {
   it.each(['0', '-1', '1.5', 'ten', '1e400'])('refuses %s, naming the variable', (value) => {
     expect(() => bodyLimitsFrom({ CLIENT_BODY_TIMEOUT_MS: value })).toThrow(/CLIENT_BODY_TIMEOUT_MS/)
     expect(() => bodyLimitsFrom({ MAX_BODY_BYTES: value })).toThrow(/MAX_BODY_BYTES/)
+  })
+})
+
+describe('releaseUnreadBody', () => {
+  it('cancels the body of a request answered without reading it, and leaves a read one alone', async () => {
+    const app = new Hono()
+    app.use(releaseUnreadBody())
+    app.post('/refused', (c) => c.json({ code: 'not_found' }, 404))
+    app.post('/read', async (c) => c.text(await c.req.text()))
+    const refused = source(['{"a":'], { end: false })
+    expect((await app.request('/refused', { method: 'POST', body: refused.stream, duplex: 'half' } as RequestInit)).status).toBe(404)
+    expect(refused.seen.cancelled).toBe(true)
+    const read = source(['{}'])
+    expect(await (await app.request('/read', { method: 'POST', body: read.stream, duplex: 'half' } as RequestInit)).text()).toBe('{}')
+    expect(read.seen.cancelled).toBe(false)
   })
 })

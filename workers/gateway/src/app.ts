@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { env } from 'cloudflare:workers'
 import { ROUTES } from '../../../shared-contracts/routes'
 import { notFound, onError } from '../../../platform/http/errors'
-import { requestBody } from '../../../platform/http/request-body'
+import { releaseUnreadBody, requestBody } from '../../../platform/http/request-body'
 import { requestId } from '../../../platform/http/request-id'
 import type { Env, GatewayEnv } from './env'
 import { forward } from './forward'
@@ -33,6 +33,7 @@ export const app = new Hono<GatewayEnv>()
 // within the size limit and the client deadline. Every refusal spends the client's anonymous quota.
 const limiter = new Limiter(rateLimitOptionsFrom(env as Partial<Env>))
 app.use(requestId())
+app.use(releaseUnreadBody())
 app.use(observe(ROUTES))
 app.use(securityHeaders())
 app.use(cors())
