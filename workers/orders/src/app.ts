@@ -19,8 +19,9 @@ app.use(relayAfterResponse<OrdersEnv>('orders', (env) => env.DB))
 app.route('/api/v1/orders', orderRoutes)
 app.route('/api/v2/orders', orderRoutesV2)
 app.route('/api/v1/admin/sagas', adminSagaRoutes)
-app.route('/api/v1/admin/read-models', adminReadModelRoutes)
-// The gateway's admin API reaches these: dead letters of this service's queue.
+// The gateway's admin API reaches these: dead letters of this service's queue, the read model's
+// rebuild, a replay of its outbox.
 app.use('/internal/*', requireRole('admin'))
 app.route('/', deadLetterRoutes<OrdersEnv>(SERVICE, (env) => ({ db: env.DB, queue: env.EVENTS_ORDERS })))
+app.route('/internal/read-models', adminReadModelRoutes)
 app.route('/', replayRoutes<OrdersEnv>((env) => ({ db: env.DB, queues: env })))
