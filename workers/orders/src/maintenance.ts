@@ -18,5 +18,5 @@ export function ordersRetentionRules(env: Env): RetentionRule[] {
 /** The sweep's upkeep: retention in bounded batches, then the read model's reconciliation. */
 export async function maintainOrders(env: Env, now = Date.now()): Promise<void> {
   await applyRetention('orders', env.DB, ordersRetentionRules(env), { now })
-  await reconcileReadModel(createViewRepairRepo(env.DB), now, env.METRICS)
+  await reconcileReadModel(createViewRepairRepo(env.DB), now, { metrics: env.METRICS })
 }

@@ -1,4 +1,4 @@
-import { createLogger } from '../../../../platform/telemetry/log'
+import { createLogger, type Logger } from '../../../../platform/telemetry/log'
 import type { ViewRepairRepo } from '../repo/view-repair-repo'
 
 /** A view may lag its aggregate this long (events in flight) before reconciliation repairs it. */
@@ -34,10 +34,10 @@ export async function rebuildReadModel(repo: ViewRepairRepo): Promise<number> {
  * left behind. Counts the repairs as a data point (blob1 `read_model_repaired`, double1 the count)
  * and in a log line when there were any.
  */
-export async function reconcileReadModel(repo: ViewRepairRepo, now: number, metrics?: RepairMetrics): Promise<number> {
+export async function reconcileReadModel(repo: ViewRepairRepo, now: number, { metrics, log = createLogger('orders') }: { metrics?: RepairMetrics; log?: Logger } = {}): Promise<number> {
   const repaired = await repo.repairLagging(new Date(now - RECONCILE_LAG_MS).toISOString(), RECONCILE_BATCH)
   if (repaired > 0) {
-    createLogger('orders').info('read model rows repaired', { repaired })
+    log.info('read model rows repaired', { repaired })
     try {
       metrics?.writeDataPoint({ indexes: ['read_model_repaired'], blobs: ['read_model_repaired', 'orders', 'order_views'], doubles: [repaired] })
     } catch {
