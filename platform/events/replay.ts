@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { ReplayRequestSchema, type ReplayResult } from '../../shared-contracts/operations'
 import { problem } from '../errors/problem'
 import { readJson } from '../http/json-body'
-import { publishRows, type Queues, type StoredEvent } from './outbox'
+import { drainOutbox, publishRows, type Queues, type StoredEvent } from './outbox'
 
 export interface ReplayFilter {
   /** RFC 3339: events created at or after this. */
@@ -45,7 +45,9 @@ export async function replayOutbox(db: D1Database, env: Queues, filter: ReplayFi
 
 /**
  * The internal route (behind the gateway credential, admin only) through which the gateway's
- * `POST /api/v1/admin/events/replay` asks a producer to replay its outbox.
+ * `POST /api/v1/admin/events/replay` asks a producer to replay its outbox. It relays whatever is
+ * still pending first, so afterwards every retained event since `since` was published at least
+ * once — also where no sweep ran (a local system restarted after a crash).
  */
 export function replayRoutes<E extends { Bindings: object }>(resources: (env: E['Bindings']) => { db: D1Database; queues: Queues }): Hono<E> {
   const routes = new Hono<E>()
@@ -53,6 +55,7 @@ export function replayRoutes<E extends { Bindings: object }>(resources: (env: E[
     const request = await readJson(c, ReplayRequestSchema)
     if (!request.ok) return problem(c, request.error)
     const { db, queues } = resources(c.env)
+    await drainOutbox(db, queues)
     const replayed = await replayOutbox(db, queues, request.value)
     return c.json({ replayed } satisfies ReplayResult)
   })
