@@ -23,6 +23,7 @@ const ip = () => `2001:db8::${Math.floor(Math.random() * 0xffff).toString(16)}:$
 const persistDir = mkdtempSync(join(tmpdir(), 'edge-commerce-chaos-'))
 const system = localSystem({ port: await freePort(), inspectorPort: await freePort(), persistDir })
 const started = Date.now()
+const progress = (message) => console.error(`chaos [${((Date.now() - started) / 1000).toFixed(0)} s] ${message}`)
 const api = (method, path, options = {}) => call(system.baseUrl, method, path, { ...options, headers: { 'CF-Connecting-IP': ip(), ...options.headers } })
 
 async function signIn(email, password, name) {
@@ -50,6 +51,7 @@ async function place(run, token, items, paymentToken) {
   run.orders.push({ id: answers[0], key, token, items })
 }
 
+progress(`starting the system (state in ${persistDir})`)
 await system.start()
 const run = { products: [], orders: [], answersByKey: new Map() }
 let admin = await signIn('admin@example.com', 'admin-password-change-me')
@@ -61,6 +63,7 @@ for (let i = 0; i < 5; i++) {
 const customers = []
 for (let i = 0; i < 24; i++) customers.push(await signIn(`chaos-${crypto.randomUUID()}@example.com`, 'a long enough password', `Chaos ${i}`))
 await setFaults(admin, 'error')
+progress(`placing ${N} orders, ${CONCURRENCY} clients, faults at ${FAULT_RATE}`)
 
 let next = 0
 let killedAt = null
@@ -69,8 +72,10 @@ async function client(index) {
     const n = next++
     if (n === Math.floor(N / 2) && killedAt === null) {
       killedAt = Date.now()
+      progress(`SIGKILL after ${n} orders`)
       await system.kill()
       await system.start()
+      progress('restarted')
       admin = await signIn('admin@example.com', 'admin-password-change-me')
       await setFaults(admin, 'error')
     }
@@ -81,16 +86,18 @@ async function client(index) {
 await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => client(i)))
 const placedAt = Date.now()
 await setFaults(admin, 'none')
+progress(`${run.orders.length} orders accepted; faults off; checking until the invariants hold`)
 
 // Converging: nothing but the system's own machinery (alarms, consumers, the replay on start-up).
 let results = []
 for (;;) {
   results = await checkInvariants(system.baseUrl, admin, run)
   if (results.every((r) => r.ok) || Date.now() - placedAt > SETTLE_MS) break
+  progress(`not yet: ${results.filter((r) => !r.ok).map((r) => r.name).join(', ')}`)
   await sleep(5_000)
 }
 const convergedS = ((Date.now() - placedAt) / 1000).toFixed(0)
-const recovered = system.recovered()
+const recovery = system.recovery()
 await system.stop()
 rmSync(persistDir, { recursive: true, force: true })
 
@@ -101,7 +108,7 @@ const lines = [
   `\`npm run chaos\` on ${new Date(started).toISOString().slice(0, 10)}, ${cpus().length} cores: ${N} orders from ${CONCURRENCY} concurrent clients (24 customers, 5 products),`,
   `inventory and payments failing ${FAULT_RATE * 100} % of calls, payment tokens mixing captures, declines and transient provider errors;`,
   `the whole local system killed with SIGKILL (its process group) after ${Math.floor(N / 2)} orders and started again on the same state.`,
-  `Every order was sent twice with its Idempotency-Key. The replay on start-up re-published ${recovered ?? 'no'} event(s).`,
+  `Every order was sent twice with its Idempotency-Key. After the restart \`npm start\` said: ${recovery ? `"${recovery}"` : 'nothing of a recovery'}.`,
   '',
   `**${passed ? 'Every invariant held' : 'Some invariants failed'}**, ${convergedS} s after the last order (bound: ${SETTLE_MS / 1000} s); ${run.orders.length} orders accepted; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
   '',

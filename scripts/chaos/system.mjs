@@ -10,6 +10,8 @@ export function localSystem({ port, inspectorPort, persistDir }) {
   const baseUrl = `http://127.0.0.1:${port}`
   let child = null
   let output = ''
+  /** The start-up recovery's report line (scripts/replay-on-start.mjs), kept apart from the rolling output. */
+  let recovery = null
   async function start() {
     output = ''
     child = spawn(process.execPath, ['scripts/start.mjs'], {
@@ -17,7 +19,10 @@ export function localSystem({ port, inspectorPort, persistDir }) {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     })
-    const keep = (chunk) => (output = (output + chunk).slice(-20_000))
+    const keep = (chunk) => {
+      output = (output + chunk).slice(-20_000)
+      recovery = /Recovery[^\n]*/.exec(String(chunk))?.[0] ?? recovery
+    }
     child.stdout.on('data', keep)
     child.stderr.on('data', keep)
     const deadline = Date.now() + START_TIMEOUT_MS
@@ -43,5 +48,5 @@ export function localSystem({ port, inspectorPort, persistDir }) {
     await exited
     clearTimeout(force)
   }
-  return { baseUrl, start, kill, stop, output: () => output, recovered: () => /Recovery: replayed (\d+)/.exec(output)?.[1] ?? null }
+  return { baseUrl, start, kill, stop, output: () => output, recovery: () => recovery }
 }
