@@ -8,6 +8,7 @@
 //                                Written into each Worker's .dev.vars (writeOtelVars).
 import { spawn, spawnSync } from 'node:child_process'
 import { ensureDevVars, writeOtelVars } from './dev-keys.mjs'
+import { recoverOnStart } from './replay-on-start.mjs'
 import { OFFLINE_ENV, WORKERS, WRANGLER } from './workers.mjs'
 
 const port = process.env.PORT ?? '8787'
@@ -39,3 +40,6 @@ const dev = spawn(node, args, { env, stdio: ['ignore', 'inherit', 'inherit'] })
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
 dev.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)))
+
+// After a crash: replay what the local queues lost (scripts/replay-on-start.mjs).
+void recoverOnStart({ baseUrl: `http://${host}:${port}`, persistDir: persistTo })

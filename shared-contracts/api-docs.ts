@@ -5,6 +5,7 @@ import { FaultConfigSchema } from './faults'
 import { CreateProductRequestSchema, ProductSchema, SetStockRequestSchema, StockLevelsSchema, UpdateProductRequestSchema } from './inventory'
 import { NotificationListQuerySchema, NotificationSchema } from './notifications'
 import { OrderSchema, OrderV2Schema, PlaceOrderRequestSchema, SagaListQuerySchema, SagaSchema } from './orders'
+import { RebuildResultSchema, ReplayRequestSchema, ReplayResultSchema } from './operations'
 import { ListQuerySchema } from './pagination'
 import { SERVICES } from './routes'
 import { PaymentListQuerySchema, PaymentSchema } from './payments'
@@ -203,7 +204,9 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /api/v1/admin/dead-letters': {
     summary: 'Messages that exhausted their retries, in every service',
+    description: 'Newest first across every subscriber; pages with `limit` and `cursor` like every list.',
     tag: 'Admin',
+    query: ListQuerySchema,
     success: { status: 200, schema: pageSchema(DeadLetterSchema), example: { items: [EXAMPLES.deadLetter], next_cursor: null } },
   },
   'POST /api/v1/admin/dead-letters/{id}/replay': {
@@ -216,6 +219,20 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: "Every downstream service's circuit breaker",
     tag: 'Admin',
     success: { status: 200, schema: pageSchema(CircuitBreakerSchema), example: { items: [EXAMPLES.breaker], next_cursor: null } },
+  },
+  'POST /api/v1/admin/events/replay': {
+    summary: 'Re-publish retained events to their subscribers',
+    description:
+      'Every producer keeps its sent events for the retention window (`EVENT_RETENTION_DAYS`, 7 days) and re-publishes those created at or after `since`, of one `service` and one `type` when given. Consumers deduplicate, so a replay changes nothing already applied and fills in what was lost.',
+    tag: 'Admin',
+    body: { schema: ReplayRequestSchema, example: { since: '2026-01-01T00:00:00Z', service: 'orders', type: 'com.edgecommerce.order.confirmed.v1' } },
+    success: { status: 202, schema: ReplayResultSchema, example: { replayed: 42 } },
+  },
+  'POST /api/v1/admin/read-models/orders/rebuild': {
+    summary: 'Recompute the orders read model from the aggregate',
+    description: 'Writes every view row that is missing, behind or different; never one that is ahead (an event newer than the read). `rebuilt` counts the rows written.',
+    tag: 'Admin',
+    success: { status: 202, schema: RebuildResultSchema, example: { rebuilt: 3 } },
   },
   'PUT /api/v1/admin/faults/{service}': {
     summary: 'Inject faults into a service (local development only)',

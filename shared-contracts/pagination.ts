@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { fail, ok, type Result } from './errors'
 
 /** `?limit=&cursor=` on every list (DESIGN §4). */
 export const ListQuerySchema = z.strictObject({
@@ -28,4 +29,17 @@ export function decodeCursor(cursor: string): [string | number, string] | null {
   } catch {
     return null
   }
+}
+
+/** A list position: after this (sort key, id). */
+export type Position = readonly [string, string]
+
+/** Reads a cursor made by `encodeCursor` over a (string, id) position; anything else is a 400 naming `cursor`. */
+export function positionOf(cursor: string | undefined): Result<Position | null> {
+  if (cursor === undefined) return ok(null)
+  const decoded = decodeCursor(cursor)
+  if (!decoded || typeof decoded[0] !== 'string') {
+    return fail({ code: 'validation_failed', errors: [{ path: 'cursor', message: 'is not a cursor this list handed out' }] })
+  }
+  return ok([decoded[0], decoded[1]])
 }

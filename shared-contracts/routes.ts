@@ -85,6 +85,9 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/v1/admin/dead-letters', service: 'gateway', access: ADMIN },
   { method: 'POST', path: '/api/v1/admin/dead-letters/:id/replay', service: 'gateway', access: ADMIN },
   { method: 'GET', path: '/api/v1/admin/circuit-breakers', service: 'gateway', access: ADMIN },
+  // Recovery: re-publish retained events (each producer replays its outbox), recompute the orders read model.
+  { method: 'POST', path: '/api/v1/admin/events/replay', service: 'gateway', access: ADMIN },
+  { method: 'POST', path: '/api/v1/admin/read-models/orders/rebuild', service: 'gateway', access: ADMIN },
   // Answers 404 unless FAULT_INJECTION is enabled (local development only).
   { method: 'PUT', path: '/api/v1/admin/faults/:service', service: 'gateway', access: ADMIN },
 ]

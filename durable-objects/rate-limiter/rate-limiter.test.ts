@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:workers'
-import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../workers/gateway/src/env'
 import { rateLimiterClient } from './client'
 import type { GcraState } from './gcra'
-import type { RateLimiter } from './rate-limiter'
+import { IDLE_DELETE_MS, type RateLimiter } from './rate-limiter'
 
 // The gateway hosts the RateLimiter, so its tests run in the gateway project (vitest.config.ts).
 const namespace = (env as unknown as Env).RATE_LIMITER
@@ -76,5 +76,33 @@ describe('RateLimiter Durable Object', () => {
     const refused = await limiter.take('test', name, { limit: 3, periodMs: HOUR, cost: 4 })
     expect(refused).toMatchObject({ allowed: false, remaining: 3, retryAfterMs: Number.POSITIVE_INFINITY })
     expect(await limiter.take('test', name, { limit: 3, periodMs: HOUR, cost: 3 })).toMatchObject({ allowed: true, remaining: 0 })
+  })
+
+  it('deletes its own storage once the key has been idle for the idle period, and starts afresh after', async () => {
+    const name = key()
+    const policy = { limit: 2, periodMs: HOUR }
+    expect(await limiter.take('test', name, policy)).toMatchObject({ allowed: true, remaining: 1 })
+    const stub = stubFor('test', name)
+    // As if the last take were long ago: its TAT (quota whole again) more than the idle period back.
+    await runInDurableObject(stub, (_instance: RateLimiter, state) => state.storage.put('gcra', { tat: Date.now() - IDLE_DELETE_MS - 1_000 }))
+    await evictDurableObject(stub)
+
+    expect(await runDurableObjectAlarm(stub)).toBe(true)
+
+    const left = await runInDurableObject(stub, async (_instance: RateLimiter, state) => ({ keys: [...(await state.storage.list()).keys()], alarm: await state.storage.getAlarm() }))
+    expect(left).toEqual({ keys: [], alarm: null })
+    expect(await limiter.take('test', name, policy)).toMatchObject({ allowed: true, remaining: 1 })
+  })
+
+  it('keeps a key with recent traffic when its alarm fires, and looks again an idle period after its TAT', async () => {
+    const name = key()
+    const policy = { limit: 2, periodMs: HOUR }
+    await limiter.take('test', name, policy)
+    const stub = stubFor('test', name)
+    expect(await runDurableObjectAlarm(stub)).toBe(true)
+    const kept = await runInDurableObject(stub, async (_instance: RateLimiter, state) => ({ stored: await state.storage.get<GcraState>('gcra'), alarm: await state.storage.getAlarm() }))
+    expect(kept.stored?.tat).toBeGreaterThan(Date.now())
+    expect(kept.alarm).toBe(kept.stored!.tat + IDLE_DELETE_MS)
+    expect(await limiter.take('test', name, policy)).toMatchObject({ allowed: true, remaining: 0 })
   })
 })

@@ -17,6 +17,13 @@ export interface RateLimitGrant extends RateLimitDecision {
 }
 
 const STATE_KEY = 'gcra'
+/**
+ * An object deletes its own storage this long after its quota is whole again (the TAT passed):
+ * a key with no traffic costs nothing forever. Deleting earlier would change nothing either —
+ * a TAT in the past means a full quota, which is what no state means — this only spares a busy
+ * key from rewriting its alarm.
+ */
+export const IDLE_DELETE_MS = 60 * 60_000
 
 /**
  * One rate-limit key (`RATE_LIMITER.idFromName(policy + ':' + key)`): its GCRA state, the
@@ -27,12 +34,34 @@ const STATE_KEY = 'gcra'
  */
 export class RateLimiter extends DurableObject<unknown> {
   private state: GcraState | null = null
+  /** Whether the clean-up alarm is set: at most one alarm write per idle period, not one per take. */
+  private armed = false
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env)
     void ctx.blockConcurrencyWhile(async () => {
       this.state = (await ctx.storage.get<GcraState>(STATE_KEY)) ?? null
+      this.armed = (await ctx.storage.getAlarm()) !== null
+      if (this.state) this.arm(this.state)
     })
+  }
+
+  private arm(state: GcraState): void {
+    if (this.armed) return
+    this.armed = true
+    void this.ctx.storage.setAlarm(state.tat + IDLE_DELETE_MS)
+  }
+
+  /** The clean-up: idle long enough, the object forgets everything; else it looks again later. */
+  override async alarm(): Promise<void> {
+    const due = this.state ? this.state.tat + IDLE_DELETE_MS : 0
+    if (due > Date.now()) {
+      await this.ctx.storage.setAlarm(due)
+      return
+    }
+    this.state = null
+    this.armed = false
+    await this.ctx.storage.deleteAll()
   }
 
   /**
@@ -50,6 +79,7 @@ export class RateLimiter extends DurableObject<unknown> {
         // Not awaited: the output gate holds this answer until the write is durable, and
         // awaiting here would only let another take run in between.
         void this.ctx.storage.put(STATE_KEY, state)
+        this.arm(state)
       }
       span?.setAttributes({
         'ratelimit.allowed': grant.allowed,

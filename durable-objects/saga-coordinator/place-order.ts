@@ -105,3 +105,17 @@ export async function cancelOrder(deps: PlaceOrderDeps, input: PlaceOrderSagaInp
   if (cancelled.value.status !== 'cancelled') return { kind: 'business', error: `conflict: the order is ${cancelled.value.status}`, reason: known }
   return { kind: 'ok' }
 }
+
+/** What the payment token becomes once no step needs it. */
+export const SPENT_TOKEN = ''
+
+/**
+ * The state without the payment token once the charge is settled — succeeded, failed for good,
+ * or compensated: no later step or retry needs it, so nobody's token outlives its use. The same
+ * state when the charge may still be attempted or the token is gone already.
+ */
+export function withoutSpentToken<S extends { input: PlaceOrderSagaInput; steps: readonly { name: string; status: string }[] }>(state: S): S {
+  const charge = state.steps.find((step) => step.name === 'charge_payment')
+  const settled = charge !== undefined && ['succeeded', 'failed', 'compensated', 'compensation_failed'].includes(charge.status)
+  return settled && state.input.payment_token !== SPENT_TOKEN ? { ...state, input: { ...state.input, payment_token: SPENT_TOKEN } } : state
+}

@@ -11,7 +11,7 @@ import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
 import { applyOrderCommand, type PlaceOrderSagaInput } from '../../workers/orders/src/service/orders-service'
 import { guarded } from './guarded'
 import { createSaga, nextAction, sagaView, TERMINAL, transition, type Outcome, type SagaEvent, type SagaState } from './engine'
-import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES, PLACE_ORDER_STEPS, STEP_TIMEOUT_MS, type PlaceOrderDeps } from './place-order'
+import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES, PLACE_ORDER_STEPS, STEP_TIMEOUT_MS, withoutSpentToken, type PlaceOrderDeps } from './place-order'
 
 type State = SagaState<PlaceOrderSagaInput>
 const STATE_KEY = 'saga'
@@ -19,6 +19,11 @@ const STATE_KEY = 'saga'
 const TRACE_KEY = 'traceparent'
 /** The watchdog alarm while a call is in flight: if the object dies mid-call, this resumes it. */
 const WATCHDOG_MS = STEP_TIMEOUT_MS + 5_000
+/**
+ * A finished saga's storage is deleted this long after it ended (its summary row in orders stays,
+ * and serves every read): long enough to look into a saga that just went wrong.
+ */
+export const FINISHED_SAGA_RETENTION_MS = 24 * 60 * 60_000
 
 const logger = createLogger('orders').with({ component: 'saga-coordinator' })
 const log = (message: string, fields: Record<string, unknown>) => logger.error(message, fields)
@@ -53,6 +58,10 @@ export class SagaCoordinator extends DurableObject<Env> {
   private async startSaga(input: PlaceOrderSagaInput): Promise<Saga> {
     const existing = await this.load()
     if (existing) return sagaView(existing)
+    // Storage is gone a while after the end: a late start (a repeated request, the sweep) must
+    // not run a finished saga again, and its summary says it finished.
+    const finished = await createSagasRepo(this.env.DB).find(input.order_id)
+    if (finished && TERMINAL.includes(finished.status)) return finished
     const state = createSaga(input.order_id, input, PLACE_ORDER_STEP_NAMES, Date.now())
     const traceparent = currentTraceparent()
     await this.ctx.storage.put({ [STATE_KEY]: state, ...(traceparent ? { [TRACE_KEY]: traceparent } : {}) })
@@ -94,7 +103,7 @@ export class SagaCoordinator extends DurableObject<Env> {
 
   /** Applies an event and stores the result before anything else happens. */
   private async apply(state: State, event: SagaEvent): Promise<State> {
-    const next = transition(state, event, PLACE_ORDER_POLICY, { now: Date.now(), random: Math.random() })
+    const next = withoutSpentToken(transition(state, event, PLACE_ORDER_POLICY, { now: Date.now(), random: Math.random() }))
     await this.ctx.storage.put(STATE_KEY, next)
     await this.summarise(next).catch((error: unknown) => log('saga summary not written', { order_id: state.id, error }))
     return next
@@ -132,9 +141,7 @@ export class SagaCoordinator extends DurableObject<Env> {
     const action = nextAction(state)
     switch (action.kind) {
       case 'done':
-        await this.ctx.storage.deleteAlarm()
-        await this.summarise(state)
-        return
+        return this.retire(state)
       case 'run': {
         const step = PLACE_ORDER_STEPS[action.step]!
         state = await this.apply(state, { type: 'step_started', step: action.step })
@@ -160,11 +167,25 @@ export class SagaCoordinator extends DurableObject<Env> {
       }
     }
     if (TERMINAL.includes(state.status)) {
-      await this.ctx.storage.deleteAlarm()
-      await this.summarise(state)
+      await this.retire(state)
     } else {
       await this.ctx.storage.setAlarm(state.next_at)
     }
+  }
+
+  /**
+   * A finished saga: its summary written, then its storage deleted FINISHED_SAGA_RETENTION_MS
+   * after it ended (the alarm comes back then).
+   */
+  private async retire(state: State): Promise<void> {
+    await this.summarise(state)
+    const deleteAt = Date.parse(state.updated_at) + FINISHED_SAGA_RETENTION_MS
+    if (Date.now() < deleteAt) {
+      await this.ctx.storage.setAlarm(deleteAt)
+      return
+    }
+    await this.ctx.storage.deleteAlarm()
+    await this.ctx.storage.deleteAll()
   }
 
   /** The order's confirmed / cancelled event leaves now, not at the next sweep (best effort). */

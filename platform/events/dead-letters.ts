@@ -2,6 +2,8 @@ import { Hono } from 'hono'
 import type { DeadLetterView } from '../../shared-contracts/api-schemas'
 import { CloudEventSchema } from '../../shared-contracts/events'
 import { problem } from '../errors/problem'
+import { validate } from '../http/json-body'
+import { ListQuerySchema, positionOf, type Page, type Position } from '../../shared-contracts/pagination'
 
 /** A dead letter as its service stores and answers it: the admin API's shape without the service (the gateway adds it). */
 export type DeadLetter = Omit<DeadLetterView, 'service'>
@@ -42,17 +44,39 @@ interface DeadLetterRow {
 const toDeadLetter = (row: DeadLetterRow): DeadLetter => ({ ...row, body: JSON.parse(row.body) as unknown })
 
 /**
+ * One service's dead letters after a position of the admin list, newest first. The list spans
+ * every subscriber, so a position is (received_at, public id `<service>:<id>`) and each service
+ * compares its rows by their public ids.
+ */
+async function listAfter(db: D1Database, service: string, after: Position | null, limit: number): Promise<Page<DeadLetter>> {
+  const rows = await db
+    .prepare(
+      `SELECT * FROM dead_letters
+       WHERE ?1 IS NULL OR received_at < ?1 OR (received_at = ?1 AND (?3 || ':' || id) < ?2)
+       ORDER BY received_at DESC, (?3 || ':' || id) DESC LIMIT ?4`,
+    )
+    .bind(after?.[0] ?? null, after?.[1] ?? '', service, limit + 1)
+    .all<DeadLetterRow>()
+  // The service only says whether there is more; the gateway makes the cursor of the merged page.
+  return { items: rows.results.slice(0, limit).map(toDeadLetter), next_cursor: rows.results.length > limit ? 'more' : null }
+}
+
+/**
  * Internal routes (behind the gateway credential) through which the gateway's admin API lists a
- * service's dead letters and replays one onto the service's own queue.
+ * service's dead letters (`?limit=&cursor=`, the cursor of the admin list) and replays one onto
+ * the service's own queue.
  */
 export function deadLetterRoutes<E extends { Bindings: object }>(
+  service: string,
   resources: (env: E['Bindings']) => { db: D1Database; queue: Queue },
 ): Hono<E> {
   const routes = new Hono<E>()
   routes.get('/internal/dead-letters', async (c) => {
-    const { db } = resources(c.env)
-    const rows = await db.prepare('SELECT * FROM dead_letters ORDER BY received_at DESC, id LIMIT 100').all<DeadLetterRow>()
-    return c.json({ items: rows.results.map(toDeadLetter), next_cursor: null })
+    const query = validate(ListQuerySchema, c.req.query())
+    if (!query.ok) return problem(c, query.error)
+    const after = positionOf(query.value.cursor)
+    if (!after.ok) return problem(c, after.error)
+    return c.json(await listAfter(resources(c.env).db, service, after.value, query.value.limit))
   })
   routes.post('/internal/dead-letters/:id/replay', async (c) => {
     const { db, queue } = resources(c.env)

@@ -22,33 +22,26 @@ export interface RelayReport {
 }
 
 /** A Worker's env: the producer bindings `EVENTS_<SUBSCRIBER>` are looked up in it. */
-type Queues = object
+export type Queues = object
 
 function queueOf(env: Queues, subscriber: Subscriber): Queue | null {
   const queue = (env as Record<string, unknown>)[queueBindingFor(subscriber)]
   return queue && typeof (queue as Queue).sendBatch === 'function' ? (queue as Queue) : null
 }
 
+/** A stored envelope to publish: an outbox row's id and its JSON. */
+export interface StoredEvent {
+  id: string
+  envelope: string
+}
+
 /**
- * Sends pending outbox rows to every subscriber's queue (the subscription table decides which)
- * and marks them sent. Rows are claimed first, so the relay after a response and the scheduled
- * sweep do not both send a row; a row whose send fails keeps its place and is retried by the
- * next sweep. Delivery is at least once: consumers deduplicate.
+ * Sends events to every subscriber's queue (the subscription table decides which), one
+ * `sendBatch` per subscriber; answers the ids that could not be sent, with why.
  */
-export async function relayOutbox(db: D1Database, env: Queues, options: RelayOptions = {}): Promise<RelayReport> {
-  const { limit = 50, leaseMs = 30_000, now = Date.now } = options
-  const claimed = await db
-    .prepare(
-      `UPDATE outbox SET claimed_until = ?1, attempts = attempts + 1
-       WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?2)
-                    ORDER BY created_at, id LIMIT ?3)
-       RETURNING id, envelope, created_at`,
-    )
-    .bind(now() + leaseMs, now(), limit)
-    .all<{ id: string; envelope: string; created_at: string }>()
-  const rows = claimed.results.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
+export async function publishRows(env: Queues, rows: readonly StoredEvent[]): Promise<Map<string, string>> {
   const failures = new Map<string, string>()
-  const bySubscriber = new Map<Subscriber, typeof rows>()
+  const bySubscriber = new Map<Subscriber, StoredEvent[]>()
   for (const row of rows) {
     for (const subscriber of subscribersOf((JSON.parse(row.envelope) as CloudEvent).type)) {
       bySubscriber.set(subscriber, [...(bySubscriber.get(subscriber) ?? []), row])
@@ -74,6 +67,28 @@ export async function relayOutbox(db: D1Database, env: Queues, options: RelayOpt
       for (const row of pending) failures.set(row.id, `${subscriber}: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
+  return failures
+}
+
+/**
+ * Sends pending outbox rows to their subscribers' queues (`publishRows`) and marks them sent.
+ * Rows are claimed first, so the relay after a response and the scheduled sweep do not both
+ * send a row; a row whose send fails keeps its place and is retried by the
+ * next sweep. Delivery is at least once: consumers deduplicate.
+ */
+export async function relayOutbox(db: D1Database, env: Queues, options: RelayOptions = {}): Promise<RelayReport> {
+  const { limit = 50, leaseMs = 30_000, now = Date.now } = options
+  const claimed = await db
+    .prepare(
+      `UPDATE outbox SET claimed_until = ?1, attempts = attempts + 1
+       WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?2)
+                    ORDER BY created_at, id LIMIT ?3)
+       RETURNING id, envelope, created_at`,
+    )
+    .bind(now() + leaseMs, now(), limit)
+    .all<{ id: string; envelope: string; created_at: string }>()
+  const rows = claimed.results.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
+  const failures = await publishRows(env, rows)
   const sentAt = new Date(now()).toISOString()
   const statements = rows.map((row) => {
     const failure = failures.get(row.id)

@@ -22,6 +22,7 @@ import { docsRoutes } from './routes/docs'
 import { faultRoutes } from './routes/faults'
 import { healthRoutes } from './routes/health'
 import { openApiRoutes } from './routes/openapi'
+import { operationsRoutes } from './routes/operations'
 import { services } from './services'
 
 export const app = new Hono<GatewayEnv>()
@@ -51,6 +52,7 @@ app.use(forward())
 // Routes the gateway serves itself (rows whose service is `gateway` in the route table).
 app.route('/', healthRoutes)
 app.route('/', deadLetterRoutes)
+app.route('/', operationsRoutes)
 app.route('/', faultRoutes)
 app.route('/', circuitBreakerRoutes)
 app.route('/', openApiRoutes)

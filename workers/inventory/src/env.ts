@@ -4,6 +4,8 @@ import type { InventoryServices } from './services'
 
 /** Bindings from workers/inventory/wrangler.toml, its secrets, and `.dev.vars` in local development. */
 export interface Env extends CacheEnv {
+  /** Days sent outbox and inbox rows are kept (the replay window); default 7. */
+  EVENT_RETENTION_DAYS?: string
   DB: D1Database
   /** L2 of the product cache (platform/cache). */
   CACHE: KVNamespace

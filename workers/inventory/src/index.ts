@@ -2,6 +2,7 @@ import { instrumentWorker } from '../../../platform/telemetry/tracing'
 import { drainOutbox } from '../../../platform/events/outbox'
 import { app } from './app'
 import type { Env } from './env'
+import { maintainInventory } from './maintenance'
 import { handleQueue } from './events/queue'
 
 import { traceEntrypoint } from '../../../platform/telemetry/trace-entrypoint'
@@ -18,8 +19,9 @@ export default instrumentWorker('inventory', {
     await handleQueue(batch, env)
   },
 
-  /** The outbox sweep (cron): sends whatever the relay after a response could not. */
+  /** The outbox sweep (cron): sends whatever the relay after a response could not; keeps the tables bounded (./maintenance). */
   scheduled(_controller, env, ctx) {
     ctx.waitUntil(drainOutbox(env.DB, env).then(() => undefined))
+    ctx.waitUntil(maintainInventory(env))
   },
 } satisfies ExportedHandler<Env>)

@@ -3,6 +3,8 @@ import type { NotificationsService } from './service/notifications-service'
 
 /** Bindings from workers/notifications/wrangler.toml, its secrets, and `.dev.vars` in local development. */
 export interface Env {
+  /** Days sent outbox and inbox rows are kept (the replay window); default 7. */
+  EVENT_RETENTION_DAYS?: string
   DB: D1Database
   /** Its own queue: dead-letter replays are sent back here. */
   EVENTS_NOTIFICATIONS: Queue

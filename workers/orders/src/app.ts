@@ -1,9 +1,11 @@
+import { replayRoutes } from '../../../platform/events/replay'
 import { deadLetterRoutes } from '../../../platform/events/dead-letters'
 import { relayAfterResponse } from '../../../platform/events/relay-middleware'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
 import { requireRole } from '../../../platform/http/require-role'
 import type { OrdersEnv } from './env'
+import { adminReadModelRoutes } from './routes/admin-read-models'
 import { adminSagaRoutes } from './routes/admin-sagas'
 import { orderRoutes, orderRoutesV2 } from './routes/orders'
 import { services } from './services'
@@ -17,6 +19,9 @@ app.use(relayAfterResponse<OrdersEnv>('orders', (env) => env.DB))
 app.route('/api/v1/orders', orderRoutes)
 app.route('/api/v2/orders', orderRoutesV2)
 app.route('/api/v1/admin/sagas', adminSagaRoutes)
-// The gateway's admin API reaches these: dead letters of this service's queue.
+// The gateway's admin API reaches these: dead letters of this service's queue, the read model's
+// rebuild, a replay of its outbox.
 app.use('/internal/*', requireRole('admin'))
-app.route('/', deadLetterRoutes<OrdersEnv>((env) => ({ db: env.DB, queue: env.EVENTS_ORDERS })))
+app.route('/', deadLetterRoutes<OrdersEnv>(SERVICE, (env) => ({ db: env.DB, queue: env.EVENTS_ORDERS })))
+app.route('/internal/read-models', adminReadModelRoutes)
+app.route('/', replayRoutes<OrdersEnv>((env) => ({ db: env.DB, queues: env })))

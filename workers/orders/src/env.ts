@@ -22,6 +22,10 @@ export interface Env {
   FAULT_INJECTION?: string
   SERVICE_NAME: string
   RETRY_BASE_SECONDS?: string
+  /** Days sent outbox and inbox rows are kept (replay window); default 7. */
+  EVENT_RETENTION_DAYS?: string
+  /** Operations metrics (reconciliation repairs); absent: none recorded. */
+  METRICS?: AnalyticsEngineDataset
   GATEWAY_PUBLIC_KEYS?: string
   /** ES256 private JWK: signs this service's RPC credentials. */
   SERVICE_PRIVATE_KEY?: string

@@ -3,6 +3,7 @@ import { drainOutbox } from '../../../platform/events/outbox'
 import { app } from './app'
 import type { Env } from './env'
 import { handleQueue } from './events/queue'
+import { maintainOrders } from './maintenance'
 import { createSagasRepo } from './repo/sagas-repo'
 import { startLostSagas } from './service/saga-sweep'
 import { sagaClient } from '../../../durable-objects/saga-coordinator/client'
@@ -20,9 +21,13 @@ export default instrumentWorker('orders', {
     await handleQueue(batch, env)
   },
 
-  /** The sweep (cron): sends whatever the outbox relays could not, and starts sagas whose start was lost. */
+  /**
+   * The sweep (cron): sends whatever the outbox relays could not, starts sagas whose start was
+   * lost, and keeps the tables bounded and the read model reconciled (./maintenance).
+   */
   scheduled(_controller, env, ctx) {
     ctx.waitUntil(drainOutbox(env.DB, env).then(() => undefined))
     ctx.waitUntil(startLostSagas(createSagasRepo(env.DB), sagaClient(env.SAGAS), new Date()).then(() => undefined))
+    ctx.waitUntil(maintainOrders(env))
   },
 } satisfies ExportedHandler<Env>)

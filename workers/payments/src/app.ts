@@ -1,3 +1,5 @@
+import { requireRole } from '../../../platform/http/require-role'
+import { replayRoutes } from '../../../platform/events/replay'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
 import type { PaymentsEnv } from './env'
@@ -10,3 +12,6 @@ export const app = createInternalApp<PaymentsEnv>(SERVICE, (env) => d1Ready(env.
 
 app.use(services())
 app.route('/api/v1/payments', paymentsRoutes)
+// The gateway's admin API reaches these: a replay of this service's retained outbox events.
+app.use('/internal/*', requireRole('admin'))
+app.route('/', replayRoutes<PaymentsEnv>((env) => ({ db: env.DB, queues: env })))

@@ -4,6 +4,8 @@ import type { PaymentsService } from './service/payments-service'
 
 /** Bindings from workers/payments/wrangler.toml and its secrets. */
 export interface Env extends RpcGuardBindings {
+  /** Days sent outbox and inbox rows are kept (the replay window); default 7. */
+  EVENT_RETENTION_DAYS?: string
   DB: D1Database
   ENVIRONMENT: string
   /** `enabled` only in local development: fault injection (platform/faults). */

@@ -2,6 +2,7 @@ import { instrumentWorker } from '../../../platform/telemetry/tracing'
 import { drainOutbox } from '../../../platform/events/outbox'
 import { app } from './app'
 import type { Env } from './env'
+import { maintainPayments } from './maintenance'
 
 import { traceEntrypoint } from '../../../platform/telemetry/trace-entrypoint'
 import { PaymentsRpc as PaymentsRpcClass } from './rpc'
@@ -11,8 +12,9 @@ export const PaymentsRpc = traceEntrypoint('payments', 'PaymentsRpc', PaymentsRp
 
 export default instrumentWorker('payments', {
   fetch: app.fetch,
-  /** The outbox sweep (cron): sends whatever the relay after a write could not. */
+  /** The outbox sweep (cron): sends whatever the relay after a write could not; keeps the tables bounded (./maintenance). */
   scheduled(_controller, env, ctx) {
     ctx.waitUntil(drainOutbox(env.DB, env).then(() => undefined))
+    ctx.waitUntil(maintainPayments(env))
   },
 } satisfies ExportedHandler<Env>)

@@ -1,3 +1,5 @@
+import { requireRole } from '../../../platform/http/require-role'
+import { replayRoutes } from '../../../platform/events/replay'
 import { relayAfterResponse } from '../../../platform/events/relay-middleware'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
@@ -15,3 +17,6 @@ app.use(relayAfterResponse<UsersEnv>('users', (env) => env.DB))
 app.get('/.well-known/jwks.json', (c) => c.json(c.var.services.users.jwks(), 200, { 'Cache-Control': 'public, max-age=300' }))
 app.route('/api/v1/auth', authRoutes)
 app.route('/api/v1/users/me', meRoutes)
+// The gateway's admin API reaches these: a replay of this service's retained outbox events.
+app.use('/internal/*', requireRole('admin'))
+app.route('/', replayRoutes<UsersEnv>((env) => ({ db: env.DB, queues: env })))

@@ -3,6 +3,8 @@ import type { UsersService } from './service/users-service'
 
 /** Bindings from workers/users/wrangler.toml, its secrets, and `.dev.vars` in local development. */
 export interface Env {
+  /** Days sent outbox and inbox rows are kept (the replay window); default 7. */
+  EVENT_RETENTION_DAYS?: string
   DB: D1Database
   /** The notifications service's queue: user.registered goes there (shared-contracts/subscriptions.ts). */
   EVENTS_NOTIFICATIONS: Queue

@@ -1,5 +1,7 @@
 import { Hono } from 'hono'
 import { problem } from '../../../../platform/errors/problem'
+import { validate } from '../../../../platform/http/json-body'
+import { encodeCursor, ListQuerySchema, positionOf, type Page } from '../../../../shared-contracts/pagination'
 import type { DeadLetter } from '../../../../platform/events/dead-letters'
 import type { DeadLetterView } from '../../../../shared-contracts/api-schemas'
 import { SUBSCRIBERS, type Subscriber } from '../../../../shared-contracts/subscriptions'
@@ -18,18 +20,34 @@ function isSubscriber(value: string): value is Subscriber {
   return (SUBSCRIBERS as string[]).includes(value)
 }
 
+/** Code-unit order, as SQLite compares the services' text columns (localeCompare would not). */
+const descending = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0)
+
+/**
+ * Pages like every list (`?limit=&cursor=`), newest first across services: each service answers
+ * its first `limit` after the cursor's position (received_at, public id), and the merged first
+ * `limit` of those are the page. Checked here so a bad query is one 400, not one per service.
+ */
 deadLetterRoutes.get('/api/v1/admin/dead-letters', async (c) => {
+  const query = validate(ListQuerySchema, c.req.query())
+  if (!query.ok) return problem(c, query.error)
+  const position = positionOf(query.value.cursor)
+  if (!position.ok) return problem(c, position.error)
   const caller = { principal: c.var.principal, requestId: c.var.requestId }
-  const lists = await Promise.all(
+  const search = new URLSearchParams({ limit: String(query.value.limit), ...(query.value.cursor ? { cursor: query.value.cursor } : {}) })
+  const pages = await Promise.all(
     SUBSCRIBERS.map(async (service) => {
-      const response = await c.var.services.call(service, '/internal/dead-letters', { caller })
+      const response = await c.var.services.call(service, `/internal/dead-letters?${search}`, { caller })
       if (!response.ok) throw new Error(`${service} answered ${response.status} for its dead letters`)
-      const { items } = (await response.json()) as { items: DeadLetter[] }
-      return items.map((item): PublicDeadLetter => ({ ...item, id: `${service}:${item.id}`, service }))
+      const page = (await response.json()) as Page<DeadLetter>
+      return { more: page.next_cursor !== null, items: page.items.map((item): PublicDeadLetter => ({ ...item, id: `${service}:${item.id}`, service })) }
     }),
   )
-  const items = lists.flat().sort((a, b) => b.received_at.localeCompare(a.received_at))
-  return c.json({ items, next_cursor: null })
+  const merged = pages.flatMap((page) => page.items).sort((a, b) => descending(a.received_at, b.received_at) || descending(a.id, b.id))
+  const items = merged.slice(0, query.value.limit)
+  const last = items.at(-1)
+  const more = merged.length > items.length || pages.some((page) => page.more)
+  return c.json({ items, next_cursor: more && last ? encodeCursor([last.received_at, last.id]) : null } satisfies Page<PublicDeadLetter>)
 })
 
 deadLetterRoutes.post('/api/v1/admin/dead-letters/:id/replay', async (c) => {

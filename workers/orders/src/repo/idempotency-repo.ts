@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, lt } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { idempotencyKeys, type IdempotencyRow } from './schema'
 
@@ -17,10 +17,16 @@ export function createIdempotencyRepo(d1: D1Database) {
       return (await db.select().from(idempotencyKeys).where(byKey(userId, key)).get()) ?? null
     },
 
-    /** Claims a new key for a request; false when the key exists already. */
-    async claim(row: { userId: string; key: string; requestHash: string; claimedAt: number; createdAt: string }): Promise<boolean> {
+    /**
+     * Claims a new key for a request; false when the key exists already. A key created before
+     * `expiredBefore` is past its replay window: it is dropped in the same batch, and the key is new.
+     */
+    async claim(row: { userId: string; key: string; requestHash: string; claimedAt: number; createdAt: string }, expiredBefore: string): Promise<boolean> {
       try {
-        await db.insert(idempotencyKeys).values({ ...row, state: 'in_flight' })
+        await db.batch([
+          db.delete(idempotencyKeys).where(and(byKey(row.userId, row.key), lt(idempotencyKeys.createdAt, expiredBefore))),
+          db.insert(idempotencyKeys).values({ ...row, state: 'in_flight' }),
+        ])
         return true
       } catch (error) {
         if (isUniqueViolation(error)) return false

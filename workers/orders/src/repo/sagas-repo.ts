@@ -19,14 +19,18 @@ export type SagasRepo = ReturnType<typeof createSagasRepo>
 /** The `sagas` summary table: written by each coordinator, read by the admin list. */
 export function createSagasRepo(db: D1Database) {
   return {
-    /** Upserts a saga's summary; a lower revision never overwrites a higher one. */
+    /**
+     * Upserts a saga's summary; a lower revision never overwrites a higher one. The coordinator's
+     * first write clears `input` (it holds the payment token): from then on the object's own
+     * storage has it, and only a saga that never started (revision 0) needs it from here.
+     */
     async upsert({ saga, revision, createdAt, updatedAt }: SagaSummary): Promise<void> {
       await db
         .prepare(
           `INSERT INTO sagas (order_id, status, steps, revision, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
            ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, steps = excluded.steps, revision = excluded.revision,
              updated_at = excluded.updated_at,
-             input = CASE WHEN excluded.status IN ('completed', 'compensated', 'failed') THEN NULL ELSE sagas.input END
+             input = NULL
            WHERE excluded.revision > sagas.revision`,
         )
         .bind(saga.order_id, saga.status, JSON.stringify(saga.steps), revision, createdAt, updatedAt)

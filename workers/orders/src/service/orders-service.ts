@@ -2,6 +2,7 @@ import { fail, ok, type Result } from '../../../../shared-contracts/errors'
 import type { Product } from '../../../../shared-contracts/inventory'
 import type { Order, PlaceOrderRequest } from '../../../../shared-contracts/orders'
 import type { IdempotencyRepo } from '../repo/idempotency-repo'
+import { REPLAY_WINDOW_MS } from '../../../../platform/events/retention'
 import type { OrdersRepo } from '../repo/orders-repo'
 import type { IdempotencyRow } from '../repo/schema'
 import { publicOrder, transitionOrder, type OrderCommand, type OrderState } from './order-state'
@@ -73,7 +74,8 @@ export function createOrdersService(deps: OrdersDeps) {
       const hash = await requestHash(request)
       const now = deps.now()
       let claimedAt = now.getTime()
-      if (!(await deps.idempotency.claim({ userId, key, requestHash: hash, claimedAt, createdAt: now.toISOString() }))) {
+      const expiredBefore = new Date(claimedAt - REPLAY_WINDOW_MS).toISOString()
+      if (!(await deps.idempotency.claim({ userId, key, requestHash: hash, claimedAt, createdAt: now.toISOString() }, expiredBefore))) {
         const found = await existing(userId, key, hash, request)
         if ('ok' in found) return found
         claimedAt = found.claimedAt

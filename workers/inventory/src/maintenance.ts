@@ -1,0 +1,19 @@
+import { applyRetention, eventRetentionMs, eventRules, REPLAY_WINDOW_MS, type RetentionRule } from '../../../platform/events/retention'
+import type { Env } from './env'
+
+/** What inventory keeps and for how long (README "Operations"). */
+export function inventoryRetentionRules(env: Env): RetentionRule[] {
+  const events = eventRetentionMs(env)
+  return [
+    eventRules.outbox(events),
+    eventRules.inbox(events),
+    ...eventRules.deadLetters(),
+    // The saga's keyed calls answer a repeat for 24 h; sagas settle within minutes.
+    { name: 'rpc_requests', table: 'rpc_requests', expired: 'created_at < ?1', windowMs: REPLAY_WINDOW_MS },
+  ]
+}
+
+/** The sweep's upkeep: retention in bounded batches. */
+export async function maintainInventory(env: Env, now = Date.now()): Promise<void> {
+  await applyRetention('inventory', env.DB, inventoryRetentionRules(env), { now })
+}

@@ -1,0 +1,13 @@
+import { applyRetention, eventRetentionMs, eventRules, type RetentionRule } from '../../../platform/events/retention'
+import type { Env } from './env'
+
+/** What notifications keeps and for how long (README "Operations"). */
+export function notificationsRetentionRules(env: Env): RetentionRule[] {
+  const events = eventRetentionMs(env)
+  return [eventRules.inbox(events), ...eventRules.deadLetters()]
+}
+
+/** The sweep's upkeep: retention in bounded batches. */
+export async function maintainNotifications(env: Env, now = Date.now()): Promise<void> {
+  await applyRetention('notifications', env.DB, notificationsRetentionRules(env), { now })
+}

@@ -1,0 +1,22 @@
+import { applyRetention, eventRetentionMs, eventRules, REPLAY_WINDOW_MS, type RetentionRule } from '../../../platform/events/retention'
+import type { Env } from './env'
+import { createViewRepairRepo } from './repo/view-repair-repo'
+import { reconcileReadModel } from './service/read-model-repair'
+
+/** What orders keeps and for how long (README "Operations"). */
+export function ordersRetentionRules(env: Env): RetentionRule[] {
+  const events = eventRetentionMs(env)
+  return [
+    eventRules.outbox(events),
+    eventRules.inbox(events),
+    ...eventRules.deadLetters(),
+    // A key answers its stored response for 24 h; after that the same key places a new order.
+    { name: 'idempotency_keys', table: 'idempotency_keys', expired: 'created_at < ?1', windowMs: REPLAY_WINDOW_MS },
+  ]
+}
+
+/** The sweep's upkeep: retention in bounded batches, then the read model's reconciliation. */
+export async function maintainOrders(env: Env, now = Date.now()): Promise<void> {
+  await applyRetention('orders', env.DB, ordersRetentionRules(env), { now })
+  await reconcileReadModel(createViewRepairRepo(env.DB), now, { metrics: env.METRICS })
+}

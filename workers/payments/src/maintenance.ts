@@ -1,0 +1,13 @@
+import { applyRetention, eventRetentionMs, eventRules, type RetentionRule } from '../../../platform/events/retention'
+import type { Env } from './env'
+
+/** What payments keeps and for how long (README "Operations"). */
+export function paymentsRetentionRules(env: Env): RetentionRule[] {
+  const events = eventRetentionMs(env)
+  return [eventRules.outbox(events)]
+}
+
+/** The sweep's upkeep: retention in bounded batches. */
+export async function maintainPayments(env: Env, now = Date.now()): Promise<void> {
+  await applyRetention('payments', env.DB, paymentsRetentionRules(env), { now })
+}
