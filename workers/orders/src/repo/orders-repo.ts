@@ -1,10 +1,9 @@
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { outboxInsert } from '../../../../platform/events/outbox'
 import { orderEvent } from '../events/order-events'
 import type { OrderState } from '../service/order-state'
 import type { Saga } from '../../../../shared-contracts/orders'
-import { idempotencyKeys, orders, sagas, type OrderRow } from './schema'
+import { orders, type OrderRow } from './schema'
 
 function toState(row: OrderRow): OrderState {
   return {
@@ -37,44 +36,38 @@ export function createOrdersRepo(d1: D1Database) {
     },
 
     /**
-     * The order, its `order.placed` event and the idempotency record's answer, in one batch:
-     * all or nothing. The record must be this request's claim (still in flight, same claim time).
-     * The saga's summary (revision 0, with its input) goes in too: a lost start is found again.
+     * The order, its `order.placed` event, the saga's summary (revision 0, with its input: a lost
+     * start is found again) and the idempotency record's answer, in one batch — and only while
+     * this request still holds the key's claim: every insert selects from the claim row, and the
+     * record is marked done last. A placement that outlived its claim (another request took the
+     * stale claim over) writes nothing and answers false, so one key never makes two orders.
      */
     async place(
       order: OrderState,
       idempotency: { userId: string; key: string; claimedAt: number; response: StoredResponse },
       saga: { view: Saga; input: unknown },
       now: Date,
-    ): Promise<void> {
-      await db.batch([
-        db.insert(orders).values({
-          id: order.id,
-          userId: order.user_id,
-          status: order.status,
-          items: order.items,
-          totalCents: order.total_cents,
-          currency: order.currency,
-          cancellationReason: order.cancellation_reason,
-          version: order.version,
-          createdAt: order.created_at,
-          updatedAt: order.updated_at,
-        }),
-        outboxInsert(db, orderEvent(order, now)),
-        db.insert(sagas).values({
-          orderId: order.id,
-          status: saga.view.status,
-          steps: JSON.stringify(saga.view.steps),
-          revision: 0,
-          input: JSON.stringify(saga.input),
-          createdAt: order.created_at,
-          updatedAt: order.created_at,
-        }),
-        db
-          .update(idempotencyKeys)
-          .set({ state: 'done', orderId: order.id, responseStatus: idempotency.response.status, responseBody: idempotency.response.body })
-          .where(and(eq(idempotencyKeys.userId, idempotency.userId), eq(idempotencyKeys.key, idempotency.key), eq(idempotencyKeys.claimedAt, idempotency.claimedAt))),
+    ): Promise<boolean> {
+      const event = orderEvent(order, now)
+      const claim = [idempotency.userId, idempotency.key, idempotency.claimedAt] as const
+      const held = `FROM idempotency_keys WHERE user_id = ?1 AND key = ?2 AND claimed_at = ?3 AND state = 'in_flight'`
+      const results = await d1.batch([
+        d1
+          .prepare(
+            `INSERT INTO orders (id, user_id, status, items, total_cents, currency, cancellation_reason, version, created_at, updated_at)
+             SELECT ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 ${held}`,
+          )
+          .bind(...claim, order.id, order.user_id, order.status, JSON.stringify(order.items), order.total_cents, order.currency, order.cancellation_reason, order.version, order.created_at, order.updated_at),
+        d1.prepare(`INSERT INTO outbox (id, type, envelope, created_at) SELECT ?4, ?5, ?6, ?7 ${held}`).bind(...claim, event.id, event.type, JSON.stringify(event), event.time),
+        d1
+          .prepare(`INSERT INTO sagas (order_id, status, steps, revision, input, created_at, updated_at) SELECT ?4, ?5, ?6, 0, ?7, ?8, ?8 ${held}`)
+          .bind(...claim, order.id, saga.view.status, JSON.stringify(saga.view.steps), JSON.stringify(saga.input), order.created_at),
+        d1
+          .prepare(`UPDATE idempotency_keys SET state = 'done', order_id = ?4, response_status = ?5, response_body = ?6
+                    WHERE user_id = ?1 AND key = ?2 AND claimed_at = ?3 AND state = 'in_flight'`)
+          .bind(...claim, order.id, idempotency.response.status, idempotency.response.body),
       ])
+      return (results.at(-1)?.meta.changes ?? 0) === 1
     },
 
     /**

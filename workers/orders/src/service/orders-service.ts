@@ -92,7 +92,9 @@ export function createOrdersService(deps: OrdersDeps) {
         const response = { status: 202, body: publicOrder(order), location: orderLocation(order.id) }
         const input = sagaInput(order, request.payment_token)
         const saga = { view: { order_id: order.id, status: 'running' as const, steps: deps.stepNames.map(pendingStep) }, input }
-        await deps.orders.place(order, { userId, key, claimedAt, response: { status: 202, body: JSON.stringify(response.body) } }, saga, now)
+        const placed = await deps.orders.place(order, { userId, key, claimedAt, response: { status: 202, body: JSON.stringify(response.body) } }, saga, now)
+        // Outlived its claim: another request with this key holds it now, and that one places the order.
+        if (!placed) return fail({ code: 'conflict', detail: 'A request with this Idempotency-Key is still in progress.' })
         await deps.startSaga(input)
         return ok(response)
       } catch (error) {
