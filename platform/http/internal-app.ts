@@ -5,6 +5,7 @@ import { notFound, onError } from './errors'
 import { healthRoutes } from './health'
 import { requireGatewayCredential, type InternalAuthBindings } from './internal-auth'
 import { requestId } from './request-id'
+import { sweepRoutes, type Sweep } from './sweep'
 
 export interface InternalEnv extends HonoEnv {
   Bindings: InternalAuthBindings & FaultBindings
@@ -13,14 +14,20 @@ export interface InternalEnv extends HonoEnv {
 
 /**
  * What every internal Worker's app starts with, in this order: request id → the gateway
- * credential (zero trust: nothing answers without it) → health and readiness → fault injection
+ * credential (zero trust: nothing answers without it) → health and readiness → the sweep the
+ * gateway's cron asks for (before any `/internal/*` role check a Worker adds) → fault injection
  * (local development only) → the one error handler and the problem+json 404.
  */
-export function createInternalApp<E extends InternalEnv>(service: string, isReady: (env: E['Bindings']) => Promise<boolean>): Hono<E> {
+export function createInternalApp<E extends InternalEnv>(
+  service: string,
+  isReady: (env: E['Bindings']) => Promise<boolean>,
+  sweep: Sweep<E['Bindings']>,
+): Hono<E> {
   const app = new Hono<E>()
   app.use(requestId())
   app.use(requireGatewayCredential(service))
   app.route('/', healthRoutes<E>(service, isReady))
+  app.route('/', sweepRoutes<E>(sweep))
   app.route('/', faultRoutes() as unknown as Hono<E>)
   app.use(faultInjection())
   app.onError(onError(service))

@@ -4,15 +4,11 @@ import type { Env } from './env'
 import { handleQueue } from './events/queue'
 import { backgroundServices } from './services'
 
+// No cron of its own: the gateway's asks for its sweep (./events/sweep.ts) over the service binding.
 export default instrumentWorker('notifications', {
   fetch: app.fetch,
 
   async queue(batch, env) {
     await handleQueue(batch, env.DB, () => backgroundServices(env))
-  },
-
-  /** Retries deliveries that failed, or whose first attempt never finished. */
-  async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(backgroundServices(env).delivery.retryDue().then(() => undefined))
   },
 } satisfies ExportedHandler<Env>)

@@ -1,5 +1,4 @@
 import { instrumentWorker } from '../../../platform/telemetry/tracing'
-import { drainOutbox } from '../../../platform/events/outbox'
 import { app } from './app'
 import type { Env } from './env'
 
@@ -9,10 +8,7 @@ import { PaymentsRpc as PaymentsRpcClass } from './rpc'
 /** Charge and refund over RPC, each call a span continuing the caller's trace. */
 export const PaymentsRpc = traceEntrypoint('payments', 'PaymentsRpc', PaymentsRpcClass)
 
+// No cron of its own: the gateway's asks for its sweep (./events/sweep.ts) over the service binding.
 export default instrumentWorker('payments', {
   fetch: app.fetch,
-  /** The outbox sweep (cron): sends whatever the relay after a write could not. */
-  scheduled(_controller, env, ctx) {
-    ctx.waitUntil(drainOutbox(env.DB, env).then(() => undefined))
-  },
 } satisfies ExportedHandler<Env>)

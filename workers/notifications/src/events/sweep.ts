@@ -1,0 +1,12 @@
+import type { SweepReport } from '../../../../platform/http/sweep'
+import type { Env } from '../env'
+import { backgroundServices } from '../services'
+
+/**
+ * The notifications Worker's periodic work, asked for by the gateway's cron every minute
+ * (`POST /internal/sweep`): retries deliveries that failed, or whose first attempt never finished.
+ */
+export async function sweep(env: Env): Promise<SweepReport> {
+  const report = await backgroundServices(env).delivery.retryDue()
+  return { deliveries_attempted: report.attempted, deliveries_delivered: report.delivered }
+}
