@@ -10,8 +10,16 @@ import { editFile, idEdit, varEdit } from './deploy/toml-edit.mjs'
 import { createWrangler } from './deploy/wrangler.mjs'
 
 const USAGE = 'usage: npm run deploy -- --env staging|production [--dry-run] [--verbose] [--skip-health]'
-/** Collector settings taken from the deployer's environment and set as secrets on every Worker. */
+/**
+ * Collector settings, set as secrets on every Worker from `<ENV>_<NAME>` in the deployer's
+ * shell (`STAGING_OTEL_EXPORTER_OTLP_ENDPOINT`, …): per environment, and never a local
+ * collector's address left in the shell by `npm start`.
+ */
 const OTEL_SECRETS = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS']
+function otelGiven(env) {
+  const given = OTEL_SECRETS.map((name) => [name, process.env[`${env.toUpperCase()}_${name}`]])
+  return Object.fromEntries(given.filter(([, value]) => value))
+}
 
 const step = (title) => console.log(`\n▸ ${title}`)
 const say = (line) => console.log(`  ${line}`)
@@ -58,7 +66,7 @@ function writeVerifierVars(plan) {
 }
 
 function setSecrets(run, plan, pending) {
-  const otel = Object.fromEntries(OTEL_SECRETS.filter((name) => process.env[name]).map((name) => [name, process.env[name]]))
+  const otel = otelGiven(plan.env)
   for (const { name } of plan.workers) {
     const secrets = { ...pending.get(name), ...otel }
     if (Object.keys(secrets).length === 0) continue
@@ -99,7 +107,7 @@ async function reportHealth(url) {
 
 await main(async () => {
   const options = parseArgs(process.argv.slice(2), { flags: ['dry-run', 'verbose', 'skip-health'], usage: USAGE })
-  const plan = buildPlan(options.env, { otel: OTEL_SECRETS.filter((name) => process.env[name]) })
+  const plan = buildPlan(options.env, { otel: Object.keys(otelGiven(options.env)) })
   if (options['dry-run']) {
     console.log(formatPlan(plan))
     console.log('\n--dry-run: nothing was called on the account.')

@@ -25,7 +25,13 @@ export function outputTail(max = 200) {
   }
 }
 
-/** Worker log lines are JSON: shown always. wrangler's own lines: only when VERBOSE. */
+/** Once the system is ready, the Workers' own log lines pass through (before, only the narration). */
+export const phase = { ready: false }
+
+// A Worker's log line as wrangler dev prints it: its JSON, after the Worker's name in brackets.
+const WORKER_LOG_LINE = /^(\[[\w-]+\] )?\{/
+
+/** Worker log lines (JSON) are shown once ready; wrangler's own lines only when VERBOSE. */
 export function passThrough(stream, target, tail) {
   let pending = ''
   stream.on('data', (chunk) => {
@@ -34,7 +40,7 @@ export function passThrough(stream, target, tail) {
     pending = lines.pop()
     for (const line of lines) {
       tail.push(line)
-      if (VERBOSE || line.trimStart().startsWith('{')) target.write(`${line}\n`)
+      if (VERBOSE || (phase.ready && WORKER_LOG_LINE.test(line))) target.write(`${line}\n`)
     }
   })
 }

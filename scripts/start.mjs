@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process'
 import { ensureDevVars, writeOtelVars } from './dev-keys.mjs'
 import { startLocalCron } from './local-cron.mjs'
-import { outputTail, passThrough, seconds, step } from './start-narration.mjs'
+import { outputTail, passThrough, phase, seconds, step } from './start-narration.mjs'
 import { OFFLINE_ENV, WORKERS, WRANGLER } from './workers.mjs'
 
 const port = process.env.PORT ?? '8787'
@@ -89,4 +89,5 @@ console.log(`  API        ${baseUrl}`)
 console.log(`  reference  ${baseUrl}/docs`)
 console.log(`  admin      ${process.env.ADMIN_EMAIL ?? 'admin@example.com'} / ${process.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : 'admin-password-change-me'}`)
 console.log('  catalogue  npm run seed')
+phase.ready = true
 cron = startLocalCron(baseUrl)

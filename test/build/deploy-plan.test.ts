@@ -34,7 +34,11 @@ describe.each(ENVIRONMENTS)('the %s plan', (env) => {
 
 it('--dry-run prints every resource, secret, migration and deploy, and calls nothing (a stand-in wrangler records no call)', { timeout: 120_000 }, () => {
   const box = sandbox()
-  const result = box.run('deploy.mjs', ['--env', 'staging', '--dry-run'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example', OTEL_EXPORTER_OTLP_HEADERS: 'x-key=not-printed-value' })
+  const result = box.run('deploy.mjs', ['--env', 'staging', '--dry-run'], {
+    STAGING_OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example',
+    STAGING_OTEL_EXPORTER_OTLP_HEADERS: 'x-key=not-printed-value',
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+  })
   expect(result.status, result.output).toBe(0)
   expect(box.newCalls()).toEqual([])
   for (const resource of buildPlan('staging').resources) expect(result.output).toContain(resource.name)
