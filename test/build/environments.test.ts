@@ -44,12 +44,12 @@ describe.each(ENVIRONMENTS)('the %s section of every wrangler.toml', (env) => {
   })
 
   it('has one cron trigger, on the gateway, within Workers Free (5 per account) for both environments together', () => {
-    const crons = workers.flatMap(({ name, config }) => config.triggers.crons.map((cron: string) => `${name} ${cron}`))
+    const crons = workers.flatMap(({ name, config }) => (config.triggers?.crons ?? []).map((cron: string) => `${name} ${cron}`))
     expect(crons).toEqual(['gateway * * * * *'])
   })
 })
 
 it('gives local development the same single cron trigger, on the gateway', () => {
-  const crons = WORKERS.flatMap(({ name, config }) => unstable_readConfig({ config }, { hideWarnings: true }).triggers.crons.map((cron: string) => `${name} ${cron}`))
+  const crons = WORKERS.flatMap(({ name, config }) => (unstable_readConfig({ config }, { hideWarnings: true }).triggers?.crons ?? []).map((cron: string) => `${name} ${cron}`))
   expect(crons).toEqual(['gateway * * * * *'])
 })
