@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest'
 import gateway from '../../workers/gateway/src/index'
 import type { Env } from '../../workers/gateway/src/env'
 import { adminToken, bearer, call, expectProblem, send, signUp } from './client'
+import { gatewayServices } from '../../workers/gateway/src/services'
+import { sweepServices } from '../../workers/gateway/src/sweep'
+import { isSent, pendingOutboxRow } from './sweep'
 
 // Only payments' HTTP route is faulted here: no other cross-Worker test reads it.
 describe('PUT /api/v1/admin/faults/{service}', () => {
@@ -42,5 +45,22 @@ describe('PUT /api/v1/admin/faults/{service}', () => {
     )
     await waitOnExecutionContext(ctx)
     await expectProblem(response, 404, 'not_found')
+  })
+
+  it("fails that service's sweep too, and the gateway's sweep still reaches every other service", async () => {
+    const token = await adminToken()
+    const [paymentsRow, usersRow] = [await pendingOutboxRow('payments'), await pendingOutboxRow('users')]
+    expect((await send('PUT', '/api/v1/admin/faults/payments', { mode: 'error', rate: 1 }, bearer(token))).status).toBe(200)
+    try {
+      const outcomes = await sweepServices(gatewayServices(env as unknown as Env), Date.now())
+      expect(outcomes.filter((outcome) => !outcome.ok)).toEqual([{ service: 'payments', ok: false, error: 'answered 500' }])
+      expect(await isSent('users', usersRow)).toBe(true)
+      expect(await isSent('payments', paymentsRow)).toBe(false)
+    } finally {
+      expect((await send('PUT', '/api/v1/admin/faults/payments', { mode: 'none', rate: 0 }, bearer(token))).status).toBe(200)
+    }
+    // The next minute's sweep does what the failed one could not.
+    expect((await sweepServices(gatewayServices(env as unknown as Env), Date.now())).every((outcome) => outcome.ok)).toBe(true)
+    expect(await isSent('payments', paymentsRow)).toBe(true)
   })
 })

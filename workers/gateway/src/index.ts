@@ -1,6 +1,8 @@
 import { instrumentDurableObject, instrumentWorker } from '../../../platform/telemetry/tracing'
 import { app } from './app'
 import type { Env } from './env'
+import { gatewayServices } from './services'
+import { sweepServices } from './sweep'
 
 import { RateLimiter as RateLimiterClass } from '../../../durable-objects/rate-limiter/rate-limiter'
 import { CircuitBreaker as CircuitBreakerClass } from '../../../durable-objects/circuit-breaker/circuit-breaker'
@@ -11,4 +13,10 @@ const SERVICE = 'gateway'
 export const RateLimiter = instrumentDurableObject(SERVICE, RateLimiterClass)
 export const CircuitBreaker = instrumentDurableObject(SERVICE, CircuitBreakerClass)
 
-export default instrumentWorker(SERVICE, { fetch: app.fetch } satisfies ExportedHandler<Env>)
+export default instrumentWorker(SERVICE, {
+  fetch: app.fetch,
+  /** The environment's one cron trigger: every service's sweep, over its service binding (./sweep.ts). */
+  scheduled(controller, env, ctx) {
+    ctx.waitUntil(sweepServices(gatewayServices(env), controller.scheduledTime).then(() => undefined))
+  },
+} satisfies ExportedHandler<Env>)

@@ -83,12 +83,17 @@ function build(env: Env): GatewayServices {
   }
 }
 
+/** This isolate's services for `env`: requests and the scheduled sweep share them. */
+export function gatewayServices(env: Env): GatewayServices {
+  const fingerprint = `${env.GATEWAY_PRIVATE_KEY}|${env.JWT_ISSUER}|${env.JWT_AUDIENCE}`
+  if (isolate?.fingerprint !== fingerprint) isolate = { fingerprint, services: build(env) }
+  return isolate.services
+}
+
 /** Sets `c.var.services`; handlers never build clients themselves. */
 export function services(): MiddlewareHandler<GatewayEnv> {
   return async function services(c, next) {
-    const fingerprint = `${c.env.GATEWAY_PRIVATE_KEY}|${c.env.JWT_ISSUER}|${c.env.JWT_AUDIENCE}`
-    if (isolate?.fingerprint !== fingerprint) isolate = { fingerprint, services: build(c.env) }
-    c.set('services', isolate.services)
+    c.set('services', gatewayServices(c.env))
     await next()
   }
 }

@@ -5,10 +5,11 @@ import type { NotificationsEnv } from './env'
 import { notificationRoutes } from './routes/notifications'
 import { requireRole } from '../../../platform/http/require-role'
 import { services } from './services'
+import { sweep } from './events/sweep'
 
 const SERVICE = 'notifications'
 
-export const app = createInternalApp<NotificationsEnv>(SERVICE, (env) => d1Ready(env.DB))
+export const app = createInternalApp<NotificationsEnv>(SERVICE, (env) => d1Ready(env.DB), sweep)
 
 app.use(services())
 app.route('/api/v1/notifications', notificationRoutes)

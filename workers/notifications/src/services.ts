@@ -7,7 +7,7 @@ import { createDeliveryService } from './service/delivery-service'
 import { createNotificationsService } from './service/notifications-service'
 import { retryBaseSeconds } from '../../../platform/events/consumer'
 
-/** What the queue and scheduled handlers need: built from the bindings, once per invocation. */
+/** What the queue handler and the sweep need: built from the bindings, once per invocation. */
 export function backgroundServices(env: Env, now: () => Date = () => new Date()) {
   const repo = createNotificationsRepo(env.DB)
   return {

@@ -9,10 +9,11 @@ import { adminReadModelRoutes } from './routes/admin-read-models'
 import { adminSagaRoutes } from './routes/admin-sagas'
 import { orderRoutes, orderRoutesV2 } from './routes/orders'
 import { services } from './services'
+import { sweep } from './events/sweep'
 
 const SERVICE = 'orders'
 
-export const app = createInternalApp<OrdersEnv>(SERVICE, (env) => d1Ready(env.DB))
+export const app = createInternalApp<OrdersEnv>(SERVICE, (env) => d1Ready(env.DB), sweep)
 
 app.use(services())
 app.use(relayAfterResponse<OrdersEnv>('orders', (env) => env.DB))

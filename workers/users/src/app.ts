@@ -7,10 +7,11 @@ import type { UsersEnv } from './env'
 import { authRoutes } from './routes/auth'
 import { meRoutes } from './routes/me'
 import { services } from './services'
+import { sweep } from './events/sweep'
 
 const SERVICE = 'users'
 
-export const app = createInternalApp<UsersEnv>(SERVICE, (env) => d1Ready(env.DB))
+export const app = createInternalApp<UsersEnv>(SERVICE, (env) => d1Ready(env.DB), sweep)
 
 app.use(services())
 app.use(relayAfterResponse<UsersEnv>('users', (env) => env.DB))

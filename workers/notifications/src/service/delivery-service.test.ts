@@ -1,10 +1,10 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from 'cloudflare:test'
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { DeliveryOutcome, NotificationDelivery } from '../delivery/delivery'
 import { consumeNotificationEvents } from '../events/queue'
 import { createNotificationsRepo } from '../repo/notifications-repo'
 import { backgroundServices } from '../services'
-import { customer, EVENTS_QUEUE, handlers, listNotifications, testEnv, userRegistered } from '../test-client'
+import { callNotifications, customer, EVENTS_QUEUE, listNotifications, testEnv, userRegistered } from '../test-client'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { createDeliveryService, MAX_DELIVERY_ATTEMPTS } from './delivery-service'
 import type { NotificationRecord } from './notification'
@@ -136,16 +136,16 @@ describe('delivery', () => {
     expect((await listNotifications(user)).items).toHaveLength(1)
   })
 
-  it('is retried by the scheduled handler', async () => {
+  it('is retried by the sweep the gateway asks for', async () => {
     const event = userRegistered()
     await consumeWith(failing().delivery, event, () => new Date())
     // Arrange: its only attempt was two minutes ago.
     const twoMinutesAgo = new Date(Date.now() - 2 * MINUTE).toISOString()
     await testEnv.DB.prepare('UPDATE notifications SET last_attempt_at = ?1 WHERE event_id = ?2').bind(twoMinutesAgo, event.id).run()
 
-    const ctx = createExecutionContext()
-    await handlers.scheduled!(createScheduledController({ scheduledTime: new Date(), cron: '* * * * *' }), testEnv, ctx)
-    await waitOnExecutionContext(ctx)
+    const swept = await callNotifications('/internal/sweep', { method: 'POST' })
+    expect(swept.status).toBe(200)
+    expect(await swept.json()).toMatchObject({ deliveries_attempted: expect.any(Number), deliveries_delivered: expect.any(Number) })
     expect(await repo.findByEvent(event.source, event.id)).toMatchObject({ delivery_status: 'delivered', delivery_attempts: 2 })
   })
 })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { sagaClient } from '../../../../durable-objects/saga-coordinator/client'
 import { pendingOrder } from '../../../../durable-objects/saga-coordinator/test-orders'
 import { createSagasRepo } from '../repo/sagas-repo'
-import { sagaStub, seedProduct, settle, testEnv } from '../test-client'
+import { callOrders, sagaStub, seedProduct, settle, testEnv } from '../test-client'
 import { LOST_START_MS, startLostSagas } from './saga-sweep'
 
 const summary = (orderId: string) =>
@@ -24,5 +24,18 @@ describe('the sweep starts sagas whose start was lost', () => {
     await startLostSagas(repo, sagaClient(testEnv.SAGAS), new Date(Date.now() + LOST_START_MS + 1_000))
     expect(await settle(input.order_id)).toMatchObject({ status: 'completed' })
     expect(await summary(input.order_id)).toMatchObject({ status: 'completed', input: null })
+  })
+
+  it('is part of the sweep the gateway asks for (POST /internal/sweep)', async () => {
+    const product = await seedProduct()
+    const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_visa')
+    // Written over a minute ago, and never started.
+    const longAgo = new Date(Date.now() - LOST_START_MS - 1_000).toISOString()
+    await testEnv.DB.prepare('UPDATE sagas SET created_at = ?1 WHERE order_id = ?2').bind(longAgo, input.order_id).run()
+
+    const swept = await callOrders('/internal/sweep', { method: 'POST' })
+    expect(swept.status).toBe(200)
+    expect(await swept.json()).toMatchObject({ sagas_started: expect.any(Number), outbox_failed: 0 })
+    expect(await settle(input.order_id)).toMatchObject({ status: 'completed' })
   })
 })

@@ -1,20 +1,24 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test'
 import { expect, it } from 'vitest'
-import worker from '../index'
 import { paymentsService } from '../services'
-import { chargeRequest, eventsOf, testEnv } from '../test-client'
+import { callPayments, chargeRequest, eventsOf, testEnv } from '../test-client'
 
 // Alone in its file: no relay after an RPC call runs beside the sweep here.
-it('sends, on the cron sweep, an event that no relay sent after its write', async () => {
+it('sends, on the sweep the gateway asks for, an event that no relay sent after its write', async () => {
   const request = chargeRequest()
   // Through the service alone: the capture and its event are written, and no relay runs.
   const captured = await paymentsService(testEnv).charge(request)
   expect(captured.ok).toBe(true)
   expect((await eventsOf(request.order_id)).map((row) => row.sent_at)).toEqual([null])
 
-  const ctx = createExecutionContext()
-  worker.scheduled(createScheduledController({ cron: '* * * * *' }), testEnv, ctx)
-  await waitOnExecutionContext(ctx)
+  const swept = await callPayments('/internal/sweep', { method: 'POST' })
+  expect(swept.status).toBe(200)
+  expect(await swept.json()).toEqual({ outbox_sent: 1, outbox_failed: 0 })
   const [sent] = await eventsOf(request.order_id)
   expect(sent!.sent_at).not.toBeNull()
+})
+
+it('answers the sweep only to the gateway: without its credential a 401', async () => {
+  const refused = await callPayments('/internal/sweep', { method: 'POST', credential: null })
+  expect(refused.status).toBe(401)
+  expect(refused.headers.get('content-type')).toContain('application/problem+json')
 })
