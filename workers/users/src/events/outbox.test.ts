@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { CloudEventSchema, EVENT_TYPES, UserRegisteredV1 } from '../../../../shared-contracts/events'
 import { drainOutbox, relayOutbox } from '../../../../platform/events/outbox'
-import { createUsersRepo } from '../repo/users-repo'
 import { createTokenIssuer } from '../service/tokens'
-import { createUsersService } from '../service/users-service'
+import { createServices } from '../services'
 import { callUsers, testEnv, uniqueEmail } from '../test-client'
 
 interface OutboxRow {
@@ -31,7 +30,7 @@ async function registerQuietly(email: string): Promise<void> {
     privateKeyJson: testEnv.JWT_PRIVATE_KEY,
     previousPublicKeyJson: undefined,
   })
-  const users = createUsersService({ repo: createUsersRepo(testEnv.DB), tokens, now: () => new Date() })
+  const { users } = createServices(testEnv.DB, tokens).services
   const result = await users.register({ email, password: 'long enough password', name: 'Eve' })
   if (!result.ok) throw new Error(result.error.code)
 }
