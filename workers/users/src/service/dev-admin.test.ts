@@ -1,19 +1,11 @@
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { createServices } from '../services'
-import { callUsers, login, uniqueEmail, testEnv } from '../test-client'
+import { callUsers, login, uniqueEmail, testEnv, testServices } from '../test-client'
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, ensureDevAdmin } from './dev-admin'
-import { createTokenIssuer } from './tokens'
 
 // The real repository and service over the test's D1: the same database the Worker serves.
 function realDeps() {
-  const tokens = createTokenIssuer({
-    issuer: testEnv.JWT_ISSUER,
-    audience: testEnv.JWT_AUDIENCE,
-    privateKeyJson: testEnv.JWT_PRIVATE_KEY,
-    previousPublicKeyJson: testEnv.JWT_PREVIOUS_PUBLIC_KEY,
-  })
-  const { repo, services } = createServices(testEnv.DB, tokens)
+  const { repo, services } = testServices()
   return { repo, users: services.users }
 }
 
