@@ -1,3 +1,4 @@
+import { deadLetterRoutes } from '../../../platform/events/dead-letters'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
 import type { PaymentsEnv } from './env'
@@ -10,3 +11,5 @@ export const app = createInternalApp<PaymentsEnv>(SERVICE, (env) => d1Ready(env.
 
 app.use(services())
 app.route('/api/v1/payments', paymentsRoutes)
+// The gateway's admin API reaches these: dead letters of this service's queue.
+app.route('/', deadLetterRoutes<PaymentsEnv>((env) => ({ db: env.DB, queue: env.EVENTS_PAYMENTS })))
