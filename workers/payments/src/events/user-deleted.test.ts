@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createEvent } from '../../../../platform/events/envelope'
 import { DELETED_USER_ID, EVENT_TYPES } from '../../../../shared-contracts/events'
 import worker from '../index'
+import type { Env } from '../env'
 import { callPayments, charge, chargeRequest, customer, newUserId, rowsOf, testEnv } from '../test-client'
 import { EVENTS_QUEUE } from './queue'
 
@@ -13,7 +14,7 @@ const userDeleted = (user_id: string) =>
 async function deliver(...bodies: unknown[]) {
   const batch = createMessageBatch(EVENTS_QUEUE, bodies.map((body) => ({ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })))
   const ctx = createExecutionContext()
-  await worker.queue!(batch, testEnv, ctx)
+  await (worker as ExportedHandler<Env>).queue!(batch, testEnv, ctx)
   return getQueueResult(batch, ctx)
 }
 
