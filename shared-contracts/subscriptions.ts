@@ -10,7 +10,7 @@ export const SUBSCRIPTIONS = {
   orders: [EVENT_TYPES.orderPlaced, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled, EVENT_TYPES.userDeleted],
   // Its own product cache: any change of a product or its stock bumps the cache's generation.
   inventory: [EVENT_TYPES.productCreated, EVENT_TYPES.productUpdated, EVENT_TYPES.stockChanged],
-  // Account deletion: its payment records lose the user's id (docs/adr/0029).
+  // Account deletion: its payment records lose the user's id (docs/adr/0028).
   payments: [EVENT_TYPES.userDeleted],
 } as const satisfies Record<string, readonly EventType[]>
 
