@@ -9,7 +9,7 @@ import { RebuildResultSchema, ReplayRequestSchema, ReplayResultSchema } from './
 import { ListQuerySchema } from './pagination'
 import { SERVICES } from './routes'
 import { PaymentListQuerySchema, PaymentSchema } from './payments'
-import { LoginRequestSchema, RegisterRequestSchema, TokenResponseSchema, UpdateMeRequestSchema, UserSchema } from './users'
+import { AdminUserSchema, ChangePasswordRequestSchema, DeleteMeRequestSchema, LoginRequestSchema, RefreshRequestSchema, RegisterRequestSchema, TokenResponseSchema, UpdateMeRequestSchema, UserSchema } from './users'
 import { EXAMPLES } from './api-examples'
 
 /** A route's documentation: what ./openapi.ts needs beyond the route table to describe it. */
@@ -28,8 +28,8 @@ export interface RouteDoc {
   /** Answers an `ETag` and honours `If-None-Match` with a 304. */
   conditional?: boolean
   success: {
-    status: 200 | 201 | 202
-    /** A JSON body; or, without one, the content types of a body that is not JSON. */
+    status: 200 | 201 | 202 | 204
+    /** A JSON body; or, without one, the content types of a body that is not JSON (none: no body). */
     schema?: z.ZodType
     contentTypes?: readonly string[]
     example?: unknown
@@ -85,12 +85,30 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: ['email_taken'],
   },
   'POST /api/v1/auth/login': {
-    summary: 'Exchange an email and password for an access token',
-    description: 'A wrong email and a wrong password answer the same 401.',
+    summary: 'Exchange an email and password for an access token and a refresh token',
+    description:
+      'A wrong email and a wrong password answer the same 401. The refresh token starts a session (30 days without use, 90 at most); the answer is `Cache-Control: no-store`.',
     tag: 'Auth',
     body: { schema: LoginRequestSchema, example: EXAMPLES.login },
     success: { status: 200, schema: TokenResponseSchema, example: EXAMPLES.token },
     errors: ['invalid_credentials'],
+  },
+  'POST /api/v1/auth/refresh': {
+    summary: 'Exchange a refresh token for a new access token and a new refresh token',
+    description:
+      'Each refresh token works once (rotation). Presenting one that was already used ends its whole session: every token of it stops working (reuse detection). An unknown, expired, used or revoked token answers the same 401.',
+    tag: 'Auth',
+    body: { schema: RefreshRequestSchema, example: { refresh_token: EXAMPLES.token.refresh_token } },
+    success: { status: 200, schema: TokenResponseSchema, example: EXAMPLES.token },
+    errors: ['invalid_refresh_token'],
+  },
+  'POST /api/v1/auth/logout': {
+    summary: "End the caller's session",
+    description:
+      "The session of the refresh token sent ends at once: none of its refresh tokens works again. A token that is not the caller's, or already ended, changes nothing (still 204). Access tokens already issued stay valid until they expire (at most 15 minutes).",
+    tag: 'Auth',
+    body: { schema: RefreshRequestSchema, example: { refresh_token: EXAMPLES.token.refresh_token } },
+    success: { status: 204 },
   },
   'GET /api/v1/users/me': {
     summary: 'The signed-in user',
@@ -104,6 +122,31 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'Users',
     body: { schema: UpdateMeRequestSchema, example: { name: 'Ada King' } },
     success: { status: 200, schema: UserSchema, example: EXAMPLES.user },
+    errors: ['not_found'],
+  },
+  'DELETE /api/v1/users/me': {
+    summary: 'Delete the signed-in account',
+    description:
+      'The password is checked again. Email, name, password and sessions are removed at once (the email can register again); every other service then removes or anonymises what it holds of the user (`user.deleted`). Orders and payments stay, without the user. Access tokens already issued stay valid until they expire (at most 15 minutes).',
+    tag: 'Users',
+    body: { schema: DeleteMeRequestSchema, example: { password: EXAMPLES.login.password } },
+    success: { status: 202 },
+    errors: ['invalid_credentials', 'not_found'],
+  },
+  'POST /api/v1/users/me/password': {
+    summary: "Change the signed-in user's password",
+    description:
+      'The new password follows the registration rules. Every session of the user ends, except the one whose `refresh_token` is sent along. A wrong current password is a 401 and counts like a failed login.',
+    tag: 'Users',
+    body: { schema: ChangePasswordRequestSchema, example: EXAMPLES.changePassword },
+    success: { status: 204 },
+    errors: ['invalid_credentials', 'not_found'],
+  },
+  'GET /api/v1/admin/users/{id}': {
+    summary: "An account's state",
+    description: 'Status `active` or `deleted`; no personal data, and none is kept once deleted.',
+    tag: 'Admin',
+    success: { status: 200, schema: AdminUserSchema, example: EXAMPLES.adminUser },
     errors: ['not_found'],
   },
   'GET /api/v1/products': {

@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'malformed_json',
   'unauthenticated',
   'invalid_credentials',
+  'invalid_refresh_token',
   'forbidden',
   'not_found',
   'method_not_allowed',
@@ -36,6 +37,7 @@ export function statusForCode(code: ErrorCode): number {
       return 400
     case 'unauthenticated':
     case 'invalid_credentials':
+    case 'invalid_refresh_token':
       return 401
     case 'forbidden':
       return 403
@@ -78,6 +80,7 @@ const TITLES: Record<ErrorCode, string> = {
   malformed_json: 'The request body is not valid JSON',
   unauthenticated: 'Authentication is required',
   invalid_credentials: 'The email or password is wrong',
+  invalid_refresh_token: 'The refresh token is unknown, expired, used or revoked',
   forbidden: 'You are not allowed to do this',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',

@@ -22,6 +22,19 @@ export type CloudEvent<T = unknown> = Omit<z.infer<typeof CloudEventSchema>, 'da
 
 export const UserRegisteredV1 = z.object({ user_id: z.string(), email: z.string(), name: z.string() })
 
+/**
+ * An account was deleted: every service removes or anonymises what it holds of the person.
+ * It names the user only (their email and name are already gone from users).
+ */
+export const UserDeletedV1 = z.object({ user_id: z.string(), deleted_at: z.string() })
+
+/**
+ * What replaces a deleted user's id wherever a business record is kept (orders, payments): one
+ * value for every deleted account, so the kept records cannot be linked to one another or to a
+ * person. No account has it (user ids are `usr_` and 32 hex digits).
+ */
+export const DELETED_USER_ID = 'usr_deleted'
+
 const ProductSnapshot = z.object({
   product_id: z.string(),
   sku: z.string(),
@@ -72,6 +85,7 @@ export const OrderCancelledV1 = OrderSnapshotV1
 /** The data schema of every event type, by type. Types only ever gain fields. */
 export const EVENT_SCHEMAS = {
   [`${EVENT_TYPE_PREFIX}.user.registered.v1`]: UserRegisteredV1,
+  [`${EVENT_TYPE_PREFIX}.user.deleted.v1`]: UserDeletedV1,
   [`${EVENT_TYPE_PREFIX}.product.created.v1`]: ProductCreatedV1,
   [`${EVENT_TYPE_PREFIX}.product.updated.v1`]: ProductUpdatedV1,
   [`${EVENT_TYPE_PREFIX}.stock.changed.v1`]: StockChangedV1,
@@ -87,6 +101,7 @@ export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>
 
 export const EVENT_TYPES = {
   userRegistered: `${EVENT_TYPE_PREFIX}.user.registered.v1`,
+  userDeleted: `${EVENT_TYPE_PREFIX}.user.deleted.v1`,
   productCreated: `${EVENT_TYPE_PREFIX}.product.created.v1`,
   productUpdated: `${EVENT_TYPE_PREFIX}.product.updated.v1`,
   stockChanged: `${EVENT_TYPE_PREFIX}.stock.changed.v1`,

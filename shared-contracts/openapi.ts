@@ -8,7 +8,7 @@ import { NotificationSchema } from './notifications'
 import { MAX_IDEMPOTENCY_KEY_LENGTH, MoneySchema, OrderSchema, OrderV2Schema, PlaceOrderRequestSchema, SagaSchema } from './orders'
 import { PaymentSchema } from './payments'
 import { ROUTES, type Route } from './routes'
-import { LoginRequestSchema, RegisterRequestSchema, TokenResponseSchema, UpdateMeRequestSchema, UserSchema } from './users'
+import { AdminUserSchema, ChangePasswordRequestSchema, DeleteMeRequestSchema, LoginRequestSchema, RefreshRequestSchema, RegisterRequestSchema, TokenResponseSchema, UpdateMeRequestSchema, UserSchema } from './users'
 import { commonHeaders, HEADERS, problemResponses, PROBLEM_CONTENT_TYPE } from './openapi-errors'
 import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject, Reference, ResponseObject } from './openapi-types'
 
@@ -20,6 +20,9 @@ const SCHEMA_URI = (id: string) => `#/components/schemas/${id}`
 const REQUESTS = {
   RegisterRequest: RegisterRequestSchema,
   LoginRequest: LoginRequestSchema,
+  RefreshRequest: RefreshRequestSchema,
+  ChangePasswordRequest: ChangePasswordRequestSchema,
+  DeleteMeRequest: DeleteMeRequestSchema,
   UpdateMeRequest: UpdateMeRequestSchema,
   CreateProductRequest: CreateProductRequestSchema,
   UpdateProductRequest: UpdateProductRequestSchema,
@@ -31,6 +34,7 @@ const RESPONSES = {
   Problem: ProblemSchema,
   User: UserSchema,
   TokenResponse: TokenResponseSchema,
+  AdminUser: AdminUserSchema,
   Product: ProductSchema,
   StockLevels: StockLevelsSchema,
   Order: OrderSchema,
@@ -110,7 +114,8 @@ function successResponse(route: Route, doc: RouteDoc, named: Namer): ResponseObj
   const content: ResponseObject['content'] = success.schema
     ? { 'application/json': { schema: named(success.schema, fallback, 'output'), example: success.example } }
     : Object.fromEntries((success.contentTypes ?? []).map((type) => [type, { schema: { type: 'string' } }]))
-  return { description: doc.summary, headers, content }
+  // An answer without a body (204, or a 202 that only acknowledges) documents no content at all.
+  return Object.keys(content).length > 0 ? { description: doc.summary, headers, content } : { description: doc.summary, headers }
 }
 
 function requestBody(body: NonNullable<RouteDoc['body']>, schema: Reference): OperationObject['requestBody'] {

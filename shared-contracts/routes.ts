@@ -65,8 +65,15 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/.well-known/jwks.json', service: 'users', access: PUBLIC },
   { method: 'POST', path: '/api/v1/auth/register', service: 'users', access: PUBLIC, ...CREDENTIALS },
   { method: 'POST', path: '/api/v1/auth/login', service: 'users', access: PUBLIC, ...CREDENTIALS },
+  // Account lifecycle (docs/adr/0027): a refresh token is a credential, and so is the password
+  // that password change and deletion check again: all counted like login.
+  { method: 'POST', path: '/api/v1/auth/refresh', service: 'users', access: PUBLIC, ...CREDENTIALS },
+  { method: 'POST', path: '/api/v1/auth/logout', service: 'users', access: SIGNED_IN },
   { method: 'GET', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN },
   { method: 'PATCH', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN },
+  { method: 'DELETE', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN, ...CREDENTIALS },
+  { method: 'POST', path: '/api/v1/users/me/password', service: 'users', access: SIGNED_IN, ...CREDENTIALS },
+  { method: 'GET', path: '/api/v1/admin/users/:id', service: 'users', access: ADMIN },
   { method: 'GET', path: '/api/v1/products', service: 'inventory', access: PUBLIC },
   { method: 'POST', path: '/api/v1/products', service: 'inventory', access: ADMIN },
   { method: 'GET', path: '/api/v1/products/:id', service: 'inventory', access: PUBLIC },

@@ -60,8 +60,8 @@ describe('createRouteMatcher', () => {
 describe('the route table', () => {
   const match = createRouteMatcher(ROUTES)
 
-  it('allows GET and PATCH on /api/v1/users/me', () => {
-    expect(match('DELETE', '/api/v1/users/me')).toEqual({ kind: 'method_not_allowed', allow: ['GET', 'PATCH'] })
+  it('allows GET, PATCH and DELETE on /api/v1/users/me', () => {
+    expect(match('PUT', '/api/v1/users/me')).toEqual({ kind: 'method_not_allowed', allow: ['GET', 'PATCH', 'DELETE'] })
   })
 
   it('has no duplicate method and path rows', () => {
@@ -78,6 +78,18 @@ describe('the route table', () => {
     expect(access('PATCH', '/api/v1/users/me')).toEqual({ roles: ['customer', 'admin'] })
     expect(access('POST', '/api/v1/auth/login')).toEqual({ public: true })
     expect(access('POST', '/api/v1/auth/register')).toEqual({ public: true })
+    expect(access('POST', '/api/v1/auth/refresh')).toEqual({ public: true })
+    expect(access('POST', '/api/v1/auth/logout')).toEqual({ roles: ['customer', 'admin'] })
+    expect(access('DELETE', '/api/v1/users/me')).toEqual({ roles: ['customer', 'admin'] })
+    expect(access('POST', '/api/v1/users/me/password')).toEqual({ roles: ['customer', 'admin'] })
+    expect(access('GET', '/api/v1/admin/users/:id')).toEqual({ roles: ['admin'] })
+  })
+
+  it('counts refresh, password change and deletion like login: per IP, never unlimited', () => {
+    const credential = (method: string, path: string) => ROUTES.find((route) => route.method === method && route.path === path)
+    for (const [method, path] of [['POST', '/api/v1/auth/login'], ['POST', '/api/v1/auth/refresh'], ['POST', '/api/v1/users/me/password'], ['DELETE', '/api/v1/users/me']] as const) {
+      expect(credential(method, path), `${method} ${path}`).toMatchObject({ rateLimit: 'auth', limiter: 'fail-closed' })
+    }
   })
 })
 

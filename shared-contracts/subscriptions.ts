@@ -6,10 +6,12 @@ import { EVENT_TYPES, type EventType } from './events'
  * types go to which. The outbox relay of every producer publishes by it.
  */
 export const SUBSCRIPTIONS = {
-  notifications: [EVENT_TYPES.userRegistered, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled],
-  orders: [EVENT_TYPES.orderPlaced, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled],
+  notifications: [EVENT_TYPES.userRegistered, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled, EVENT_TYPES.userDeleted],
+  orders: [EVENT_TYPES.orderPlaced, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled, EVENT_TYPES.userDeleted],
   // Its own product cache: any change of a product or its stock bumps the cache's generation.
   inventory: [EVENT_TYPES.productCreated, EVENT_TYPES.productUpdated, EVENT_TYPES.stockChanged],
+  // Account deletion: its payment records lose the user's id (docs/adr/0028).
+  payments: [EVENT_TYPES.userDeleted],
 } as const satisfies Record<string, readonly EventType[]>
 
 export type Subscriber = keyof typeof SUBSCRIPTIONS

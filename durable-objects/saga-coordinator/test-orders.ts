@@ -1,5 +1,6 @@
 import { runInDurableObject } from 'cloudflare:test'
 import type { Order } from '../../shared-contracts/orders'
+import { isErased } from '../../platform/privacy/erasures'
 import { createIdempotencyRepo } from '../../workers/orders/src/repo/idempotency-repo'
 import { createOrdersRepo } from '../../workers/orders/src/repo/orders-repo'
 import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
@@ -23,6 +24,7 @@ export async function pendingOrder(items: { product_id: string; quantity: number
       input = saga
     },
     stepNames: PLACE_ORDER_STEP_NAMES,
+    isErased: (userId) => isErased(testEnv.DB, userId),
     now: () => new Date(),
   })
   const placed = await service.place(newUserId(), crypto.randomUUID(), { items, payment_token: paymentToken })

@@ -38,6 +38,8 @@ export interface SignedUp {
   user: User
   email: string
   token: string
+  /** The session's refresh token (POST /api/v1/auth/refresh). */
+  refreshToken: string
 }
 
 /** Registers a fresh customer and logs in, both through the gateway. */
@@ -48,8 +50,8 @@ export async function signUp(name = 'Ada'): Promise<SignedUp> {
   const user = (await registered.json()) as User
   const login = await send('POST', '/api/v1/auth/login', { email, password: PASSWORD })
   expect(login.status).toBe(200)
-  const { access_token } = (await login.json()) as TokenResponse
-  return { user, email, token: access_token }
+  const { access_token, refresh_token } = (await login.json()) as TokenResponse
+  return { user, email, token: access_token, refreshToken: refresh_token }
 }
 
 /**

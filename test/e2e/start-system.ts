@@ -14,6 +14,8 @@ declare module 'vitest' {
     baseUrl: string
     /** The OTLP receiver the system exports its traces to (test/support/otlp-receiver.ts). */
     otlpUrl: string
+    /** The system's local state (D1, Durable Objects): tests may read, never write, it. */
+    persistDir: string
   }
 }
 
@@ -90,6 +92,7 @@ export default async function startSystem(project: TestProject): Promise<() => P
   }
   project.provide('baseUrl', baseUrl)
   project.provide('otlpUrl', receiver.url)
+  project.provide('persistDir', persistDir)
   return async () => {
     await stop(system)
     await receiver.close()

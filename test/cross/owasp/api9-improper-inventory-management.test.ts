@@ -80,7 +80,7 @@ describe('the gateway answers nothing outside the route table', () => {
     '/debug', '/debug/vars', '/admin', '/metrics', '/env', '/.env', '/config', '/status', '/ready', '/version', '/info', '/graphql',
     '/swagger.json', '/swagger-ui', '/api-docs', '/api', '/api/v1', '/api/v1/debug', '/api/v1/admin', '/api/v1/users', '/api/v1/users/usr_1',
     '/internal/dead-letters', '/internal/faults', '/api/v1/internal/dead-letters', '/users/health', '/__scheduled', '/cdn-cgi/trace',
-    '/api/v1/products/../../internal/faults', '/%2e%2e/internal/faults', '/api/v1/auth/refresh', '/api/v1/auth/logout', '/.git/config',
+    '/api/v1/products/../../internal/faults', '/%2e%2e/internal/faults', '/api/v1/auth/token', '/api/v1/auth/revoke', '/api/v1/admin/users', '/.git/config',
   ])('%s is 404, even for an admin', async (path) => {
     for (const method of ['GET', 'POST', 'PUT']) {
       const response = await send(method, path, method === 'GET' ? undefined : {}, bearer(admin))

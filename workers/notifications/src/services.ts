@@ -11,6 +11,7 @@ import { retryBaseSeconds } from '../../../platform/events/consumer'
 export function backgroundServices(env: Env, now: () => Date = () => new Date()) {
   const repo = createNotificationsRepo(env.DB)
   return {
+    db: env.DB,
     repo,
     contacts: createContactsRepo(env.DB),
     delivery: createDeliveryService({ repo, delivery: createDelivery(env), now }),

@@ -12,6 +12,7 @@ import { createQueriesService } from './service/queries-service'
 import { PLACE_ORDER_STEP_NAMES } from '../../../durable-objects/saga-coordinator/place-order'
 import { retryTransient } from '../../../platform/resilience/retry-transient'
 import { createLogger } from '../../../platform/telemetry/log'
+import { isErased } from '../../../platform/privacy/erasures'
 
 /** Pricing waits at most ~150 ms more on a flaky catalog before answering 503. */
 const PRICING_RETRY = { attempts: 3, baseMs: 25, capMs: 100 }
@@ -25,6 +26,7 @@ export function createServices(env: Env, requestId: string) {
     orders: createOrdersService({
       orders: createOrdersRepo(env.DB),
       idempotency: createIdempotencyRepo(env.DB),
+      isErased: (userId) => isErased(env.DB, userId),
       products: async (ids) => {
         // The catalog is a dependency: a read, so transient failures are retried at once;
         // whatever still goes wrong reaching it is a 503 to the caller.

@@ -1,5 +1,6 @@
-import { requireRole } from '../../../platform/http/require-role'
+import { deadLetterRoutes } from '../../../platform/events/dead-letters'
 import { replayRoutes } from '../../../platform/events/replay'
+import { requireRole } from '../../../platform/http/require-role'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
 import type { PaymentsEnv } from './env'
@@ -13,6 +14,8 @@ export const app = createInternalApp<PaymentsEnv>(SERVICE, (env) => d1Ready(env.
 
 app.use(services())
 app.route('/api/v1/payments', paymentsRoutes)
-// The gateway's admin API reaches these: a replay of this service's retained outbox events.
+// The gateway's admin API reaches these: a replay of this service's retained outbox events, and
+// the dead letters of its queue.
 app.use('/internal/*', requireRole('admin'))
 app.route('/', replayRoutes<PaymentsEnv>((env) => ({ db: env.DB, queues: env })))
+app.route('/', deadLetterRoutes<PaymentsEnv>(SERVICE, (env) => ({ db: env.DB, queue: env.EVENTS_PAYMENTS })))

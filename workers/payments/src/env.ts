@@ -13,6 +13,10 @@ export interface Env extends RpcGuardBindings {
   SERVICE_NAME: string
   /** Which provider adapter charges: `sandbox` (provider/select.ts). */
   PAYMENT_PROVIDER: string
+  /** Its own queue (user.deleted); dead-letter replays go back here. */
+  EVENTS_PAYMENTS: Queue
+  /** Consumer retry backoff base (seconds). */
+  RETRY_BASE_SECONDS?: string
   /** JWKS of the gateway's credential-signing keys. */
   GATEWAY_PUBLIC_KEYS?: string
 }

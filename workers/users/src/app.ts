@@ -4,6 +4,7 @@ import { relayAfterResponse } from '../../../platform/events/relay-middleware'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
 import type { UsersEnv } from './env'
+import { adminUserRoutes } from './routes/admin-users'
 import { authRoutes } from './routes/auth'
 import { meRoutes } from './routes/me'
 import { services } from './services'
@@ -18,6 +19,7 @@ app.use(relayAfterResponse<UsersEnv>('users', (env) => env.DB))
 app.get('/.well-known/jwks.json', (c) => c.json(c.var.services.users.jwks(), 200, { 'Cache-Control': 'public, max-age=300' }))
 app.route('/api/v1/auth', authRoutes)
 app.route('/api/v1/users/me', meRoutes)
+app.route('/api/v1/admin/users', adminUserRoutes)
 // The gateway's admin API reaches these: a replay of this service's retained outbox events.
 app.use('/internal/*', requireRole('admin'))
 app.route('/', replayRoutes<UsersEnv>((env) => ({ db: env.DB, queues: env })))

@@ -1,4 +1,6 @@
 import type { Caller } from '../../../platform/auth/internal-credential'
+import type { AccountService } from './service/account-service'
+import type { SessionsService } from './service/sessions-service'
 import type { UsersService } from './service/users-service'
 
 /** Bindings from workers/users/wrangler.toml, its secrets, and `.dev.vars` in local development. */
@@ -6,8 +8,10 @@ export interface Env {
   /** Days sent outbox and inbox rows are kept (the replay window); default 7. */
   EVENT_RETENTION_DAYS?: string
   DB: D1Database
-  /** The notifications service's queue: user.registered goes there (shared-contracts/subscriptions.ts). */
+  /** Subscribers' queues (shared-contracts/subscriptions.ts): user.registered to notifications, user.deleted to all three. */
   EVENTS_NOTIFICATIONS: Queue
+  EVENTS_ORDERS: Queue
+  EVENTS_PAYMENTS: Queue
   ENVIRONMENT: string
   /** `enabled` only in local development: fault injection (platform/faults). */
   FAULT_INJECTION?: string
@@ -26,6 +30,6 @@ export interface UsersEnv {
   Variables: {
     requestId: string
     caller: Caller
-    services: { users: UsersService }
+    services: { users: UsersService; sessions: SessionsService; account: AccountService }
   }
 }

@@ -12,6 +12,11 @@ const ROUTES: [method: string, path: string, body?: unknown][] = [
   ['POST', '/api/v1/auth/login', { email: 'intruder@example.com', password: 'long enough password' }],
   ['GET', '/api/v1/users/me'],
   ['PATCH', '/api/v1/users/me', { name: 'Eve' }],
+  ['POST', '/api/v1/auth/refresh', { refresh_token: 'rt_x' }],
+  ['POST', '/api/v1/auth/logout', { refresh_token: 'rt_x' }],
+  ['POST', '/api/v1/users/me/password', { current_password: 'x', new_password: 'long enough password' }],
+  ['DELETE', '/api/v1/users/me', { password: 'x' }],
+  ['GET', '/api/v1/admin/users/usr_x'],
   ['GET', '/no/such/route'],
 ]
 

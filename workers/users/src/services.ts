@@ -1,6 +1,9 @@
 import type { MiddlewareHandler } from 'hono'
+import { createSessionsRepo } from './repo/sessions-repo'
 import { createUsersRepo } from './repo/users-repo'
+import { createAccountService } from './service/account-service'
 import { ensureDevAdmin } from './service/dev-admin'
+import { createSessionsService } from './service/sessions-service'
 import { createTokenIssuer, type TokenIssuer } from './service/tokens'
 import { createUsersService } from './service/users-service'
 import type { Env, UsersEnv } from './env'
@@ -21,13 +24,23 @@ function tokenIssuer(env: Env): TokenIssuer {
   return issuer.tokens
 }
 
+/** The services of users over one database, with the clock they read (tests pass their own). */
+export function createServices(db: D1Database, tokens: TokenIssuer, now: () => Date = () => new Date()) {
+  const repo = createUsersRepo(db)
+  const sessionsRepo = createSessionsRepo(db)
+  const sessions = createSessionsService({ sessions: sessionsRepo, users: repo, tokens, now })
+  const users = createUsersService({ repo, tokens, sessions, now })
+  const account = createAccountService({ repo, sessionsRepo, sessions, now })
+  return { repo, services: { users, sessions, account } }
+}
+
 let adminBootstrap: Promise<void> | null = null
 
 /** Builds the services a request needs, once, and sets them on the context. */
 export function services(): MiddlewareHandler<UsersEnv> {
   return async function services(c, next) {
-    const repo = createUsersRepo(c.env.DB)
-    const users = createUsersService({ repo, tokens: tokenIssuer(c.env), now: () => new Date() })
+    const { repo, services: built } = createServices(c.env.DB, tokenIssuer(c.env))
+    const { users } = built
     adminBootstrap ??= ensureDevAdmin(
       { environment: c.env.ENVIRONMENT, email: c.env.ADMIN_EMAIL, password: c.env.ADMIN_PASSWORD },
       repo,
@@ -37,7 +50,7 @@ export function services(): MiddlewareHandler<UsersEnv> {
       throw error
     })
     await adminBootstrap
-    c.set('services', { users })
+    c.set('services', built)
     await next()
   }
 }

@@ -4,6 +4,8 @@ import type { Principal } from '../../../platform/auth/principal'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import type { TokenResponse, User } from '../../../shared-contracts/users'
 import type { Env } from './env'
+import { createServices } from './services'
+import { createTokenIssuer } from './service/tokens'
 
 /** The users Worker's own bindings plus those the test configuration adds (vitest.config.ts). */
 export const testEnv = env as unknown as Env & { TEST_GATEWAY_PRIVATE_KEY: string }
@@ -80,3 +82,17 @@ export async function readProblem(response: Response) {
     body: (await response.json()) as { code: string; request_id: string; title: string; status: number; errors?: { path: string; message: string }[] },
   }
 }
+
+/** The Worker's services over the test's D1 (the database it serves), on a clock the test chooses. */
+export function testServices(now: () => Date = () => new Date()) {
+  const tokens = createTokenIssuer({
+    issuer: testEnv.JWT_ISSUER,
+    audience: testEnv.JWT_AUDIENCE,
+    privateKeyJson: testEnv.JWT_PRIVATE_KEY,
+    previousPublicKeyJson: testEnv.JWT_PREVIOUS_PUBLIC_KEY,
+  })
+  return createServices(testEnv.DB, tokens, now)
+}
+
+/** A refresh call, as the gateway forwards it. */
+export const refreshCall = (refresh_token: string) => callUsers('/api/v1/auth/refresh', { method: 'POST', body: { refresh_token } })

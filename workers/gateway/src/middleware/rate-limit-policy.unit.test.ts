@@ -52,13 +52,19 @@ describe('subjectOf', () => {
   })
 })
 
+/** The routes that take a credential (a password or a refresh token): counted like login. */
+const CREDENTIAL_ROUTES = ['POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', 'DELETE /api/v1/users/me', 'POST /api/v1/users/me/password']
+
 describe('the route table', () => {
   it('puts login and register under the auth policy and fails them closed', () => {
     for (const path of ['/api/v1/auth/login', '/api/v1/auth/register']) expect(route(path)).toMatchObject({ rateLimit: 'auth', limiter: 'fail-closed' })
+    const credentials = ROUTES.filter((row) => CREDENTIAL_ROUTES.includes(`${row.method} ${row.path}`))
+    expect(credentials).toHaveLength(CREDENTIAL_ROUTES.length)
+    for (const row of credentials) expect(row).toMatchObject({ rateLimit: 'auth', limiter: 'fail-closed' })
   })
 
   it('fails every other route open', () => {
-    const others = ROUTES.filter((row) => !row.path.startsWith('/api/v1/auth/'))
+    const others = ROUTES.filter((row) => !CREDENTIAL_ROUTES.includes(`${row.method} ${row.path}`))
     expect(others.every((row) => row.limiter === undefined && row.rateLimit === undefined)).toBe(true)
   })
 })

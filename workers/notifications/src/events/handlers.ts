@@ -1,5 +1,6 @@
 import { EVENT_TYPES, type CloudEvent, type EventData, type EventType } from '../../../../shared-contracts/events'
 import type { EventHandlers } from '../../../../platform/events/consumer'
+import { isErased, recordErasure } from '../../../../platform/privacy/erasures'
 import type { ContactsRepo } from '../repo/contacts-repo'
 import type { NotificationsRepo } from '../repo/notifications-repo'
 import { ContactUnknownError, type Contact } from '../service/contact'
@@ -51,6 +52,7 @@ function createdAt(event: CloudEvent, now: Date): string {
 }
 
 export interface HandlerDeps {
+  db: D1Database
   repo: NotificationsRepo
   contacts: ContactsRepo
   now: () => Date
@@ -63,7 +65,7 @@ type UserEvent = CloudEvent<{ user_id: string }>
  * in the batch with the inbox row. An event for a user whose contact is not known yet throws
  * (ContactUnknownError), so the consumer retries it with backoff and writes nothing.
  */
-export function notificationHandlers({ repo, contacts, now }: HandlerDeps): EventHandlers {
+export function notificationHandlers({ db, repo, contacts, now }: HandlerDeps): EventHandlers {
   const builders = NOTIFICATION_BUILDERS as Partial<Record<UserEventType, ContentFor<UserEventType>>>
   const carriers = CONTACT_CARRIERS as Partial<Record<UserEventType, (data: unknown) => Contact>>
   const types = new Set([...Object.keys(builders), ...Object.keys(carriers)] as UserEventType[])
@@ -72,6 +74,8 @@ export function notificationHandlers({ repo, contacts, now }: HandlerDeps): Even
     const build = builders[type]
     const carry = carriers[type]
     handlers[type] = async (event) => {
+      // A deleted user is told nothing more, and no event brings their contact back (docs/adr/0028).
+      if (await isErased(db, event.data.user_id)) return []
       const recordedAt = now()
       const at = createdAt(event, recordedAt)
       const carried = carry?.(event.data)
@@ -87,5 +91,19 @@ export function notificationHandlers({ repo, contacts, now }: HandlerDeps): Even
       ]
     }
   }
+  handlers[EVENT_TYPES.userDeleted] = async (event) => eraseUser(db, event.data.user_id, now().toISOString())
   return handlers as EventHandlers
+}
+
+/**
+ * user.deleted: the contact, every notification (their recipient and body name the person) and
+ * the dead letters about the user go; the erasure is recorded so that late events change nothing.
+ */
+function eraseUser(db: D1Database, userId: string, at: string): D1PreparedStatement[] {
+  return [
+    recordErasure(db, userId, at),
+    db.prepare('DELETE FROM contacts WHERE user_id = ?1').bind(userId),
+    db.prepare('DELETE FROM notifications WHERE user_id = ?1').bind(userId),
+    db.prepare("DELETE FROM dead_letters WHERE json_extract(body, '$.data.user_id') = ?1").bind(userId),
+  ]
 }

@@ -54,3 +54,5 @@ export type ContactRow = typeof contacts.$inferSelect
 
 // notifications consumes events (inbox) and keeps what exhausted its retries (dead letters).
 export { inbox, deadLetters } from '../../../../platform/events/tables'
+// The users it has erased: their late events are ignored (docs/adr/0028).
+export { erasedUsers } from '../../../../platform/privacy/erasures'

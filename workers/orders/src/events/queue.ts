@@ -1,6 +1,7 @@
 import { consumeEvents, retryBaseSeconds, type EventHandlers } from '../../../../platform/events/consumer'
 import { storeDeadLetters } from '../../../../platform/events/dead-letters'
 import { EVENT_TYPES, type CloudEvent, type EventData } from '../../../../shared-contracts/events'
+import { eraseUserStatements } from './user-deleted'
 import type { Env } from '../env'
 import { createViewsRepo } from '../repo/views-repo'
 
@@ -10,7 +11,7 @@ export const DEAD_LETTER_QUEUE = 'orders-events-dlq'
 
 type Snapshot = EventData<typeof EVENT_TYPES.orderPlaced>
 
-/** The read model: every order event upserts its snapshot; the highest version wins. */
+/** The read model: every order event upserts its snapshot; the highest version wins. A deleted user leaves their orders anonymous. */
 export function readModelHandlers(db: D1Database): EventHandlers {
   const views = createViewsRepo(db)
   const upsert = async (event: CloudEvent<Snapshot>) => [views.upsertStatement(event.data)]
@@ -18,6 +19,7 @@ export function readModelHandlers(db: D1Database): EventHandlers {
     [EVENT_TYPES.orderPlaced]: upsert,
     [EVENT_TYPES.orderConfirmed]: upsert,
     [EVENT_TYPES.orderCancelled]: upsert,
+    [EVENT_TYPES.userDeleted]: async (event) => eraseUserStatements(db, event.data.user_id, new Date().toISOString()),
   }
 }
 

@@ -81,3 +81,5 @@ export const sagas = sqliteTable(
 
 // orders publishes (outbox), consumes its own events (inbox) and keeps dead letters.
 export { outbox, inbox, deadLetters } from '../../../../platform/events/tables'
+// The users it has erased: their orders keep no user id, whatever arrives late (docs/adr/0028).
+export { erasedUsers } from '../../../../platform/privacy/erasures'

@@ -31,7 +31,7 @@ orderRoutes.post('/', async (c) => {
   const body = await readJson(c, PlaceOrderRequestSchema)
   if (!body.ok) return problem(c, body.error)
   const placed = await c.var.services.orders.place(userId(c), header.key, body.value)
-  if (!placed.ok) return problem(c, placed.error)
+  if (!placed.ok) return problem(c, placed.error, placed.error.code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer' } : {})
   return c.json(placed.value.body, placed.value.status as 202, { Location: placed.value.location })
 })
 

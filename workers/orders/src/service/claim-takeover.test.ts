@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Product } from '../../../../shared-contracts/inventory'
 import { ok } from '../../../../shared-contracts/errors'
+import { isErased } from '../../../../platform/privacy/erasures'
 import { createIdempotencyRepo } from '../repo/idempotency-repo'
 import { createOrdersRepo } from '../repo/orders-repo'
 import { customer, testEnv } from '../test-client'
@@ -28,6 +29,7 @@ describe('a placement that outlived its claim', () => {
     const service = createOrdersService({
       orders: createOrdersRepo(testEnv.DB),
       idempotency: createIdempotencyRepo(testEnv.DB),
+      isErased: (userId) => isErased(testEnv.DB, userId),
       products: async () => {
         pricings += 1
         if (pricings === 1) await firstPricing // the first placement hangs here

@@ -33,6 +33,8 @@ export interface OrdersDeps {
   startSaga: (input: PlaceOrderSagaInput) => Promise<void>
   /** The saga's steps, shown pending until its coordinator starts. */
   stepNames: readonly string[]
+  /** Whether users has deleted the account (user.deleted came through): it places no more orders. */
+  isErased: (userId: string) => Promise<boolean>
   now: () => Date
 }
 
@@ -69,6 +71,8 @@ export function createOrdersService(deps: OrdersDeps) {
      * saga. The same key and body answer the stored response; another body is refused.
      */
     async place(userId: string, key: string, request: PlaceOrderRequest): Promise<Result<PlacedResponse>> {
+      // An access token outlives its account by up to 15 minutes; the account's orders do not grow.
+      if (await deps.isErased(userId)) return fail({ code: 'unauthenticated', detail: 'The account was deleted.' })
       const duplicates = duplicateProducts(request)
       if (duplicates.length > 0) return fail({ code: 'validation_failed', errors: duplicates })
       const hash = await requestHash(request)

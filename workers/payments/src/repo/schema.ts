@@ -50,5 +50,7 @@ export const sandboxAttempts = sqliteTable('sandbox_attempts', {
   attempts: integer('attempts').notNull(),
 })
 
-// payments publishes payment.captured and payment.refunded through its transactional outbox.
-export { outbox } from '../../../../platform/events/tables'
+// payments publishes payment.captured and payment.refunded through its transactional outbox, and
+// consumes user.deleted (inbox, dead letters, the users it has erased: docs/adr/0028).
+export { outbox, inbox, deadLetters } from '../../../../platform/events/tables'
+export { erasedUsers } from '../../../../platform/privacy/erasures'

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CloudEventSchema, EVENT_TYPES, UserRegisteredV1 } from '../../../../shared-contracts/events'
 import { drainOutbox, relayOutbox } from '../../../../platform/events/outbox'
-import { createUsersRepo } from '../repo/users-repo'
-import { createTokenIssuer } from '../service/tokens'
-import { createUsersService } from '../service/users-service'
-import { callUsers, testEnv, uniqueEmail } from '../test-client'
+import { callUsers, testEnv, testServices, uniqueEmail } from '../test-client'
 
 interface OutboxRow {
   id: string
@@ -25,13 +22,7 @@ async function register(email: string): Promise<Response> {
 
 /** Registers through the service alone: the row is written, and no relay runs after it. */
 async function registerQuietly(email: string): Promise<void> {
-  const tokens = createTokenIssuer({
-    issuer: testEnv.JWT_ISSUER,
-    audience: testEnv.JWT_AUDIENCE,
-    privateKeyJson: testEnv.JWT_PRIVATE_KEY,
-    previousPublicKeyJson: undefined,
-  })
-  const users = createUsersService({ repo: createUsersRepo(testEnv.DB), tokens, now: () => new Date() })
+  const { users } = testServices().services
   const result = await users.register({ email, password: 'long enough password', name: 'Eve' })
   if (!result.ok) throw new Error(result.error.code)
 }

@@ -1,9 +1,13 @@
-import { eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
 import { drizzle } from 'drizzle-orm/d1'
-import type { CloudEvent } from '../../../../shared-contracts/events'
-import type { User } from '../../../../shared-contracts/users'
+import { EVENT_TYPES, type CloudEvent } from '../../../../shared-contracts/events'
+import type { AdminUser, User } from '../../../../shared-contracts/users'
 import { outboxInsert } from '../../../../platform/events/outbox'
-import { users, type UserRow } from './schema'
+import { deletedAccounts, outbox, users, type UserRow } from './schema'
+
+/** Statements of several repositories written together in one `db.batch`. */
+export type Statement = BatchItem<'sqlite'>
 
 /** What the service knows of a stored user: the contract shape plus the secret it must check. */
 export interface StoredUser {
@@ -57,8 +61,37 @@ export function createUsersRepo(d1: D1Database) {
     },
 
     async findById(id: string): Promise<User | null> {
+      return (await this.findStoredById(id))?.user ?? null
+    },
+
+    async findStoredById(id: string): Promise<StoredUser | null> {
       const row = await db.select().from(users).where(eq(users.id, id)).get()
-      return row ? toStored(row).user : null
+      return row ? toStored(row) : null
+    },
+
+    /** A deleted account, as kept: never personal data. */
+    async findDeleted(id: string): Promise<AdminUser | null> {
+      const row = await db.select().from(deletedAccounts).where(eq(deletedAccounts.id, id)).get()
+      return row ? { id: row.id, status: 'deleted', roles: row.roles, created_at: row.createdAt, deleted_at: row.deletedAt } : null
+    },
+
+    setPasswordStatement: (id: string, passwordHash: string, now: string): Statement =>
+      db.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, id)),
+
+    /**
+     * Forgets the person (email, name, hash) and keeps the account's bare facts, with the event
+     * announcing it. The user.registered event in the outbox carried the email and name: it goes
+     * too (nothing will re-send it).
+     */
+    eraseStatements: (user: User, deletedAt: string, deleted: CloudEvent): Statement[] => [
+      db.delete(users).where(eq(users.id, user.id)),
+      db.insert(deletedAccounts).values({ id: user.id, roles: user.roles, createdAt: user.created_at, deletedAt }),
+      db.delete(outbox).where(and(eq(outbox.type, EVENT_TYPES.userRegistered), sql`json_extract(${outbox.envelope}, '$.subject') = ${user.id}`)),
+      outboxInsert(db, deleted),
+    ],
+
+    async commit(statements: Statement[]): Promise<void> {
+      await db.batch(statements as [Statement, ...Statement[]])
     },
 
     async updateName(id: string, name: string, now: string): Promise<User | null> {

@@ -87,14 +87,14 @@ describe('POST /api/v1/auth/register', () => {
 })
 
 describe('POST /api/v1/auth/login', () => {
-  it('answers a 15-minute bearer token', async () => {
+  it('answers a 15-minute bearer token and a refresh token, never to be cached', async () => {
     const { user, password } = await registerUser()
     const response = await loginCall({ email: user.email, password })
     expect(response.status).toBe(200)
-    const body = (await response.json()) as Record<string, unknown>
-    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'token_type'])
-    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900 })
     expect(response.headers.get('Cache-Control')).toBe('no-store')
+    const body = (await response.json()) as Record<string, unknown>
+    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'token_type'])
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900, refresh_token: expect.stringMatching(/^rt_[A-Za-z0-9_-]{43}$/) })
   })
 
   it('issues an ES256 token with a kid and the contract claims', async () => {

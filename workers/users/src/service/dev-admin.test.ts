@@ -1,21 +1,12 @@
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { createUsersRepo } from '../repo/users-repo'
-import { callUsers, login, uniqueEmail, testEnv } from '../test-client'
+import { callUsers, login, uniqueEmail, testEnv, testServices } from '../test-client'
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, ensureDevAdmin } from './dev-admin'
-import { createTokenIssuer } from './tokens'
-import { createUsersService } from './users-service'
 
 // The real repository and service over the test's D1: the same database the Worker serves.
 function realDeps() {
-  const repo = createUsersRepo(testEnv.DB)
-  const tokens = createTokenIssuer({
-    issuer: testEnv.JWT_ISSUER,
-    audience: testEnv.JWT_AUDIENCE,
-    privateKeyJson: testEnv.JWT_PRIVATE_KEY,
-    previousPublicKeyJson: testEnv.JWT_PREVIOUS_PUBLIC_KEY,
-  })
-  return { repo, users: createUsersService({ repo, tokens, now: () => new Date() }) }
+  const { repo, services } = testServices()
+  return { repo, users: services.users }
 }
 
 const countByEmail = async (email: string) =>

@@ -12,8 +12,11 @@ export interface TokenConfig {
   previousPublicKeyJson: string | undefined
 }
 
+/** An access token answer; a session adds its refresh token (sessions-service.ts). */
+export type AccessTokenResponse = Omit<TokenResponse, 'refresh_token'>
+
 export interface TokenIssuer {
-  issue(user: User): Promise<TokenResponse>
+  issue(user: User): Promise<AccessTokenResponse>
   /** The public keys that verify tokens: the current one and, during a rotation, the previous. */
   jwks(): { keys: JWK[] }
 }

@@ -5,11 +5,13 @@ import { createEvent } from '../../../../platform/events/envelope'
 import { EVENT_TYPES } from '../../../../shared-contracts/events'
 import type { UsersRepo } from '../repo/users-repo'
 import { DECOY_HASH, hashPassword, verifyPassword } from './passwords'
+import type { SessionsService } from './sessions-service'
 import type { TokenIssuer } from './tokens'
 
 export interface UsersServiceDeps {
   repo: UsersRepo
   tokens: TokenIssuer
+  sessions: SessionsService
   now: () => Date
 }
 
@@ -17,7 +19,7 @@ export type UsersService = ReturnType<typeof createUsersService>
 
 const newUserId = () => `usr_${crypto.randomUUID().replaceAll('-', '')}`
 
-export function createUsersService({ repo, tokens, now }: UsersServiceDeps) {
+export function createUsersService({ repo, tokens, sessions, now }: UsersServiceDeps) {
   return {
     /** Registers a customer and announces it (user.registered). A taken email is `email_taken`; nothing is written then. */
     async register(input: RegisterRequest, roles: Role[] = ['customer']): Promise<Result<User>> {
@@ -34,12 +36,12 @@ export function createUsersService({ repo, tokens, now }: UsersServiceDeps) {
       return inserted ? ok(user) : fail({ code: 'email_taken' })
     },
 
-    /** Unknown email and wrong password answer alike, after the same amount of work. */
+    /** Unknown email and wrong password answer alike, after the same amount of work. Success starts a session. */
     async login(input: LoginRequest): Promise<Result<TokenResponse>> {
       const stored = await repo.findByEmail(input.email)
       const matches = await verifyPassword(input.password, stored?.passwordHash ?? DECOY_HASH)
       if (!stored || !matches) return fail({ code: 'invalid_credentials' })
-      return ok(await tokens.issue(stored.user))
+      return ok(await sessions.start(stored.user))
     },
 
     async me(principal: Principal): Promise<Result<User>> {

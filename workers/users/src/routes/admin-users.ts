@@ -1,0 +1,14 @@
+import { Hono } from 'hono'
+import { problem } from '../../../../platform/errors/problem'
+import { requireRole } from '../../../../platform/http/require-role'
+import type { UsersEnv } from '../env'
+
+export const adminUserRoutes = new Hono<UsersEnv>()
+
+// The gateway's policy keeps this to admins; the role is checked again here (defense in depth).
+adminUserRoutes.use(requireRole('admin'))
+
+adminUserRoutes.get('/:id', async (c) => {
+  const account = await c.var.services.account.adminView(c.req.param('id'))
+  return account.ok ? c.json(account.value) : problem(c, account.error)
+})
