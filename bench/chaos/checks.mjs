@@ -1,5 +1,5 @@
 // The invariants a chaos run holds the system to, read through the public API only.
-import { call } from '../../bench/harness.mjs'
+import { call } from '../harness.mjs'
 
 const TERMINAL = ['completed', 'compensated', 'failed']
 

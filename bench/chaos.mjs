@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { call, freePort, sleep } from '../bench/harness.mjs'
+import { call, freePort, sleep } from './harness.mjs'
 import { checkInvariants } from './chaos/checks.mjs'
 import { localSystem } from './chaos/system.mjs'
 

@@ -2,7 +2,7 @@
 // free port with a throw-away state folder, killed with SIGKILL (the whole group, by its id)
 // and started again on the same state.
 import { spawn } from 'node:child_process'
-import { call, sleep } from '../../bench/harness.mjs'
+import { call, sleep } from '../harness.mjs'
 
 const START_TIMEOUT_MS = 180_000
 
