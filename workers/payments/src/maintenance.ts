@@ -4,7 +4,8 @@ import type { Env } from './env'
 /** What payments keeps and for how long (README "Operations"). */
 export function paymentsRetentionRules(env: Env): RetentionRule[] {
   const events = eventRetentionMs(env)
-  return [eventRules.outbox(events)]
+  // Payments themselves are financial records: kept. Its consumer's inbox and dead letters are not.
+  return [eventRules.outbox(events), eventRules.inbox(events), ...eventRules.deadLetters()]
 }
 
 /** The sweep's upkeep: retention in bounded batches. */
