@@ -11,7 +11,7 @@ const Email = z
   .pipe(z.email({ message: 'must be an email address' }))
   .transform((email) => email.toLowerCase())
 const Name = z.string().trim().min(1, 'must not be empty').max(100)
-// 12 is the floor (DESIGN §4); the cap bounds the work of hashing. Registration and password change alike.
+// 12 is the floor the API promises; the cap bounds the work of hashing. Registration and password change alike.
 const NewPassword = z.string().min(12, 'must be at least 12 characters').max(256)
 const CurrentPassword = z.string().min(1).max(256)
 /** Opaque: `rt_` and 43 base64url characters today; the cap only bounds what is hashed. */
