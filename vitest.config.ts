@@ -69,6 +69,8 @@ function serviceProject(name: ServiceName, { auxiliaries = [], include = [] }: S
   }
 }
 
+const builtWorkers = new Map<string, ReturnType<typeof productionWorkerOptions>>()
+
 /**
  * An internal Worker as an auxiliary Worker of the cross-Worker project: its production bundle
  * (`wrangler deploy --dry-run`), its bindings, D1 and queues read from its own wrangler.toml,
@@ -78,7 +80,11 @@ function serviceProject(name: ServiceName, { auxiliaries = [], include = [] }: S
 async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<string, string>) {
   // TEST_BUILD_DIR: runs that overlap in one work tree (two developers' shells) must not share bundles.
   const outdir = `${process.env.TEST_BUILD_DIR ?? '.build/test'}/${name}`
-  const worker = productionWorkerOptions({ name, config }, outdir, devVars)
+  // This runs for every test file's runtime, and a build blocks vitest's process for seconds: one
+  // build per Worker and run (the sources do not change during a run), a fresh copy per file.
+  let options = builtWorkers.get(name)
+  if (!options) builtWorkers.set(name, (options = productionWorkerOptions({ name, config }, outdir, devVars)))
+  const worker = structuredClone(options)
   const database = (worker as { d1Databases?: Record<string, { id: string }> }).d1Databases?.DB?.id
   return {
     worker,
