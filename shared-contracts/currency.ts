@@ -23,9 +23,11 @@ export const ISO_4217_CURRENCIES = [
 
 const KNOWN: ReadonlySet<string> = new Set(ISO_4217_CURRENCIES)
 
-/** A currency as requests send it: one of the codes above, in upper case (`EUR`, never `eur` or `ABC`). */
+/**
+ * A currency as requests send it: one of the codes above, in upper case (`EUR`, never `eur` or
+ * `ABC`). One check, so a wrong value is one field error; the document still shows the pattern.
+ */
 export const CurrencySchema = z
   .string()
-  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code of three upper-case letters')
-  .refine((code) => KNOWN.has(code), 'must be an ISO 4217 currency code in circulation, e.g. EUR or USD')
-  .meta({ description: 'An ISO 4217 currency code in circulation (e.g. `EUR`, `USD`, `JPY`).', example: 'EUR' })
+  .refine((code) => KNOWN.has(code), 'must be an ISO 4217 currency code in circulation, in upper case (e.g. EUR or USD)')
+  .meta({ description: 'An ISO 4217 currency code in circulation (e.g. `EUR`, `USD`, `JPY`).', pattern: '^[A-Z]{3}$', example: 'EUR' })

@@ -78,6 +78,10 @@ describe('POST /api/v1/products', () => {
     ['currency', 'EURO'],
     ['currency', 'E1R'],
     ['currency', ''],
+    // Three capital letters are not enough: ISO 4217 codes in circulation only.
+    ['currency', 'ABC'],
+    ['currency', 'XXX'],
+    ['currency', 'HRK'],
     ['initial_stock', -1],
     ['initial_stock', 1.5],
     ['initial_stock', '3'],
