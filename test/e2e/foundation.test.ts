@@ -97,7 +97,7 @@ describe('bad input and unknown routes', () => {
     const unknown = await api('GET', '/api/v3/nothing-here')
     expect(unknown.status).toBe(404)
     expect(unknown.body).toMatchObject({ code: 'not_found' })
-    const wrongMethod = await api('DELETE', '/api/v1/users/me')
+    const wrongMethod = await api('PUT', '/api/v1/users/me')
     expect(wrongMethod.status).toBe(405)
     expect(wrongMethod.headers.get('Allow')).toContain('PATCH')
   })
