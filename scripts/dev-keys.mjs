@@ -28,7 +28,7 @@ export async function developmentVars({ adminEmail, adminPassword } = {}) {
   const gateway = await generateKeyPair('gateway')
   const tokens = await generateKeyPair('users')
   const orders = await generateKeyPair('orders')
-  // FAULT_INJECTION exists only here, in local development (DESIGN §4, PUT /api/v1/admin/faults).
+  // FAULT_INJECTION exists only here, in local development (PUT /api/v1/admin/faults).
   const development = { ENVIRONMENT: 'development', FAULT_INJECTION: 'enabled' }
   const internal = { ...development, GATEWAY_PUBLIC_KEYS: JSON.stringify({ keys: [gateway.publicJwk] }) }
   const trustOrders = { TRUSTED_CALLERS: JSON.stringify({ orders: { keys: [orders.publicJwk] } }) }
@@ -37,7 +37,7 @@ export async function developmentVars({ adminEmail, adminPassword } = {}) {
       ...development,
       GATEWAY_PRIVATE_KEY: JSON.stringify(gateway.privateJwk),
       CORS_ALLOWED_ORIGINS: 'http://localhost:3000,http://127.0.0.1:3000',
-      // A short open period, so a developer (and the e2e suite) sees a breaker close again soon (DESIGN §5 says 30 s in production).
+      // A short open period, so a developer (and the e2e suite) sees a breaker close again soon (production opens for 30 s).
       CIRCUIT_BREAKER_OPEN_MS: '5000',
     },
     users: {

@@ -3,9 +3,9 @@ import { FaultConfigSchema } from './faults'
 import { SERVICES } from './routes'
 
 // Response shapes of routes whose services built them ad hoc: written once here, so the
-// OpenAPI document (./openapi.ts) describes what the code answers (DESIGN §4).
+// OpenAPI document (./openapi.ts) describes what the code answers.
 
-/** A list page (DESIGN §4): `?limit=&cursor=` → `{ items, next_cursor }`. */
+/** A list page: `?limit=&cursor=` → `{ items, next_cursor }`. */
 export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), next_cursor: z.string().nullable() })
 }

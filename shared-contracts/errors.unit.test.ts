@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { problemResponse } from '../platform/errors/problem'
 import { ERROR_CODES, ProblemSchema, statusForCode, titleForCode, typeForCode, type ErrorCode } from './errors'
 
-/** The public mapping (DESIGN §4): renaming a code or changing its status breaks clients. */
+/** The public mapping: renaming a code or changing its status breaks clients. */
 const EXPECTED: Record<ErrorCode, number> = {
   validation_failed: 400,
   malformed_json: 400,
@@ -29,7 +29,7 @@ const EXPECTED: Record<ErrorCode, number> = {
   gateway_timeout: 504,
 }
 
-/** Codes a client causes by what it sends: never a 5xx (DESIGN §4). */
+/** Codes a client causes by what it sends: never a 5xx. */
 const BAD_INPUT: ErrorCode[] = [
   'validation_failed',
   'malformed_json',

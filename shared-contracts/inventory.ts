@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { CurrencySchema } from './currency'
 import type { Result } from './errors'
 
-// The inventory service's contract: catalog and stock over HTTP (DESIGN §4), reservations
+// The inventory service's contract: catalog and stock over HTTP, reservations
 // over RPC for the order saga (`InventoryRpc`).
 
 /** Upper bounds keep sums of quantity × price far inside 2^53 and inside SQLite integers. */
@@ -43,7 +43,7 @@ export type UpdateProductRequest = z.infer<typeof UpdateProductRequestSchema>
 export const SetStockRequestSchema = z.strictObject({ on_hand: StockCount })
 export type SetStockRequest = z.infer<typeof SetStockRequestSchema>
 
-/** The public product (DESIGN §4): `available` = on hand − reserved. */
+/** The public product: `available` = on hand − reserved. */
 export const ProductSchema = z.object({
   id: z.string(),
   sku: z.string(),

@@ -9,7 +9,7 @@ export type NotificationType = z.infer<typeof NotificationTypeSchema>
 export const NOTIFICATION_CHANNELS = ['email'] as const
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number]
 
-/** A notification as its owner sees it (DESIGN §4): no recipient, body or delivery internals. */
+/** A notification as its owner sees it: no recipient, body or delivery internals. */
 export const NotificationSchema = z.object({
   id: z.string(),
   type: NotificationTypeSchema,

@@ -12,7 +12,7 @@ import { AdminUserSchema, ChangePasswordRequestSchema, DeleteMeRequestSchema, Lo
 import { commonHeaders, HEADERS, problemResponses, PROBLEM_CONTENT_TYPE } from './openapi-errors'
 import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject, Reference, ResponseObject } from './openapi-types'
 
-/** The version of the public API contract (DESIGN §4) the document describes. */
+/** The version of the public API contract the document describes. */
 export const API_VERSION = '1.1.0'
 const SCHEMA_URI = (id: string) => `#/components/schemas/${id}`
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { MAX_ITEM_QUANTITY, MAX_ITEMS } from './inventory'
 
-// The orders service's contract (DESIGN §4): placing and reading orders, and the saga log.
+// The orders service's contract: placing and reading orders, and the saga log.
 
 export const ORDER_STATUSES = ['pending', 'confirmed', 'cancelled'] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
@@ -46,7 +46,7 @@ export const OrderSchema = z.object({
 })
 export type Order = z.infer<typeof OrderSchema>
 
-/** v2: money as `{ amount, currency }` objects (DESIGN §4). */
+/** v2: money as `{ amount, currency }` objects. */
 export const MoneySchema = z.object({ amount: z.number().int(), currency: z.string() })
 export const OrderV2Schema = z.object({
   id: z.string(),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { fail, ok, type Result } from './errors'
 
-/** `?limit=&cursor=` on every list (DESIGN §4). */
+/** `?limit=&cursor=` on every list. */
 export const ListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(512).optional(),

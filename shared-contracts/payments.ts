@@ -8,7 +8,7 @@ export const PAYMENT_STATUSES = ['captured', 'declined', 'refunded'] as const
 export const PaymentStatusSchema = z.enum(PAYMENT_STATUSES)
 export type PaymentStatus = z.infer<typeof PaymentStatusSchema>
 
-/** A payment as the API shows it (DESIGN §4). The paying user stays internal. */
+/** A payment as the API shows it. The paying user stays internal. */
 export const PaymentSchema = z.object({
   id: z.string(),
   order_id: z.string(),

@@ -15,7 +15,7 @@ export interface Report {
  * One circuit breaker per downstream service (`CIRCUIT_BREAKERS.idFromName(service)`), hosted
  * by the gateway. The state is a small value in SQLite-backed storage, read and written with the
  * synchronous KV API: a method checks and takes a permit with no `await` in between, and an
- * eviction or restart resumes from exactly the stored state (STYLE §7).
+ * eviction or restart resumes from exactly the stored state.
  */
 export class CircuitBreaker extends DurableObject<BreakerVars> {
   private readonly config: BreakerConfig

@@ -1,5 +1,5 @@
 import { positiveIntVar } from '../../platform/env/vars'
-/** How a breaker judges its downstream (DESIGN §5). */
+/** How a breaker judges its downstream. */
 export interface BreakerConfig {
   /** The count window: the last N calls. */
   windowSize: number
@@ -27,7 +27,7 @@ export const DEFAULT_BREAKER_CONFIG: BreakerConfig = {
   probeLeaseMs: 15_000,
 }
 
-/** The vars a deployment may set (all optional; DESIGN §5 defaults otherwise). */
+/** The vars a deployment may set (all optional; the production defaults otherwise). */
 export interface BreakerVars {
   /** The first open period in ms (local development uses a short one so the e2e suite can watch a breaker close). */
   CIRCUIT_BREAKER_OPEN_MS?: string

@@ -2,7 +2,7 @@ import type { Saga, SagaStatus, StepStatus } from '../../shared-contracts/orders
 
 // A small, generic saga engine: the state is a plain serialisable value, and everything that
 // decides (what to do next, what an outcome changes) is a pure function of it, the time and a
-// random number. The Durable Object only loads, applies, stores and calls (STYLE §7).
+// random number. The Durable Object only loads, applies, stores and calls.
 
 export interface RetryPolicy {
   /** Attempts per step before giving up (and compensating). */

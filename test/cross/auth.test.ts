@@ -41,7 +41,7 @@ describe('POST /api/v1/auth/login through the gateway', () => {
     account = await signUp('Login')
   })
 
-  it('answers a 15-minute ES256 bearer token carrying the claims of DESIGN §5', async () => {
+  it('answers a 15-minute ES256 bearer token carrying the contract claims', async () => {
     const response = await send('POST', '/api/v1/auth/login', { email: account.email, password: PASSWORD })
     expect(response.status).toBe(200)
     const body = (await response.json()) as { access_token: string }

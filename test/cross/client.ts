@@ -11,7 +11,7 @@ export const PASSWORD = 'a long enough password'
 /**
  * A client address of its own per request (as `CF-Connecting-IP`, which Cloudflare sets), unless
  * the test chooses one: the suite registers and logs in many users, and the per-IP rate limits
- * (DESIGN §5) stay at their production values.
+ * stay at their production values.
  */
 export const uniqueIp = () => `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`
 
@@ -111,7 +111,7 @@ export async function expectInvalidToken(response: Response): Promise<void> {
 
 // --- Fixtures through the gateway: the development admin, products, orders. ---
 
-/** The admin `npm start` and the test configuration bootstrap (DESIGN §4). */
+/** The admin `npm start` and the test configuration bootstrap. */
 export const DEV_ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' }
 
 export async function adminToken(): Promise<string> {

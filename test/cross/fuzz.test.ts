@@ -13,7 +13,7 @@ import { settledDigest, stateDigest } from './state'
 // operation, requests whose parameters and bodies are drawn from its schemas, valid-ish or
 // hostile, sent as an admin, a customer and an anonymous caller. Whatever is sent:
 //   - the answer is never a 5xx;
-//   - it conforms to the document (test/support/contract.ts), so a 4xx is problem+json (DESIGN §4);
+//   - it conforms to the document (test/support/contract.ts), so a 4xx is problem+json;
 //   - a 4xx changed nothing stored in any service (every row of every D1 table, digested).
 // The seed is fixed, so a run is repeatable; FUZZ_SEED=<n> and FUZZ_RUNS=<n> choose others:
 //   FUZZ_SEED=42 FUZZ_RUNS=500 npm exec -- vitest run --project gateway test/cross/fuzz

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { bearer, call, expectProblem, PASSWORD, send, signUp, uniqueEmail, uniqueIp } from './client'
 
-// The production policies from wrangler.toml (DESIGN §5): these tests pin them.
+// The production policies from wrangler.toml: these tests pin them.
 const AUTH_POLICY = '"auth";q=10;w=60'
 const USER_POLICY = '"user";q=600;w=60'
 const ANONYMOUS_POLICY = '"anonymous";q=120;w=60'

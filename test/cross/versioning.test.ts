@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { ROUTES } from '../../shared-contracts/routes'
 import { bearer, call, expectProblem, signUp, type SignedUp } from './client'
 
-// DESIGN §4: v1 and v2 side by side. A v1 route with a v2 successor says so on every answer;
+// v1 and v2 side by side. A v1 route with a v2 successor says so on every answer;
 // the facts come from the route table (shared-contracts/routes.ts), like the spec's `deprecated`.
 
 let customer: SignedUp

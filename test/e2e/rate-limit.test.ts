@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { api, uniqueEmail, uniqueIp } from './client'
 
-describe('rate limits (DESIGN §5)', () => {
+describe('rate limits (the production policies)', () => {
   it('answers repeated wrong logins from one client with 429 quota_exceeded, RateLimit headers and Retry-After', async () => {
     const client = { 'CF-Connecting-IP': uniqueIp() }
     const wrongLogin = () =>

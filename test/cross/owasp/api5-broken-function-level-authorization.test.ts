@@ -20,7 +20,7 @@ const ADMIN_ROUTES = ROUTES.filter((route) => 'roles' in route.access && !route.
 const ALL_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 
 describe('admin functions', () => {
-  it('are the ones DESIGN §4 lists, and there are some', () => {
+  it('are the admin routes of the contract, and there are some', () => {
     expect(ADMIN_ROUTES.map((route) => `${route.method} ${route.path}`)).toEqual(
       expect.arrayContaining(['POST /api/v1/products', 'PATCH /api/v1/products/:id', 'PUT /api/v1/inventory/:product_id', 'GET /api/v1/admin/sagas', 'PUT /api/v1/admin/faults/:service']),
     )

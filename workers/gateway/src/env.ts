@@ -23,7 +23,7 @@ export interface Env {
   GATEWAY_PRIVATE_KEY?: string
   /** One RateLimiter object per policy and key (durable-objects/rate-limiter). */
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>
-  /** Rate limit policies as `<limit>/<window seconds>`; DESIGN §5 defaults when absent. */
+  /** Rate limit policies as `<limit>/<window seconds>`; the production defaults when absent. */
   RATE_LIMIT_AUTH?: string
   RATE_LIMIT_USER?: string
   RATE_LIMIT_ANONYMOUS?: string
@@ -33,7 +33,7 @@ export interface Env {
   FAULT_INJECTION?: string
   /** One CircuitBreaker object per downstream service (durable-objects/circuit-breaker). */
   CIRCUIT_BREAKERS: DurableObjectNamespace<CircuitBreaker>
-  /** The first open period of a breaker in ms (DESIGN §5: 30 s; local development uses less). */
+  /** The first open period of a breaker in ms (30 s in production; local development uses less). */
   CIRCUIT_BREAKER_OPEN_MS?: string
   /** `off` turns the resilience layer off (benchmark baseline); see resilience/layer.ts for the other knobs. */
   RESILIENCE?: string

@@ -9,7 +9,7 @@ import { CircuitBreaker as CircuitBreakerClass } from '../../../durable-objects/
 
 const SERVICE = 'gateway'
 
-/** Durable Object classes this Worker hosts (DESIGN §2), traced when a collector is configured. */
+/** Durable Object classes this Worker hosts, traced when a collector is configured. */
 export const RateLimiter = instrumentDurableObject(SERVICE, RateLimiterClass)
 export const CircuitBreaker = instrumentDurableObject(SERVICE, CircuitBreakerClass)
 

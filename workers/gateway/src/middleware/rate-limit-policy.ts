@@ -6,7 +6,7 @@ import type { RateLimitPolicyName, Route } from '../../../../shared-contracts/ro
 /** A policy as configured: `<limit>/<window seconds>`, e.g. `10/60`. */
 export type RateLimitSetting = string
 
-/** DESIGN §5: login and register 10/min per client IP, signed-in 600/min per user, other anonymous 120/min per IP. */
+/** Login and register 10/min per client IP, signed-in 600/min per user, other anonymous 120/min per IP. */
 export const DEFAULT_RATE_LIMITS: Record<RateLimitPolicyName, RateLimitSetting> = {
   auth: '10/60',
   user: '600/60',

@@ -18,7 +18,7 @@ describe('parsePolicy', () => {
     expect(() => parsePolicy('auth', setting)).toThrow(/rate limit "auth"/)
   })
 
-  it('has the DESIGN §5 defaults', () => {
+  it('has the production defaults', () => {
     expect(DEFAULT_RATE_LIMITS).toEqual({ auth: '10/60', user: '600/60', anonymous: '120/60' })
   })
 })

@@ -11,7 +11,7 @@ import { DEFAULT_LEASES, RateLimitLeases, type Ask, type LeaseOptions } from './
 import { clientIp, DEFAULT_RATE_LIMITS, parsePolicy, rateLimitHeaders, subjectOf, type RateLimitPolicy, type RateLimitSetting } from './rate-limit-policy'
 
 /**
- * Each policy as `<limit>/<window seconds>`; a missing one takes its DESIGN §5 default.
+ * Each policy as `<limit>/<window seconds>`; a missing one takes its production default.
  * `disabled`: no limiting at all — only the benchmarks' baseline sets it (`RATE_LIMITING=off`).
  * `leases`: how much of a busy key an isolate may hold (DEFAULT_LEASES; tests set their own).
  */

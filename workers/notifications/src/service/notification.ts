@@ -9,7 +9,7 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed'
  */
 export type NotificationKind = NotificationType | 'order_confirmed' | 'order_cancelled'
 
-/** The public shape (DESIGN §4), with the kinds above. */
+/** The public shape, with the kinds above. */
 export type PublicNotification = Omit<Notification, 'type'> & { type: NotificationKind }
 
 /** A notification as this service keeps it. */
@@ -32,7 +32,7 @@ export interface NotificationRecord {
 /** What an event handler decides to send; the rest (id, times, status) is filled in on recording. */
 export type NotificationDraft = Pick<NotificationRecord, 'user_id' | 'type' | 'channel' | 'recipient' | 'subject' | 'body' | 'order_id'>
 
-/** The public shape (DESIGN §4): what the owner may see. */
+/** The public shape: what the owner may see. */
 export function toPublic(record: NotificationRecord): PublicNotification {
   const { id, type, channel, subject, order_id, created_at } = record
   return { id, type, channel, subject, order_id, created_at }

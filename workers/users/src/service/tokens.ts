@@ -2,7 +2,7 @@ import { SignJWT, type JWK } from 'jose'
 import { importKey, parseJwk, SIGNING_ALG, toPublicJwk } from '../../../../platform/auth/keys'
 import type { TokenResponse, User } from '../../../../shared-contracts/users'
 
-/** DESIGN §5: access tokens live 15 minutes. */
+/** Access tokens live 15 minutes. */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 
 export interface TokenConfig {
