@@ -3,7 +3,7 @@ import type { CircuitBreaker } from '../../../durable-objects/circuit-breaker/ci
 import type { RateLimiter } from '../../../durable-objects/rate-limiter/rate-limiter'
 import type { Principal } from '../../../platform/auth/principal'
 import type { RedMetrics } from '../../../platform/telemetry/metrics'
-import type { GatewayServices } from './services'
+import type { GatewayServices } from './gateway-services'
 import type { RateLimitSubject } from './middleware/rate-limit-policy'
 
 /** Bindings from the root wrangler.toml, its secrets, and `.dev.vars` in local development. */

@@ -1,39 +1,16 @@
 import type { MiddlewareHandler } from 'hono'
 import type { JSONWebKeySet } from 'jose'
-import { createCredentialSigner, CREDENTIAL_HEADER, reuseCredentials, type Caller } from '../../../platform/auth/internal-credential'
+import { createCredentialSigner, CREDENTIAL_HEADER, reuseCredentials } from '../../../platform/auth/internal-credential'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import type { ServiceName } from '../../../shared-contracts/routes'
-import { rateLimiterClient, type RateLimiterClient } from '../../../durable-objects/rate-limiter/client'
+import { rateLimiterClient } from '../../../durable-objects/rate-limiter/client'
 import { createJwksCache } from './auth/jwks-cache'
 import { edgeStore } from './edge-cache/edge-cache'
-import type { EdgeStore } from './edge-cache/store'
 import { createAccessTokenVerifier, type AccessTokenPolicy } from './auth/access-token'
-import type { Principal } from '../../../platform/auth/principal'
-import type { Result } from '../../../shared-contracts/errors'
 import type { Env, GatewayEnv } from './env'
+import type { GatewayServices, InternalCallOptions } from './gateway-services'
 
-export interface GatewayServices {
-  /** The Worker behind each service name: the gateway's service registry. */
-  binding(service: ServiceName): Fetcher
-  /** The credential for a forwarded request: one signed credential is reused for a while (ADR 0002). */
-  forwardCredential(service: ServiceName, caller: Caller): Promise<string>
-  /** Verifies a bearer token, reusing successful verifications for up to a minute (auth/access-token.ts). */
-  verifyToken(token: string): Promise<Result<Principal>>
-  /** Calls a service's own (internal) route as the gateway, with a credential for `caller`. */
-  call(service: ServiceName, path: string, options: InternalCallOptions): Promise<Response>
-  /** The rate limiter Durable Objects, one per policy and key. */
-  rateLimiter: RateLimiterClient
-  /** This isolate's cache of anonymous public reads (./edge-cache); null when GATEWAY_CACHE is `off`. */
-  edgeCache: EdgeStore | null
-}
-
-export interface InternalCallOptions {
-  caller: Caller
-  method?: string
-  /** Sent as JSON. */
-  body?: unknown
-  timeoutMs?: number
-}
+export type { GatewayServices, InternalCallOptions } from './gateway-services'
 
 const DEFAULT_INTERNAL_TIMEOUT_MS = 5_000
 

@@ -1,6 +1,6 @@
 import type { Caller } from '../../../platform/auth/internal-credential'
 import type { CacheEnv } from '../../../platform/cache/options'
-import type { InventoryServices } from './services'
+import type { InventoryServices } from './inventory-services'
 
 /** Bindings from workers/inventory/wrangler.toml, its secrets, and `.dev.vars` in local development. */
 export interface Env extends CacheEnv {

@@ -5,19 +5,14 @@ import { createRequestsRepo } from './repo/requests-repo'
 import { createReservationsRepo } from './repo/reservations-repo'
 import { createStockRepo } from './repo/stock-repo'
 import { isolateProductCache } from './cache/product-cache'
-import { createCatalogService, type CatalogService } from './service/catalog-service'
-import { createProductReads, type ProductReads } from './service/product-reads'
-import { createReservationsService, type ReservationsService } from './service/reservations-service'
-import { createStockService, type StockService } from './service/stock-service'
+import { createCatalogService } from './service/catalog-service'
+import { createProductReads } from './service/product-reads'
+import { createReservationsService } from './service/reservations-service'
+import { createStockService } from './service/stock-service'
 import type { Env, InventoryEnv } from './env'
+import type { InventoryServices } from './inventory-services'
 
-export interface InventoryServices {
-  catalog: CatalogService
-  /** Public catalog reads through this isolate's product cache. */
-  reads: ProductReads
-  stock: StockService
-  reservations: ReservationsService
-}
+export type { InventoryServices } from './inventory-services'
 
 /** The services over this Worker's D1: built the same way for HTTP requests and RPC calls. */
 export function createServices(env: Env, now: () => Date = () => new Date()): InventoryServices {

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import { createDelivery } from './delivery/delivery'
+import { createDelivery } from './delivery/select'
 import type { Env, NotificationsEnv } from './env'
 import { createContactsRepo } from './repo/contacts-repo'
 import { createNotificationsRepo } from './repo/notifications-repo'

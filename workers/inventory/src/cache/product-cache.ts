@@ -1,12 +1,11 @@
 import { env as isolateEnv } from 'cloudflare:workers'
 import { generationView } from '../../../../platform/cache/generation'
 import { cacheLevelRecorder } from '../../../../platform/cache/metrics'
-import { cacheOptions } from '../../../../platform/cache/options'
+import { cacheOptions, type CacheEnv } from '../../../../platform/cache/options'
 import { TieredCache } from '../../../../platform/cache/tiered-cache'
 import { createLogger } from '../../../../platform/telemetry/log'
 import type { Product } from '../../../../shared-contracts/inventory'
 import type { ListQuery, Page } from '../../../../shared-contracts/pagination'
-import type { Env } from '../env'
 import { createCacheGenerationsRepo } from '../repo/cache-generations-repo'
 
 /** Products and list pages share one namespace, so one generation bump drops them all. */
@@ -19,8 +18,11 @@ export const pageKey = (query: ListQuery) => `list:${query.limit}:${query.cursor
 
 const log = createLogger('inventory')
 
+/** The bindings a product cache reads: its vars, its KV (L2), its D1 (the generation) and its metrics. */
+export type ProductCacheEnv = CacheEnv & { DB: D1Database; CACHE: KVNamespace; METRICS?: AnalyticsEngineDataset }
+
 /** A product cache over this env's KV and D1 (tests make extra ones, as other isolates, with their own clock). */
-export function createProductCache(env: Env, now: () => number = Date.now): ProductCache {
+export function createProductCache(env: ProductCacheEnv, now: () => number = Date.now): ProductCache {
   const options = cacheOptions(env)
   const generations = createCacheGenerationsRepo(env.DB)
   return new TieredCache({
@@ -42,6 +44,6 @@ let isolateCache: ProductCache | null = null
  * A bad CACHE_* var throws here: app.ts calls this at start-up.
  */
 export function isolateProductCache(): ProductCache {
-  isolateCache ??= createProductCache(isolateEnv as unknown as Env)
+  isolateCache ??= createProductCache(isolateEnv as unknown as ProductCacheEnv)
   return isolateCache
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createDelivery } from './delivery'
+import { createDelivery } from './select'
 import { createWebhookDelivery } from './webhook'
 import { isPrivateHost } from './webhook-url'
 import { testNotification } from './test-notification'

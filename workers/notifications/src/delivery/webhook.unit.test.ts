@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createDelivery } from './delivery'
+import { createDelivery } from './select'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { createSandboxDelivery, maskEmail } from './sandbox'
 import { closedPort, startReceiver, type Receiver } from './test-receiver.mjs'
