@@ -347,14 +347,14 @@ Done in issue 9 (each measured on this suite's harness, the previous gateway bun
 - **The gateway credential is signed once per service and principal every 15 s**, not per
   forwarded request (\`reuseCredentials\`, platform/auth/internal-credential.ts; ADR 0002), when
   no trace context is carried; the services take the request id from \`X-Request-Id\`.
-- **The rate limiter leases units to the isolate** (ADR 0013, "Leases";
+- **The rate limiter leases units to the isolate** (ADR 0040;
   workers/gateway/src/middleware/rate-limit-lease.ts): a busy key's object grants the isolate up
   to 5 % of the limit (at most 64 units) beyond the request that asked; later requests spend them
   with no Durable Object call, a refill runs after the response once half is spent, and units
   unspent after 1 s go back. Never more than the limit across isolates; small policies (login,
   register) stay one exact call per request. This took the limiter from 28 % of an authenticated
   request's time to the figure in the breakdown above.
-- **The gateway answers anonymous public reads from its own memory** (ADR 0017, addendum;
+- **The gateway answers anonymous public reads from its own memory** (ADR 0039;
   workers/gateway/src/edge-cache): inventory says until when its answer is known current (its
   last generation check plus \`CACHE_GENERATION_CHECK_MS\`), and the gateway keeps the answer
   until then, so the 1 s staleness bound holds end to end. A hit signs no credential and calls

@@ -1,6 +1,6 @@
 // Local development makes its own keys, on first start, with no manual step.
 // It writes `.dev.vars` beside each Worker's wrangler config (git-ignored; wrangler dev reads
-// them, wrangler deploy never does). Production keys are secrets: see the README.
+// them, wrangler deploy never does). Production keys are secrets: see docs/deploying.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { webcrypto } from 'node:crypto'
 import { WORKERS } from './workers.mjs'
@@ -94,7 +94,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(written ? 'generated local development keys in .dev.vars files' : 'local development keys present')
 }
 
-/** The OpenTelemetry variables `npm start` hands to every Worker (README, "Tracing"). */
+/** The OpenTelemetry variables `npm start` hands to every Worker (docs/observability.md, "Tracing"). */
 export const OTEL_VARS = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_TRACES_SAMPLER_ARG', 'OTEL_EXPORTER_OTLP_TIMEOUT']
 
 /**

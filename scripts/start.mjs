@@ -5,7 +5,7 @@
 //   VERBOSE=1    (or `npm start -- --verbose`) shows wrangler's own output too
 //   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER_ARG,
 //   OTEL_EXPORTER_OTLP_TIMEOUT   when set, given to every Worker: traces are exported
-//                                over OTLP/HTTP (README, "Tracing"); unset, nothing is traced.
+//                                over OTLP/HTTP (docs/observability.md, "Tracing"); unset, nothing is traced.
 //                                Written into each Worker's .dev.vars (writeOtelVars).
 import { spawn } from 'node:child_process'
 import { ensureDevVars, writeOtelVars } from './dev-keys.mjs'

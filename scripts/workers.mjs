@@ -1,5 +1,5 @@
 // The Workers of the system, in one list: start-up, migrations, builds and tests read it.
-// Adding a service means adding a row here (see the README, "Adding a service").
+// Adding a service means adding a row here (see docs/architecture.md, "Adding a service").
 export const WORKERS = [
   { name: 'gateway', config: 'wrangler.toml' },
   { name: 'users', config: 'workers/users/wrangler.toml', database: 'users' },

@@ -49,7 +49,7 @@ const SIGNED_IN: Access = { roles: ['customer', 'admin'] }
 const ADMIN: Access = { roles: ['admin'] }
 /** Password guessing and sign-up floods: per IP, and never unlimited because the limiter is down. */
 const CREDENTIALS = { rateLimit: 'auth', limiter: 'fail-closed' } as const
-/** v1 order lists, replaced by v2's money objects; README "API reference" states the policy. */
+/** v1 order lists, replaced by v2's money objects; docs/api.md, "Versioning and deprecation", states the policy. */
 const ORDERS_V1_DEPRECATION: Deprecation = { successor: '/api/v2/orders', since: '2026-01-01T00:00:00Z', sunset: '2027-07-01T00:00:00Z' }
 
 /**

@@ -43,7 +43,7 @@ export function conditionalResponse(c: Context, { body, etag }: Representation, 
 /**
  * Public product reads: browsers and shared caches may keep a copy for a few seconds and serve it
  * a little longer while they revalidate (with the ETag, so usually a bodiless 304). Both are
- * small next to the cache's own staleness bound (README, "Caching").
+ * small next to the cache's own staleness bound (docs/caching.md).
  */
 export const PUBLIC_READ_CACHE_CONTROL = 'public, max-age=5, stale-while-revalidate=10'
 

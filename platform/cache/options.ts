@@ -13,7 +13,7 @@ export interface CacheOptions {
   generationCheckMs: number
 }
 
-/** The CACHE_* vars (README, "Caching"); unset or empty means the default. */
+/** The CACHE_* vars (docs/caching.md); unset or empty means the default. */
 export interface CacheEnv {
   CACHE_LEVELS?: string
   CACHE_L1_MAX_ENTRIES?: string

@@ -19,7 +19,7 @@ async function newProduct(token: string): Promise<Product> {
   return created.body
 }
 
-// README, "Caching": other isolates see a write within GENERATION_CHECK_MS (1 s) of the bump, and
+// docs/caching.md: other isolates see a write within GENERATION_CHECK_MS (1 s) of the bump, and
 // the event path bumps within the queue's batch wait (1 s) of the write. Polled with slack.
 const STALENESS_BOUND_MS = 3_000
 const WITHIN_BOUND = { timeout: STALENESS_BOUND_MS + 5_000, interval: 100 }
@@ -72,7 +72,7 @@ describe('the product cache through the gateway', () => {
   })
 })
 
-// README, "Caching": the gateway answers anonymous public reads from its isolate's memory until
+// docs/caching.md: the gateway answers anonymous public reads from its isolate's memory until
 // inventory's fresh-until (at most CACHE_GENERATION_CHECK_MS after the generation was confirmed).
 // A fill may come with little of that second left, so a hit is polled for, never timed.
 describe('the gateway’s cache of anonymous public reads', () => {

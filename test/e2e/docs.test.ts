@@ -8,7 +8,7 @@ import { buildOpenApiDocument } from '../../shared-contracts/openapi'
 import { createContract, type ObservedResponse } from '../support/contract'
 
 // The API reference as a reader sees it: Debian's chromium, headless, against `npm start`.
-// SCREENSHOT=1 also writes docs/api-docs.png (the picture in the README).
+// SCREENSHOT=1 also writes docs/api-docs.png (the picture in docs/api.md).
 
 const baseUrl = inject('baseUrl')
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']

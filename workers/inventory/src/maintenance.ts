@@ -1,7 +1,7 @@
 import { applyRetention, eventRetentionMs, eventRules, REPLAY_WINDOW_MS, type RetentionRule } from '../../../platform/events/retention'
 import type { Env } from './env'
 
-/** What inventory keeps and for how long (README "Operations"). */
+/** What inventory keeps and for how long (docs/operations.md). */
 export function inventoryRetentionRules(env: Env): RetentionRule[] {
   const events = eventRetentionMs(env)
   return [

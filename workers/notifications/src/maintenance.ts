@@ -1,7 +1,7 @@
 import { applyRetention, eventRetentionMs, eventRules, type RetentionRule } from '../../../platform/events/retention'
 import type { Env } from './env'
 
-/** What notifications keeps and for how long (README "Operations"). */
+/** What notifications keeps and for how long (docs/operations.md). */
 export function notificationsRetentionRules(env: Env): RetentionRule[] {
   const events = eventRetentionMs(env)
   return [eventRules.inbox(events), ...eventRules.deadLetters()]

@@ -3,7 +3,7 @@ import type { Env } from './env'
 import { createViewRepairRepo } from './repo/view-repair-repo'
 import { reconcileReadModel } from './service/read-model-repair'
 
-/** What orders keeps and for how long (README "Operations"). */
+/** What orders keeps and for how long (docs/operations.md). */
 export function ordersRetentionRules(env: Env): RetentionRule[] {
   const events = eventRetentionMs(env)
   return [

@@ -1,7 +1,7 @@
 import { applyRetention, eventRetentionMs, eventRules, type RetentionRule } from '../../../platform/events/retention'
 import type { Env } from './env'
 
-/** What payments keeps and for how long (README "Operations"). */
+/** What payments keeps and for how long (docs/operations.md). */
 export function paymentsRetentionRules(env: Env): RetentionRule[] {
   const events = eventRetentionMs(env)
   // Payments themselves are financial records: kept. Its consumer's inbox and dead letters are not.

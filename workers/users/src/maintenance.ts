@@ -5,7 +5,7 @@ import type { Env } from './env'
 export const ENDED_SESSION_GRACE_MS = 24 * 60 * 60 * 1000
 const ended = `(revoked_at IS NOT NULL AND revoked_at < ?1) OR expires_at < ?1`
 
-/** What users keeps and for how long (README "Operations"). */
+/** What users keeps and for how long (docs/operations.md). */
 export function usersRetentionRules(env: Env): RetentionRule[] {
   const events = eventRetentionMs(env)
   return [

@@ -4,7 +4,7 @@ import { edgeCacheOptions, type EdgeCacheEnv } from './options'
 import { EDGE_CACHE_MAX_TTL_MS, EdgeStore, type Slot } from './store'
 
 /**
- * The gateway's cache of anonymous public reads (README, "Caching"; docs/adr/0017, addendum).
+ * The gateway's cache of anonymous public reads (docs/caching.md; docs/adr/0039).
  * Forward asks it `before` signing a credential: a hit is answered from this isolate's memory,
  * with every earlier middleware (authentication, authorization, the rate limiter) already run.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { blankIsUnset, count } from '../../../../platform/cache/options'
 
-/** The GATEWAY_CACHE* vars (README, "Caching"); unset or empty means the default. */
+/** The GATEWAY_CACHE* vars (docs/caching.md); unset or empty means the default. */
 export interface EdgeCacheEnv {
   /** `off` turns the gateway's cache off (the benchmark, to measure inventory's levels behind it). */
   GATEWAY_CACHE?: string

@@ -4,7 +4,7 @@ import { Lru } from '../../../../platform/cache/lru'
 import type { RateLimitPolicy } from './rate-limit-policy'
 
 /**
- * An isolate's leases on rate-limit keys (docs/adr/0013, "Leases"). A busy key's object grants
+ * An isolate's leases on rate-limit keys (docs/adr/0040). A busy key's object grants
  * this isolate a few units beyond the request that asked; later requests of the key spend them
  * here, with no Durable Object round trip. Every unit still comes from the object, so all
  * isolates together never admit more than the limit; what a lease costs is the other way:

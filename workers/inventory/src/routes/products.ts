@@ -31,7 +31,7 @@ productRoutes.patch('/:id', requireRole('admin'), async (c) => {
   if (!input.ok) return problem(c, input.error)
   const product = await c.var.services.catalog.update(c.req.param('id'), input.value)
   if (!product.ok) return problem(c, product.error)
-  // Read-your-writes in this isolate; other isolates within their generation check (README, "Caching").
+  // Read-your-writes in this isolate; other isolates within their generation check (docs/caching.md).
   await c.var.services.reads.changed()
   return c.json(product.value)
 })
