@@ -18,7 +18,7 @@ function table(header, rows) {
 }
 
 export function render({ command, settings, machine, date, durationS, results, sizes }) {
-  const { slices, orders, levels, bound, bytesBound, profiles, startup } = results
+  const { slices, orders, readModelLag, levels, bound, bytesBound, profiles, startup } = results
   const series = (key, field) => slices[key].map((row) => row[field])
   const rps = (key) => summarize(series(key, 'rps'))
   const ratio = (key, base) => ratios(series(key, 'rps'), series(base, 'rps'))
@@ -206,6 +206,16 @@ all rounds' orders of a configuration (with so few orders, it is close to the sl
 The polling is load on the same machine, as a client's would be.
 
 ${table(['items per order', 'concurrent clients', 'orders (per round × rounds)', 'orders/s', 'p50 ms to confirmed', 'p99 ms to confirmed', 'not confirmed'], orderRows)}
+
+### 3b. Read-model lag under that load
+
+How far \`GET /api/v1/orders\` (the read model, fed by orders' queue consumer) trails the order
+itself, for every order placed by the 8-client batches above: when the order's latest state
+reached the view (\`order_views.applied_at\`) minus when the order took it (\`updated_at\`).
+The consumer applies a whole queue batch in one D1 batch (\`consumeEventBatch\`). Target: p99
+under 2 s. ${readModelLag ? `${readModelLag.stillBehind} view(s) still behind their order when read.` : ''}
+
+${readModelLag ? table(['orders', 'p50 ms', 'p99 ms', 'max ms', 'p99 < 2 s'], [[String(readModelLag.orders), fixed(readModelLag.p50), fixed(readModelLag.p99), fixed(readModelLag.max), verdict(readModelLag.p99 < 2000)]]) : '(not measured in this run)'}
 
 ## 4. Resilience layer
 

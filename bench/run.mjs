@@ -16,6 +16,7 @@ import { WORKERS } from '../scripts/workers.mjs'
 import { BUILD_ROOT, PERSIST_ROOT, credentialSigner, direct, expectCall, migrate, production, sleep, start, variant } from './harness.mjs'
 import { alternate, placeOrders, slice } from './load.mjs'
 import { render } from './report.mjs'
+import { quantile } from './stats.mjs'
 import { profileWorker } from './profile.mjs'
 import { bundleSizes, startupTimes } from './per-worker.mjs'
 
@@ -46,6 +47,25 @@ const ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me'
 // of an epoch time in ms as a double (about 0.25 µs). Leases are capped at 64 units either way.
 const RATE_LIMITS = { RATE_LIMIT_AUTH: '1000000/60', RATE_LIMIT_USER: '1000000/60', RATE_LIMIT_ANONYMOUS: '1000000/60' }
 const TARGETS = { authenticated: 0.6, publicReadVsFloor: 0.5 }
+
+const LAG_CONCURRENCY = 8
+
+/**
+ * The read model's lag for the orders placed in `windows`: per order, when its latest snapshot
+ * reached `order_views` (applied_at) minus when the aggregate took that version (updated_at).
+ * Waits (bounded) for views still behind their aggregate, so a lagging one is counted, not missed.
+ */
+async function readModelLag(db, windows) {
+  const behind = 'SELECT count(*) AS n FROM orders o LEFT JOIN order_views v ON v.order_id = o.id WHERE v.order_id IS NULL OR v.version < o.version'
+  for (let waited = 0; waited < 30_000 && (await db.prepare(behind).first()).n > 0; waited += 250) await sleep(250)
+  const lags = []
+  for (const [from, to] of windows) {
+    const rows = await db.prepare('SELECT applied_at, updated_at FROM order_views WHERE created_at >= ?1 AND created_at <= ?2').bind(from, to).all()
+    for (const row of rows.results) lags.push(Date.parse(row.applied_at) - Date.parse(row.updated_at))
+  }
+  const sorted = lags.sort((a, b) => a - b)
+  return { orders: sorted.length, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? null, stillBehind: (await db.prepare(behind).first()).n }
+}
 
 /** `X-Cache-L1: entries=20; bytes=6680; max_entries=20; max_bytes=8388608` as numbers (null without the header). */
 function parseUsage(header) {
@@ -178,16 +198,23 @@ try {
 
   // --- Figure 3: order placement end to end ------------------------------------------------
   results.orders = {}
+  const loadedWindows = []
   for (let round = 0; round < ORDER_ROUNDS; round++) {
     for (const items of ORDER_ITEMS) {
       for (const { concurrency, count } of ORDER_CONCURRENCY) {
         const key = `${items}x${concurrency}`
+        const from = new Date().toISOString()
         const batch = await placeOrders(url.gateway, token, orderProducts, { items, concurrency, count })
+        if (concurrency === LAG_CONCURRENCY) loadedWindows.push([from, new Date().toISOString()])
         ;(results.orders[key] ??= { items, concurrency, count, rounds: [] }).rounds.push(batch)
         log(`orders round ${round + 1} ${items} items × ${concurrency} clients: ${batch.ops.toFixed(2)} orders/s, p50 ${batch.p50.toFixed(0)} ms`)
       }
     }
   }
+
+  // --- Figure 3b: how far the read model trails its aggregate under that load ---------------
+  results.readModelLag = await readModelLag(await system.mf.getD1Database('DB', 'orders'), loadedWindows)
+  log(`read-model lag at ${LAG_CONCURRENCY} clients: p50 ${results.readModelLag.p50} ms, p99 ${results.readModelLag.p99} ms, max ${results.readModelLag.max} ms`)
 
   // --- Figure 5b: L1 stays within its bound under a larger key space ------------------------
   log(`L1 bound: ${KEY_SPACE} products read round-robin through an L1 of ${L1_BOUND} entries`)

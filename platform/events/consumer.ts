@@ -43,20 +43,14 @@ function handle(body: unknown, options: ConsumerOptions): Promise<CloudEvent | n
 }
 
 async function apply(body: unknown, options: ConsumerOptions): Promise<CloudEvent | null> {
-  const envelope = CloudEventSchema.parse(body)
-  const handler = options.handlers[envelope.type as EventType] as ((event: CloudEvent) => Promise<Effects>) | undefined
-  if (!handler) return null
-  const data = EVENT_SCHEMAS[envelope.type as EventType].parse(envelope.data)
-  const event = { ...envelope, data }
-  const seen = await options.db.prepare('SELECT 1 FROM inbox WHERE source = ?1 AND id = ?2').bind(event.source, event.id).first()
-  if (seen) return null
-  const inboxRow = options.db
-    .prepare('INSERT INTO inbox (source, id, type, processed_at) VALUES (?1, ?2, ?3, ?4)')
-    .bind(event.source, event.id, event.type, new Date().toISOString())
+  const parsed = parse(body, options)
+  if (!parsed) return null
+  const { event, handler } = parsed
+  if ((await seenEvents(options.db, [event])).size > 0) return null
   try {
-    await options.db.batch([inboxRow, ...(await handler(event))])
+    await options.db.batch([inboxInsert(options.db, event, new Date().toISOString()), ...(await handler(event))])
   } catch (error) {
-    if (isUniqueViolation(error) && (await options.db.prepare('SELECT 1 FROM inbox WHERE source = ?1 AND id = ?2').bind(event.source, event.id).first())) {
+    if (isUniqueViolation(error) && (await seenEvents(options.db, [event])).size > 0) {
       return null // a concurrent delivery of the same event won the race
     }
     throw error
@@ -89,4 +83,94 @@ async function consumeOne(message: Message<unknown>, options: ConsumerOptions, b
     log.error('event handling failed; retrying', { message_id: message.id, attempts: message.attempts, delay_seconds: delaySeconds, error })
     message.retry({ delaySeconds })
   }
+}
+
+/** Inbox lookups per statement: two bound values each, well under D1's 100 per statement. */
+const SEEN_CHUNK = 40
+
+interface Pending {
+  message: Message<unknown>
+  event: CloudEvent
+  effects: Effects
+}
+
+/**
+ * A consumer for projections whose effects do not depend on order (versioned upserts): a whole
+ * queue batch is written in one D1 batch — every new event's inbox row and effects — instead of
+ * two round trips per message. Duplicates, inside the batch or already in the inbox, are acked
+ * without effect. If the batch write fails (a concurrent delivery, a bad statement), each of its
+ * messages is handled alone as `consumeEvents` does, so one poisoned message retries on its own
+ * and the others still land. `afterCommit` is not offered: a projection has no side effects.
+ */
+export async function consumeEventBatch(batch: MessageBatch<unknown>, options: Omit<ConsumerOptions, 'afterCommit'>): Promise<void> {
+  const base = options.retryBaseSeconds ?? 2
+  const log = createLogger(options.service)
+  const pending: Pending[] = []
+  const alone: Message<unknown>[] = []
+  const inBatch = new Set<string>()
+  for (const message of batch.messages) {
+    await withRequestContext({ requestId: message.id }, async () => {
+      try {
+        const prepared = await traceMessage(options.service, message.body, () => prepare(message.body, options))
+        if (!prepared) return message.ack()
+        const key = inboxKey(prepared.event)
+        if (inBatch.has(key)) return message.ack() // the same event twice in one batch
+        inBatch.add(key)
+        pending.push({ message, ...prepared })
+      } catch {
+        alone.push(message) // unparseable or its handler failed: retried on its own below
+      }
+    })
+  }
+  const seen = await seenEvents(options.db, pending.map(({ event }) => event))
+  const fresh: Pending[] = []
+  for (const entry of pending) {
+    if (seen.has(inboxKey(entry.event))) entry.message.ack()
+    else fresh.push(entry)
+  }
+  if (fresh.length > 0) {
+    try {
+      const processedAt = new Date().toISOString()
+      await options.db.batch(fresh.flatMap(({ event, effects }) => [inboxInsert(options.db, event, processedAt), ...effects]))
+      for (const { message } of fresh) message.ack()
+    } catch (error) {
+      log.warn('batch write failed; handling its messages one by one', { messages: fresh.length, error })
+      alone.push(...fresh.map(({ message }) => message))
+    }
+  }
+  for (const message of alone) await withRequestContext({ requestId: message.id }, () => consumeOne(message, options, base, log))
+}
+
+/** Parses a message with the contract schemas; null when this consumer does not subscribe to its type. */
+function parse(body: unknown, options: Pick<ConsumerOptions, 'handlers'>): { event: CloudEvent; handler: (event: CloudEvent) => Promise<Effects> } | null {
+  const envelope = CloudEventSchema.parse(body)
+  const handler = options.handlers[envelope.type as EventType] as ((event: CloudEvent) => Promise<Effects>) | undefined
+  if (!handler) return null
+  return { event: { ...envelope, data: EVENT_SCHEMAS[envelope.type as EventType].parse(envelope.data) }, handler }
+}
+
+/** Parses a message and builds its effects (the batch consumer: its handlers only build statements). */
+async function prepare(body: unknown, options: Pick<ConsumerOptions, 'handlers'>): Promise<{ event: CloudEvent; effects: Effects } | null> {
+  const parsed = parse(body, options)
+  return parsed && { event: parsed.event, effects: await parsed.handler(parsed.event) }
+}
+
+const inboxKey = ({ source, id }: { source: string; id: string }) => `${source}\u0000${id}`
+
+function inboxInsert(db: D1Database, event: CloudEvent, processedAt: string): D1PreparedStatement {
+  return db.prepare('INSERT INTO inbox (source, id, type, processed_at) VALUES (?1, ?2, ?3, ?4)').bind(event.source, event.id, event.type, processedAt)
+}
+
+/** Which of these events the inbox already holds, in a few statements. */
+async function seenEvents(db: D1Database, events: CloudEvent[]): Promise<Set<string>> {
+  const seen = new Set<string>()
+  for (let start = 0; start < events.length; start += SEEN_CHUNK) {
+    const chunk = events.slice(start, start + SEEN_CHUNK)
+    const rows = await db
+      .prepare(`SELECT source, id FROM inbox WHERE (source, id) IN (VALUES ${chunk.map((_, i) => `(?${2 * i + 1}, ?${2 * i + 2})`).join(', ')})`)
+      .bind(...chunk.flatMap((event) => [event.source, event.id]))
+      .all<{ source: string; id: string }>()
+    for (const row of rows.results) seen.add(inboxKey(row))
+  }
+  return seen
 }

@@ -8,34 +8,63 @@ import { readJson } from '../http/json-body'
 export interface FaultBindings {
   /** `enabled` only in local development (the generated .dev.vars); absent everywhere else. */
   FAULT_INJECTION?: string
+  /** The service's own database: where its fault is kept, so a restart of local dev keeps it. */
+  DB?: D1Database
 }
 
 const NO_FAULT: FaultConfig = { mode: 'none', rate: 0 }
 
 /**
- * The fault a service currently injects. Per isolate on purpose: fault injection is a local
- * development tool, and under `wrangler dev` each Worker runs in one isolate.
+ * The fault a service currently injects: held in the isolate for every call, and kept in the
+ * service's own D1 (table `dev_faults`, created only where fault injection is enabled) so that a
+ * restart of `wrangler dev` in the middle of a chaos run does not silently lift it. Null until
+ * this isolate has read it back.
  */
-let current: FaultConfig = NO_FAULT
+let current: FaultConfig | null = null
 
 const enabled = (env: FaultBindings) => env.FAULT_INJECTION === 'enabled'
 
-/** Sets this isolate's fault (the PUT route, and tests). */
+const TABLE = 'CREATE TABLE IF NOT EXISTS dev_faults (id INTEGER PRIMARY KEY CHECK (id = 1), config TEXT NOT NULL)'
+
+/** Sets this isolate's fault (tests of this module, which have no database). */
 export function setFault(config: FaultConfig): void {
   current = config
+}
+
+/** Sets the service's fault and keeps it in its database (the PUT route). */
+async function saveFault(env: FaultBindings, config: FaultConfig): Promise<void> {
+  if (env.DB) {
+    await env.DB.batch([
+      env.DB.prepare(TABLE),
+      env.DB.prepare('INSERT INTO dev_faults (id, config) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET config = excluded.config').bind(JSON.stringify(config)),
+    ])
+  }
+  current = config
+}
+
+/** The fault in force: this isolate's, or after a restart the one kept in the database. */
+async function currentFault(env: FaultBindings): Promise<FaultConfig> {
+  if (current) return current
+  if (!env.DB) return NO_FAULT
+  const [, kept] = await env.DB.batch<{ config: string }>([env.DB.prepare(TABLE), env.DB.prepare('SELECT config FROM dev_faults WHERE id = 1')])
+  const parsed = FaultConfigSchema.safeParse(kept?.results[0] ? JSON.parse(kept.results[0].config) : NO_FAULT)
+  current = parsed.success ? parsed.data : NO_FAULT
+  return current
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Applies the configured fault to one call: true when the call must fail (transiently). */
 export async function injectFault(env: FaultBindings, random: () => number = Math.random): Promise<boolean> {
-  if (!enabled(env) || current.mode === 'none' || random() >= current.rate) return false
-  switch (current.mode) {
+  if (!enabled(env)) return false
+  const fault = await currentFault(env)
+  if (fault.mode === 'none' || random() >= fault.rate) return false
+  switch (fault.mode) {
     case 'latency':
-      await sleep(current.latency_ms ?? 1_000)
+      await sleep(fault.latency_ms ?? 1_000)
       return false
     case 'timeout':
-      await sleep(current.latency_ms ?? 30_000)
+      await sleep(fault.latency_ms ?? 30_000)
       return true
     case 'error':
       return true
@@ -65,7 +94,7 @@ export function faultRoutes(): Hono<{ Bindings: FaultBindings; Variables: { call
     if (!c.var.caller.principal?.roles.includes('admin')) return problem(c, { code: 'forbidden' })
     const config = await readJson(c, FaultConfigSchema)
     if (!config.ok) return problem(c, config.error)
-    setFault(config.value)
+    await saveFault(c.env, config.value)
     return c.json(config.value)
   })
   return routes

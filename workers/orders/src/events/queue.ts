@@ -1,4 +1,4 @@
-import { consumeEvents, retryBaseSeconds, type EventHandlers } from '../../../../platform/events/consumer'
+import { consumeEventBatch, retryBaseSeconds, type EventHandlers } from '../../../../platform/events/consumer'
 import { storeDeadLetters } from '../../../../platform/events/dead-letters'
 import { EVENT_TYPES, type CloudEvent, type EventData } from '../../../../shared-contracts/events'
 import { eraseUserStatements } from './user-deleted'
@@ -27,7 +27,8 @@ export function readModelHandlers(db: D1Database): EventHandlers {
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   switch (batch.queue) {
     case EVENTS_QUEUE:
-      return consumeEvents(batch, { service: 'orders', db: env.DB, handlers: readModelHandlers(env.DB), retryBaseSeconds: retryBaseSeconds(env) })
+      // One D1 batch per queue batch: the snapshots are versioned, so their order does not matter.
+      return consumeEventBatch(batch, { service: 'orders', db: env.DB, handlers: readModelHandlers(env.DB), retryBaseSeconds: retryBaseSeconds(env) })
     case DEAD_LETTER_QUEUE:
       return storeDeadLetters(batch, env.DB)
     default:

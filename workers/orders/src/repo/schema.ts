@@ -54,6 +54,8 @@ export const orderViews = sqliteTable(
     version: integer('version').notNull(),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    /** When this version reached the view: `applied_at − updated_at` is how far the view trailed its aggregate. */
+    appliedAt: text('applied_at'),
   },
   (table) => [index('order_views_user_created').on(table.userId, table.createdAt, table.orderId)],
 )

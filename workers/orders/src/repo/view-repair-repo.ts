@@ -4,11 +4,13 @@
 // behind the aggregate, or differs at the same version (a corrupted row); never when the view
 // is ahead (an event newer than this read).
 
-const COLUMNS = 'order_id, user_id, status, items, total_cents, currency, cancellation_reason, version, created_at, updated_at'
-const FROM_ORDERS = 'o.id, o.user_id, o.status, o.items, o.total_cents, o.currency, o.cancellation_reason, o.version, o.created_at, o.updated_at'
+const COLUMNS = 'order_id, user_id, status, items, total_cents, currency, cancellation_reason, version, created_at, updated_at, applied_at'
+// A repaired row is stamped with the time of the repair: how long the view really trailed.
+const FROM_ORDERS = `o.id, o.user_id, o.status, o.items, o.total_cents, o.currency, o.cancellation_reason, o.version, o.created_at, o.updated_at,
+  strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`
 const UPSERT = `ON CONFLICT (order_id) DO UPDATE SET user_id = excluded.user_id, status = excluded.status, items = excluded.items,
     total_cents = excluded.total_cents, currency = excluded.currency, cancellation_reason = excluded.cancellation_reason,
-    version = excluded.version, created_at = excluded.created_at, updated_at = excluded.updated_at
+    version = excluded.version, created_at = excluded.created_at, updated_at = excluded.updated_at, applied_at = excluded.applied_at
   WHERE excluded.version > order_views.version OR (excluded.version = order_views.version AND (
     excluded.user_id IS NOT order_views.user_id OR excluded.status IS NOT order_views.status OR excluded.items IS NOT order_views.items
     OR excluded.total_cents IS NOT order_views.total_cents OR excluded.currency IS NOT order_views.currency

@@ -34,15 +34,15 @@ export type ViewsRepo = ReturnType<typeof createViewsRepo>
 
 export function createViewsRepo(db: D1Database) {
   return {
-    /** Upserts a snapshot; an older (or equal) version never overwrites what is there. */
-    upsertStatement(snapshot: Snapshot): D1PreparedStatement {
+    /** Upserts a snapshot, stamped with when it was applied; an older (or equal) version never overwrites what is there. */
+    upsertStatement(snapshot: Snapshot, appliedAt = new Date().toISOString()): D1PreparedStatement {
       return db
         .prepare(
-          `INSERT INTO order_views (order_id, user_id, status, items, total_cents, currency, cancellation_reason, version, created_at, updated_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+          `INSERT INTO order_views (order_id, user_id, status, items, total_cents, currency, cancellation_reason, version, created_at, updated_at, applied_at)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
            ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, items = excluded.items, total_cents = excluded.total_cents,
              currency = excluded.currency, cancellation_reason = excluded.cancellation_reason, version = excluded.version,
-             updated_at = excluded.updated_at
+             updated_at = excluded.updated_at, applied_at = excluded.applied_at
            WHERE excluded.version > order_views.version`,
         )
         .bind(
@@ -56,6 +56,7 @@ export function createViewsRepo(db: D1Database) {
           snapshot.version,
           snapshot.created_at,
           snapshot.updated_at,
+          appliedAt,
         )
     },
 

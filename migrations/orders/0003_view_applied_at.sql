@@ -1,0 +1,1 @@
+ALTER TABLE `order_views` ADD `applied_at` text;
