@@ -59,6 +59,19 @@ export const OrderV2Schema = z.object({
 })
 export type OrderV2 = z.infer<typeof OrderV2Schema>
 
+/**
+ * What the PlaceOrder saga runs on: the priced order and how to pay for it. Orders hands it to
+ * the order's saga coordinator when it starts the saga; the coordinator keeps it in its storage.
+ */
+export interface PlaceOrderSagaInput {
+  order_id: string
+  user_id: string
+  items: OrderItem[]
+  total_cents: number
+  currency: string
+  payment_token: string
+}
+
 export const SAGA_STATUSES = ['running', 'completed', 'compensating', 'compensated', 'failed'] as const
 export type SagaStatus = (typeof SAGA_STATUSES)[number]
 export const STEP_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'compensated', 'compensation_failed'] as const

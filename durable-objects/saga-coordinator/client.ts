@@ -1,10 +1,9 @@
-import type { Saga } from '../../shared-contracts/orders'
-import type { PlaceOrderSagaInput } from '../../workers/orders/src/service/orders-service'
+import type { PlaceOrderSagaInput, Saga } from '../../shared-contracts/orders'
 import { currentTraceparent } from '../../platform/telemetry/trace-context'
-import type { SagaCoordinator } from './saga-coordinator'
+import type { SagaCoordinatorBase } from './saga-coordinator'
 
-/** The typed client: one coordinator per order, named by the order id. */
-export function sagaClient(namespace: DurableObjectNamespace<SagaCoordinator>) {
+/** The typed client of the PlaceOrder saga: one coordinator per order, named by the order id. */
+export function sagaClient(namespace: DurableObjectNamespace<SagaCoordinatorBase<PlaceOrderSagaInput>>) {
   const stub = (orderId: string) => namespace.get(namespace.idFromName(orderId))
   return {
     /** Carries the active span along: the saga's steps continue the caller's trace. */

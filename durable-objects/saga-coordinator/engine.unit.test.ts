@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { backoffMs, createSaga, nextAction, sagaView, transition, type Outcome, type RetryPolicy, type SagaEvent, type SagaState } from './engine'
-import { PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES } from './place-order'
+import { PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES } from '../../workers/orders/src/saga/place-order'
 
 const policy: RetryPolicy = { maxAttempts: 3, undoAttempts: 5, pivot: 'confirm', baseDelayMs: 100, maxDelayMs: 1_000 }
 const STEPS = ['reserve', 'charge', 'confirm']

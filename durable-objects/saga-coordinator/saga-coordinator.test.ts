@@ -3,12 +3,9 @@ import { describe, expect, it } from 'vitest'
 import type { Saga } from '../../shared-contracts/orders'
 import { paymentsOf, sagaStub, seedProduct, settle, stockOf, testEnv } from '../../workers/orders/src/test-client'
 import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
-import { createSaga, transition, type Outcome } from './engine'
-import { PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES } from './place-order'
-import type { SagaCoordinator } from './saga-coordinator'
-import { injectFaults, loseAnswers, orderRow, pendingOrder } from './test-orders'
-
-const business: Outcome = { kind: 'business', error: 'injected', reason: 'saga_failed' }
+import { PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES } from '../../workers/orders/src/saga/place-order'
+import { injectFaults, liftFaults, orderRow, pendingOrder } from '../../test/support/saga/place-order'
+import { createSaga, transition } from './engine'
 const statuses = (saga: Saga) => saga.steps.map((step) => step.status)
 
 describe('SagaCoordinator: PlaceOrder against the real inventory and payments', () => {
@@ -66,7 +63,7 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     it(`a failure at ${name}: exactly the started steps compensated, in reverse`, async () => {
       const product = await seedProduct({ stock: 5 })
       const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
-      await injectFaults(input.order_id, { [name]: business })
+      injectFaults(input.order_id, { [name]: 'error' })
       await sagaStub(input.order_id).start(input)
       const saga = await settle(input.order_id)
       expect(saga.status).toBe('compensated')
@@ -97,7 +94,7 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     const product = await seedProduct({ stock: 5 })
     const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
     // Every charge attempt captures (once: same key), and every answer is lost.
-    await loseAnswers(input.order_id, { charge_payment: { kind: 'transient', error: 'timeout' } })
+    injectFaults(input.order_id, { charge_payment: 'lost_answer' })
     await sagaStub(input.order_id).start(input)
     const saga = await settle(input.order_id)
     expect(saga.status).toBe('compensated')
@@ -111,13 +108,13 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     const product = await seedProduct({ stock: 5 })
     const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
     // The first attempt commits the stock and confirms the order; its answer and the next ones are lost (timeouts).
-    await loseAnswers(input.order_id, { confirm_order: { kind: 'transient', error: 'timeout: no answer within 15000 ms' } })
+    injectFaults(input.order_id, { confirm_order: 'lost_answer' })
     await sagaStub(input.order_id).start(input)
     const stub = sagaStub(input.order_id)
     const confirmAttempts = async () => ((await stub.view()) as Saga).steps[2]!.attempts
     for (let round = 0; round < 100 && (await confirmAttempts()) < PLACE_ORDER_POLICY.maxAttempts; round++) await runDurableObjectAlarm(stub)
     expect(await stub.view()).toMatchObject({ status: 'running', steps: [{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'running', attempts: PLACE_ORDER_POLICY.maxAttempts }] })
-    await runInDurableObject(stub, (instance: SagaCoordinator) => instance.lostAnswers.clear())
+    liftFaults(input.order_id, ['confirm_order'])
     const saga = await settle(input.order_id)
     expect(saga.status).toBe('completed')
     expect(saga.steps[2]).toMatchObject({ status: 'succeeded', attempts: PLACE_ORDER_POLICY.maxAttempts + 1 })
@@ -129,7 +126,7 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
   it('a compensation that keeps failing: step compensation_failed, the others still run, saga failed', async () => {
     const product = await seedProduct({ stock: 5 })
     const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_refundTransientError')
-    await injectFaults(input.order_id, { confirm_order: business })
+    injectFaults(input.order_id, { confirm_order: 'error' })
     await sagaStub(input.order_id).start(input)
     const saga = await settle(input.order_id)
     expect(saga.status).toBe('failed')

@@ -1,11 +1,12 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { sagaStub, seedProduct, settle, testEnv } from '../../workers/orders/src/test-client'
+import type { PlaceOrderSagaInput } from '../../shared-contracts/orders'
+import { SPENT_TOKEN } from '../../workers/orders/src/saga/place-order'
+import type { SagaCoordinator } from '../../workers/orders/src/saga/saga-coordinator'
+import { pendingOrder } from '../../test/support/saga/place-order'
 import type { SagaState } from './engine'
-import type { PlaceOrderSagaInput } from '../../workers/orders/src/service/orders-service'
-import { SPENT_TOKEN } from './place-order'
-import { FINISHED_SAGA_RETENTION_MS, type SagaCoordinator } from './saga-coordinator'
-import { pendingOrder } from './test-orders'
+import { FINISHED_SAGA_RETENTION_MS } from './saga-coordinator'
 
 type State = SagaState<PlaceOrderSagaInput>
 

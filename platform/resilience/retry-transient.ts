@@ -1,8 +1,17 @@
-import type { Result } from '../../shared-contracts/errors'
+import type { AppError, ErrorCode, Result } from '../../shared-contracts/errors'
 import { fullJitter, type BackoffOptions } from './backoff'
 
-/** Codes that say "try again": the callee was unreachable or briefly overwhelmed. */
-const TRANSIENT = new Set(['service_unavailable', 'gateway_timeout', 'provider_error'])
+/**
+ * The one definition of a transient error, for every caller that decides whether to try again
+ * (pricing's catalog read, the saga's steps): the callee was unreachable, did not answer in
+ * time, or failed on its side (5xx: `internal_error` too, since an idempotent call may succeed
+ * on the next attempt). Every other code is an answer — a refusal (`out_of_stock`,
+ * `payment_declined`, `not_found`, `conflict`, a validation error) that the same call gets again.
+ */
+export const TRANSIENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['internal_error', 'provider_error', 'service_unavailable', 'gateway_timeout'])
+
+/** Whether retrying the call that failed with `error` may help. */
+export const isTransient = (error: AppError): boolean => TRANSIENT_ERROR_CODES.has(error.code)
 
 export interface RetryTransientOptions extends BackoffOptions {
   attempts: number
@@ -20,7 +29,7 @@ export async function retryTransient<T>(call: () => Promise<Result<T>>, options:
     const last = attempt >= options.attempts
     try {
       const result = await call()
-      if (result.ok || !TRANSIENT.has(result.error.code) || last) return result
+      if (result.ok || !isTransient(result.error) || last) return result
     } catch (error) {
       if (last) throw error
     }

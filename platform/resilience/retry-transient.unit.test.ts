@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { fail, ok, type Result } from '../../shared-contracts/errors'
-import { retryTransient } from './retry-transient'
+import { ERROR_CODES } from '../../shared-contracts/errors'
+import { isTransient, retryTransient } from './retry-transient'
 
 const options = { attempts: 3, baseMs: 10, capMs: 100, sleep: async () => undefined, random: () => 0.5 }
 
@@ -32,5 +33,25 @@ describe('retryTransient', () => {
     expect(await retryTransient(call, options)).toEqual(fail({ code: 'service_unavailable' }))
     expect(calls()).toBe(3)
     await expect(retryTransient(sequence(new Error('down')).call, options)).rejects.toThrow('down')
+  })
+})
+
+describe('isTransient: one definition for pricing and the saga', () => {
+  it('says an unreachable, slow or failing callee is transient', () => {
+    for (const code of ['service_unavailable', 'gateway_timeout', 'provider_error', 'internal_error'] as const) expect(isTransient({ code })).toBe(true)
+  })
+
+  it('says every other code is an answer, never retried: inventory refusing a reservation among them', () => {
+    const answers = ERROR_CODES.filter((code) => !['service_unavailable', 'gateway_timeout', 'provider_error', 'internal_error'].includes(code))
+    expect(answers).toContain('out_of_stock')
+    expect(answers).toContain('not_found')
+    expect(answers).toContain('payment_declined')
+    for (const code of answers) expect(isTransient({ code })).toBe(false)
+  })
+
+  it('retries an inventory internal_error as the saga does', async () => {
+    const { call, calls } = sequence(fail({ code: 'internal_error' }), ok('priced'))
+    expect(await retryTransient(call, options)).toEqual(ok('priced'))
+    expect(calls()).toBe(2)
   })
 })

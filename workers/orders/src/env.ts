@@ -2,15 +2,16 @@ import type { Caller } from '../../../platform/auth/internal-credential'
 import type { InventoryRpcApi } from '../../../shared-contracts/inventory'
 import type { PaymentsRpcApi } from '../../../shared-contracts/payments'
 import type { SagaClient } from '../../../durable-objects/saga-coordinator/client'
-import type { SagaCoordinator } from '../../../durable-objects/saga-coordinator/saga-coordinator'
+import type { SagaCoordinatorBase } from '../../../durable-objects/saga-coordinator/saga-coordinator'
+import type { PlaceOrderSagaInput } from '../../../shared-contracts/orders'
 import type { OrdersService } from './service/orders-service'
 import type { QueriesService } from './service/queries-service'
 
 /** Bindings from workers/orders/wrangler.toml, its secrets, and `.dev.vars` in local development. */
 export interface Env {
   DB: D1Database
-  /** One saga coordinator per order (durable-objects/saga-coordinator). */
-  SAGAS: DurableObjectNamespace<SagaCoordinator>
+  /** One PlaceOrder saga coordinator per order (./saga/saga-coordinator.ts). */
+  SAGAS: DurableObjectNamespace<SagaCoordinatorBase<PlaceOrderSagaInput>>
   /** Typed RPC to InventoryRpc / PaymentsRpc; every call carries a credential signed as orders. */
   INVENTORY: InventoryRpcApi
   PAYMENTS: PaymentsRpcApi

@@ -3,7 +3,7 @@ import { app } from './app'
 import type { Env } from './env'
 import { handleQueue } from './events/queue'
 
-import { SagaCoordinator as SagaCoordinatorClass } from '../../../durable-objects/saga-coordinator/saga-coordinator'
+import { SagaCoordinator as SagaCoordinatorClass } from './saga/saga-coordinator'
 
 /** The saga coordinator this Worker hosts, traced when a collector is configured. */
 export const SagaCoordinator = instrumentDurableObject('orders', SagaCoordinatorClass)

@@ -1,22 +1,13 @@
 import { fail, ok, type Result } from '../../../../shared-contracts/errors'
 import type { Product } from '../../../../shared-contracts/inventory'
-import type { Order, PlaceOrderRequest } from '../../../../shared-contracts/orders'
+import type { Order, PlaceOrderRequest, PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
+import { createSaga, sagaView } from '../../../../durable-objects/saga-coordinator/engine'
 import type { IdempotencyRepo } from '../repo/idempotency-repo'
 import { REPLAY_WINDOW_MS } from '../../../../platform/events/retention'
 import type { OrdersRepo } from '../repo/orders-repo'
 import type { IdempotencyRow } from '../repo/schema'
 import { publicOrder, transitionOrder, type OrderCommand, type OrderState } from './order-state'
 import { duplicateProducts, priceOrder, requestHash } from './pricing'
-
-/** What the saga needs to run an order: the priced order and how to pay for it. */
-export interface PlaceOrderSagaInput {
-  order_id: string
-  user_id: string
-  items: { product_id: string; quantity: number; unit_price_cents: number }[]
-  total_cents: number
-  currency: string
-  payment_token: string
-}
 
 export interface PlacedResponse {
   status: number
@@ -95,7 +86,8 @@ export function createOrdersService(deps: OrdersDeps) {
         const order: OrderState = { id: newOrderId(), user_id: userId, status: 'pending', ...priced.value, cancellation_reason: null, created_at: at, updated_at: at, version: 1 }
         const response = { status: 202, body: publicOrder(order), location: orderLocation(order.id) }
         const input = sagaInput(order, request.payment_token)
-        const saga = { view: { order_id: order.id, status: 'running' as const, steps: deps.stepNames.map(pendingStep) }, input }
+        // The view the coordinator shows once it starts, written with the order.
+        const saga = { view: sagaView(createSaga(order.id, input, deps.stepNames, now.getTime())), input }
         const placed = await deps.orders.place(order, { userId, key, claimedAt, response: { status: 202, body: JSON.stringify(response.body) } }, saga, now)
         // Outlived its claim: another request with this key holds it now, and that one places the order.
         if (!placed) return fail({ code: 'conflict', detail: 'A request with this Idempotency-Key is still in progress.' })
@@ -115,8 +107,6 @@ export function createOrdersService(deps: OrdersDeps) {
     },
   }
 }
-
-const pendingStep = (name: string) => ({ name, status: 'pending' as const, attempts: 0, started_at: null, finished_at: null, error: null })
 
 export function sagaInput(order: OrderState, paymentToken: string): PlaceOrderSagaInput {
   return { order_id: order.id, user_id: order.user_id, items: order.items, total_cents: order.total_cents, currency: order.currency, payment_token: paymentToken }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { sagaClient } from '../../../../durable-objects/saga-coordinator/client'
-import { pendingOrder } from '../../../../durable-objects/saga-coordinator/test-orders'
+import { pendingOrder } from '../../../../test/support/saga/place-order'
 import { createSagasRepo } from '../repo/sagas-repo'
 import { callOrders, sagaStub, seedProduct, settle, testEnv } from '../test-client'
 import { LOST_START_MS, startLostSagas } from './saga-sweep'

@@ -1,7 +1,7 @@
 import type { SagaClient } from '../../../../durable-objects/saga-coordinator/client'
 import { createLogger } from '../../../../platform/telemetry/log'
 import type { SagasRepo } from '../repo/sagas-repo'
-import type { PlaceOrderSagaInput } from './orders-service'
+import type { PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
 
 const log = createLogger('orders')
 

@@ -1,10 +1,10 @@
-import type { AppError, Result } from '../../shared-contracts/errors'
-import type { InventoryRpcApi } from '../../shared-contracts/inventory'
-import { CANCELLATION_REASONS, type CancellationReason } from '../../shared-contracts/orders'
-import type { PaymentsRpcApi } from '../../shared-contracts/payments'
-import type { OrderCommand, OrderState } from '../../workers/orders/src/service/order-state'
-import type { PlaceOrderSagaInput } from '../../workers/orders/src/service/orders-service'
-import { SAGA_FAILED, type Outcome, type RetryPolicy } from './engine'
+import type { AppError, Result } from '../../../../shared-contracts/errors'
+import type { InventoryRpcApi } from '../../../../shared-contracts/inventory'
+import { CANCELLATION_REASONS, type CancellationReason, type PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
+import type { PaymentsRpcApi } from '../../../../shared-contracts/payments'
+import { isTransient } from '../../../../platform/resilience/retry-transient'
+import { SAGA_FAILED, type Outcome, type RetryPolicy } from '../../../../durable-objects/saga-coordinator/engine'
+import type { OrderCommand, OrderState } from '../service/order-state'
 
 // The PlaceOrder saga: reserve stock → charge → confirm (commit stock, confirm the order).
 // A business failure compensates the started steps in reverse, then cancels the order.
@@ -23,6 +23,8 @@ export interface StepDefinition {
   run: (deps: PlaceOrderDeps, input: PlaceOrderSagaInput) => Promise<Outcome>
   /** Undoes the step; a no-op when the step never took effect. */
   compensate: (deps: PlaceOrderDeps, input: PlaceOrderSagaInput) => Promise<Outcome>
+  /** Its success writes the order's events (relayed at once). */
+  publishes?: boolean
 }
 
 /**
@@ -34,14 +36,13 @@ export const PLACE_ORDER_POLICY: RetryPolicy = { maxAttempts: 5, undoAttempts: 1
 /** A step call that has not answered by then counts as a transient failure. */
 export const STEP_TIMEOUT_MS = 15_000
 
-const TRANSIENT_CODES = new Set(['provider_error', 'service_unavailable', 'gateway_timeout', 'internal_error'])
 const describe = (error: AppError) => (error.detail ? `${error.code}: ${error.detail}` : error.code)
 
 /** A Result as an outcome: transient codes may be retried; business ones carry the cancellation reason. */
 function outcomeOf(result: Result<unknown>, reasons: Partial<Record<string, CancellationReason>>): Outcome {
   if (result.ok) return { kind: 'ok' }
   const error = describe(result.error)
-  if (TRANSIENT_CODES.has(result.error.code)) return { kind: 'transient', error }
+  if (isTransient(result.error)) return { kind: 'transient', error }
   return { kind: 'business', error, reason: reasons[result.error.code] ?? SAGA_FAILED }
 }
 
@@ -81,6 +82,7 @@ export const PLACE_ORDER_STEPS: readonly StepDefinition[] = [
   },
   {
     name: 'confirm_order',
+    publishes: true,
     run: async (deps, input) => {
       const committed = outcomeOf(await deps.inventory.commit(await deps.credential('inventory'), { order_id: input.order_id, key: key(input, 'commit_inventory') }), {})
       if (committed.kind !== 'ok') return committed

@@ -1,0 +1,41 @@
+import type { Saga } from '../../shared-contracts/orders'
+import type { Outcome, RetryPolicy, SagaState } from './engine'
+
+// What the coordinator is given by the Worker that hosts it: the saga's definition (its steps,
+// their dependencies, its policy) and where the saga's summary lives. The coordinator knows
+// nothing else of its host.
+
+/** Every saga's input names the id the saga runs for (the coordinator is named by it). */
+export interface SagaInput {
+  order_id: string
+}
+
+export interface SagaStep<I> {
+  name: string
+  run: (input: I) => Promise<Outcome>
+  /** Undoes the step; a no-op when the step never took effect. */
+  compensate: (input: I) => Promise<Outcome>
+  /** Its success writes events the host relays at once (not at the next sweep). */
+  publishes?: boolean
+}
+
+export interface SagaHost<I extends SagaInput> {
+  /** The saga's name in spans (`saga.name`). */
+  name: string
+  /** The service whose logs the coordinator writes to. */
+  service: string
+  steps: readonly SagaStep<I>[]
+  policy: RetryPolicy
+  /** A step call that has not answered by then counts as a transient failure. */
+  stepTimeoutMs: number
+  /** After compensating: the definition's last word, with the failure's reason; its success publishes. */
+  finalize: (input: I, reason: string) => Promise<Outcome>
+  /** The state as it is stored after a transition: drops what no later step needs. */
+  scrub: (state: SagaState<I>) => SagaState<I>
+  /** Records the saga's summary (its view, revision and times) where the host's reads find it. */
+  record: (state: SagaState<I>) => Promise<void>
+  /** The summary of a saga whose storage is gone, if it was ever recorded. */
+  recorded: (id: string) => Promise<Saga | null>
+  /** Sends the events a step or the finalize wrote (best effort: a sweep sends them later too). */
+  relay: () => Promise<void>
+}

@@ -1,0 +1,45 @@
+import { relayOutbox } from '../../../../platform/events/outbox'
+import type { PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
+import { sagaView } from '../../../../durable-objects/saga-coordinator/engine'
+import type { SagaHost } from '../../../../durable-objects/saga-coordinator/host'
+import type { Env } from '../env'
+import { createOrdersRepo } from '../repo/orders-repo'
+import { createSagasRepo } from '../repo/sagas-repo'
+import { rpcCredential } from '../rpc/credentials'
+import { applyOrderCommand } from '../service/orders-service'
+import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEPS, STEP_TIMEOUT_MS, withoutSpentToken, type PlaceOrderDeps } from './place-order'
+
+/**
+ * The PlaceOrder saga as the coordinator runs it, built from orders' env: its steps bound to
+ * inventory, payments and the orders table; its summary kept in the `sagas` table.
+ */
+export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
+  const orders = createOrdersRepo(env.DB)
+  const sagas = createSagasRepo(env.DB)
+  // Each call's credential names the saga (`saga-<order id>`), as its log lines do.
+  const deps = (orderId: string): PlaceOrderDeps => ({
+    inventory: env.INVENTORY,
+    payments: env.PAYMENTS,
+    credential: (audience) => rpcCredential(env, audience, `saga-${orderId}`),
+    orderCommand: (id, command) => applyOrderCommand(orders, id, command, () => new Date()),
+  })
+  return {
+    name: 'place_order',
+    service: 'orders',
+    steps: PLACE_ORDER_STEPS.map((step) => ({
+      name: step.name,
+      publishes: step.publishes,
+      run: (input) => step.run(deps(input.order_id), input),
+      compensate: (input) => step.compensate(deps(input.order_id), input),
+    })),
+    policy: PLACE_ORDER_POLICY,
+    stepTimeoutMs: STEP_TIMEOUT_MS,
+    finalize: (input, reason) => cancelOrder(deps(input.order_id), input, reason),
+    scrub: withoutSpentToken,
+    record: (state) => sagas.upsert({ saga: sagaView(state), revision: state.revision, createdAt: state.created_at, updatedAt: state.updated_at }),
+    recorded: (id) => sagas.find(id),
+    relay: async () => {
+      await relayOutbox(env.DB, env)
+    },
+  }
+}
