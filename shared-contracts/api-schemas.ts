@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { FaultConfigSchema } from './faults'
-import { SERVICES } from './routes'
+import { SERVICES } from './route'
 
 // Response shapes of routes whose services built them ad hoc: written once here, so the
 // OpenAPI document (./openapi.ts) describes what the code answers.

@@ -1,6 +1,5 @@
 import { ERROR_CODES, statusForCode, titleForCode, typeForCode, type ErrorCode } from './errors'
-import type { Route } from './routes'
-import type { RouteDoc } from './api-docs'
+import type { Route } from './route'
 import type { HeaderObject, Reference, ResponseObject } from './openapi-types'
 
 // The problem+json answers of an operation: the failures its route can meet on its way through
@@ -15,8 +14,8 @@ export function commonHeaders(): Record<string, Reference> {
   return { 'X-Request-Id': header('X-Request-Id'), RateLimit: header('RateLimit'), 'RateLimit-Policy': header('RateLimit-Policy') }
 }
 
-/** The expected failures of a route, from its table row and its documentation. */
-export function errorCodesOf(route: Route, doc: RouteDoc): ErrorCode[] {
+/** The expected failures of a route: those of its kind, and its own. */
+export function errorCodesOf(route: Route): ErrorCode[] {
   // The gateway refuses these on any route: too many or too large headers, and a body that is
   // too large, does not arrive within the client deadline, or is not JSON (even where none is
   // expected). A refusal spends the client's anonymous quota, so any answer may be a 429.
@@ -25,18 +24,18 @@ export function errorCodesOf(route: Route, doc: RouteDoc): ErrorCode[] {
   // and while the signing keys cannot be fetched the answer is a 503 (gateway authenticate).
   for (const code of ['unauthenticated', 'service_unavailable'] as const) codes.add(code)
   if (!('public' in route.access) && !route.access.roles.includes('customer')) codes.add('forbidden')
-  if (doc.body) for (const code of ['validation_failed', 'malformed_json'] as const) codes.add(code)
-  if (doc.query || doc.idempotencyKey) codes.add('validation_failed')
+  if (route.body) for (const code of ['validation_failed', 'malformed_json'] as const) codes.add(code)
+  if (route.query || route.headers) codes.add('validation_failed')
   // Forwarded routes meet the resilience layer: an open breaker or full bulkhead (the 503 above), a timeout.
   if (route.service !== 'gateway') codes.add('gateway_timeout')
   // (Credential routes also answer 503 when their fail-closed rate limiter cannot be reached.)
-  for (const code of doc.errors ?? []) codes.add(code)
+  for (const code of route.errors ?? []) codes.add(code)
   return ERROR_CODES.filter((code) => codes.has(code))
 }
 
 /** Headers a problem of this status carries, besides the common ones. */
 function problemHeaders(status: number): Record<string, HeaderObject | Reference> {
-  if (status === 401) return { 'WWW-Authenticate': { ...REQUIRED, ...HEADERS['WWW-Authenticate']! } }
+  if (status === 401) return { 'WWW-Authenticate': header('WWW-Authenticate') }
   if (status === 429) return { 'Retry-After': { ...REQUIRED, ...HEADERS['Retry-After']! } }
   if (status === 503) return { 'Retry-After': header('Retry-After') }
   return {}
@@ -44,9 +43,9 @@ function problemHeaders(status: number): Record<string, HeaderObject | Reference
 const REQUIRED = { required: true }
 
 /** One response per status, its `code` narrowed to the codes the operation can answer with it. */
-export function problemResponses(route: Route, doc: RouteDoc): Record<string, ResponseObject> {
+export function problemResponses(route: Route): Record<string, ResponseObject> {
   const byStatus = new Map<number, ErrorCode[]>()
-  for (const code of errorCodesOf(route, doc)) byStatus.set(statusForCode(code), [...(byStatus.get(statusForCode(code)) ?? []), code])
+  for (const code of errorCodesOf(route)) byStatus.set(statusForCode(code), [...(byStatus.get(statusForCode(code)) ?? []), code])
   const responses: Record<string, ResponseObject> = {}
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const first = codes[0] as ErrorCode
@@ -70,11 +69,35 @@ export const HEADERS: Record<string, HeaderObject> = {
   RateLimit: { description: 'Remaining quota (IETF httpapi RateLimit header draft), e.g. `"anonymous";r=119;t=60`.', schema: { type: 'string' } },
   'RateLimit-Policy': { description: 'The quota policy (IETF httpapi RateLimit header draft), e.g. `"anonymous";q=120;w=60`.', schema: { type: 'string' } },
   'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'string', pattern: '^[0-9]+$' } },
-  'WWW-Authenticate': { description: 'The bearer challenge (RFC 6750).', schema: { type: 'string', pattern: '^Bearer' } },
+  'WWW-Authenticate': { description: 'The bearer challenge (RFC 6750).', required: true, schema: { type: 'string', pattern: '^Bearer' } },
   Location: { description: 'Where the created resource lives.', required: true, schema: { type: 'string', pattern: '^/' } },
   ETag: { description: 'The representation\'s entity tag; send it back in `If-None-Match`.', schema: { type: 'string' } },
-  Allow: { description: 'The methods the path allows.', required: true, schema: { type: 'string' } },
   Deprecation: { description: 'When the operation was deprecated (RFC 9745), e.g. `@1767225600`.', required: true, schema: { type: 'string', pattern: '^@[0-9]+$' } },
   Sunset: { description: 'When the operation may stop answering (RFC 8594), an HTTP-date.', required: true, schema: { type: 'string' } },
   Link: { description: 'The successor version (`rel="successor-version"`) and the deprecation policy (`rel="deprecation"`).', required: true, schema: { type: 'string' } },
+}
+
+/**
+ * The answers of a path rather than of an operation: an unknown path (404) and a known path with
+ * another method (405, with `Allow`). OpenAPI has no place for them in the document, whose
+ * description states them in words; the contract tests check answers against these.
+ */
+export function pathLevelResponses(): { NotFound: ResponseObject; MethodNotAllowed: ResponseObject } {
+  const allow: HeaderObject = { description: 'The methods the path allows.', required: true, schema: { type: 'string' } }
+  return {
+    NotFound: pathProblem('No route has this path.', 'not_found', 404, {}),
+    MethodNotAllowed: pathProblem('The path exists, but not with this method.', 'method_not_allowed', 405, { Allow: allow }),
+  }
+}
+
+function pathProblem(description: string, code: ErrorCode, status: number, headers: Record<string, HeaderObject>): ResponseObject {
+  return {
+    description,
+    headers: { 'X-Request-Id': HEADERS['X-Request-Id']!, ...headers },
+    content: {
+      [PROBLEM_CONTENT_TYPE]: {
+        schema: { allOf: [{ $ref: '#/components/schemas/Problem' }, { properties: { code: { const: code }, status: { const: status } } }] },
+      },
+    },
+  }
 }

@@ -50,7 +50,7 @@ export type PathItemObject = Partial<Record<'get' | 'put' | 'post' | 'patch' | '
 
 export interface OpenApiDocument {
   openapi: '3.1.0'
-  info: { title: string; version: string; description: string }
+  info: { title: string; version: string; description: string; license: { name: string; url?: string; identifier?: string } }
   jsonSchemaDialect: string
   servers: { url: string; description?: string }[]
   tags: { name: string; description: string }[]

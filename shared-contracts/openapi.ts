@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import { CircuitBreakerSchema, DeadLetterSchema, FaultStateSchema, HealthSchema, JwksSchema, OpenApiDocumentSchema } from './api-schemas'
-import { ROUTE_DOCS, type RouteDoc } from './api-docs'
 import { ProblemSchema } from './errors'
 import { FaultConfigSchema } from './faults'
 import { CreateProductRequestSchema, ProductSchema, SetStockRequestSchema, StockLevelsSchema, UpdateProductRequestSchema } from './inventory'
 import { NotificationSchema } from './notifications'
-import { MAX_IDEMPOTENCY_KEY_LENGTH, MoneySchema, OrderSchema, OrderV2Schema, PlaceOrderRequestSchema, SagaSchema } from './orders'
+import { MoneySchema, OrderSchema, OrderV2Schema, PlaceOrderRequestSchema, SagaSchema } from './orders'
 import { PaymentSchema } from './payments'
-import { ROUTES, type Route } from './routes'
+import type { Route } from './route'
+import { ROUTES } from './routes'
 import { AdminUserSchema, ChangePasswordRequestSchema, DeleteMeRequestSchema, LoginRequestSchema, RefreshRequestSchema, RegisterRequestSchema, TokenResponseSchema, UpdateMeRequestSchema, UserSchema } from './users'
 import { commonHeaders, HEADERS, problemResponses, PROBLEM_CONTENT_TYPE } from './openapi-errors'
 import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject, Reference, ResponseObject } from './openapi-types'
@@ -76,58 +76,56 @@ function inline(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 /** A `$ref` to the schema's component, naming it `fallback` if it has no name yet. */
 type Namer = (schema: z.ZodType, fallback: string, io: 'input' | 'output') => Reference
 
-const IDEMPOTENCY_KEY: ParameterObject = {
-  name: 'Idempotency-Key',
-  in: 'header',
-  required: true,
-  description: 'Chosen by the client, one per intended request; a retry sends the same key (and body).',
-  schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
-  example: '7b0e4a1c-order-42',
-}
 const IF_NONE_MATCH: ParameterObject = { name: 'If-None-Match', in: 'header', description: 'An `ETag` seen before: a 304 if it still matches.', schema: { type: 'string' } }
 
-function parametersOf(route: Route, doc: RouteDoc): ParameterObject[] {
-  const path = [...route.path.matchAll(/:([A-Za-z_]+)/g)].map(([, name]): ParameterObject => ({
-    name: name!,
-    in: 'path',
-    required: true,
-    schema: doc.pathValues?.[name!] ? { type: 'string', enum: [...doc.pathValues[name!]!] } : { type: 'string', minLength: 1 },
+/** One parameter per field of a params, query or headers schema; a field's description and first example move up to the parameter. */
+function fieldParameters(schema: z.ZodObject, location: ParameterObject['in']): ParameterObject[] {
+  const json = inline(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] }
+  return Object.entries(json.properties ?? {}).map(([name, { description, examples, ...field }]) => ({
+    name,
+    in: location,
+    required: location === 'path' || (json.required?.includes(name) ?? false),
+    ...(typeof description === 'string' ? { description } : {}),
+    schema: field,
+    ...(Array.isArray(examples) ? { example: examples[0] } : {}),
   }))
-  const query: ParameterObject[] = []
-  if (doc.query) {
-    const json = inline(doc.query, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] }
-    for (const [name, schema] of Object.entries(json.properties ?? {})) query.push({ name, in: 'query', required: json.required?.includes(name) ?? false, schema })
-  }
-  const headers: ParameterObject[] = []
-  if (doc.idempotencyKey) headers.push(IDEMPOTENCY_KEY)
-  if (doc.conditional) headers.push(IF_NONE_MATCH)
+}
+
+function parametersOf(route: Route): ParameterObject[] {
+  const declared = route.params ? fieldParameters(route.params, 'path') : []
+  const path = [...route.path.matchAll(/:([A-Za-z_]+)/g)].map(
+    ([, name]): ParameterObject => declared.find((parameter) => parameter.name === name) ?? { name: name!, in: 'path', required: true, schema: { type: 'string', minLength: 1 } },
+  )
+  const query = route.query ? fieldParameters(route.query, 'query') : []
+  const headers = route.headers ? fieldParameters(route.headers, 'header') : []
+  if (route.conditional) headers.push(IF_NONE_MATCH)
   return [...path, ...query, ...headers]
 }
 
-function successResponse(route: Route, doc: RouteDoc, named: Namer): ResponseObject {
-  const { success } = doc
+function successResponse(route: Route, named: Namer): ResponseObject {
+  const { success } = route
   const headers: ResponseObject['headers'] = { ...commonHeaders() }
   if (success.location) headers.Location = { $ref: '#/components/headers/Location' }
-  if (doc.conditional) headers.ETag = { $ref: '#/components/headers/ETag' }
+  if (route.conditional) headers.ETag = { $ref: '#/components/headers/ETag' }
   if (route.deprecation) for (const name of ['Deprecation', 'Sunset', 'Link']) headers[name] = { $ref: `#/components/headers/${name}` }
   const fallback = `${pascal(operationId(route.method, route.path))}Response`
   const content: ResponseObject['content'] = success.schema
     ? { 'application/json': { schema: named(success.schema, fallback, 'output'), example: success.example } }
     : Object.fromEntries((success.contentTypes ?? []).map((type) => [type, { schema: { type: 'string' } }]))
   // An answer without a body (204, or a 202 that only acknowledges) documents no content at all.
-  return Object.keys(content).length > 0 ? { description: doc.summary, headers, content } : { description: doc.summary, headers }
+  return Object.keys(content).length > 0 ? { description: route.summary, headers, content } : { description: route.summary, headers }
 }
 
-function requestBody(body: NonNullable<RouteDoc['body']>, schema: Reference): OperationObject['requestBody'] {
+function requestBody(body: NonNullable<Route['body']>, schema: Reference): OperationObject['requestBody'] {
   return { required: true, content: { 'application/json': { schema, example: body.example } } }
 }
 
-function operation(route: Route, doc: RouteDoc, named: Namer): OperationObject {
+function operation(route: Route, named: Namer): OperationObject {
   const id = operationId(route.method, route.path)
-  const responses: OperationObject['responses'] = { [String(doc.success.status)]: successResponse(route, doc, named) }
-  if (doc.conditional) responses['304'] = { $ref: '#/components/responses/NotModified' }
-  Object.assign(responses, problemResponses(route, doc))
-  for (const other of doc.others ?? []) {
+  const responses: OperationObject['responses'] = { [String(route.success.status)]: successResponse(route, named) }
+  if (route.conditional) responses['304'] = { $ref: '#/components/responses/NotModified' }
+  Object.assign(responses, problemResponses(route))
+  for (const other of route.others ?? []) {
     responses[String(other.status)] = {
       description: other.description,
       headers: commonHeaders(),
@@ -139,13 +137,14 @@ function operation(route: Route, doc: RouteDoc, named: Namer): OperationObject {
     : ''
   return {
     operationId: id,
-    summary: doc.summary,
-    ...(doc.description || deprecation ? { description: `${doc.description ?? ''}${deprecation}`.trim() } : {}),
-    tags: [doc.tag],
+    summary: route.summary,
+    ...(route.description || deprecation ? { description: `${route.description ?? ''}${deprecation}`.trim() } : {}),
+    tags: [route.tag],
     ...(route.deprecation ? { deprecated: true } : {}),
-    ...('public' in route.access ? {} : { security: [{ bearerAuth: [] }] }),
-    parameters: parametersOf(route, doc),
-    ...(doc.body ? { requestBody: requestBody(doc.body, named(doc.body.schema, `${pascal(id)}Request`, 'input')) } : {}),
+    // A public operation says so (an empty list): no token needed, though one sent is verified.
+    security: 'public' in route.access ? [] : [{ bearerAuth: [] }],
+    parameters: parametersOf(route),
+    ...(route.body ? { requestBody: requestBody(route.body, named(route.body.schema, `${pascal(id)}Request`, 'input')) } : {}),
     responses,
   }
 }
@@ -167,6 +166,12 @@ Errors are RFC 9457 \`application/problem+json\` with a stable \`code\`. Lists t
 
 An unknown path answers 404 and a known path with another method 405 with \`Allow\`, both as problem+json. A deprecated operation answers \`Deprecation\`, \`Sunset\` and \`Link: <successor>; rel="successor-version"\` headers; it keeps answering until its sunset date.`
 
+/**
+ * The project grants no licence (package.json is private and names none; there is no LICENSE
+ * file): all rights reserved. SPDX has no id for that, so the identifier is a `LicenseRef-`.
+ */
+const LICENSE: OpenApiDocument['info']['license'] = { name: 'Proprietary (UNLICENSED): all rights reserved', identifier: 'LicenseRef-Proprietary' }
+
 /** The OpenAPI 3.1 document of every route in ROUTES, built from the zod schemas (one source of truth). */
 export function buildOpenApiDocument(): OpenApiDocument {
   const registries = { input: z.registry<{ id: string }>(), output: z.registry<{ id: string }>() }
@@ -181,13 +186,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {}
   for (const route of ROUTES) {
     const path = openApiPath(route.path)
-    const doc = ROUTE_DOCS[`${route.method} ${path}`]
-    if (!doc) throw new Error(`${route.method} ${path} has no documentation in shared-contracts/api-docs.ts`)
-    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route, doc, named) }
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route, named) }
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'edge-commerce API', version: API_VERSION, description: DESCRIPTION },
+    info: { title: 'edge-commerce API', version: API_VERSION, description: DESCRIPTION, license: LICENSE },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     servers: [{ url: '/' }],
     tags: TAGS,
@@ -196,24 +199,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
       schemas: { ...toJsonSchemas(registries.input, 'input'), ...toJsonSchemas(registries.output, 'output') },
       responses: {
         NotModified: { description: 'The representation has not changed since the `ETag` sent in `If-None-Match`.', headers: { ...commonHeaders(), ETag: { $ref: '#/components/headers/ETag' } } },
-        NotFound: problemOnly('No route has this path.', 'not_found', 404, {}),
-        MethodNotAllowed: problemOnly('The path exists, but not with this method.', 'method_not_allowed', 405, { Allow: { $ref: '#/components/headers/Allow' } }),
       },
       headers: HEADERS,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from `POST /api/v1/auth/login` (ES256, 15 minutes).' },
-      },
-    },
-  }
-}
-
-function problemOnly(description: string, code: string, status: number, headers: ResponseObject['headers']): ResponseObject {
-  return {
-    description,
-    headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' }, ...headers },
-    content: {
-      [PROBLEM_CONTENT_TYPE]: {
-        schema: { allOf: [{ $ref: '#/components/schemas/Problem' }, { properties: { code: { const: code }, status: { const: status } } }] },
       },
     },
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { MAX_ITEM_QUANTITY, MAX_ITEMS } from './inventory'
+import { ListQuerySchema } from './pagination'
 
 // The orders service's contract: placing and reading orders, and the saga log.
 
@@ -92,8 +93,4 @@ export const SagaSchema = z.object({
 })
 export type Saga = z.infer<typeof SagaSchema>
 
-export const SagaListQuerySchema = z.strictObject({
-  status: z.enum(SAGA_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(512).optional(),
-})
+export const SagaListQuerySchema = ListQuerySchema.extend({ status: z.enum(SAGA_STATUSES).optional() })

@@ -1,12 +1,7 @@
 import { z } from 'zod'
-import { fail, ok, type Result } from './errors'
 
-/** `?limit=&cursor=` on every list. */
-export const ListQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(512).optional(),
-})
-export type ListQuery = z.infer<typeof ListQuerySchema>
+/** A list position: after this (sort key, id). */
+export type Position = [sortKey: string, id: string]
 
 export interface Page<T> {
   items: T[]
@@ -18,7 +13,7 @@ export function encodeCursor(position: readonly [string | number, string]): stri
   return btoa(JSON.stringify(position)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')
 }
 
-/** Decodes a cursor; null if it was not made by encodeCursor (a 400 for the caller). */
+/** Decodes a cursor; null if it was not made by encodeCursor. */
 export function decodeCursor(cursor: string): [string | number, string] | null {
   try {
     const value = JSON.parse(atob(cursor.replaceAll('-', '+').replaceAll('_', '/'))) as unknown
@@ -31,15 +26,24 @@ export function decodeCursor(cursor: string): [string | number, string] | null {
   }
 }
 
-/** A list position: after this (sort key, id). */
-export type Position = readonly [string, string]
+/**
+ * `cursor`: a cursor a list handed out (`encodeCursor` over a (string, id) position), parsed to
+ * that position. Anything else is a 400 `validation_failed` naming `cursor`, on every list.
+ */
+export const CursorSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .transform((cursor, context): Position => {
+    const decoded = decodeCursor(cursor)
+    if (decoded && typeof decoded[0] === 'string') return [decoded[0], decoded[1]]
+    context.addIssue({ code: 'custom', message: 'is not a cursor this list handed out' })
+    return z.NEVER
+  })
 
-/** Reads a cursor made by `encodeCursor` over a (string, id) position; anything else is a 400 naming `cursor`. */
-export function positionOf(cursor: string | undefined): Result<Position | null> {
-  if (cursor === undefined) return ok(null)
-  const decoded = decodeCursor(cursor)
-  if (!decoded || typeof decoded[0] !== 'string') {
-    return fail({ code: 'validation_failed', errors: [{ path: 'cursor', message: 'is not a cursor this list handed out' }] })
-  }
-  return ok([decoded[0], decoded[1]])
-}
+/** `limit`: how many items a page holds at most. */
+export const LimitSchema = z.coerce.number().int().min(1).max(100).default(20)
+
+/** `?limit=&cursor=` on every list; a list with more parameters extends it. */
+export const ListQuerySchema = z.strictObject({ limit: LimitSchema, cursor: CursorSchema.optional() })
+export type ListQuery = z.infer<typeof ListQuerySchema>

@@ -1,111 +1,65 @@
 import type { Role } from './users'
+import { adminListSagas, getOrder, getOrderSaga, listOrders, listOrdersV2, placeOrder } from './api/orders'
+import { changePassword, adminGetUser, deleteMe, getMe, updateMe } from './api/users'
+import { createProduct, getProduct, getStock, listProducts, setStock, updateProduct } from './api/catalog'
+import { docsAsset, docsPage, health, jwks, openApiDocument } from './api/system'
+import { listCircuitBreakers, listDeadLetters, rebuildOrdersReadModel, replayDeadLetter, replayEvents, setFault } from './api/admin'
+import { listNotifications } from './api/notifications'
+import { listPayments } from './api/payments'
+import { login, logout, refresh, register } from './api/auth'
+import type { Access, HttpMethod, Route, RoutePolicy } from './route'
 
-/** The internal Workers the gateway can forward to. */
-export const SERVICES = ['users', 'inventory', 'orders', 'payments', 'notifications'] as const
-export type ServiceName = (typeof SERVICES)[number]
-/** Where a route is served: an internal Worker, or the gateway itself. */
-export type RouteTarget = ServiceName | 'gateway'
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-
-/** Who may call a route: anyone, or a signed-in principal holding one of the roles. */
-export type Access = { public: true } | { roles: readonly Role[] }
-
-/** The gateway's rate limit policies; their limits are configuration. */
-export type RateLimitPolicyName = 'auth' | 'user' | 'anonymous'
-
-export interface Route {
-  method: HttpMethod
-  /** Path pattern; `:name` matches one non-empty segment. */
-  path: string
-  service: RouteTarget
-  access: Access
-  /**
-   * `auth`: counted per client IP under the tight credential-endpoint policy, whoever calls.
-   * Absent: per user when signed in (`user`), else per client IP (`anonymous`).
-   */
-  rateLimit?: 'auth'
-  /** When the rate limiter cannot be reached: let the request through (default) or answer 503. */
-  limiter?: 'fail-open' | 'fail-closed'
-  /** A route replaced by a newer version: the gateway announces it on every answer, the spec marks it deprecated. */
-  deprecation?: Deprecation
-}
+export { SERVICES } from './route'
+export type { Access, Deprecation, HttpMethod, RateLimitPolicyName, Route, RoutePolicy, RouteTarget, ServiceName } from './route'
 
 /**
- * When and by what a route is replaced. The gateway sends `Deprecation` (RFC 9745),
- * `Sunset` (RFC 8594) and `Link: <successor>; rel="successor-version"` from these facts.
- */
-export interface Deprecation {
-  /** The successor's path (a row of this table). */
-  successor: string
-  /** RFC 3339: since when the route is deprecated. */
-  since: string
-  /** RFC 3339: after this the route may answer 404. */
-  sunset: string
-}
-
-const PUBLIC: Access = { public: true }
-const SIGNED_IN: Access = { roles: ['customer', 'admin'] }
-const ADMIN: Access = { roles: ['admin'] }
-/** Password guessing and sign-up floods: per IP, and never unlimited because the limiter is down. */
-const CREDENTIALS = { rateLimit: 'auth', limiter: 'fail-closed' } as const
-/** v1 order lists, replaced by v2's money objects; docs/api.md, "Versioning and deprecation", states the policy. */
-const ORDERS_V1_DEPRECATION: Deprecation = { successor: '/api/v2/orders', since: '2026-01-01T00:00:00Z', sunset: '2027-07-01T00:00:00Z' }
-
-/**
- * The gateway's route table and authorization policy in one place. Deny by default:
- * a request that matches no row is never forwarded.
+ * Every public route (each declared once in ./api/*), the gateway's route table and authorization
+ * policy in one list. Deny by default: a request that matches no route is never forwarded.
  */
 export const ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/health', service: 'gateway', access: PUBLIC },
-  // The API reference: the OpenAPI document and the page that renders it (with its own assets).
-  { method: 'GET', path: '/openapi.json', service: 'gateway', access: PUBLIC },
-  { method: 'GET', path: '/docs', service: 'gateway', access: PUBLIC },
-  { method: 'GET', path: '/docs/:asset', service: 'gateway', access: PUBLIC },
-  { method: 'GET', path: '/.well-known/jwks.json', service: 'users', access: PUBLIC },
-  { method: 'POST', path: '/api/v1/auth/register', service: 'users', access: PUBLIC, ...CREDENTIALS },
-  { method: 'POST', path: '/api/v1/auth/login', service: 'users', access: PUBLIC, ...CREDENTIALS },
-  // Account lifecycle (docs/adr/0027): a refresh token is a credential, and so is the password
-  // that password change and deletion check again: all counted like login.
-  { method: 'POST', path: '/api/v1/auth/refresh', service: 'users', access: PUBLIC, ...CREDENTIALS },
-  { method: 'POST', path: '/api/v1/auth/logout', service: 'users', access: SIGNED_IN },
-  { method: 'GET', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN },
-  { method: 'PATCH', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN },
-  { method: 'DELETE', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN, ...CREDENTIALS },
-  { method: 'POST', path: '/api/v1/users/me/password', service: 'users', access: SIGNED_IN, ...CREDENTIALS },
-  { method: 'GET', path: '/api/v1/admin/users/:id', service: 'users', access: ADMIN },
-  { method: 'GET', path: '/api/v1/products', service: 'inventory', access: PUBLIC },
-  { method: 'POST', path: '/api/v1/products', service: 'inventory', access: ADMIN },
-  { method: 'GET', path: '/api/v1/products/:id', service: 'inventory', access: PUBLIC },
-  { method: 'PATCH', path: '/api/v1/products/:id', service: 'inventory', access: ADMIN },
-  { method: 'GET', path: '/api/v1/inventory/:product_id', service: 'inventory', access: ADMIN },
-  { method: 'PUT', path: '/api/v1/inventory/:product_id', service: 'inventory', access: ADMIN },
-  // Admins see any order's payments; the payments service shows a customer only their own.
-  { method: 'POST', path: '/api/v1/orders', service: 'orders', access: SIGNED_IN },
-  { method: 'GET', path: '/api/v1/orders', service: 'orders', access: SIGNED_IN, deprecation: ORDERS_V1_DEPRECATION },
-  { method: 'GET', path: '/api/v1/orders/:id', service: 'orders', access: SIGNED_IN },
-  { method: 'GET', path: '/api/v1/orders/:id/saga', service: 'orders', access: SIGNED_IN },
-  { method: 'GET', path: '/api/v2/orders', service: 'orders', access: SIGNED_IN },
-  { method: 'GET', path: '/api/v1/admin/sagas', service: 'orders', access: ADMIN },
-  { method: 'GET', path: '/api/v1/payments', service: 'payments', access: SIGNED_IN },
-  { method: 'GET', path: '/api/v1/notifications', service: 'notifications', access: SIGNED_IN },
-  { method: 'GET', path: '/api/v1/admin/dead-letters', service: 'gateway', access: ADMIN },
-  { method: 'POST', path: '/api/v1/admin/dead-letters/:id/replay', service: 'gateway', access: ADMIN },
-  { method: 'GET', path: '/api/v1/admin/circuit-breakers', service: 'gateway', access: ADMIN },
-  // Recovery: re-publish retained events (each producer replays its outbox), recompute the orders read model.
-  { method: 'POST', path: '/api/v1/admin/events/replay', service: 'gateway', access: ADMIN },
-  { method: 'POST', path: '/api/v1/admin/read-models/orders/rebuild', service: 'gateway', access: ADMIN },
-  // Answers 404 unless FAULT_INJECTION is enabled (local development only).
-  { method: 'PUT', path: '/api/v1/admin/faults/:service', service: 'gateway', access: ADMIN },
+  health,
+  openApiDocument,
+  docsPage,
+  docsAsset,
+  jwks,
+  register,
+  login,
+  refresh,
+  logout,
+  getMe,
+  updateMe,
+  deleteMe,
+  changePassword,
+  adminGetUser,
+  listProducts,
+  createProduct,
+  getProduct,
+  updateProduct,
+  getStock,
+  setStock,
+  placeOrder,
+  listOrders,
+  getOrder,
+  getOrderSaga,
+  listOrdersV2,
+  adminListSagas,
+  listPayments,
+  listNotifications,
+  listDeadLetters,
+  replayDeadLetter,
+  listCircuitBreakers,
+  replayEvents,
+  rebuildOrdersReadModel,
+  setFault,
 ]
 
-export type RouteMatch =
-  | { kind: 'found'; route: Route; params: Record<string, string> }
+export type RouteMatch<R extends RoutePolicy = Route> =
+  | { kind: 'found'; route: R; params: Record<string, string> }
   | { kind: 'method_not_allowed'; allow: HttpMethod[] }
   | { kind: 'not_found' }
 
-interface CompiledRoute {
-  route: Route
+interface CompiledRoute<R> {
+  route: R
   segments: string[]
 }
 
@@ -125,8 +79,8 @@ function matchSegments(pattern: string[], actual: string[]): Record<string, stri
 }
 
 /** Builds a matcher over a route table; HEAD is answered like GET. */
-export function createRouteMatcher(routes: readonly Route[]): (method: string, path: string) => RouteMatch {
-  const compiled: CompiledRoute[] = routes.map((route) => ({ route, segments: splitPath(route.path) }))
+export function createRouteMatcher<R extends RoutePolicy>(routes: readonly R[]): (method: string, path: string) => RouteMatch<R> {
+  const compiled: CompiledRoute<R>[] = routes.map((route) => ({ route, segments: splitPath(route.path) }))
   return function matchRoute(method, path) {
     const actual = splitPath(path)
     const wanted = method === 'HEAD' ? 'GET' : method

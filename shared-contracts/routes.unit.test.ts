@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createRouteMatcher, isAllowed, ROUTES, type Route } from './routes'
+import { createRouteMatcher, isAllowed, ROUTES, type RoutePolicy } from './routes'
 
-const TABLE: readonly Route[] = [
+const TABLE: readonly RoutePolicy[] = [
   { method: 'GET', path: '/api/v1/products', service: 'users', access: { public: true } },
   { method: 'GET', path: '/api/v1/products/:id', service: 'users', access: { public: true } },
   { method: 'PATCH', path: '/api/v1/products/:id', service: 'users', access: { roles: ['admin'] } },

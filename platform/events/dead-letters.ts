@@ -3,7 +3,7 @@ import type { DeadLetterView } from '../../shared-contracts/api-schemas'
 import { CloudEventSchema } from '../../shared-contracts/events'
 import { problem } from '../errors/problem'
 import { validate } from '../http/json-body'
-import { ListQuerySchema, positionOf, type Page, type Position } from '../../shared-contracts/pagination'
+import { ListQuerySchema, type Page, type Position } from '../../shared-contracts/pagination'
 
 /** A dead letter as its service stores and answers it: the admin API's shape without the service (the gateway adds it). */
 export type DeadLetter = Omit<DeadLetterView, 'service'>
@@ -74,9 +74,7 @@ export function deadLetterRoutes<E extends { Bindings: object }>(
   routes.get('/internal/dead-letters', async (c) => {
     const query = validate(ListQuerySchema, c.req.query())
     if (!query.ok) return problem(c, query.error)
-    const after = positionOf(query.value.cursor)
-    if (!after.ok) return problem(c, after.error)
-    return c.json(await listAfter(resources(c.env).db, service, after.value, query.value.limit))
+    return c.json(await listAfter(resources(c.env).db, service, query.value.cursor ?? null, query.value.limit))
   })
   routes.post('/internal/dead-letters/:id/replay', async (c) => {
     const { db, queue } = resources(c.env)

@@ -1,6 +1,7 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats'
 import { buildOpenApiDocument } from '../../shared-contracts/openapi'
+import { pathLevelResponses } from '../../shared-contracts/openapi-errors'
 import type { HeaderObject, MediaTypeObject, OpenApiDocument, OperationObject, Reference, ResponseObject } from '../../shared-contracts/openapi-types'
 
 /** A response as a client saw it: its body already parsed when it was JSON (null when empty). */
@@ -33,6 +34,7 @@ export function createContract(document: OpenApiDocument = buildOpenApiDocument(
     }
     return validate
   }
+  const pathLevel = pathLevelResponses()
   const resolve = <T>(value: T | Reference): T => {
     if (!value || typeof value !== 'object' || !('$ref' in value)) return value as T
     const [, kind, name] = value.$ref.split('/').slice(1)
@@ -48,9 +50,9 @@ export function createContract(document: OpenApiDocument = buildOpenApiDocument(
 
   function expectedResponse(method: string, pathname: string): { response: ResponseObject | undefined; where: string; operation?: OperationObject; status?: string } {
     const path = findPath(pathname)
-    if (!path) return { response: document.components.responses.NotFound, where: `${method} ${pathname} (no such path)` }
+    if (!path) return { response: pathLevel.NotFound, where: `${method} ${pathname} (no such path)` }
     const operation = document.paths[path]![(method === 'HEAD' ? 'get' : method.toLowerCase()) as Method]
-    if (!operation) return { response: document.components.responses.MethodNotAllowed, where: `${method} ${path} (no such operation)` }
+    if (!operation) return { response: pathLevel.MethodNotAllowed, where: `${method} ${path} (no such operation)` }
     return { response: undefined, where: `${method} ${path}`, operation }
   }
 
@@ -99,7 +101,7 @@ export function createContract(document: OpenApiDocument = buildOpenApiDocument(
   }
 }
 
-/** The status a path-level response (components.responses.NotFound / MethodNotAllowed) stands for. */
+/** The status a path-level response (NotFound / MethodNotAllowed) stands for. */
 function statusOf(response: ResponseObject): number | undefined {
   const schema = response.content?.['application/problem+json']?.schema as { allOf?: { properties?: { status?: { const?: number } } }[] } | undefined
   return schema?.allOf?.[1]?.properties?.status?.const

@@ -49,7 +49,7 @@ export function fuzzOperations(document: OpenApiDocument): FuzzOperation[] {
         operation: `${upper} ${template}`,
         method: upper,
         path: template,
-        access: !operation.security ? 'public' : operation.tags.includes('Admin') ? 'admin' : 'signed-in',
+        access: (operation.security ?? []).length === 0 ? 'public' : operation.tags.includes('Admin') ? 'admin' : 'signed-in',
         requests: requestsFor(upper, template, operation, schemas),
       })
     }

@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import { problem } from '../../../../platform/errors/problem'
-import { validate } from '../../../../platform/http/json-body'
-import { encodeCursor, ListQuerySchema, positionOf, type Page } from '../../../../shared-contracts/pagination'
+import { validated } from '../../../../platform/http/validated'
+import { listDeadLetters, replayDeadLetter } from '../../../../shared-contracts/api/admin'
+import { encodeCursor, type Page } from '../../../../shared-contracts/pagination'
 import type { DeadLetter } from '../../../../platform/events/dead-letters'
 import type { DeadLetterView } from '../../../../shared-contracts/api-schemas'
 import { SUBSCRIBERS, type Subscriber } from '../../../../shared-contracts/subscriptions'
@@ -28,13 +29,10 @@ const descending = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0)
  * its first `limit` after the cursor's position (received_at, public id), and the merged first
  * `limit` of those are the page. Checked here so a bad query is one 400, not one per service.
  */
-deadLetterRoutes.get('/api/v1/admin/dead-letters', async (c) => {
-  const query = validate(ListQuerySchema, c.req.query())
-  if (!query.ok) return problem(c, query.error)
-  const position = positionOf(query.value.cursor)
-  if (!position.ok) return problem(c, position.error)
+deadLetterRoutes.get(listDeadLetters.path, validated(listDeadLetters), async (c) => {
+  const { limit, cursor } = c.req.valid('query')
   const caller = { principal: c.var.principal, requestId: c.var.requestId }
-  const search = new URLSearchParams({ limit: String(query.value.limit), ...(query.value.cursor ? { cursor: query.value.cursor } : {}) })
+  const search = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor: encodeCursor(cursor) } : {}) })
   const pages = await Promise.all(
     SUBSCRIBERS.map(async (service) => {
       const response = await c.var.services.call(service, `/internal/dead-letters?${search}`, { caller })
@@ -44,13 +42,13 @@ deadLetterRoutes.get('/api/v1/admin/dead-letters', async (c) => {
     }),
   )
   const merged = pages.flatMap((page) => page.items).sort((a, b) => descending(a.received_at, b.received_at) || descending(a.id, b.id))
-  const items = merged.slice(0, query.value.limit)
+  const items = merged.slice(0, limit)
   const last = items.at(-1)
   const more = merged.length > items.length || pages.some((page) => page.more)
   return c.json({ items, next_cursor: more && last ? encodeCursor([last.received_at, last.id]) : null } satisfies Page<PublicDeadLetter>)
 })
 
-deadLetterRoutes.post('/api/v1/admin/dead-letters/:id/replay', async (c) => {
+deadLetterRoutes.post(replayDeadLetter.path, validated(replayDeadLetter), async (c) => {
   const [service, ...rest] = c.req.param('id').split(':')
   const messageId = rest.join(':')
   if (!service || !isSubscriber(service) || messageId === '') return problem(c, { code: 'not_found', detail: 'No such dead letter.' })

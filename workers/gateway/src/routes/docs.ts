@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
 import swaggerUiBundle from 'swagger-ui-dist/swagger-ui-bundle.js'
 import swaggerUiCss from 'swagger-ui-dist/swagger-ui.css'
-import { problem } from '../../../../platform/errors/problem'
-import { DOCS_ASSETS, type DocsAsset } from '../../../../shared-contracts/api-docs'
+import { validated } from '../../../../platform/http/validated'
+import { docsAsset, docsPage, type DocsAsset } from '../../../../shared-contracts/api/system'
 import type { GatewayEnv } from '../env'
 import { conditionalResponse, type Representation } from '../../../../platform/cache/http-cache'
 import { staticBody } from './static-body'
@@ -51,13 +51,9 @@ const ASSETS: Record<DocsAsset, { body: () => Promise<Representation>; contentTy
   'swagger-ui.css': { body: staticBody(() => swaggerUiCss), contentType: 'text/css; charset=utf-8' },
   'docs.js': { body: staticBody(() => INITIALIZER), contentType: 'text/javascript; charset=utf-8' },
 }
-const isAsset = (name: string): name is DocsAsset => (DOCS_ASSETS as readonly string[]).includes(name)
+docsRoutes.get(docsPage.path, (c) => c.html(PAGE, 200, { 'Cache-Control': 'public, max-age=300' }))
 
-docsRoutes.get('/docs', (c) => c.html(PAGE, 200, { 'Cache-Control': 'public, max-age=300' }))
-
-docsRoutes.get('/docs/:asset', async (c) => {
-  const name = c.req.param('asset')
-  if (!isAsset(name)) return problem(c, { code: 'not_found' })
-  const asset = ASSETS[name]
+docsRoutes.get(docsAsset.path, validated(docsAsset), async (c) => {
+  const asset = ASSETS[c.req.valid('param').asset]
   return conditionalResponse(c, await asset.body(), asset.contentType, 'public, max-age=3600')
 })

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
-import { problem } from '../../../../platform/errors/problem'
-import { readJson } from '../../../../platform/http/json-body'
-import { producersFor, ReplayRequestSchema, type RebuildResult, type ReplayResult } from '../../../../shared-contracts/operations'
+import { validated } from '../../../../platform/http/validated'
+import { rebuildOrdersReadModel, replayEvents } from '../../../../shared-contracts/api/admin'
+import { producersFor, type RebuildResult, type ReplayResult } from '../../../../shared-contracts/operations'
 import type { GatewayEnv } from '../env'
 
 /**
@@ -14,13 +14,12 @@ const OPERATION_TIMEOUT_MS = 60_000
 
 export const operationsRoutes = new Hono<GatewayEnv>()
 
-operationsRoutes.post('/api/v1/admin/events/replay', async (c) => {
-  const request = await readJson(c, ReplayRequestSchema)
-  if (!request.ok) return problem(c, request.error)
+operationsRoutes.post(replayEvents.path, validated(replayEvents), async (c) => {
+  const request = c.req.valid('json')
   const caller = { principal: c.var.principal, requestId: c.var.requestId }
   const counts = await Promise.all(
-    producersFor(request.value).map(async (service) => {
-      const response = await c.var.services.call(service, '/internal/events/replay', { method: 'POST', body: request.value, caller, timeoutMs: OPERATION_TIMEOUT_MS })
+    producersFor(request).map(async (service) => {
+      const response = await c.var.services.call(service, '/internal/events/replay', { method: 'POST', body: request, caller, timeoutMs: OPERATION_TIMEOUT_MS })
       if (!response.ok) throw new Error(`${service} answered ${response.status} to a replay`)
       return ((await response.json()) as ReplayResult).replayed
     }),
@@ -29,7 +28,7 @@ operationsRoutes.post('/api/v1/admin/events/replay', async (c) => {
 })
 
 /** `POST /api/v1/admin/read-models/orders/rebuild`: orders recomputes its read model from the aggregate. */
-operationsRoutes.post('/api/v1/admin/read-models/orders/rebuild', async (c) => {
+operationsRoutes.post(rebuildOrdersReadModel.path, validated(rebuildOrdersReadModel), async (c) => {
   const caller = { principal: c.var.principal, requestId: c.var.requestId }
   const response = await c.var.services.call('orders', '/internal/read-models/orders/rebuild', { method: 'POST', caller, timeoutMs: OPERATION_TIMEOUT_MS })
   if (!response.ok) throw new Error(`orders answered ${response.status} to a rebuild`)

@@ -5,7 +5,7 @@ import { cacheOptions, type CacheEnv } from '../../../../platform/cache/options'
 import { TieredCache } from '../../../../platform/cache/tiered-cache'
 import { createLogger } from '../../../../platform/telemetry/log'
 import type { Product } from '../../../../shared-contracts/inventory'
-import type { ListQuery, Page } from '../../../../shared-contracts/pagination'
+import { encodeCursor, type ListQuery, type Page } from '../../../../shared-contracts/pagination'
 import { createCacheGenerationsRepo } from '../repo/cache-generations-repo'
 
 /** Products and list pages share one namespace, so one generation bump drops them all. */
@@ -14,7 +14,7 @@ export const PRODUCTS_NAMESPACE = 'products'
 export type ProductCache = TieredCache<Product | Page<Product>>
 
 export const productKey = (id: string) => `product:${id}`
-export const pageKey = (query: ListQuery) => `list:${query.limit}:${query.cursor ?? ''}`
+export const pageKey = (query: ListQuery) => `list:${query.limit}:${query.cursor ? encodeCursor(query.cursor) : ''}`
 
 const log = createLogger('inventory')
 

@@ -1,4 +1,4 @@
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { conditionalResponse, etagOf, FRESH_UNTIL_HEADER, l1UsageHeader, PUBLIC_READ_CACHE_CONTROL, showsCacheLevel, X_CACHE, type Representation } from '../../../../platform/cache/http-cache'
 import { problem } from '../../../../platform/errors/problem'
 import type { InventoryEnv } from '../env'
@@ -38,4 +38,17 @@ export async function respondCached<T extends object>(c: Context<InventoryEnv>, 
 async function represent<T extends object>(c: Context<InventoryEnv>, served: Served<T>): Promise<Response> {
   if (!served.result.ok) return problem(c, served.result.error)
   return conditionalResponse(c, await representationOf(served.result.value), 'application/json', PUBLIC_READ_CACHE_CONTROL)
+}
+
+/**
+ * A read refused before the cache is asked (its query did not validate) says so like any other
+ * uncached answer, outside production only: `X-Cache: bypass`.
+ */
+export function refusalsBypassCache(): MiddlewareHandler<InventoryEnv> {
+  return async function refusalsBypassCache(c, next) {
+    await next()
+    if (c.res.status < 400 || c.res.headers.has('X-Cache') || !showsCacheLevel(c.env.ENVIRONMENT)) return
+    c.res.headers.set('X-Cache', X_CACHE.bypass)
+    c.res.headers.set('X-Cache-L1', l1UsageHeader(c.var.services.reads.l1Usage()))
+  }
 }

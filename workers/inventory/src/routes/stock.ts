@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
-import { SetStockRequestSchema } from '../../../../shared-contracts/inventory'
+import { getStock, setStock } from '../../../../shared-contracts/api/catalog'
 import { problem } from '../../../../platform/errors/problem'
-import { readJson } from '../../../../platform/http/json-body'
+import { validated } from '../../../../platform/http/validated'
 import type { InventoryEnv } from '../env'
 import { requireRole } from '../../../../platform/http/require-role'
 
@@ -10,15 +10,13 @@ export const stockRoutes = new Hono<InventoryEnv>()
 
 stockRoutes.use(requireRole('admin'))
 
-stockRoutes.get('/:productId', async (c) => {
+stockRoutes.get('/:productId', validated(getStock), async (c) => {
   const levels = await c.var.services.stock.levels(c.req.param('productId'))
   return levels.ok ? c.json(levels.value) : problem(c, levels.error)
 })
 
-stockRoutes.put('/:productId', async (c) => {
-  const input = await readJson(c, SetStockRequestSchema)
-  if (!input.ok) return problem(c, input.error)
-  const levels = await c.var.services.stock.setOnHand(c.req.param('productId'), input.value.on_hand)
+stockRoutes.put('/:productId', validated(setStock), async (c) => {
+  const levels = await c.var.services.stock.setOnHand(c.req.param('productId'), c.req.valid('json').on_hand)
   if (!levels.ok) return problem(c, levels.error)
   // `available` is part of the public product and its list pages.
   await c.var.services.reads.changed()

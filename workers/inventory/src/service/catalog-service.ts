@@ -2,7 +2,8 @@ import { fail, ok, type Result } from '../../../../shared-contracts/errors'
 import type { CreateProductRequest, Product, UpdateProductRequest } from '../../../../shared-contracts/inventory'
 import type { Page } from '../../../../shared-contracts/pagination'
 import type { ProductsRepo, VersionedProduct } from '../repo/products-repo'
-import { pageOf, type Position } from './page'
+import { pageOf } from './page'
+import type { Position } from '../../../../shared-contracts/pagination'
 
 export interface CatalogDeps {
   products: ProductsRepo
@@ -18,7 +19,7 @@ export function createCatalogService({ products, now }: CatalogDeps) {
   return {
     /**
      * Products oldest first, by (created_at, id), after `after` (a cursor's position, checked by
-     * the caller with `positionOf`): a stable order for cursors. The version is the
+     * the route's query schema): a stable order for cursors. The version is the
      * sum of the versions of the rows the page was made from (the extra row too: it decides
      * `next_cursor`), so it grows with any change that changes the page.
      */

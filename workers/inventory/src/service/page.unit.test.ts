@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeCursor, encodeCursor } from '../../../../shared-contracts/pagination'
-import { pageOf, positionOf } from './page'
+import { decodeCursor } from '../../../../shared-contracts/pagination'
+import { pageOf } from './page'
 
 const row = (n: number) => ({ id: `prd_${n}`, created_at: `2026-01-01T00:00:0${n}.000Z` })
 
@@ -15,21 +15,4 @@ describe('pageOf', () => {
     expect(page.items).toEqual([row(1), row(2)])
     expect(decodeCursor(page.next_cursor!)).toEqual([row(2).created_at, row(2).id])
   })
-})
-
-describe('positionOf', () => {
-  it('starts at the beginning without a cursor', () => {
-    expect(positionOf(undefined)).toEqual({ ok: true, value: null })
-  })
-
-  it('reads back a cursor pageOf made', () => {
-    expect(positionOf(encodeCursor(['2026-01-01T00:00:00.000Z', 'prd_1']))).toEqual({ ok: true, value: ['2026-01-01T00:00:00.000Z', 'prd_1'] })
-  })
-
-  it.each([['garbage', '%%%'], ['a numeric position', encodeCursor([5, 'prd_1'])], ['JSON of another shape', btoa('{"a":1}')]])(
-    'refuses %s as a 400 naming cursor',
-    (_label, cursor) => {
-      expect(positionOf(cursor)).toMatchObject({ ok: false, error: { code: 'validation_failed', errors: [{ path: 'cursor' }] } })
-    },
-  )
 })

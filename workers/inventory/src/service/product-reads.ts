@@ -5,7 +5,6 @@ import type { CacheLevel } from '../../../../platform/cache/tiered-cache'
 import { pageKey, productKey, PRODUCTS_NAMESPACE, type ProductCache } from '../cache/product-cache'
 import type { CacheGenerationsRepo } from '../repo/cache-generations-repo'
 import { unknownProduct, type CatalogService } from './catalog-service'
-import { positionOf } from './page'
 
 /** A read's result, the cache level that answered it, and until when it is known current (CacheRead). */
 export interface Served<T> {
@@ -34,11 +33,9 @@ export function createProductReads({ catalog, cache, generations }: ProductReads
     },
 
     async page(query: ListQuery): Promise<Served<Page<Product>>> {
-      // A cursor this list never handed out is refused before the cache is asked: only pages are cached.
-      const position = positionOf(query.cursor)
-      if (!position.ok) return { result: position, level: 'bypass', freshUntil: null }
+      // The route's query schema refused a cursor this list never handed out: only pages are cached.
       const read = await cache.get(pageKey(query), async () => {
-        const { page, version } = await catalog.list(query.limit, position.value)
+        const { page, version } = await catalog.list(query.limit, query.cursor ?? null)
         return { value: page, version }
       })
       return { result: ok(read.value as Page<Product>), level: read.level, freshUntil: read.freshUntil }

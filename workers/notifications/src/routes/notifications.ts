@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { problem } from '../../../../platform/errors/problem'
-import { validate } from '../../../../platform/http/json-body'
-import { NotificationListQuerySchema } from '../../../../shared-contracts/notifications'
+import { validated } from '../../../../platform/http/validated'
+import { listNotifications } from '../../../../shared-contracts/api/notifications'
 import type { NotificationsEnv } from '../env'
 
 export const notificationRoutes = new Hono<NotificationsEnv>()
@@ -12,9 +12,7 @@ notificationRoutes.use(async (c, next) => {
   await next()
 })
 
-notificationRoutes.get('/', async (c) => {
-  const query = validate(NotificationListQuerySchema, c.req.query())
-  if (!query.ok) return problem(c, query.error)
-  const page = await c.var.services.notifications.listMine(c.var.caller.principal!, query.value)
+notificationRoutes.get('/', validated(listNotifications), async (c) => {
+  const page = await c.var.services.notifications.listMine(c.var.caller.principal!, c.req.valid('query'))
   return page.ok ? c.json(page.value) : problem(c, page.error)
 })

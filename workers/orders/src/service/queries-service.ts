@@ -1,17 +1,8 @@
-import { fail, ok, type Result } from '../../../../shared-contracts/errors'
+import { ok, type Result } from '../../../../shared-contracts/errors'
 import type { Order, OrderV2, Saga, SagaStatus } from '../../../../shared-contracts/orders'
-import { decodeCursor, encodeCursor, type Page } from '../../../../shared-contracts/pagination'
+import { encodeCursor, type Page, type Position } from '../../../../shared-contracts/pagination'
 import type { SagasRepo } from '../repo/sagas-repo'
 import type { ViewsRepo } from '../repo/views-repo'
-
-const badCursor = fail({ code: 'validation_failed' as const, errors: [{ path: 'cursor', message: 'is not a cursor this list gave out' }] })
-
-function position(cursor: string | undefined): Result<[string, string] | null> {
-  if (cursor === undefined) return ok(null)
-  const decoded = decodeCursor(cursor)
-  if (!decoded || typeof decoded[0] !== 'string') return badCursor
-  return ok([decoded[0], decoded[1]])
-}
 
 /** v2: money as `{ amount, currency }` objects. */
 export function toOrderV2(order: Order): OrderV2 {
@@ -31,10 +22,9 @@ export type QueriesService = ReturnType<typeof createQueriesService>
 /** Reads: the order list from the read model, the admin saga list from the summaries. */
 export function createQueriesService(deps: { views: ViewsRepo; sagas: SagasRepo }) {
   return {
-    async listOrders(userId: string, limit: number, cursor: string | undefined): Promise<Result<Page<Order>>> {
-      const after = position(cursor)
-      if (!after.ok) return after
-      const rows = await deps.views.listByUser(userId, limit + 1, after.value)
+    /** The caller's orders after `after` (a cursor's position, checked by the route's query schema). */
+    async listOrders(userId: string, limit: number, after: Position | undefined): Promise<Result<Page<Order>>> {
+      const rows = await deps.views.listByUser(userId, limit + 1, after ?? null)
       const items = rows.slice(0, limit)
       const last = items.at(-1)
       return ok({ items, next_cursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null })
@@ -43,10 +33,8 @@ export function createQueriesService(deps: { views: ViewsRepo; sagas: SagasRepo 
     /** A saga's summary: what the order's saga looks like before its coordinator has started. */
     sagaSummary: (orderId: string): Promise<Saga | null> => deps.sagas.find(orderId),
 
-    async listSagas(status: SagaStatus | undefined, limit: number, cursor: string | undefined): Promise<Result<Page<Saga>>> {
-      const after = position(cursor)
-      if (!after.ok) return after
-      const rows = await deps.sagas.list(status, limit + 1, after.value)
+    async listSagas(status: SagaStatus | undefined, limit: number, after: Position | undefined): Promise<Result<Page<Saga>>> {
+      const rows = await deps.sagas.list(status, limit + 1, after ?? null)
       const page = rows.slice(0, limit)
       const last = page.at(-1)
       return ok({
