@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { callUsers, testEnv } from '../test-client'
 
-const admin = { id: 'usr_admin', roles: ['customer', 'admin'] }
+const admin = { id: 'usr_admin', roles: ['customer', 'admin'] as ('customer' | 'admin')[] }
 const putFault = (body: unknown) => callUsers('/internal/faults', { method: 'PUT', principal: admin, body })
 
 afterEach(async () => {
