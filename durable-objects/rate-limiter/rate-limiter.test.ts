@@ -7,7 +7,7 @@ import type { GcraState } from './gcra'
 import { IDLE_DELETE_MS, type RateLimiter } from './rate-limiter'
 
 // The gateway hosts the RateLimiter, so its tests run in the gateway project (vitest.config.ts).
-const namespace = (env as unknown as Env).RATE_LIMITER
+const namespace = env.RATE_LIMITER
 const limiter = rateLimiterClient(namespace)
 // Long periods: nothing refills while a test runs, so counts are exact.
 const HOUR = 3_600_000

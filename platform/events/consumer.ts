@@ -2,6 +2,7 @@ import { CloudEventSchema, EVENT_SCHEMAS, type CloudEvent, type EventData, type 
 import { traceMessage } from './trace-message'
 import { createLogger, type Logger } from '../telemetry/log'
 import { withRequestContext } from '../telemetry/request-context'
+import { isUniqueViolation } from '../db/sql-errors'
 
 /** What a handler wants written: statements run in one batch with the inbox row. */
 export type Effects = D1PreparedStatement[]
@@ -31,10 +32,6 @@ export function retryBaseSeconds(env: { RETRY_BASE_SECONDS?: string }): number {
 
 export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
   return Math.min(60, Math.round(baseSeconds * 2 ** Math.max(0, attempts - 1)))
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return String(error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : error).includes('UNIQUE constraint failed')
 }
 
 /** Handles one message; true if its effects were applied now (false: a duplicate or not subscribed). */

@@ -9,6 +9,22 @@ export function outboxInsert(db: DrizzleD1Database, event: CloudEvent) {
   return db.insert(outbox).values({ id: event.id, type: event.type, envelope: JSON.stringify(event), createdAt: event.time })
 }
 
+/**
+ * The outbox row for an event, written only if `condition` (SQL, with `?1`.. bound to `params`)
+ * holds when its batch runs: a guarded update (`… WHERE status = 'pending'`) that changed
+ * nothing, or a write whose claim was lost, must not leave an event behind. Raw SQL because
+ * drizzle's insert has no `INSERT … SELECT … WHERE`; it sets the columns `outboxInsert` sets.
+ */
+export function outboxInsertWhen(d1: D1Database, event: CloudEvent, condition: string, ...params: unknown[]): D1PreparedStatement {
+  const values = params.length
+  return d1
+    .prepare(
+      `INSERT INTO outbox (id, type, envelope, created_at)
+       SELECT ?${values + 1}, ?${values + 2}, ?${values + 3}, ?${values + 4} WHERE ${condition}`,
+    )
+    .bind(...params, event.id, event.type, JSON.stringify(event), event.time)
+}
+
 export interface RelayOptions {
   limit?: number
   /** How long a claimed row is held before another relay may take it over. */

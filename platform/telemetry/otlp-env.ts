@@ -1,4 +1,5 @@
 // The standard OpenTelemetry environment variables, parsed (no dependency: unit-tested in Node).
+import { parsePositiveInt } from '../env/vars'
 
 /** The standard OpenTelemetry variables a Worker reads (all optional; vars or secrets). */
 export interface TracingVars {
@@ -45,8 +46,11 @@ export function samplingRatio(value: string | undefined): number {
   return Number.isFinite(ratio) && ratio >= 0 && ratio <= 1 ? ratio : 1
 }
 
+/**
+ * A positive integer OTEL_* var, or `fallback`: a malformed value falls back too, as the
+ * OpenTelemetry specification asks of its environment variables (tracing must not take a
+ * Worker down), unlike the project's own vars (../env/vars.ts).
+ */
 export function positiveInt(value: string | undefined, fallback: number): number {
-  const parsed = Number(value)
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback
+  return parsePositiveInt(value) ?? fallback
 }
-

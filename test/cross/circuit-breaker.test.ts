@@ -5,7 +5,7 @@ import type { BreakerState } from '../../durable-objects/circuit-breaker/state-m
 import type { Env } from '../../workers/gateway/src/env'
 
 // The CircuitBreaker Durable Object as the gateway hosts it (the gateway is this project's main Worker).
-const namespace = (env as unknown as Env).CIRCUIT_BREAKERS
+const namespace = env.CIRCUIT_BREAKERS
 
 function fresh(): DurableObjectStub<CircuitBreaker> {
   return namespace.get(namespace.idFromName(`test-${crypto.randomUUID()}`))

@@ -40,7 +40,7 @@ describe('PUT /api/v1/admin/faults/{service}', () => {
         headers: { 'Content-Type': 'application/json', ...bearer(admin) },
         body: JSON.stringify({ mode: 'error', rate: 1 }),
       }),
-      { ...(env as unknown as Env), FAULT_INJECTION: undefined },
+      { ...env, FAULT_INJECTION: undefined },
       ctx,
     )
     await waitOnExecutionContext(ctx)
@@ -52,7 +52,7 @@ describe('PUT /api/v1/admin/faults/{service}', () => {
     const [paymentsRow, usersRow] = [await pendingOutboxRow('payments'), await pendingOutboxRow('users')]
     expect((await send('PUT', '/api/v1/admin/faults/payments', { mode: 'error', rate: 1 }, bearer(token))).status).toBe(200)
     try {
-      const outcomes = await sweepServices(gatewayServices(env as unknown as Env), Date.now())
+      const outcomes = await sweepServices(gatewayServices(env), Date.now())
       expect(outcomes.filter((outcome) => !outcome.ok)).toEqual([{ service: 'payments', ok: false, error: 'answered 500' }])
       expect(await isSent('users', usersRow)).toBe(true)
       expect(await isSent('payments', paymentsRow)).toBe(false)
@@ -60,7 +60,7 @@ describe('PUT /api/v1/admin/faults/{service}', () => {
       expect((await send('PUT', '/api/v1/admin/faults/payments', { mode: 'none', rate: 0 }, bearer(token))).status).toBe(200)
     }
     // The next minute's sweep does what the failed one could not.
-    expect((await sweepServices(gatewayServices(env as unknown as Env), Date.now())).every((outcome) => outcome.ok)).toBe(true)
+    expect((await sweepServices(gatewayServices(env), Date.now())).every((outcome) => outcome.ok)).toBe(true)
     expect(await isSent('payments', paymentsRow)).toBe(true)
   })
 })

@@ -8,7 +8,7 @@ import type { Env } from '../../workers/gateway/src/env'
 import { bearer, call, dissect, expectProblem, expectUnauthenticated, send, signUp, uniqueEmail, type SignedUp } from './client'
 import { SERVICES } from '../../shared-contracts/routes'
 
-const gatewayEnv = env as unknown as Env
+const gatewayEnv: Env = env
 /** A credential exactly as the gateway would sign it: the strongest thing a client could spoof. */
 const signCredential = createCredentialSigner(gatewayEnv.GATEWAY_PRIVATE_KEY)
 

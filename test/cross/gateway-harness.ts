@@ -9,7 +9,7 @@ import gateway from '../../workers/gateway/src/index'
 import type { Env } from '../../workers/gateway/src/env'
 import { bearer, send, uniqueIp } from './client'
 
-export const gatewayEnv = env as unknown as Env
+export const gatewayEnv: Env = env
 
 /** One request through the gateway with `vars` over its own, waiting for its after-response work (the breaker reports) too. */
 export async function gatewayRequest(path: string, init: RequestInit = {}, vars: Partial<Env> = {}): Promise<{ response: Response; ms: number }> {

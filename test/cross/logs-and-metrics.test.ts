@@ -52,7 +52,7 @@ describe('structured logs', () => {
     const text = console_.lines.join('\n')
     // The flows were logged (the capture works): the refused login has its request line.
     expect(entries(console_.lines).some((entry) => entry.route === '/api/v1/auth/login' && entry.status === 401)).toBe(true)
-    const privateKey = JSON.parse((env as unknown as Env).GATEWAY_PRIVATE_KEY!) as { d: string }
+    const privateKey = JSON.parse((env as Env).GATEWAY_PRIVATE_KEY!) as { d: string }
     for (const secret of [password, DEV_ADMIN.password, customer, admin, 'tok_visa', 'secret-in-the-query', privateKey.d]) {
       expect(text).not.toContain(secret)
     }
@@ -72,7 +72,7 @@ describe('structured logs', () => {
 
 describe('RED metrics', () => {
   it('has the METRICS dataset bound from wrangler.toml (miniflare accepts the points and drops them)', () => {
-    expect(typeof (env as unknown as Env).METRICS?.writeDataPoint).toBe('function')
+    expect(typeof env.METRICS?.writeDataPoint).toBe('function')
   })
 
   it('writes one data point per request by route pattern and one per downstream call by service', async () => {
@@ -80,7 +80,7 @@ describe('RED metrics', () => {
     const METRICS = { writeDataPoint: (point?: AnalyticsEngineDataPoint) => void points.push(point!) }
     const fetch = async (path: string) => {
       const ctx = createExecutionContext()
-      const response = await gateway.fetch(new Request(`https://api.example${path}`, { headers: { 'CF-Connecting-IP': '2001:db8::aa' } }), { ...(env as unknown as Env), METRICS }, ctx)
+      const response = await gateway.fetch(new Request(`https://api.example${path}`, { headers: { 'CF-Connecting-IP': '2001:db8::aa' } }), { ...env, METRICS }, ctx)
       await waitOnExecutionContext(ctx)
       return response
     }

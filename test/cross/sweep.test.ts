@@ -7,7 +7,7 @@ import { sweepServices } from '../../workers/gateway/src/sweep'
 import { SERVICES } from '../../shared-contracts/routes'
 import { isSent, pendingOutboxRow } from './sweep'
 
-const gatewayEnv = env as unknown as Env
+const gatewayEnv: Env = env
 const OUTBOX_SERVICES = ['users', 'inventory', 'payments', 'orders'] as const
 
 // The environment's one cron trigger is the gateway's; every service sweeps when it asks.

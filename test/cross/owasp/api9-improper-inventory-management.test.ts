@@ -125,7 +125,7 @@ describe('development-only functions', () => {
       body: JSON.stringify({ mode: 'none', rate: 0 }),
     })
     const ctx = createExecutionContext()
-    const response = await gateway.fetch(request, { ...(env as unknown as Env), ...bindings }, ctx)
+    const response = await gateway.fetch(request, { ...env, ...bindings }, ctx)
     await waitOnExecutionContext(ctx)
     return response
   }

@@ -54,9 +54,10 @@ function labelled(c: Context<GatewayEnv>, response: Response, read: EdgeRead): R
  */
 export function forward(): MiddlewareHandler<GatewayEnv> {
   // A bad resilience, breaker or cache var stops the gateway here, at start-up, not on some request.
-  resilience(env as unknown as Env)
-  breakerConfig(env as unknown as Env)
-  edgeCacheOptions(env as unknown as Env)
+  const bindings: Env = env
+  resilience(bindings)
+  breakerConfig(bindings)
+  edgeCacheOptions(bindings)
   return async function forward(c, next) {
     const { route, services, principal, requestId } = c.var
     if (route.service === 'gateway') return next()

@@ -6,7 +6,7 @@ import type { InventoryRpcApi, Product } from '../../../shared-contracts/invento
 import type { Env } from './env'
 
 /** The inventory Worker's own bindings plus those the test configuration adds (vitest.config.ts). */
-export const testEnv = env as unknown as Env & { TEST_GATEWAY_PRIVATE_KEY: string; TEST_ORDERS_PRIVATE_KEY: string }
+export const testEnv = env as Env & { TEST_GATEWAY_PRIVATE_KEY: string; TEST_ORDERS_PRIVATE_KEY: string }
 
 /** The Worker under test: the `main` of the inventory test project, and its RPC entrypoint. */
 const worker = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } }).default

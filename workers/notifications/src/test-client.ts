@@ -14,7 +14,7 @@ import worker from './index'
 export const handlers: ExportedHandler<Env> = worker
 
 /** The Worker's own bindings plus those the test configuration adds (vitest.config.ts). */
-export const testEnv = env as unknown as Env & { TEST_GATEWAY_PRIVATE_KEY: string }
+export const testEnv = env as Env & { TEST_GATEWAY_PRIVATE_KEY: string }
 const fetcher = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } }).default
 
 const sign = createCredentialSigner(testEnv.TEST_GATEWAY_PRIVATE_KEY)

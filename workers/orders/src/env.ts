@@ -7,28 +7,28 @@ import type { PlaceOrderSagaInput } from '../../../shared-contracts/orders'
 import type { OrdersService } from './service/orders-service'
 import type { QueriesService } from './service/queries-service'
 
-/** Bindings from workers/orders/wrangler.toml, its secrets, and `.dev.vars` in local development. */
-export interface Env {
-  DB: D1Database
-  /** One PlaceOrder saga coordinator per order (./saga/saga-coordinator.ts). */
+/**
+ * The orders Worker's bindings: everything its wrangler.toml declares comes from `wrangler types`
+ * (../worker-configuration.d.ts, `npm run types`); below are only what the config cannot
+ * declare: secrets, and the optional vars a `.dev.vars` or a deployed environment sets.
+ */
+export interface Env extends Omit<OrdersBindings, 'INVENTORY' | 'PAYMENTS' | 'SAGAS'> {
+  /**
+   * One PlaceOrder saga coordinator per order (./saga/saga-coordinator.ts), typed by the generic
+   * coordinator rather than the generated `import("./src/index")`, so this file imports nothing that imports it.
+   */
   SAGAS: DurableObjectNamespace<SagaCoordinatorBase<PlaceOrderSagaInput>>
-  /** Typed RPC to InventoryRpc / PaymentsRpc; every call carries a credential signed as orders. */
+  /**
+   * Typed RPC to InventoryRpc / PaymentsRpc (their contracts in shared-contracts, not another
+   * Worker's classes); every call carries a credential signed as orders.
+   */
   INVENTORY: InventoryRpcApi
   PAYMENTS: PaymentsRpcApi
-  /** Its own queue (read model); dead-letter replays go back here. */
-  EVENTS_ORDERS: Queue
-  EVENTS_NOTIFICATIONS: Queue
-  ENVIRONMENT: string
   /** `enabled` only in local development: fault injection (platform/faults). */
   FAULT_INJECTION?: string
-  SERVICE_NAME: string
-  RETRY_BASE_SECONDS?: string
-  /** Days sent outbox and inbox rows are kept (replay window); default 7. */
-  EVENT_RETENTION_DAYS?: string
-  /** Operations metrics (reconciliation repairs); absent: none recorded. */
-  METRICS?: AnalyticsEngineDataset
+  /** JWKS of the gateway's credential-signing keys: every HTTP route checks the gateway credential. */
   GATEWAY_PUBLIC_KEYS?: string
-  /** ES256 private JWK: signs this service's RPC credentials. */
+  /** Secret: the ES256 private JWK that signs this service's RPC credentials. */
   SERVICE_PRIVATE_KEY?: string
 }
 

@@ -11,7 +11,11 @@ import worker from './index'
 /** The Worker's handlers, as the runtime calls them. */
 const handlers: ExportedHandler<Env> = worker
 
-/** The Worker's bindings plus what the test configuration adds (vitest.config.ts). */
+/**
+ * The Worker's bindings plus what the test configuration adds (vitest.config.ts). Cast: the
+ * runtime's `env` types INVENTORY and PAYMENTS as plain service bindings, Env as their RPC
+ * contracts.
+ */
 export const testEnv = env as unknown as Env & { TEST_GATEWAY_PRIVATE_KEY: string; INVENTORY_DB: D1Database; PAYMENTS_DB: D1Database }
 const fetcher = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } }).default
 const sign = createCredentialSigner(testEnv.TEST_GATEWAY_PRIVATE_KEY)

@@ -2,22 +2,17 @@ import type { Caller } from '../../../platform/auth/internal-credential'
 import type { RpcGuardBindings } from '../../../platform/rpc/guard'
 import type { PaymentsService } from './service/payments-service'
 
-/** Bindings from workers/payments/wrangler.toml and its secrets. */
-export interface Env extends RpcGuardBindings {
+/**
+ * The payments Worker's bindings: everything its wrangler.toml declares comes from `wrangler types`
+ * (../worker-configuration.d.ts, `npm run types`); below are only what the config cannot
+ * declare: secrets, and the optional vars a `.dev.vars` or a deployed environment sets.
+ */
+export interface Env extends PaymentsBindings, RpcGuardBindings {
   /** Days sent outbox and inbox rows are kept (the replay window); default 7. */
   EVENT_RETENTION_DAYS?: string
-  DB: D1Database
-  ENVIRONMENT: string
   /** `enabled` only in local development: fault injection (platform/faults). */
   FAULT_INJECTION?: string
-  SERVICE_NAME: string
-  /** Which provider adapter charges: `sandbox` (provider/select.ts). */
-  PAYMENT_PROVIDER: string
-  /** Its own queue (user.deleted); dead-letter replays go back here. */
-  EVENTS_PAYMENTS: Queue
-  /** Consumer retry backoff base (seconds). */
-  RETRY_BASE_SECONDS?: string
-  /** JWKS of the gateway's credential-signing keys. */
+  /** JWKS of the gateway's credential-signing keys: every HTTP route checks the gateway credential. */
   GATEWAY_PUBLIC_KEYS?: string
 }
 

@@ -6,7 +6,7 @@ import type { ChargeRequest, PaymentsRpcApi } from '../../../shared-contracts/pa
 import type { Env } from './env'
 
 /** The payments Worker's own bindings plus those the test configuration adds (vitest.config.ts). */
-export const testEnv = env as unknown as Env & { TEST_GATEWAY_PRIVATE_KEY: string; TEST_ORDERS_PRIVATE_KEY: string }
+export const testEnv = env as Env & { TEST_GATEWAY_PRIVATE_KEY: string; TEST_ORDERS_PRIVATE_KEY: string }
 
 const loopback = exports as unknown as {
   default: { fetch(request: Request): Promise<Response> }

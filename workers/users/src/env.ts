@@ -3,24 +3,23 @@ import type { AccountService } from './service/account-service'
 import type { SessionsService } from './service/sessions-service'
 import type { UsersService } from './service/users-service'
 
-/** Bindings from workers/users/wrangler.toml, its secrets, and `.dev.vars` in local development. */
-export interface Env {
+/**
+ * The users Worker's bindings: everything its wrangler.toml declares comes from `wrangler types`
+ * (../worker-configuration.d.ts, `npm run types`); below are only what the config cannot
+ * declare: secrets, and the optional vars a `.dev.vars` or a deployed environment sets.
+ */
+export interface Env extends UsersBindings {
   /** Days sent outbox and inbox rows are kept (the replay window); default 7. */
   EVENT_RETENTION_DAYS?: string
-  DB: D1Database
-  /** Subscribers' queues (shared-contracts/subscriptions.ts): user.registered to notifications, user.deleted to all three. */
-  EVENTS_NOTIFICATIONS: Queue
-  EVENTS_ORDERS: Queue
-  EVENTS_PAYMENTS: Queue
-  ENVIRONMENT: string
   /** `enabled` only in local development: fault injection (platform/faults). */
   FAULT_INJECTION?: string
-  SERVICE_NAME: string
-  JWT_ISSUER: string
-  JWT_AUDIENCE: string
+  /** Secret: the ES256 private JWK (with kid) that signs access tokens. */
   JWT_PRIVATE_KEY?: string
+  /** The public JWK of the key before the last rotation, still in the JWKS. */
   JWT_PREVIOUS_PUBLIC_KEY?: string
+  /** JWKS of the gateway's credential-signing keys: every HTTP route checks the gateway credential. */
   GATEWAY_PUBLIC_KEYS?: string
+  /** The local development admin account (production never has a default). */
   ADMIN_EMAIL?: string
   ADMIN_PASSWORD?: string
 }

@@ -8,7 +8,7 @@ import { createServices } from './services'
 import { createTokenIssuer } from './service/tokens'
 
 /** The users Worker's own bindings plus those the test configuration adds (vitest.config.ts). */
-export const testEnv = env as unknown as Env & { TEST_GATEWAY_PRIVATE_KEY: string }
+export const testEnv = env as Env & { TEST_GATEWAY_PRIVATE_KEY: string }
 /** The Worker under test: the `main` of the users test project. */
 const worker = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } }).default
 

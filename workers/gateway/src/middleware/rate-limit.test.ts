@@ -14,7 +14,7 @@ const PRODUCTS = ROUTES.find((row) => row.path === '/api/v1/products' && row.met
 const ME = ROUTES.find((row) => row.path === '/api/v1/users/me' && row.method === 'GET')!
 const SMALL = { auth: '2/3600', user: '3/3600', anonymous: '2/3600' }
 
-const realLimiter = rateLimiterClient((env as unknown as Env).RATE_LIMITER)
+const realLimiter = rateLimiterClient(env.RATE_LIMITER)
 const downLimiter: RateLimiterClient = { take: () => Promise.reject(new Error('connection lost')) }
 const silentLimiter: RateLimiterClient = { take: () => new Promise(() => {}) }
 

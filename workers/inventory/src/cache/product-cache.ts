@@ -44,6 +44,6 @@ let isolateCache: ProductCache | null = null
  * A bad CACHE_* var throws here: app.ts calls this at start-up.
  */
 export function isolateProductCache(): ProductCache {
-  isolateCache ??= createProductCache(isolateEnv as unknown as ProductCacheEnv)
+  isolateCache ??= createProductCache(isolateEnv satisfies ProductCacheEnv)
   return isolateCache
 }

@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/d1'
 import type { Product, UpdateProductRequest } from '../../../../shared-contracts/inventory'
 import { productCreated, productUpdatedFromRow, stockInitialised } from '../events/publish'
 import { products, stock } from './schema'
-import { isUniqueViolation } from './sql-errors'
+import { isUniqueViolation } from '../../../../platform/db/sql-errors'
 
 export type NewProduct = Omit<Product, 'available' | 'updated_at'>
 

@@ -5,7 +5,7 @@ import type { ReservedItem } from '../../../../shared-contracts/inventory'
 import { stockChangedFromRow } from '../events/publish'
 import { requestInsert, type RequestRecord } from './requests-repo'
 import { reservationItems, reservations, reservationTransitions, stock, type ReservationStatus } from './schema'
-import { isCheckViolation, isNotNullViolation, isUniqueViolation } from './sql-errors'
+import { isCheckViolation, isNotNullViolation, isUniqueViolation } from '../../../../platform/db/sql-errors'
 
 export interface StoredReservation {
   reservationId: string

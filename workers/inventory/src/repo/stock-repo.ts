@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/d1'
 import type { StockLevels } from '../../../../shared-contracts/inventory'
 import { stockChangedFromRow } from '../events/publish'
 import { stock, type StockRow } from './schema'
-import { isCheckViolation } from './sql-errors'
+import { isCheckViolation } from '../../../../platform/db/sql-errors'
 
 export const toLevels = (row: Pick<StockRow, 'productId' | 'onHand' | 'reserved'>): StockLevels => ({
   product_id: row.productId,

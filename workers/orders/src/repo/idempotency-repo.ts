@@ -1,13 +1,10 @@
 import { and, eq, lt } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { idempotencyKeys, type IdempotencyRow } from './schema'
+import { isUniqueViolation } from '../../../../platform/db/sql-errors'
 
 export type IdempotencyRepo = ReturnType<typeof createIdempotencyRepo>
 
-function isUniqueViolation(error: unknown): boolean {
-  const message = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error)
-  return message.includes('UNIQUE constraint failed')
-}
 
 export function createIdempotencyRepo(d1: D1Database) {
   const db = drizzle(d1)

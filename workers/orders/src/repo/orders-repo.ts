@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
+import { outboxInsertWhen } from '../../../../platform/events/outbox'
 import { orderEvent } from '../events/order-events'
 import type { OrderState } from '../service/order-state'
 import type { Saga } from '../../../../shared-contracts/orders'
@@ -58,7 +59,7 @@ export function createOrdersRepo(d1: D1Database) {
              SELECT ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 ${held}`,
           )
           .bind(...claim, order.id, order.user_id, order.status, JSON.stringify(order.items), order.total_cents, order.currency, order.cancellation_reason, order.version, order.created_at, order.updated_at),
-        d1.prepare(`INSERT INTO outbox (id, type, envelope, created_at) SELECT ?4, ?5, ?6, ?7 ${held}`).bind(...claim, event.id, event.type, JSON.stringify(event), event.time),
+        outboxInsertWhen(d1, event, `EXISTS (SELECT 1 ${held})`, ...claim),
         d1
           .prepare(`INSERT INTO sagas (order_id, status, steps, revision, input, created_at, updated_at) SELECT ?4, ?5, ?6, 0, ?7, ?8, ?8 ${held}`)
           .bind(...claim, order.id, saga.view.status, JSON.stringify(saga.view.steps), JSON.stringify(saga.input), order.created_at),
@@ -84,9 +85,7 @@ export function createOrdersRepo(d1: D1Database) {
           )
           .bind(to.status, to.cancellation_reason, to.version, to.updated_at, from.id, from.version),
         // The event only if that update changed the row: same batch, so same transaction.
-        d1
-          .prepare('INSERT INTO outbox (id, type, envelope, created_at) SELECT ?1, ?2, ?3, ?4 WHERE changes() = 1')
-          .bind(event.id, event.type, JSON.stringify(event), event.time),
+        outboxInsertWhen(d1, event, 'changes() = 1'),
       ])
       return (updated?.meta.changes ?? 0) === 1
     },

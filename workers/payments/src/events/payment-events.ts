@@ -30,19 +30,3 @@ export function paymentEvent(change: Change, payment: PaymentFacts, now: Date): 
   })
   return { ...event, id: `evt_${payment.id}_${change}` }
 }
-
-/**
- * The outbox row for an event, written only if `condition` (SQL, with `?1`.. bound to `params`)
- * holds when the batch runs. A guarded update (`... WHERE status = 'pending'`) that changes
- * nothing must not leave an event behind; `outboxInsert` (platform/events/outbox.ts) cannot
- * express that. It sets the same columns as outboxInsert; the rest keep their defaults.
- */
-export function outboxInsertWhen(d1: D1Database, event: CloudEvent, condition: string, ...params: unknown[]): D1PreparedStatement {
-  const values = params.length
-  return d1
-    .prepare(
-      `INSERT INTO outbox (id, type, envelope, created_at)
-       SELECT ?${values + 1}, ?${values + 2}, ?${values + 3}, ?${values + 4} WHERE ${condition}`,
-    )
-    .bind(...params, event.id, event.type, JSON.stringify(event), event.time)
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isTimeout, withTimeout } from '../../../../platform/resilience/timeout'
 import type { ChargeOutcome, PaymentProvider, RefundOutcome } from './provider'
 
 /** A provider call that takes longer than this has an unknown outcome (OWASP API10). */
@@ -20,20 +21,6 @@ const RefundOutcomeSchema = z.discriminatedUnion('status', [
 
 const unknownOutcome = (reason: string) => ({ status: 'transient_error' as const, reason })
 
-class ProviderTimeout extends Error {}
-
-async function withTimeout<T>(call: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ProviderTimeout()), timeoutMs)
-  })
-  try {
-    return await Promise.race([call, timeout])
-  } finally {
-    if (timer !== undefined) clearTimeout(timer)
-  }
-}
-
 /**
  * Wraps a provider so the service never consumes its answers blindly: a call that does not
  * settle in time, or an answer that is not a valid outcome, becomes `transient_error` — an
@@ -44,9 +31,10 @@ export function guardProvider(provider: PaymentProvider, { timeoutMs = PROVIDER_
   async function consume<T extends ChargeOutcome | RefundOutcome>(call: () => Promise<unknown>, schema: z.ZodType<T>): Promise<T | ReturnType<typeof unknownOutcome>> {
     let answer: unknown
     try {
-      answer = await withTimeout(call(), timeoutMs)
+      // The adapter gets no signal: a provider call is not cut off, only no longer waited for.
+      answer = await withTimeout(timeoutMs, () => call())
     } catch (error) {
-      if (error instanceof ProviderTimeout) return unknownOutcome(`${provider.name}: no answer within ${timeoutMs} ms`)
+      if (isTimeout(error)) return unknownOutcome(`${provider.name}: no answer within ${timeoutMs} ms`)
       throw error // a bug in the adapter, not an answer
     }
     const parsed = schema.safeParse(answer)

@@ -1,8 +1,10 @@
 import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { Payment } from '../../../../shared-contracts/payments'
-import { outboxInsertWhen, paymentEvent } from '../events/payment-events'
+import { outboxInsertWhen } from '../../../../platform/events/outbox'
+import { paymentEvent } from '../events/payment-events'
 import { payments, type PaymentRow, type StoredStatus } from './schema'
+import { isUniqueViolation } from '../../../../platform/db/sql-errors'
 
 /** A payment attempt as the service sees it: the contract fields plus what it must check. */
 export interface StoredPayment {
@@ -47,10 +49,6 @@ function toPayment(row: PaymentRow): Payment {
   return { id: row.id, order_id: row.orderId, amount_cents: row.amountCents, currency: row.currency, status: row.status, created_at: row.createdAt }
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  const message = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error)
-  return message.includes('UNIQUE constraint failed')
-}
 
 export interface ListFilter {
   orderId: string

@@ -5,6 +5,7 @@ import { EVENT_TYPES, type CloudEvent } from '../../../../shared-contracts/event
 import type { AdminUser, User } from '../../../../shared-contracts/users'
 import { outboxInsert } from '../../../../platform/events/outbox'
 import { deletedAccounts, outbox, users, type UserRow } from './schema'
+import { isUniqueViolation } from '../../../../platform/db/sql-errors'
 
 /** Statements of several repositories written together in one `db.batch`. */
 export type Statement = BatchItem<'sqlite'>
@@ -22,10 +23,6 @@ function toStored(row: UserRow): StoredUser {
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const message = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error)
-  return message.includes('UNIQUE constraint failed')
-}
 
 export type UsersRepo = ReturnType<typeof createUsersRepo>
 
