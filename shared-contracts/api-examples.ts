@@ -79,5 +79,11 @@ export const EXAMPLES = {
     replayed_at: null,
     body: { id: 'evt_01JD4QD2', type: 'com.edgecommerce.order.confirmed.v1' },
   },
-  breaker: { service: 'payments', state: 'closed', failure_rate: 0, retry_after_s: 0 },
+  breaker: {
+    service: 'payments',
+    state: 'open',
+    failure_rate: 0.6,
+    retry_after_s: 24,
+    classes: { read: { state: 'closed', failure_rate: 0, retry_after_s: 0 }, write: { state: 'open', failure_rate: 0.6, retry_after_s: 24 } },
+  },
 } as const

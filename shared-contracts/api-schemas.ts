@@ -21,11 +21,20 @@ export type Health = z.infer<typeof HealthSchema>
 export const JwkSchema = z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string().optional(), use: z.string().optional() })
 export const JwksSchema = z.object({ keys: z.array(JwkSchema) })
 
-export const CircuitBreakerSchema = z.object({
-  service: z.enum(SERVICES),
+const BreakerStateSchema = z.object({
   state: z.enum(['closed', 'open', 'half_open']),
   failure_rate: z.number().min(0).max(1),
   retry_after_s: z.number().int().min(0),
+})
+
+/**
+ * A downstream's breakers: one for its reads (GET, HEAD) and one for its writes, so a failing
+ * write path never refuses reads. The top-level state is the worse of the two (open, then
+ * half_open, then closed), with that breaker's failure rate and retry time.
+ */
+export const CircuitBreakerSchema = BreakerStateSchema.extend({
+  service: z.enum(SERVICES),
+  classes: z.object({ read: BreakerStateSchema, write: BreakerStateSchema }),
 })
 export type CircuitBreakerView = z.infer<typeof CircuitBreakerSchema>
 

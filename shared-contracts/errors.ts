@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'provider_error',
   'service_unavailable',
   'gateway_timeout',
+  'dependency_unavailable',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
@@ -69,6 +70,7 @@ export function statusForCode(code: ErrorCode): number {
     case 'provider_error':
       return 502
     case 'service_unavailable':
+    case 'dependency_unavailable':
       return 503
     case 'gateway_timeout':
       return 504
@@ -99,6 +101,7 @@ const TITLES: Record<ErrorCode, string> = {
   provider_error: 'The payment provider failed',
   service_unavailable: 'The service is unavailable',
   gateway_timeout: 'The service did not answer in time',
+  dependency_unavailable: 'A service this one depends on is unavailable',
 }
 
 export function titleForCode(code: ErrorCode): string {

@@ -27,6 +27,7 @@ const EXPECTED: Record<ErrorCode, number> = {
   provider_error: 502,
   service_unavailable: 503,
   gateway_timeout: 504,
+  dependency_unavailable: 503,
 }
 
 /** Codes a client causes by what it sends: never a 5xx. */

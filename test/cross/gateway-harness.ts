@@ -7,6 +7,7 @@ import type { BreakerState } from '../../durable-objects/circuit-breaker/state-m
 import type { ServiceName } from '../../shared-contracts/routes'
 import gateway from '../../workers/gateway/src/index'
 import type { Env } from '../../workers/gateway/src/env'
+import { breakerName, ROUTE_CLASSES, type RouteClass } from '../../workers/gateway/src/resilience/layer'
 import { bearer, send, uniqueIp } from './client'
 
 export const gatewayEnv: Env = env
@@ -28,16 +29,24 @@ export async function setFault(token: string, service: ServiceName, fault: objec
 
 export const liftFault = (token: string, service: ServiceName) => setFault(token, service, { mode: 'none', rate: 0 })
 
-/** The breaker's stored state for a downstream service, as the gateway's object keeps it. */
-export function breakerState(service: ServiceName): Promise<BreakerState | undefined> {
-  const stub = gatewayEnv.CIRCUIT_BREAKERS.get(gatewayEnv.CIRCUIT_BREAKERS.idFromName(service))
+const SEVERITY = { open: 2, half_open: 1, closed: 0 } as const
+
+/** One breaker's stored state (a downstream's reads or writes), as the gateway's object keeps it. */
+export function classBreakerState(service: ServiceName, klass: RouteClass): Promise<BreakerState | undefined> {
+  const stub = gatewayEnv.CIRCUIT_BREAKERS.get(gatewayEnv.CIRCUIT_BREAKERS.idFromName(breakerName(service, klass)))
   return runInDurableObject(stub, (_instance: CircuitBreaker, ctx) => ctx.storage.kv.get<BreakerState>('breaker'))
 }
 
-/** The calls a closed breaker has counted: one per attempt that reached (or tried to reach) the service. */
+/** A downstream's breaker state: the worse of its read and write breakers (undefined if neither was ever used). */
+export async function breakerState(service: ServiceName): Promise<BreakerState | undefined> {
+  const states = (await Promise.all(ROUTE_CLASSES.map((klass) => classBreakerState(service, klass)))).filter((state) => state !== undefined)
+  return states.sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status])[0]
+}
+
+/** The calls the closed breakers of a downstream have counted: one per attempt that reached (or tried to reach) the service. */
 export async function countedCalls(service: ServiceName): Promise<number> {
-  const state = await breakerState(service)
-  return state?.status === 'closed' ? state.calls.length : 0
+  const states = await Promise.all(ROUTE_CLASSES.map((klass) => classBreakerState(service, klass)))
+  return states.reduce((sum, state) => sum + (state?.status === 'closed' ? state.calls.length : 0), 0)
 }
 
 const encoder = new TextEncoder()

@@ -11,7 +11,7 @@ import { after, before, gatewayCacheHeader, type EdgeRead } from './edge-cache/e
 import { edgeCacheOptions } from './edge-cache/options'
 import { deferFor } from './defer'
 import type { Env, GatewayEnv } from './env'
-import { resilience } from './resilience/layer'
+import { resilience, routeClass } from './resilience/layer'
 
 /**
  * Only these client headers reach an internal Worker. Everything else — Authorization,
@@ -84,7 +84,7 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
     c.set('forwarded', true)
     let response: Response
     if (layer.enabled) {
-      const result = await layer.client(route.service)(fetcher, { method: c.req.method, url: target, headers, body }, deferFor(c))
+      const result = await layer.client(route.service, routeClass(c.req.method))(fetcher, { method: c.req.method, url: target, headers, body }, deferFor(c))
       if (!result.ok) {
         measure(result.error.code === 'gateway_timeout' ? 'timeout' : 'unavailable')
         const retryAfter: Record<string, string> = result.retryAfterMs === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(result.retryAfterMs / 1_000))) }

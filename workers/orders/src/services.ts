@@ -29,7 +29,8 @@ export function createServices(env: Env, requestId: string) {
       isErased: (userId) => isErased(env.DB, userId),
       products: async (ids) => {
         // The catalog is a dependency: a read, so transient failures are retried at once;
-        // whatever still goes wrong reaching it is a 503 to the caller.
+        // whatever still goes wrong reaching it is a 503 `dependency_unavailable`: orders itself is
+        // healthy, so the gateway does not charge the answer to orders' circuit breaker.
         try {
           const result = await retryTransient(
             async () => env.INVENTORY.getProducts(await rpcCredential(env, 'inventory', requestId), { ids }),
@@ -40,7 +41,7 @@ export function createServices(env: Env, requestId: string) {
         } catch (error) {
           log('pricing failed', { request_id: requestId, error })
         }
-        return fail({ code: 'service_unavailable', detail: 'The catalog could not be reached; retry with the same Idempotency-Key.' })
+        return fail({ code: 'dependency_unavailable', detail: 'The catalog (inventory) could not be reached; retry with the same Idempotency-Key.' })
       },
       startSaga: async (input) => {
         await sagas.start(input)

@@ -21,12 +21,26 @@ export interface ResilienceBindings {
   UPSTREAM_MAX_CONCURRENT?: string
 }
 
+/**
+ * Reads and writes of a service fail differently (a write path waits on dependencies and locks;
+ * a read path usually does not), so each downstream has one breaker per class: a failing write
+ * path never refuses that service's reads (docs/adr/0048).
+ */
+export const ROUTE_CLASSES = ['read', 'write'] as const
+export type RouteClass = (typeof ROUTE_CLASSES)[number]
+
+/** GET and HEAD read; every other method writes. */
+export const routeClass = (method: string): RouteClass => (method === 'GET' || method === 'HEAD' ? 'read' : 'write')
+
+/** The breaker object of one downstream and class: `CIRCUIT_BREAKERS.idFromName(breakerName(...))`. */
+export const breakerName = (service: string, klass: RouteClass) => `${service}:${klass}`
+
 export interface Resilience {
   enabled: boolean
   options: ServiceClientOptions
   breakers: BreakerClient
-  /** The client of one downstream: its bulkhead, breaker copy and retry budget live as long as the isolate. */
-  client(service: string): ServiceClient
+  /** The client of one downstream and route class: its bulkhead, breaker copy and retry budget live as long as the isolate. */
+  client(service: string, klass: RouteClass): ServiceClient
 }
 
 
@@ -39,24 +53,32 @@ function build(env: ResilienceBindings): Resilience {
   const capacity = positiveIntVar('UPSTREAM_MAX_CONCURRENT', env.UPSTREAM_MAX_CONCURRENT, 100)
   const breakers = breakerClient(env.CIRCUIT_BREAKERS)
   const clients = new Map<string, ServiceClient>()
+  // The bulkhead guards the downstream's capacity, so its reads and writes share one.
+  const bulkheads = new Map<string, ReturnType<typeof createBulkhead>>()
+  const bulkheadOf = (service: string) => {
+    let bulkhead = bulkheads.get(service)
+    if (!bulkhead) bulkheads.set(service, (bulkhead = createBulkhead(capacity)))
+    return bulkhead
+  }
   return {
     enabled: env.RESILIENCE !== 'off',
     options,
     breakers,
-    client(service) {
-      let client = clients.get(service)
+    client(service, klass) {
+      const name = breakerName(service, klass)
+      let client = clients.get(name)
       if (!client) {
         client = createServiceClient({
           service,
           options,
-          bulkhead: createBulkhead(capacity),
-          gate: new BreakerGate(service, breakers, DEFAULT_GATE, systemClock, sleep),
+          bulkhead: bulkheadOf(service),
+          gate: new BreakerGate(name, breakers, DEFAULT_GATE, systemClock, sleep),
           budget: createRetryBudget(DEFAULT_RETRY_BUDGET, systemClock),
           clock: systemClock,
           sleep,
           random: Math.random,
         })
-        clients.set(service, client)
+        clients.set(name, client)
       }
       return client
     },

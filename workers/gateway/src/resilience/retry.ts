@@ -3,7 +3,13 @@ import type { RetryBudget } from './budget'
 
 /** How one attempt ended, as far as the policies care. */
 export type AttemptResult =
-  | { kind: 'response'; status: number; retryAfterMs: number | null }
+  | {
+      kind: 'response'
+      status: number
+      retryAfterMs: number | null
+      /** A 503 `dependency_unavailable`: the service is healthy, one of its own dependencies is not. */
+      dependency?: boolean
+    }
   | { kind: 'timeout' }
   | { kind: 'network' }
 
@@ -21,6 +27,8 @@ export const isIdempotent = (method: string) => IDEMPOTENT.has(method.toUpperCas
 
 /** Failures worth another try: the call never got an answer, or a proxy/overload answer. */
 export function isRetryable(result: AttemptResult): boolean {
+  // A dependency's outage is not retried here: the service has already tried, and said when to come back.
+  if (result.kind === 'response' && result.dependency) return false
   return result.kind !== 'response' || result.status === 502 || result.status === 503 || result.status === 504
 }
 

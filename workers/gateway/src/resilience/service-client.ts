@@ -7,6 +7,7 @@ import { isRetryable, parseRetryAfter, retryDelay, type AttemptResult, type Retr
 import { isTimeout, withTimeout } from '../../../../platform/resilience/timeout'
 import type { Clock, Sleep } from './timing'
 import { spanEvent } from '../../../../platform/telemetry/trace-context'
+import { PROBLEM_CONTENT_TYPE } from '../../../../platform/errors/problem'
 
 export interface UpstreamRequest {
   method: string
@@ -45,15 +46,32 @@ async function attempt(fetcher: Fetcher, request: UpstreamRequest, timeoutMs: nu
     const { method, url, headers, body } = request
     const response = await withTimeout(timeoutMs, (signal) => fetcher.fetch(url, { method, headers, body, signal }))
     const { status } = response
+    const dependency = status === 503 && (await isDependencyAnswer(response))
     // Retry-After only matters to a retryable answer; other answers skip the header lookup.
-    const retryAfterMs = isRetryable({ kind: 'response', status, retryAfterMs: null }) ? parseRetryAfter(response.headers.get('Retry-After'), now) : null
-    return { result: { kind: 'response', status, retryAfterMs }, response }
+    const retryAfterMs = isRetryable({ kind: 'response', status, retryAfterMs: null, dependency }) ? parseRetryAfter(response.headers.get('Retry-After'), now) : null
+    return { result: { kind: 'response', status, retryAfterMs, dependency }, response }
   } catch (error) {
     return { result: isTimeout(error) ? { kind: 'timeout' } : { kind: 'network' } }
   }
 }
 
-const outcomeOf = (result: AttemptResult): Outcome => (result.kind === 'response' ? outcomeForStatus(result.status) : 'failure')
+/**
+ * Whether a 503 is the service saying "a service I depend on is unavailable" (problem code
+ * `dependency_unavailable`): read from a copy of the (small) problem body, only for 503s.
+ */
+async function isDependencyAnswer(response: Response): Promise<boolean> {
+  if (!response.headers.get('Content-Type')?.startsWith(PROBLEM_CONTENT_TYPE)) return false
+  try {
+    const body = (await response.clone().json()) as { code?: unknown }
+    return body.code === 'dependency_unavailable'
+  } catch {
+    return false
+  }
+}
+
+/** A dependency's outage is the service answering as it should: never charged to its own breaker. */
+const outcomeOf = (result: AttemptResult): Outcome =>
+  result.kind !== 'response' ? 'failure' : result.dependency ? 'success' : outcomeForStatus(result.status)
 
 function failed({ result, response }: Attempt, service: string): UpstreamResult {
   if (response) return { ok: true, response }

@@ -1,12 +1,22 @@
 import { Hono } from 'hono'
+import type { BreakerSnapshot } from '../../../../durable-objects/circuit-breaker/client'
 import type { CircuitBreakerView } from '../../../../shared-contracts/api-schemas'
 import { SERVICES } from '../../../../shared-contracts/routes'
 import type { GatewayEnv } from '../env'
-import { resilience } from '../resilience/layer'
+import { breakerName, resilience } from '../resilience/layer'
+
+/** Worst first: the breaker a reader of the list should look at. */
+const SEVERITY = { open: 2, half_open: 1, closed: 0 } as const
+
+const view = (snapshot: BreakerSnapshot) => ({
+  state: snapshot.state,
+  failure_rate: Math.round(snapshot.failureRate * 1_000) / 1_000,
+  retry_after_s: Math.ceil(snapshot.retryAfterMs / 1_000),
+})
 
 /**
- * `GET /api/v1/admin/circuit-breakers`: every downstream's breaker as its Durable Object holds
- * it (the source of truth, not this isolate's copy).
+ * `GET /api/v1/admin/circuit-breakers`: every downstream's read and write breakers as their
+ * Durable Objects hold them (the source of truth, not this isolate's copies).
  */
 export const circuitBreakerRoutes = new Hono<GatewayEnv>()
 
@@ -14,13 +24,9 @@ circuitBreakerRoutes.get('/api/v1/admin/circuit-breakers', async (c) => {
   const { breakers } = resilience(c.env)
   const items = await Promise.all(
     SERVICES.map(async (service): Promise<CircuitBreakerView> => {
-      const snapshot = await breakers.snapshot(service)
-      return {
-        service,
-        state: snapshot.state,
-        failure_rate: Math.round(snapshot.failureRate * 1_000) / 1_000,
-        retry_after_s: Math.ceil(snapshot.retryAfterMs / 1_000),
-      }
+      const [read, write] = await Promise.all([breakers.snapshot(breakerName(service, 'read')).then(view), breakers.snapshot(breakerName(service, 'write')).then(view)])
+      const worse = SEVERITY[write.state] > SEVERITY[read.state] ? write : read
+      return { service, ...worse, classes: { read, write } }
     }),
   )
   return c.json({ items, next_cursor: null })
