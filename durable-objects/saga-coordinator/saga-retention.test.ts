@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { sagaStub, seedProduct, settle, testEnv } from '../../workers/orders/src/test-client'
+import { sagaStub, seedProduct, settle, testEnv } from '../../test/support/orders'
 import type { SagaState } from './engine'
 import type { PlaceOrderSagaInput } from '../../workers/orders/src/service/orders-service'
 import { SPENT_TOKEN } from './place-order'

@@ -5,7 +5,7 @@ import { createIdempotencyRepo } from '../../workers/orders/src/repo/idempotency
 import { createOrdersRepo } from '../../workers/orders/src/repo/orders-repo'
 import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
 import { createOrdersService, type PlaceOrderSagaInput } from '../../workers/orders/src/service/orders-service'
-import { newUserId, sagaStub, testEnv } from '../../workers/orders/src/test-client'
+import { newUserId, sagaStub, testEnv } from '../../test/support/orders'
 import type { Outcome } from './engine'
 import type { SagaCoordinator } from './saga-coordinator'
 import { PLACE_ORDER_STEP_NAMES } from './place-order'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ADMIN, callInventory, gatewayCredential, newProductBody, ordersCredential, readProblem, testEnv } from './test-client'
+import { ADMIN, callInventory, gatewayCredential, newProductBody, ordersCredential, readProblem, testEnv } from '../../../test/support/inventory'
 
 // Zero trust inside the system: inventory serves nothing over HTTP without a credential the
 // gateway signed for it, whatever the route.

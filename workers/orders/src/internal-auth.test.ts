@@ -1,7 +1,7 @@
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { createCredentialSigner, CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
-import { callOrders, customer, readProblem, testEnv } from './test-client'
+import { callOrders, customer, readProblem, testEnv } from '../../../test/support/orders'
 
 // Zero trust inside the system: orders serves nothing without a credential the gateway signed for it.
 const ROUTES: [method: string, path: string][] = [

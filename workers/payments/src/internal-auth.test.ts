@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { admin, callPayments, gatewayCredential, ordersCredential, readProblem } from './test-client'
+import { admin, callPayments, gatewayCredential, ordersCredential, readProblem } from '../../../test/support/payments'
 
 // Zero trust inside the system: payments serves nothing over HTTP without a credential the
 // gateway signed for it.

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { callUsers, readProblem, uniqueEmail } from './test-client'
-import { forgeCredential, GATEWAY_KID, strangerKey, unsignedCredential } from './test-credentials'
+import { callUsers, readProblem, uniqueEmail } from '../../../test/support/users'
+import { forgeCredential, GATEWAY_KID, strangerKey, unsignedCredential } from '../../../test/support/forge-credential'
 
 // Zero trust inside the system: users serves nothing without a credential the gateway signed for it.
 const ROUTES: [method: string, path: string, body?: unknown][] = [

@@ -1,5 +1,5 @@
 import { generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose'
-import { testEnv } from './test-client'
+import { testEnv } from './users'
 
 /** The gateway's real signing key, as the test configuration hands it over. */
 const gatewayJwk = JSON.parse(testEnv.TEST_GATEWAY_PRIVATE_KEY) as JWK
