@@ -1,8 +1,9 @@
+import { env } from 'cloudflare:workers'
 import { generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose'
-import { testEnv } from './users'
+import type { TestBindings } from './service-client'
 
 /** The gateway's real signing key, as the test configuration hands it over. */
-const gatewayJwk = JSON.parse(testEnv.TEST_GATEWAY_PRIVATE_KEY) as JWK
+const gatewayJwk = JSON.parse((env as unknown as TestBindings).TEST_GATEWAY_PRIVATE_KEY) as JWK
 export const GATEWAY_KID = gatewayJwk.kid as string
 
 export interface ForgeOptions {
@@ -16,22 +17,18 @@ export interface ForgeOptions {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
-/**
- * Mints gateway credentials that are valid except for what a test overrides: the building block
- * for expired, misaddressed and forged credentials.
- */
-export async function forgeCredential(options: ForgeOptions = {}): Promise<string> {
+/** The claims of a valid anonymous credential for this service. */
+function validClaims(audience: string): JWTPayload {
   const now = nowSeconds()
-  const claims: JWTPayload = {
-    iss: 'gateway',
-    aud: 'users',
-    sub: 'anonymous',
-    roles: [],
-    rid: crypto.randomUUID(),
-    iat: now,
-    exp: now + 60,
-    ...options.claims,
-  }
+  return { iss: 'gateway', aud: audience, sub: 'anonymous', roles: [], rid: crypto.randomUUID(), iat: now, exp: now + 60 }
+}
+
+/**
+ * Mints gateway credentials for a service that are valid except for what a test overrides: the
+ * building block for expired, misaddressed and forged credentials.
+ */
+export async function forgeCredential(audience: string, options: ForgeOptions = {}): Promise<string> {
+  const claims: JWTPayload = { ...validClaims(audience), ...options.claims }
   const header = { alg: 'ES256', kid: GATEWAY_KID, typ: 'gateway+jwt', ...options.header }
   const key = options.key ?? ((await importJWK(gatewayJwk, 'ES256')) as CryptoKey)
   return new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key)
@@ -44,9 +41,20 @@ export async function strangerKey(): Promise<CryptoKey> {
 }
 
 /** A token with `alg: none`: a header and payload, no signature. */
-export function unsignedCredential(claims: JWTPayload = {}): string {
+export function unsignedCredential(audience: string, claims: JWTPayload = {}): string {
   const encode = (value: object) => btoa(JSON.stringify(value)).replaceAll('=', '').replaceAll('+', '-').replaceAll('/', '_')
+  return `${encode({ alg: 'none', typ: 'gateway+jwt' })}.${encode({ ...validClaims(audience), rid: 'rid-unsigned', ...claims })}.`
+}
+
+/** A token signed HS256 with the gateway's kid as the secret: the algorithm-confusion attack. */
+export async function hs256Credential(audience: string): Promise<string> {
   const now = nowSeconds()
-  const payload = { iss: 'gateway', aud: 'users', sub: 'anonymous', roles: [], rid: 'rid-unsigned', iat: now, exp: now + 60, ...claims }
-  return `${encode({ alg: 'none', typ: 'gateway+jwt' })}.${encode(payload)}.`
+  return new SignJWT({ roles: [], rid: 'rid-hs256-test' })
+    .setProtectedHeader({ alg: 'HS256', kid: GATEWAY_KID })
+    .setIssuer('gateway')
+    .setAudience(audience)
+    .setSubject('anonymous')
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60)
+    .sign(new TextEncoder().encode(GATEWAY_KID))
 }
