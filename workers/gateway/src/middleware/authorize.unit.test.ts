@@ -20,6 +20,13 @@ function gateway(principal: Principal | null) {
   return app
 }
 
+/** A problem+json refusal with this status and code. */
+async function expectRefusal(response: Response, status: number, code: string) {
+  expect(response.status).toBe(status)
+  expect(response.headers.get('Content-Type')).toBe('application/problem+json')
+  expect(await response.json()).toMatchObject({ status, code })
+}
+
 describe('authorize', () => {
   it('lets anyone through to a public route, and names the row it matched', async () => {
     const response = await gateway(null).request('/api/v1/products/prd_1')
@@ -29,33 +36,26 @@ describe('authorize', () => {
 
   it('answers an anonymous caller on a signed-in route 401 with a Bearer challenge', async () => {
     const response = await gateway(null).request('/api/v1/users/me')
-    expect(response.status).toBe(401)
     expect(response.headers.get('WWW-Authenticate')).toBe('Bearer realm="api"')
-    expect(await response.json()).toMatchObject({ code: 'unauthenticated' })
+    await expectRefusal(response, 401, 'unauthenticated')
   })
 
   it('answers a customer on an admin route 403, and lets an admin through', async () => {
-    const refused = await gateway(CUSTOMER).request('/api/v1/products', { method: 'POST' })
-    expect(refused.status).toBe(403)
-    expect(await refused.json()).toMatchObject({ code: 'forbidden' })
+    await expectRefusal(await gateway(CUSTOMER).request('/api/v1/products', { method: 'POST' }), 403, 'forbidden')
     expect((await gateway(ADMIN).request('/api/v1/products', { method: 'POST' })).status).toBe(200)
   })
 
   it('answers a path in no row 404, whoever asks', async () => {
-    const response = await gateway(ADMIN).request('/api/v1/nothing')
-    expect(response.status).toBe(404)
-    expect(response.headers.get('Content-Type')).toBe('application/problem+json')
-    expect(await response.json()).toMatchObject({ code: 'not_found' })
+    await expectRefusal(await gateway(ADMIN).request('/api/v1/nothing'), 404, 'not_found')
   })
 
   it('answers a known path with a wrong method 405 with Allow, HEAD beside GET', async () => {
     const response = await gateway(CUSTOMER).request('/api/v1/products/prd_1', { method: 'PUT' })
-    expect(response.status).toBe(405)
     expect(response.headers.get('Allow')).toBe('GET, HEAD, PATCH')
-    expect(await response.json()).toMatchObject({ code: 'method_not_allowed' })
+    await expectRefusal(response, 405, 'method_not_allowed')
   })
 
   it('answers OPTIONS 404: no row allows it (CORS preflights are answered before)', async () => {
-    expect((await gateway(ADMIN).request('/api/v1/products', { method: 'OPTIONS' })).status).toBe(404)
+    await expectRefusal(await gateway(ADMIN).request('/api/v1/products', { method: 'OPTIONS' }), 404, 'not_found')
   })
 })
