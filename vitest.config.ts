@@ -3,10 +3,18 @@ import { defineConfig } from 'vitest/config'
 import { WORKERS, type WorkerEntry } from './scripts/workers.mjs'
 import { developmentVars } from './scripts/dev-keys.mjs'
 import { productionWorkerOptions } from './test/support/miniflare-options.mjs'
+import { holdWorkerLogs, showLogs, WorkerLogsReporter } from './test/support/worker-logs.mjs'
 
 // One set of keys for the whole run, made like `npm start` makes them, so the gateway's
 // credentials verify in users. Tests that mint credentials read TEST_GATEWAY_PRIVATE_KEY.
 const vars = developmentVars()
+
+// TEST_BUILD_DIR: runs that overlap in one work tree (two developers' shells) must not share bundles.
+const buildDir = process.env.TEST_BUILD_DIR ?? '.build/test'
+
+// Quiet runs: Worker log lines reach the terminal only beside a failed test, or with TEST_LOGS=1
+// (test/support/worker-logs.mjs).
+holdWorkerLogs(`${buildDir}/worker-logs.log`)
 
 const unitProject = {
   test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude: ['node_modules/**'], environment: 'node' },
@@ -24,9 +32,16 @@ interface ServiceProjectOptions {
   auxiliaries?: ServiceName[]
   /** More test folders that need this Worker as main (its Durable Objects' tests). */
   include?: string[]
+  /**
+   * A runtime start-up (workerd with the Worker and its auxiliaries) costs seconds, the tests in
+   * a file a fraction of that. Shared: the project starts one runtime and runs its files in it one
+   * after another, on one storage; only for projects whose tests make their own ids and never
+   * read rows they did not write (ADR 0043).
+   */
+  sharedRuntime?: boolean
 }
 
-function serviceProject(name: ServiceName, { auxiliaries = [], include = [] }: ServiceProjectOptions = {}) {
+function serviceProject(name: ServiceName, { auxiliaries = [], include = [], sharedRuntime = false }: ServiceProjectOptions = {}) {
   return {
     plugins: [
       cloudflareTest(async () => {
@@ -65,6 +80,7 @@ function serviceProject(name: ServiceName, { auxiliaries = [], include = [] }: S
       include: [`workers/${name}/**/*.test.ts`, ...include],
       exclude: ['**/*.unit.test.ts'],
       setupFiles: ['./test/support/apply-migrations.ts'],
+      isolate: !sharedRuntime,
     },
   }
 }
@@ -78,8 +94,7 @@ const builtWorkers = new Map<string, ReturnType<typeof productionWorkerOptions>>
  * file can migrate it; the gateway's code never sees those bindings.
  */
 async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<string, string>) {
-  // TEST_BUILD_DIR: runs that overlap in one work tree (two developers' shells) must not share bundles.
-  const outdir = `${process.env.TEST_BUILD_DIR ?? '.build/test'}/${name}`
+  const outdir = `${buildDir}/${name}`
   // This runs for every test file's runtime, and a build blocks vitest's process for seconds: one
   // build per Worker and run (the sources do not change during a run), a fresh copy per file.
   let options = builtWorkers.get(name)
@@ -147,11 +162,14 @@ const buildProject = {
 
 export default defineConfig({
   test: {
+    // Console output of a passed test stays off the terminal; a failed test shows its own.
+    silent: showLogs ? false : 'passed-only',
+    reporters: ['default', new WorkerLogsReporter()],
     projects: [
       unitProject,
-      serviceProject('users'),
-      serviceProject('inventory'),
-      serviceProject('payments'),
+      serviceProject('users', { sharedRuntime: true }),
+      serviceProject('inventory', { sharedRuntime: true }),
+      serviceProject('payments', { sharedRuntime: true }),
       serviceProject('notifications'),
       serviceProject('orders', { auxiliaries: ['inventory', 'payments'], include: ['durable-objects/saga-coordinator/**/*.test.ts'] }),
       gatewayProject,

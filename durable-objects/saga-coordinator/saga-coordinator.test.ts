@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { Saga } from '../../shared-contracts/orders'
-import { paymentsOf, sagaStub, seedProduct, settle, stockOf, testEnv } from '../../workers/orders/src/test-client'
+import { paymentsOf, sagaStub, seedProduct, settle, stockOf, testEnv } from '../../test/support/orders'
 import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
 import { PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES } from '../../workers/orders/src/saga/place-order'
 import { injectFaults, liftFaults, orderRow, pendingOrder } from '../../test/support/saga/place-order'

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { sagaStub, seedProduct, settle, testEnv } from '../../workers/orders/src/test-client'
+import { sagaStub, seedProduct, settle, testEnv } from '../../test/support/orders'
 import type { PlaceOrderSagaInput } from '../../shared-contracts/orders'
 import { SPENT_TOKEN } from '../../workers/orders/src/saga/place-order'
 import type { SagaCoordinator } from '../../workers/orders/src/saga/saga-coordinator'

@@ -62,7 +62,7 @@ export async function expectProblem(response: Response, status: number, code: Pr
   expect(response.status).toBe(status)
   expect(response.headers.get('Content-Type')).toBe('application/problem+json')
   const requestId = response.headers.get('X-Request-Id')
-  expect(requestId).toBeTruthy()
+  expect(requestId).toMatch(/^[A-Za-z0-9._-]{8,128}$/)
   const body = (await response.json()) as Problem
   expect(body).toMatchObject({ status, code, request_id: requestId })
   expect(JSON.stringify(body)).not.toMatch(/\bat \S+:\d+:\d+/) // no stack trace

@@ -93,8 +93,7 @@ describe('RED metrics', () => {
     expect(request).toMatchObject({ indexes: ['/api/v1/products/:id'], blobs: ['request', 'gateway', '/api/v1/products/:id', 'GET', '404', '4xx', 'inventory'] })
     expect(request!.doubles![1]).toBe(0) // a 4xx is no error of the service
     expect(request!.doubles![2]).toBe(404)
-    expect(request!.doubles![0]).toBeGreaterThanOrEqual(0)
-    expect(unmatched).toMatchObject({ indexes: ['unmatched'], blobs: ['request', 'gateway', 'unmatched', 'GET', '404', '4xx', 'gateway'] })
+        expect(unmatched).toMatchObject({ indexes: ['unmatched'], blobs: ['request', 'gateway', 'unmatched', 'GET', '404', '4xx', 'gateway'] })
   })
 
 })

@@ -64,12 +64,15 @@ describe('the order invariant under concurrency and faults', () => {
     expect(sagas.filter((saga) => saga.status === 'failed')).toEqual([])
     const confirmed = orders.filter((order) => order.status === 'confirmed')
     expect(orders.every((order) => order.status === 'confirmed' || order.status === 'cancelled')).toBe(true)
+    // The mix holds declined cards and more demand than stock: both outcomes must have happened,
+    // or the checks below would hold for a system that cancels everything.
+    expect(new Set(orders.map((order) => order.status))).toEqual(new Set(['confirmed', 'cancelled']))
 
     for (const product of products) {
       const sold = confirmed.flatMap((order) => order.items).filter((item) => item.product_id === product.id).reduce((sum, item) => sum + item.quantity, 0)
       const levels = await stockOf(admin, product.id)
+      expect(sold).toBeLessThanOrEqual(product.stock) // never oversold
       expect(levels).toMatchObject({ reserved: 0, on_hand: product.stock - sold })
-      expect(levels.on_hand).toBeGreaterThanOrEqual(0)
     }
 
     for (const order of orders) {

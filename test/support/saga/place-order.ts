@@ -7,7 +7,7 @@ import { createOrdersRepo } from '../../../workers/orders/src/repo/orders-repo'
 import { rpcCredential } from '../../../workers/orders/src/rpc/credentials'
 import { PLACE_ORDER_STEP_NAMES } from '../../../workers/orders/src/saga/place-order'
 import { createOrdersService } from '../../../workers/orders/src/service/orders-service'
-import { newUserId, testEnv } from '../../../workers/orders/src/test-client'
+import { newUserId, testEnv } from '../orders'
 
 /** Places an order through the real service (priced by the real inventory) without starting its saga. */
 export async function pendingOrder(items: { product_id: string; quantity: number }[], paymentToken: string): Promise<PlaceOrderSagaInput> {

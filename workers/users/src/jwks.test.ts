@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { callUsers, registerAndLogin, testEnv } from './test-client'
+import { callUsers, registerAndLogin, testEnv } from '../../../test/support/users'
 
 const privateJwk = JSON.parse(testEnv.JWT_PRIVATE_KEY!) as JWK
 

@@ -10,7 +10,7 @@ import worker from '../index'
 import { createCacheGenerationsRepo } from '../repo/cache-generations-repo'
 import { createProductReads } from '../service/product-reads'
 import { createServices } from '../services'
-import { ADMIN, callInventory, createProduct, ordersCredential, rpc, testEnv, uniqueId } from '../test-client'
+import { ADMIN, callInventory, createProduct, ordersCredential, rpc, testEnv, uniqueId } from '../../../../test/support/inventory'
 import { createProductCache, PRODUCTS_NAMESPACE } from './product-cache'
 import type { Env } from '../env'
 

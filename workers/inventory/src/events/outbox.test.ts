@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CloudEventSchema, EVENT_SCHEMAS, EVENT_TYPES, type EventType } from '../../../../shared-contracts/events'
 import { createServices } from '../services'
-import { ADMIN, callInventory, createProduct, CUSTOMER, newProductBody, ordersCredential, outboxFor, rpc, testEnv, uniqueId } from '../test-client'
+import { ADMIN, callInventory, createProduct, CUSTOMER, newProductBody, ordersCredential, outboxFor, rpc, testEnv, uniqueId } from '../../../../test/support/inventory'
 
 /** The events about a subject, parsed with the contract schemas. */
 async function eventsOf(subject: string) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Product } from '../../../../shared-contracts/inventory'
 import type { Page } from '../../../../shared-contracts/pagination'
-import { callInventory, createProduct, CUSTOMER, readProblem } from '../test-client'
+import { callInventory, createProduct, CUSTOMER, readProblem } from '../../../../test/support/inventory'
 
 const list = (query = '', principal = CUSTOMER) => callInventory(`/api/v1/products${query}`, { principal })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ProductSchema, type Product } from '../../../../shared-contracts/inventory'
-import { ADMIN, callInventory, createProduct, CUSTOMER, newProductBody, readProblem, testEnv, uniqueSku } from '../test-client'
+import { ADMIN, callInventory, createProduct, CUSTOMER, newProductBody, readProblem, testEnv, uniqueSku } from '../../../../test/support/inventory'
 
 const create = (body: unknown, principal = ADMIN) => callInventory('/api/v1/products', { method: 'POST', principal, body })
 const patch = (id: string, body: unknown, principal = ADMIN) => callInventory(`/api/v1/products/${id}`, { method: 'PATCH', principal, body })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { StockLevels } from '../../../../shared-contracts/inventory'
-import { ADMIN, callInventory, createProduct, CUSTOMER, ordersCredential, readProblem, rpc, uniqueId } from '../test-client'
+import { ADMIN, callInventory, createProduct, CUSTOMER, ordersCredential, readProblem, rpc, uniqueId } from '../../../../test/support/inventory'
 
 const levelsOf = (productId: string, principal = ADMIN) => callInventory(`/api/v1/inventory/${productId}`, { principal })
 const put = (productId: string, body: unknown, principal = ADMIN) => callInventory(`/api/v1/inventory/${productId}`, { method: 'PUT', principal, body })

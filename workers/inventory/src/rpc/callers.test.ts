@@ -2,7 +2,7 @@ import { generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import type { InventoryRpcApi } from '../../../../shared-contracts/inventory'
 import { createCredentialSigner } from '../../../../platform/auth/internal-credential'
-import { ADMIN, callInventory, createProduct, gatewayCredential, ordersCredential, rpc, testEnv, uniqueId } from '../test-client'
+import { ADMIN, callInventory, createProduct, gatewayCredential, ordersCredential, rpc, testEnv, uniqueId } from '../../../../test/support/inventory'
 
 const signAsOrders = createCredentialSigner(testEnv.TEST_ORDERS_PRIVATE_KEY, 'orders')
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { EVENT_TYPES, StockChangedV1 } from '../../../../shared-contracts/events'
 import type { StockLevels } from '../../../../shared-contracts/inventory'
-import { ADMIN, callInventory, createProduct, ordersCredential, outboxFor, rpc, uniqueId } from '../test-client'
+import { ADMIN, callInventory, createProduct, ordersCredential, outboxFor, rpc, uniqueId } from '../../../../test/support/inventory'
 
 // Every call here goes through the RPC entrypoint at once (Promise.all): D1 runs the batches
 // one after another, and the stock CHECK constraint must hold whatever order they run in.

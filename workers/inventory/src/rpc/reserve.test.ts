@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ReserveRequest, StockLevels } from '../../../../shared-contracts/inventory'
-import { ADMIN, callInventory, createProduct, ordersCredential, rpc, uniqueId } from '../test-client'
+import { ADMIN, callInventory, createProduct, ordersCredential, rpc, uniqueId } from '../../../../test/support/inventory'
 
 async function levels(productId: string): Promise<StockLevels> {
   return (await (await callInventory(`/api/v1/inventory/${productId}`, { principal: ADMIN })).json()) as StockLevels

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createDelivery } from './select'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { createSandboxDelivery, maskEmail } from './sandbox'
-import { closedPort, startReceiver, type Receiver } from './test-receiver.mjs'
+import { closedPort, startReceiver, type Receiver } from '../../../../test/support/webhook-receiver.mjs'
 import { testNotification } from './test-notification'
 import { createWebhookDelivery } from './webhook'
 

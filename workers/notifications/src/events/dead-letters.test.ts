@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { Principal } from '../../../../platform/auth/principal'
 import type { DeadLetter } from '../../../../platform/events/dead-letters'
-import { admin, callNotifications, customer, DEAD_LETTER_QUEUE, deliver, listNotifications, readProblem, userRegistered } from '../test-client'
+import { admin, callNotifications, customer, DEAD_LETTER_QUEUE, deliver, listNotifications, readProblem, userRegistered } from '../../../../test/support/notifications'
 
 const listDeadLetters = async () => {
   const response = await callNotifications('/internal/dead-letters', { principal: admin })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { EVENT_TYPES } from '../../../../shared-contracts/events'
 import { createContactsRepo } from '../repo/contacts-repo'
 import { createNotificationsRepo } from '../repo/notifications-repo'
-import { customer, deliver, deliverEvents, EVENTS_QUEUE, listNotifications, orderEvent, testEnv, userRegistered } from '../test-client'
+import { customer, deliver, deliverEvents, EVENTS_QUEUE, listNotifications, orderEvent, testEnv, userRegistered } from '../../../../test/support/notifications'
 
 const repo = createNotificationsRepo(testEnv.DB)
 const contacts = createContactsRepo(testEnv.DB)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createEvent } from '../../../../platform/events/envelope'
 import { EVENT_TYPES } from '../../../../shared-contracts/events'
 import { createNotificationsRepo } from '../repo/notifications-repo'
-import { customer, deliver, deliverEvents, EVENTS_QUEUE, listNotifications, newUserId, shuffle, testEnv, userRegistered } from '../test-client'
+import { customer, deliver, deliverEvents, EVENTS_QUEUE, listNotifications, newUserId, shuffle, testEnv, userRegistered } from '../../../../test/support/notifications'
 
 const repo = createNotificationsRepo(testEnv.DB)
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createEvent } from '../../../../platform/events/envelope'
 import { DELETED_USER_ID, EVENT_TYPES } from '../../../../shared-contracts/events'
-import { customer, DEAD_LETTER_QUEUE, deliver, deliverEvents, listNotifications, orderEvent, testEnv, userRegistered } from '../test-client'
+import { customer, DEAD_LETTER_QUEUE, deliver, deliverEvents, listNotifications, orderEvent, testEnv, userRegistered } from '../../../../test/support/notifications'
 
 const userDeleted = (user_id: string) =>
   createEvent({ service: 'users', type: EVENT_TYPES.userDeleted, subject: user_id, data: { user_id, deleted_at: new Date().toISOString() } })

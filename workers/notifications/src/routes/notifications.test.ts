@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { encodeCursor } from '../../../../shared-contracts/pagination'
 import type { PublicNotification } from '../service/notification'
-import { callNotifications, customer, deliverEvents, listNotifications, readProblem, userRegistered } from '../test-client'
+import { callNotifications, customer, deliverEvents, listNotifications, readProblem, userRegistered } from '../../../../test/support/notifications'
 
 const minute = (n: number) => new Date(Date.UTC(2026, 10, 20, 12, n))
 

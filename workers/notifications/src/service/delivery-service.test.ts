@@ -4,7 +4,7 @@ import type { DeliveryOutcome, NotificationDelivery } from '../delivery/delivery
 import { consumeNotificationEvents } from '../events/queue'
 import { createNotificationsRepo } from '../repo/notifications-repo'
 import { backgroundServices } from '../services'
-import { callNotifications, customer, EVENTS_QUEUE, listNotifications, testEnv, userRegistered } from '../test-client'
+import { callNotifications, customer, EVENTS_QUEUE, listNotifications, testEnv, userRegistered } from '../../../../test/support/notifications'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { createDeliveryService, MAX_DELIVERY_ATTEMPTS } from './delivery-service'
 import type { NotificationRecord } from './notification'

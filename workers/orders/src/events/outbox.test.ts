@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { CloudEventSchema, EVENT_TYPES, OrderSnapshotV1 } from '../../../../shared-contracts/events'
 import type { Order } from '../../../../shared-contracts/orders'
 import { subscribersOf } from '../../../../shared-contracts/subscriptions'
-import { customer, placeOrder, seedProduct, settle, testEnv } from '../test-client'
+import { customer, placeOrder, seedProduct, settle, testEnv } from '../../../../test/support/orders'
 
 interface OutboxRow {
   type: string

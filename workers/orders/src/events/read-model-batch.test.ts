@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Order } from '../../../../shared-contracts/orders'
-import { customer, deliver, placeOrder, seedProduct, settle, testEnv } from '../test-client'
+import { customer, deliver, placeOrder, seedProduct, settle, testEnv } from '../../../../test/support/orders'
 import { EVENTS_QUEUE } from './queue'
 
 interface ViewRow {

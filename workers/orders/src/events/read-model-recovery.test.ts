@@ -3,7 +3,7 @@ import type { Order } from '../../../../shared-contracts/orders'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { createViewRepairRepo } from '../repo/view-repair-repo'
 import { reconcileReadModel, RECONCILE_LAG_MS } from '../service/read-model-repair'
-import { admin, callOrders, customer, feedReadModel, placeOrder, seedProduct, settle, testEnv } from '../test-client'
+import { admin, callOrders, customer, feedReadModel, placeOrder, seedProduct, settle, testEnv } from '../../../../test/support/orders'
 
 async function settledOrder(token = 'tok_visa'): Promise<Order> {
   const product = await seedProduct()

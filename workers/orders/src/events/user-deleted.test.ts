@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createEvent } from '../../../../platform/events/envelope'
 import { DELETED_USER_ID, EVENT_TYPES } from '../../../../shared-contracts/events'
 import type { Order, Saga } from '../../../../shared-contracts/orders'
-import { callOrders, customer, deliver, feedReadModel, placeOrder, seedProduct, settle, testEnv } from '../test-client'
+import { callOrders, customer, deliver, feedReadModel, placeOrder, seedProduct, settle, testEnv } from '../../../../test/support/orders'
 import { EVENTS_QUEUE } from './queue'
 
 const userDeleted = (user_id: string) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Order } from '../../../../shared-contracts/orders'
 import { requestHash } from '../service/pricing'
-import { callOrders, customer, placeOrder, readProblem, seedProduct, settle, testEnv } from '../test-client'
+import { callOrders, customer, placeOrder, readProblem, seedProduct, settle, testEnv } from '../../../../test/support/orders'
 
 const countOrders = async (userId: string) =>
   (await testEnv.DB.prepare('SELECT COUNT(*) AS n FROM orders WHERE user_id = ?1').bind(userId).first<{ n: number }>())!.n

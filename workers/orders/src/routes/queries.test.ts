@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { EVENT_TYPES, type CloudEvent } from '../../../../shared-contracts/events'
 import type { Order, OrderV2, Saga } from '../../../../shared-contracts/orders'
 import type { Page } from '../../../../shared-contracts/pagination'
-import { admin, callOrders, customer, deliver, feedReadModel, placeOrder, readProblem, seedProduct, settle, testEnv } from '../test-client'
+import { admin, callOrders, customer, deliver, feedReadModel, placeOrder, readProblem, seedProduct, settle, testEnv } from '../../../../test/support/orders'
 
 async function placed(principal: ReturnType<typeof customer>, product: string, token = 'tok_visa'): Promise<Order> {
   const response = await placeOrder(principal, { items: [{ product_id: product, quantity: 1 }], payment_token: token })

@@ -4,7 +4,7 @@ import { ok } from '../../../../shared-contracts/errors'
 import { isErased } from '../../../../platform/privacy/erasures'
 import { createIdempotencyRepo } from '../repo/idempotency-repo'
 import { createOrdersRepo } from '../repo/orders-repo'
-import { customer, testEnv } from '../test-client'
+import { customer, testEnv } from '../../../../test/support/orders'
 import { createOrdersService, STALE_CLAIM_MS, type OrdersDeps } from './orders-service'
 
 // One order per Idempotency-Key under any timing: a placement that outlives its claim (here,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { sagaClient } from '../../../../durable-objects/saga-coordinator/client'
 import { pendingOrder } from '../../../../test/support/saga/place-order'
 import { createSagasRepo } from '../repo/sagas-repo'
-import { callOrders, sagaStub, seedProduct, settle, testEnv } from '../test-client'
+import { callOrders, sagaStub, seedProduct, settle, testEnv } from '../../../../test/support/orders'
 import { LOST_START_MS, startLostSagas } from './saga-sweep'
 
 const summary = (orderId: string) =>

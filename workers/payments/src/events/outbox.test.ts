@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CloudEventSchema, EVENT_TYPES, PaymentCapturedV1, PaymentRefundedV1 } from '../../../../shared-contracts/events'
-import { charge, chargeRequest, eventsOf, refund } from '../test-client'
+import { charge, chargeRequest, eventsOf, refund } from '../../../../test/support/payments'
 
 describe('the payments outbox', () => {
   it('writes payment.captured with the capture', async () => {

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
 import { paymentsService } from '../services'
-import { callPayments, chargeRequest, eventsOf, testEnv } from '../test-client'
+import { callPayments, chargeRequest, eventsOf, testEnv } from '../../../../test/support/payments'
 
 // Alone in its file: no relay after an RPC call runs beside the sweep here.
 it('sends, on the sweep the gateway asks for, an event that no relay sent after its write', async () => {

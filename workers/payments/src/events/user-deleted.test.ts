@@ -4,7 +4,7 @@ import { createEvent } from '../../../../platform/events/envelope'
 import { DELETED_USER_ID, EVENT_TYPES } from '../../../../shared-contracts/events'
 import worker from '../index'
 import type { Env } from '../env'
-import { callPayments, charge, chargeRequest, customer, newUserId, rowsOf, testEnv } from '../test-client'
+import { callPayments, charge, chargeRequest, customer, newUserId, rowsOf, testEnv } from '../../../../test/support/payments'
 import { EVENTS_QUEUE } from './queue'
 
 const userDeleted = (user_id: string) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chargeRequest, eventsOf, rowsOf, testEnv } from '../test-client'
+import { chargeRequest, eventsOf, rowsOf, testEnv } from '../../../../test/support/payments'
 import { createPaymentsRepo, type StoredPayment } from './payments-repo'
 
 const repo = createPaymentsRepo(testEnv.DB)

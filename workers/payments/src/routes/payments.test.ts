@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { PaymentSchema, type PaymentPage } from '../../../../shared-contracts/payments'
 import type { Principal } from '../../../../platform/auth/principal'
-import { admin, callPayments, charge, chargeRequest, customer, newKey, newOrderId, readProblem, refund } from '../test-client'
+import { admin, callPayments, charge, chargeRequest, customer, newKey, newOrderId, readProblem, refund } from '../../../../test/support/payments'
 
 const list = (query: string, principal: Principal | null) => callPayments(`/api/v1/payments${query}`, { principal })
 

@@ -3,7 +3,7 @@ import type { ChargeOutcome, PaymentProvider, ProviderRefundRequest, RefundOutco
 import { memoryAttemptCounter } from '../provider/attempts'
 import { createSandboxProvider } from '../provider/sandbox'
 import { createPaymentsRepo } from '../repo/payments-repo'
-import { chargeRequest, eventsOf, rowsOf, testEnv } from '../test-client'
+import { chargeRequest, eventsOf, rowsOf, testEnv } from '../../../../test/support/payments'
 import { createPaymentsService } from './payments-service'
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CloudEventSchema, EVENT_TYPES, UserRegisteredV1 } from '../../../../shared-contracts/events'
 import { drainOutbox, relayOutbox } from '../../../../platform/events/outbox'
-import { callUsers, testEnv, testServices, uniqueEmail } from '../test-client'
+import { callUsers, testEnv, testServices, uniqueEmail } from '../../../../test/support/users'
 
 interface OutboxRow {
   id: string

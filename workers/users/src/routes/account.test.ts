@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CloudEventSchema, EVENT_TYPES } from '../../../../shared-contracts/events'
 import type { AdminUser } from '../../../../shared-contracts/users'
-import { callUsers, login, readProblem, refreshCall, registerAndLogin, registerUser, testEnv, TEST_PASSWORD } from '../test-client'
+import { callUsers, login, readProblem, refreshCall, registerAndLogin, registerUser, testEnv, TEST_PASSWORD } from '../../../../test/support/users'
 
 const NEW_PASSWORD = 'a brand new passphrase'
 const ADMIN = { id: 'usr_admin_in_tests', roles: ['customer', 'admin'] as ('customer' | 'admin')[] }

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { callUsers, readProblem, registerUser, TEST_PASSWORD, uniqueEmail, testEnv } from '../test-client'
+import { callUsers, readProblem, registerUser, TEST_PASSWORD, uniqueEmail, testEnv } from '../../../../test/support/users'
 
 const register = (body: unknown) => callUsers('/api/v1/auth/register', { method: 'POST', body })
 const loginCall = (body: unknown) => callUsers('/api/v1/auth/login', { method: 'POST', body })

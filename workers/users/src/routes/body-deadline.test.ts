@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { callUsers } from '../test-client'
+import { callUsers } from '../../../../test/support/users'
 
 // Every internal Worker reads a body within the same deadline as the gateway
 // (platform/http/internal-app): a slow caller inside the system cannot hold a handler either.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { callUsers, testEnv } from '../test-client'
+import { callUsers, testEnv } from '../../../../test/support/users'
 
 const admin = { id: 'usr_admin', roles: ['customer', 'admin'] as ('customer' | 'admin')[] }
 const putFault = (body: unknown) => callUsers('/internal/faults', { method: 'PUT', principal: admin, body })

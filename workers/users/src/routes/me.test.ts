@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Principal } from '../../../../platform/auth/principal'
-import { callUsers, readProblem, registerUser } from '../test-client'
+import { callUsers, readProblem, registerUser } from '../../../../test/support/users'
 
 const getMe = (principal: Principal | null) => callUsers('/api/v1/users/me', { principal })
 const patchMe = (principal: Principal | null, body: unknown) => callUsers('/api/v1/users/me', { method: 'PATCH', principal, body })

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
 import type { TokenResponse } from '../../../../shared-contracts/users'
-import { callUsers, readProblem, refreshCall, registerAndLogin } from '../test-client'
+import { callUsers, readProblem, refreshCall, registerAndLogin } from '../../../../test/support/users'
 
 async function refreshed(refreshToken: string): Promise<TokenResponse> {
   const response = await refreshCall(refreshToken)

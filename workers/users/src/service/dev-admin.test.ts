@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { callUsers, login, uniqueEmail, testEnv, testServices } from '../test-client'
+import { callUsers, login, uniqueEmail, testEnv, testServices } from '../../../../test/support/users'
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, ensureDevAdmin } from './dev-admin'
 
 // The real repository and service over the test's D1: the same database the Worker serves.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { TokenResponse } from '../../../../shared-contracts/users'
-import { registerUser, testServices } from '../test-client'
+import { registerUser, testServices } from '../../../../test/support/users'
 import { REFRESH_TOKEN_TTL_MS, SESSION_TTL_MS } from './refresh-tokens'
 
 const DAY = 24 * 3600 * 1000

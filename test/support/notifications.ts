@@ -1,39 +1,25 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, type QueueResult } from 'cloudflare:test'
-import { env, exports } from 'cloudflare:workers'
-import { createCredentialSigner, CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
-import type { Principal } from '../../../platform/auth/principal'
-import { createEvent } from '../../../platform/events/envelope'
-import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
-import { EVENT_TYPES, type CloudEvent, type EventData } from '../../../shared-contracts/events'
-import type { Page } from '../../../shared-contracts/pagination'
-import type { Env } from './env'
-import type { PublicNotification } from './service/notification'
-import worker from './index'
+import type { Principal } from '../../platform/auth/principal'
+import { createEvent } from '../../platform/events/envelope'
+import { EVENT_TYPES, type CloudEvent, type EventData } from '../../shared-contracts/events'
+import type { Page } from '../../shared-contracts/pagination'
+import type { Env } from '../../workers/notifications/src/env'
+import type { PublicNotification } from '../../workers/notifications/src/service/notification'
+import worker from '../../workers/notifications/src/index'
+import { newUserId, serviceClient, uniqueId, type CallOptions } from './service-client'
+
+export { admin, customer, newUserId, readProblem } from './service-client'
 
 /** The Worker's handlers, as the runtime calls them. */
 export const handlers: ExportedHandler<Env> = worker
 
-/** The Worker's own bindings plus those the test configuration adds (vitest.config.ts). */
-export const testEnv = env as Env & { TEST_GATEWAY_PRIVATE_KEY: string }
-const fetcher = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } }).default
+const notifications = serviceClient<Env>('notifications')
 
-const sign = createCredentialSigner(testEnv.TEST_GATEWAY_PRIVATE_KEY)
+/** The notifications Worker's own bindings plus those the test configuration adds (vitest.config.ts). */
+export const testEnv = notifications.env
 
-export interface CallOptions {
-  method?: string
-  principal?: Principal | null
-  /** Leave out the gateway credential, or send this one instead. */
-  credential?: string | null
-}
-
-/** Calls the Worker as the gateway would: with a credential signed for notifications. */
-export async function callNotifications(path: string, options: CallOptions = {}): Promise<Response> {
-  const requestId = crypto.randomUUID()
-  const headers = new Headers({ [REQUEST_ID_HEADER]: requestId })
-  const credential = options.credential !== undefined ? options.credential : await sign('notifications', { principal: options.principal ?? null, requestId })
-  if (credential !== null) headers.set(CREDENTIAL_HEADER, credential)
-  return fetcher.fetch(new Request(`https://notifications.internal${path}`, { method: options.method ?? 'GET', headers }))
-}
+/** Calls the notifications Worker as the gateway would (./service-client). */
+export const callNotifications = (path: string, options?: CallOptions) => notifications.call(path, options)
 
 /** Lists the caller's notifications; throws unless it answers 200. */
 export async function listNotifications(principal: Principal, query = ''): Promise<Page<PublicNotification>> {
@@ -41,18 +27,6 @@ export async function listNotifications(principal: Principal, query = ''): Promi
   if (response.status !== 200) throw new Error(`list answered ${response.status}: ${await response.text()}`)
   return (await response.json()) as Page<PublicNotification>
 }
-
-export async function readProblem(response: Response) {
-  return {
-    status: response.status,
-    contentType: response.headers.get('Content-Type'),
-    body: (await response.json()) as { code: string; request_id: string; errors?: { path: string; message: string }[] },
-  }
-}
-
-export const customer = (id = newUserId()): Principal => ({ id, roles: ['customer'] })
-export const admin: Principal = { id: 'usr_admin', roles: ['customer', 'admin'] }
-export const newUserId = () => `usr_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
 
 type Registered = EventData<typeof EVENT_TYPES.userRegistered>
 
@@ -73,7 +47,7 @@ type OrderOutcome = typeof EVENT_TYPES.orderConfirmed | typeof EVENT_TYPES.order
 
 /** A real order.confirmed or order.cancelled CloudEvent, as orders publishes it: the whole order after the change. */
 export function orderEvent(type: OrderOutcome, data: Partial<OrderSnapshot> & { user_id: string }, now?: Date): CloudEvent<OrderSnapshot> {
-  const order_id = data.order_id ?? `ord_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
+  const order_id = data.order_id ?? uniqueId('ord')
   const cancelled = type === EVENT_TYPES.orderCancelled
   const at = (now ?? new Date()).toISOString()
   return createEvent({

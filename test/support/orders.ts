@@ -1,48 +1,23 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm } from 'cloudflare:test'
-import { env, exports } from 'cloudflare:workers'
-import { createCredentialSigner, CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
-import type { Principal } from '../../../platform/auth/principal'
-import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
-import type { Saga } from '../../../shared-contracts/orders'
-import type { Env } from './env'
-import { DEAD_LETTER_QUEUE, EVENTS_QUEUE } from './events/queue'
-import worker from './index'
+import type { Principal } from '../../platform/auth/principal'
+import type { Saga } from '../../shared-contracts/orders'
+import type { Env } from '../../workers/orders/src/env'
+import { DEAD_LETTER_QUEUE, EVENTS_QUEUE } from '../../workers/orders/src/events/queue'
+import worker from '../../workers/orders/src/index'
+import { serviceClient, uniqueId, type CallOptions } from './service-client'
+
+export { admin, customer, newUserId, readProblem } from './service-client'
 
 /** The Worker's handlers, as the runtime calls them. */
 const handlers: ExportedHandler<Env> = worker
 
-/**
- * The Worker's bindings plus what the test configuration adds (vitest.config.ts). Cast: the
- * runtime's `env` types INVENTORY and PAYMENTS as plain service bindings, Env as their RPC
- * contracts.
- */
-export const testEnv = env as unknown as Env & { TEST_GATEWAY_PRIVATE_KEY: string; INVENTORY_DB: D1Database; PAYMENTS_DB: D1Database }
-const fetcher = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } }).default
-const sign = createCredentialSigner(testEnv.TEST_GATEWAY_PRIVATE_KEY)
+const orders = serviceClient<Env & { INVENTORY_DB: D1Database; PAYMENTS_DB: D1Database }>('orders')
 
-export const newUserId = () => `usr_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
-export const customer = (id = newUserId()): Principal => ({ id, roles: ['customer'] })
-export const admin: Principal = { id: 'usr_admin', roles: ['customer', 'admin'] }
+/** The Worker's bindings plus what the test configuration adds (vitest.config.ts): inventory's and payments' databases too. */
+export const testEnv = orders.env
 
-export interface CallOptions {
-  method?: string
-  principal?: Principal | null
-  body?: unknown
-  headers?: Record<string, string>
-}
-
-/** Calls the Worker as the gateway would: with a credential signed for orders. */
-export async function callOrders(path: string, options: CallOptions = {}): Promise<Response> {
-  const requestId = crypto.randomUUID()
-  const headers = new Headers({ [REQUEST_ID_HEADER]: requestId, ...options.headers })
-  headers.set(CREDENTIAL_HEADER, await sign('orders', { principal: options.principal ?? null, requestId }))
-  const init: RequestInit = { method: options.method ?? 'GET', headers }
-  if (options.body !== undefined) {
-    headers.set('Content-Type', 'application/json')
-    init.body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
-  }
-  return fetcher.fetch(new Request(`https://orders.internal${path}`, init))
-}
+/** Calls the orders Worker as the gateway would (./service-client). */
+export const callOrders = (path: string, options?: CallOptions) => orders.call(path, options)
 
 /** POST /api/v1/orders with an Idempotency-Key. */
 export const placeOrder = (principal: Principal, body: unknown, key: string | null = crypto.randomUUID()) =>
@@ -50,7 +25,7 @@ export const placeOrder = (principal: Principal, body: unknown, key: string | nu
 
 /** A product in the real inventory's database (it has no RPC to create one), with its stock. */
 export async function seedProduct({ price = 1250, currency = 'EUR', stock = 10 } = {}): Promise<string> {
-  const id = `prd_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
+  const id = uniqueId('prd')
   const now = new Date().toISOString()
   await testEnv.INVENTORY_DB.batch([
     testEnv.INVENTORY_DB.prepare(
@@ -96,12 +71,4 @@ export async function deliver(queue: typeof EVENTS_QUEUE | typeof DEAD_LETTER_QU
   const ctx = createExecutionContext()
   await handlers.queue!(batch, testEnv, ctx)
   return getQueueResult(batch, ctx)
-}
-
-export async function readProblem(response: Response) {
-  return {
-    status: response.status,
-    contentType: response.headers.get('Content-Type'),
-    body: (await response.json()) as { code: string; errors?: { path: string; message: string }[] },
-  }
 }

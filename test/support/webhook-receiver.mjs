@@ -1,5 +1,5 @@
-// A real HTTP receiver for the webhook adapter's Node unit test (plain JS: the Workers
-// typecheck has no Node types; test-receiver.d.mts types it). Listens on 127.0.0.1, a free port.
+// A real HTTP receiver for the webhook adapter's Node unit test (notifications' delivery/webhook.unit.test.ts),
+// in plain JS: the Workers typecheck has no Node types; webhook-receiver.d.mts types it. Listens on 127.0.0.1, a free port.
 import { createServer } from 'node:http'
 
 /** Paths: /ok → 200, /fail → 500, /redirect → 302 to /landing, /huge → 200 with an endless body, /hang → never answers. */
