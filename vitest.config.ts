@@ -98,7 +98,10 @@ async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<st
   // This runs for every test file's runtime, and a build blocks vitest's process for seconds: one
   // build per Worker and run (the sources do not change during a run), a fresh copy per file.
   let options = builtWorkers.get(name)
-  if (!options) builtWorkers.set(name, (options = productionWorkerOptions({ name, config }, outdir, devVars)))
+  if (!options) {
+    options = productionWorkerOptions({ name, config }, outdir, devVars)
+    builtWorkers.set(name, options)
+  }
   const worker = structuredClone(options)
   const database = (worker as { d1Databases?: Record<string, { id: string }> }).d1Databases?.DB?.id
   return {

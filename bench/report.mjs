@@ -77,7 +77,7 @@ export function render({ command, settings, machine, date, durationS, results, s
   ]
   const stageTable = (label, path) =>
     table(
-      ['stage (' + label + ')', 'ms of machine time per request', 'share'],
+      [`stage (${label})`, 'ms of machine time per request', 'share'],
       stages(path).map(([name, value]) => [name, fixed(value, 3), `${fixed((value / cost(top(path))) * 100, 0)} %`]),
     )
   const profileSection = (label, profile) => `**${label}** (${fixed(profile.busyMs)} ms busy in ${settings.PROFILE_S} s). Self time by component — the bundled module's package or project folder:

@@ -8,7 +8,6 @@ import { freshKey, keyPairsFor, recordedPublicKey } from './deploy/keys.mjs'
 import { readWorkers } from './deploy/plan.mjs'
 import { editFile, varEdit } from './deploy/toml-edit.mjs'
 import { createWrangler } from './deploy/wrangler.mjs'
-import { WORKERS } from './workers.mjs'
 
 const USAGE = 'usage: npm run keys:rotate -- --env staging|production [--finish]'
 

@@ -9,7 +9,7 @@ import { PaymentSchema } from './payments'
 import type { Route } from './route'
 import { ROUTES } from './routes'
 import { AdminUserSchema, ChangePasswordRequestSchema, DeleteMeRequestSchema, LoginRequestSchema, RefreshRequestSchema, RegisterRequestSchema, TokenResponseSchema, UpdateMeRequestSchema, UserSchema } from './users'
-import { commonHeaders, HEADERS, problemResponses, PROBLEM_CONTENT_TYPE } from './openapi-errors'
+import { commonHeaders, HEADERS, problemResponses, } from './openapi-errors'
 import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject, Reference, ResponseObject } from './openapi-types'
 
 /** The version of the public API contract the document describes. */

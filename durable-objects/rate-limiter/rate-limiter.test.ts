@@ -1,7 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import type { Env } from '../../workers/gateway/src/env'
 import { rateLimiterClient } from './client'
 import type { GcraState } from './gcra'
 import { IDLE_DELETE_MS, type RateLimiter } from './rate-limiter'

@@ -9,12 +9,16 @@ type Checked = Pick<Route, 'path' | 'params' | 'query' | 'headers' | 'body'>
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : never
 
+/** Nothing more: the neutral element of the intersections below (hono's `Input` needs an object type, so not `unknown`). */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is exactly the empty object type meant here.
+type Nothing = {}
+
 /** What `c.req.valid(...)` answers after `validated(route)`: only the parts the route declares. */
 export interface ValidatedInput<R extends Checked> {
-  out: (R['params'] extends z.ZodType ? { param: Parsed<R['params']> } : {}) &
-    (R['query'] extends z.ZodType ? { query: Parsed<R['query']> } : {}) &
-    (R['headers'] extends z.ZodType ? { header: Parsed<R['headers']> } : {}) &
-    (R['body'] extends { schema: infer S } ? { json: Parsed<S> } : {})
+  out: (R['params'] extends z.ZodType ? { param: Parsed<R['params']> } : Nothing) &
+    (R['query'] extends z.ZodType ? { query: Parsed<R['query']> } : Nothing) &
+    (R['headers'] extends z.ZodType ? { header: Parsed<R['headers']> } : Nothing) &
+    (R['body'] extends { schema: infer S } ? { json: Parsed<S> } : Nothing)
 }
 
 /**
@@ -23,6 +27,7 @@ export interface ValidatedInput<R extends Checked> {
  * JSON body (400 `validation_failed` naming each field, or `malformed_json`). The handler reads
  * the parsed values with `c.req.valid('param' | 'header' | 'query' | 'json')`.
  */
+// biome-ignore lint/suspicious/noExplicitAny: hono's own middleware type for "any app's env"; the route decides the input.
 export function validated<const R extends Checked>(route: R): MiddlewareHandler<any, string, ValidatedInput<R>> {
   const { params, headers, query, body } = route
   const headerNames = headers ? Object.keys(headers.shape) : []

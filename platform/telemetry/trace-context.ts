@@ -64,7 +64,10 @@ export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span 
     const result = context.with(trace.setSpan(parentContext, span), () => fn(span))
     if (result instanceof Promise) {
       return result.then(
-        (value) => (end(), value),
+        (value) => {
+          end()
+          return value
+        },
         (error: unknown) => {
           recordFailure(span, error)
           end()

@@ -3,6 +3,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
 import { withSpan } from './trace-context'
 import { flushAfter, tracingBase } from './tracing'
 
+// biome-ignore lint/suspicious/noExplicitAny: a mixin's constructor must accept whatever its base class takes.
 type EntrypointClass = new (...args: any[]) => object
 
 function traceparentClaim(credential: unknown): string | undefined {

@@ -17,6 +17,7 @@ const configFor = (service: string): ResolveConfigFn => (env: TracingVars) => tr
  * binding client spans, W3C `traceparent` on outgoing fetches — all flushed in `waitUntil` after
  * the response.
  */
+// biome-ignore lint/suspicious/noExplicitAny: any Worker's handler; its bindings type is recovered below.
 export function instrumentWorker<H extends Handler<any>>(service: string, handler: H): H {
   type E = H extends Handler<infer Bindings> ? Bindings : never
   let traced: Handler<E> | null = null

@@ -11,7 +11,9 @@ import { WORKERS } from '../../scripts/workers.mjs'
 const ROOT = resolve('.')
 const STAND_IN = resolve('test/support/wrangler-stand-in')
 const roots: string[] = []
-afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })))
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true })
+})
 
 export interface Account {
   d1: { uuid: string; name: string }[]

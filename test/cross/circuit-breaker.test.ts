@@ -2,7 +2,6 @@ import { env, evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { CircuitBreaker } from '../../durable-objects/circuit-breaker/circuit-breaker'
 import type { BreakerState } from '../../durable-objects/circuit-breaker/state-machine'
-import type { Env } from '../../workers/gateway/src/env'
 
 // The CircuitBreaker Durable Object as the gateway hosts it (the gateway is this project's main Worker).
 const namespace = env.CIRCUIT_BREAKERS

@@ -19,8 +19,8 @@ function streamOf(total: number): ReadableStream<Uint8Array> {
 
 /** A register body of exactly `size` bytes: valid JSON whose name is far too long. */
 function registerBodyOf(size: number): string {
-  const prefix = JSON.stringify({ email: uniqueEmail(), password: PASSWORD }).slice(0, -1) + ',"name":"'
-  return prefix + 'x'.repeat(size - prefix.length - 2) + '"}'
+  const prefix = `${JSON.stringify({ email: uniqueEmail(), password: PASSWORD }).slice(0, -1)},"name":"`
+  return `${prefix + 'x'.repeat(size - prefix.length - 2)}"}`
 }
 
 describe('request bodies', () => {

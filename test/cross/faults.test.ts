@@ -1,7 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import gateway from '../../workers/gateway/src/index'
-import type { Env } from '../../workers/gateway/src/env'
 import { adminToken, bearer, call, expectProblem, send, signUp } from './client'
 import { gatewayServices } from '../../workers/gateway/src/services'
 import { sweepServices } from '../../workers/gateway/src/sweep'

@@ -14,7 +14,9 @@ function captureConsole() {
       lines.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '))
     }),
   )
-  return { lines, restore: () => spies.forEach((spy) => spy.mockRestore()) }
+  return { lines, restore: () => {
+    for (const spy of spies) spy.mockRestore()
+  } }
 }
 
 const entries = (lines: string[]) => lines.flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : []))

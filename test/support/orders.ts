@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runDurableO
 import type { Principal } from '../../platform/auth/principal'
 import type { Saga } from '../../shared-contracts/orders'
 import type { Env } from '../../workers/orders/src/env'
-import { DEAD_LETTER_QUEUE, EVENTS_QUEUE } from '../../workers/orders/src/events/queue'
+import { type DEAD_LETTER_QUEUE, EVENTS_QUEUE } from '../../workers/orders/src/events/queue'
 import worker from '../../workers/orders/src/index'
 import { serviceClient, uniqueId, type CallOptions } from './service-client'
 

@@ -35,7 +35,7 @@ export const EDGE_NUMBERS = [0, -0, -1, 1, 0.5, 2 ** 31, 2 ** 31 - 1, 2 ** 53, 2
 /** Strings that look like something else, or are simply too much. */
 export const ODD_STRINGS = [
   '', ' ', 'NaN', 'Infinity', '-Infinity', '1e309', '0x10', '-0', ' 1 ', 'null', 'undefined', 'true', '[]', '{}',
-  '\u0000', '\u202e\u0041', '💥'.repeat(64), 'é'.normalize('NFD'), '<script>alert(1)</script>', "' OR 1=1 --", '../../etc/passwd', '%00', '${jndi:x}',
+  '\u0000', '\u202e\u0041', '💥'.repeat(64), 'é'.normalize('NFD'), '<script>alert(1)</script>', "' OR 1=1 --", '../../etc/passwd', '%00', '$' + '{jndi:x}',
   'x'.repeat(10_000), 'ü'.repeat(100_000),
 ]
 

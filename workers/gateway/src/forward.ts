@@ -29,7 +29,7 @@ const FORWARD_TIMEOUT_MS = 10_000
 const NOT_CANONICAL = /\/\/|.\/$/
 
 function internalUrl(service: string, path: string, search: string): string {
-  const canonical = path.startsWith('/') && !NOT_CANONICAL.test(path) ? path : '/' + path.split('/').filter(Boolean).join('/')
+  const canonical = path.startsWith('/') && !NOT_CANONICAL.test(path) ? path : `/${path.split('/').filter(Boolean).join('/')}`
   return `https://${service}.internal${canonical}${search}`
 }
 

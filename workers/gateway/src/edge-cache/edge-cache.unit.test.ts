@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noDuplicateTestHooks: `before` and `after` here are the edge cache's own stages, not vitest hooks
 import { describe, expect, it } from 'vitest'
 import { FRESH_UNTIL_HEADER } from '../../../../platform/cache/http-cache'
 import { after, before, edgeStore, type EdgeRequest } from './edge-cache'

@@ -168,7 +168,9 @@ describe('RateLimitLeases', () => {
     const clock = { now: T0 }
     const leases = isolate(clock, { maxKeys: 2 })
     const objects = ['a', 'b', 'c'].map(() => objectFor(USER, clock))
-    for (let round = 0; round < 3; round += 1) ['a', 'b', 'c'].forEach((key, i) => request(leases, objects[i]!, USER, key))
+    for (let round = 0; round < 3; round += 1) {
+      for (const [i, key] of ['a', 'b', 'c'].entries()) request(leases, objects[i]!, USER, key)
+    }
     // Three keys in turn through a bound of two: each key was evicted before it came back, so none ever held a lease.
     expect(objects.map((object) => object.takes)).toEqual([3, 3, 3])
   })

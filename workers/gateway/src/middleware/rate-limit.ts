@@ -8,7 +8,7 @@ import type { RateLimitPolicyName } from '../../../../shared-contracts/routes'
 import { deferFor } from '../defer'
 import type { GatewayEnv } from '../env'
 import { DEFAULT_LEASES, RateLimitLeases, type Ask, type LeaseOptions } from './rate-limit-lease'
-import { clientIp, DEFAULT_RATE_LIMITS, parsePolicy, rateLimitHeaders, subjectOf, type RateLimitPolicy, type RateLimitSetting } from './rate-limit-policy'
+import { DEFAULT_RATE_LIMITS, parsePolicy, rateLimitHeaders, subjectOf, type RateLimitPolicy, type RateLimitSetting } from './rate-limit-policy'
 
 /**
  * Each policy as `<limit>/<window seconds>`; a missing one takes its production default.

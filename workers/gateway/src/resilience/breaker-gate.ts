@@ -65,7 +65,10 @@ export class BreakerGate {
     const view = this.view
     if (view && now - view.fetchedAt <= this.options.maxStaleMs) {
       if (view.status === 'closed') {
-        if (now - view.fetchedAt > this.options.refreshMs && this.refreshing === null) defer((this.refreshing = this.refresh()))
+        if (now - view.fetchedAt > this.options.refreshMs && this.refreshing === null) {
+          this.refreshing = this.refresh()
+          defer(this.refreshing)
+        }
         return { allowed: true, permit: { generation: view.generation }, probe: false }
       }
       if (view.status === 'open' && now < view.retryAt) return { allowed: false, retryAfterMs: view.retryAt - now }
@@ -95,7 +98,10 @@ export class BreakerGate {
     this.queue.push({ permit, outcome })
     if (outcome === 'failure' || this.view?.status !== 'closed') this.urgent = true
     // The flush is started by, and kept alive by, one request; later outcomes join its queue.
-    if (this.flushing === null) defer((this.flushing = this.flush()))
+    if (this.flushing === null) {
+      this.flushing = this.flush()
+      defer(this.flushing)
+    }
   }
 
   /** The current copy (tests and the admin view). */

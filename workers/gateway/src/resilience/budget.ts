@@ -36,7 +36,10 @@ export function createRetryBudget(options: RetryBudgetOptions = DEFAULT_RETRY_BU
     if (slot === lastSlot) return lastBucket
     for (const key of counts.keys()) if (key <= slot - options.buckets) counts.delete(key)
     let bucket = counts.get(slot)
-    if (!bucket) counts.set(slot, (bucket = { calls: 0, retries: 0 }))
+    if (!bucket) {
+      bucket = { calls: 0, retries: 0 }
+      counts.set(slot, bucket)
+    }
     lastSlot = slot
     lastBucket = bucket
     return bucket

@@ -57,7 +57,10 @@ function build(env: ResilienceBindings): Resilience {
   const bulkheads = new Map<string, ReturnType<typeof createBulkhead>>()
   const bulkheadOf = (service: string) => {
     let bulkhead = bulkheads.get(service)
-    if (!bulkhead) bulkheads.set(service, (bulkhead = createBulkhead(capacity)))
+    if (!bulkhead) {
+      bulkhead = createBulkhead(capacity)
+      bulkheads.set(service, bulkhead)
+    }
     return bulkhead
   }
   return {

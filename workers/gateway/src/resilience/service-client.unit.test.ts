@@ -36,7 +36,7 @@ function memoryBreakers(clock: { now(): number }) {
 function downstream(script: Array<number | 'network' | 'hang' | { status: number; retryAfter: string }>) {
   const calls: string[] = []
   const fetcher = {
-    async fetch(url: string, init: RequestInit) {
+    async fetch(_url: string, init: RequestInit) {
       calls.push(init.method ?? 'GET')
       const next = script[Math.min(calls.length - 1, script.length - 1)]!
       if (next === 'network') throw new Error('connection reset')

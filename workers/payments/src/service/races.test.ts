@@ -21,7 +21,7 @@ function gatedSandbox(refundOutcome?: RefundOutcome) {
     name: 'sandbox',
     async charge(request): Promise<ChargeOutcome> {
       entered++
-      waiting.splice(0).forEach((wake) => wake())
+      for (const wake of waiting.splice(0)) wake()
       await gate
       return sandbox.charge(request)
     },
