@@ -23,6 +23,8 @@ export interface Env {
   FAULT_INJECTION?: string
   SERVICE_NAME: string
   RETRY_BASE_SECONDS?: string
+  /** How long a saga step is retried from its first attempt (ms); default 120000. */
+  SAGA_RETRY_HORIZON_MS?: string
   /** Days sent outbox and inbox rows are kept (replay window); default 7. */
   EVENT_RETENTION_DAYS?: string
   /** Operations metrics (reconciliation repairs); absent: none recorded. */
