@@ -23,10 +23,10 @@ const system = localSystem({ port: await freePort(), inspectorPort: await freePo
 const started = Date.now()
 const progress = (message) => console.error(`chaos ${profile} [${((Date.now() - started) / 1000).toFixed(0)} s] ${message}`)
 
-progress(`starting the system (state in ${persistDir})`)
-await system.start()
 let report
 try {
+  progress(`starting the system (state in ${persistDir})`)
+  await system.start()
   report = await PROFILES[profile]({ system, driver: chaosDriver(system), progress, started })
 } finally {
   await system.stop()

@@ -13,6 +13,8 @@ import type { SagaState } from './engine'
 // the first 30 s of the step's schedule.
 
 const OUTAGE_MS = 30_000
+/** A test whose step is retried up to the horizon runs some 25 attempts: more than the default 5 s on a busy machine. */
+const UP_TO_THE_HORIZON_MS = 30_000
 
 const view = async (orderId: string) => (await sagaStub(orderId).view()) as Saga
 /** How far into the step's schedule its next attempt is due, or null when it is not waiting. */
@@ -63,7 +65,7 @@ describe('a patient PlaceOrder saga', () => {
     expect(await orderRow(id)).toMatchObject({ status: 'confirmed', cancellation_reason: null })
     expect(await paymentsOf(id)).toEqual([{ status: 'captured', amount_cents: 900 }])
     expect(await stockOf(product)).toEqual({ on_hand: 4, reserved: 0 })
-  })
+  }, UP_TO_THE_HORIZON_MS)
 
   it('payments down for 30 s after the reservation: confirmed, charged once, the stock committed once', async () => {
     const { id, product } = await placed({ charge_payment: 'error' })
@@ -74,7 +76,7 @@ describe('a patient PlaceOrder saga', () => {
     expect(await orderRow(id)).toMatchObject({ status: 'confirmed' })
     expect(await paymentsOf(id)).toEqual([{ status: 'captured', amount_cents: 900 }])
     expect(await stockOf(product)).toEqual({ on_hand: 4, reserved: 0 })
-  })
+  }, UP_TO_THE_HORIZON_MS)
 
   it('an outage longer than the horizon: compensated and cancelled saga_failed, as before', async () => {
     const { id, product } = await placed({ reserve_inventory: 'error' })
@@ -84,7 +86,7 @@ describe('a patient PlaceOrder saga', () => {
     expect(await orderRow(id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
     expect(await paymentsOf(id)).toEqual([])
     expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
-  })
+  }, UP_TO_THE_HORIZON_MS)
 
   it('the saga summary (the admin list) shows the waiting step too', async () => {
     const { id } = await placed({ reserve_inventory: 'error' })

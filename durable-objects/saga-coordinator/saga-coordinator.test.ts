@@ -9,6 +9,8 @@ import { createSaga, transition, type SagaState } from './engine'
 const statuses = (saga: Saga) => saga.steps.map((step) => step.status)
 /** What a step got before retries ran to a horizon: the budgets here must stay at least this generous. */
 const FORMER_STEP_ATTEMPTS = 5
+/** A test whose step is retried up to the horizon makes some 25 real calls: more than the default 5 s on a busy machine. */
+const UP_TO_THE_HORIZON_MS = 30_000
 
 describe('SagaCoordinator: PlaceOrder against the real inventory and payments', () => {
   it('tok_visa: completed, order confirmed, stock committed, one capture', async () => {
@@ -76,7 +78,7 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
       expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
       const payments = (await paymentsOf(input.order_id)).map((payment) => payment.status)
       expect(payments).toEqual(index >= 2 ? ['refunded'] : [])
-    })
+    }, UP_TO_THE_HORIZON_MS)
   }
 
   it('a step that keeps failing transiently: retried up to the horizon, then compensated and cancelled saga_failed', async () => {
@@ -96,7 +98,7 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
     expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
     expect((await paymentsOf(input.order_id)).filter((payment) => payment.status === 'captured')).toEqual([])
-  })
+  }, UP_TO_THE_HORIZON_MS)
 
   it('a charge that timed out but succeeded is refunded on compensation', async () => {
     const product = await seedProduct({ stock: 5 })
@@ -110,7 +112,7 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     expect(await paymentsOf(input.order_id)).toEqual([{ status: 'refunded', amount_cents: input.total_cents }])
     expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
     expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
-  })
+  }, UP_TO_THE_HORIZON_MS)
 
   it('confirm_order committed but its answers were lost as often as a step once could: retried on, completed, stock out once', async () => {
     const product = await seedProduct({ stock: 5 })
@@ -142,7 +144,7 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     expect(saga.steps[1]!.error).toContain('provider_error')
     expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
     expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled' })
-  })
+  }, UP_TO_THE_HORIZON_MS)
 
   it('evicted after every persisted transition: resumes to the end, effects once', async () => {
     const product = await seedProduct({ price: 300, stock: 5 })
