@@ -62,9 +62,9 @@ export const EXAMPLES = {
     order_id: order.id,
     status: 'completed',
     steps: [
-      { name: 'reserve_inventory', status: 'succeeded', attempts: 1, started_at: at, finished_at: at, error: null },
-      { name: 'charge_payment', status: 'succeeded', attempts: 1, started_at: at, finished_at: at, error: null },
-      { name: 'confirm_order', status: 'succeeded', attempts: 1, started_at: at, finished_at: at, error: null },
+      { name: 'reserve_inventory', status: 'succeeded', attempts: 1, started_at: at, finished_at: at, error: null, next_retry_at: null },
+      { name: 'charge_payment', status: 'succeeded', attempts: 1, started_at: at, finished_at: at, error: null, next_retry_at: null },
+      { name: 'confirm_order', status: 'succeeded', attempts: 1, started_at: at, finished_at: at, error: null, next_retry_at: null },
     ],
   },
   payment: { id: 'pay_01JD4QB7R1K2W9', order_id: order.id, amount_cents: 2500, currency: 'EUR', status: 'captured', created_at: at },

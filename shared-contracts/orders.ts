@@ -85,6 +85,8 @@ export const SagaStepSchema = z.object({
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
   error: z.string().nullable(),
+  /** While the step waits to be retried after a transient failure: when its next attempt is due. */
+  next_retry_at: z.string().nullable(),
 })
 export const SagaSchema = z.object({
   order_id: z.string(),

@@ -2,6 +2,8 @@
 import { call } from '../harness.mjs'
 
 const TERMINAL = ['completed', 'compensated', 'failed']
+/** Why an order may be cancelled: its own doing, never the system's (`saga_failed`). */
+const BUSINESS_REASONS = ['out_of_stock', 'payment_declined', 'unknown_product']
 
 async function pages(baseUrl, token, path) {
   const items = []
@@ -38,6 +40,10 @@ export async function checkInvariants(baseUrl, adminToken, run) {
 
   const settledFailures = run.orders.filter((order) => !['confirmed', 'cancelled'].includes(aggregates.get(order.id)?.status)).map((order) => `${order.id}: ${aggregates.get(order.id)?.status}`)
   check('every accepted order confirmed or cancelled', settledFailures, run.orders.length)
+
+  const cancelled = run.orders.filter((order) => aggregates.get(order.id)?.status === 'cancelled')
+  const unreasoned = cancelled.filter((order) => !BUSINESS_REASONS.includes(aggregates.get(order.id).cancellation_reason))
+  check('no saga_failed cancellation (cancelled only for a business reason)', unreasoned.map((order) => `${order.id}: ${aggregates.get(order.id).cancellation_reason}`), cancelled.length)
 
   const stockFailures = []
   for (const product of run.products) {

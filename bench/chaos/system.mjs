@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process'
 import { call, sleep } from '../harness.mjs'
 
-const START_TIMEOUT_MS = 180_000
+// Applying five databases' migrations and starting six Workers takes minutes on a busy 2-core machine.
+const START_TIMEOUT_MS = 360_000
 
 export function localSystem({ port, inspectorPort, persistDir }) {
   const baseUrl = `http://127.0.0.1:${port}`

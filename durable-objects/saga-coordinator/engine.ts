@@ -1,27 +1,11 @@
 import type { Saga, SagaStatus, StepStatus } from '../../shared-contracts/orders'
+import { backoffMs, nextAttemptAt, withinBudget, type RetryPolicy, type StepSchedule } from './retry-schedule'
+
+export { backoffMs, type RetryPolicy } from './retry-schedule'
 
 // A small, generic saga engine: the state is a plain serialisable value, and everything that
 // decides (what to do next, what an outcome changes) is a pure function of it, the time and a
 // random number. The Durable Object only loads, applies, stores and calls.
-
-export interface RetryPolicy {
-  /** Attempts per step before giving up (and compensating). */
-  maxAttempts: number
-  /**
-   * Attempts per compensation, of the finalize step, and of the pivot and the steps after it,
-   * before giving up. Larger than `maxAttempts`: giving up here is no clean way out but a saga
-   * `failed` for an operator, so these ride out a longer outage (with the backoff capped).
-   */
-  undoAttempts: number
-  /**
-   * The step past which the saga can only go forward: an attempt of it whose answer was lost may
-   * have taken effect that no compensation undoes, so it (and every step after it) is retried up
-   * to `undoAttempts`, not `maxAttempts`, before the saga compensates.
-   */
-  pivot?: string
-  baseDelayMs: number
-  maxDelayMs: number
-}
 
 export interface StepRecord {
   name: string
@@ -32,6 +16,10 @@ export interface StepRecord {
   started_at: string | null
   finished_at: string | null
   error: string | null
+  /** While the step waits to be retried: when its next attempt is due. Null otherwise. */
+  next_retry_at?: string | null
+  /** When its latest attempt was due (ms since the epoch): its retry schedule runs on from there. */
+  due_at?: number | null
 }
 
 export interface SagaState<I> {
@@ -77,7 +65,17 @@ export function createSaga<I>(id: string, input: I, stepNames: readonly string[]
     id,
     input,
     status: 'running',
-    steps: stepNames.map((name) => ({ name, status: 'pending', attempts: 0, compensation_attempts: 0, started_at: null, finished_at: null, error: null })),
+    steps: stepNames.map((name) => ({
+      name,
+      status: 'pending',
+      attempts: 0,
+      compensation_attempts: 0,
+      started_at: null,
+      finished_at: null,
+      error: null,
+      next_retry_at: null,
+      due_at: null,
+    })),
     failure: null,
     finalize_attempts: 0,
     next_at: now,
@@ -87,16 +85,11 @@ export function createSaga<I>(id: string, input: I, stepNames: readonly string[]
   }
 }
 
-/** Exponential backoff with jitter: base × 2^(attempt − 1), capped, then scaled by 0.5–1. */
-export function backoffMs(policy: RetryPolicy, attempt: number, random: number): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1))
-  return Math.round(exponential * (0.5 + random / 2))
-}
-
-/** How many attempts the step at `index` gets: `undoAttempts` from the pivot on. */
-export function stepAttempts<I>(state: SagaState<I>, index: number, policy: RetryPolicy): number {
-  const pivot = policy.pivot === undefined ? -1 : state.steps.findIndex((step) => step.name === policy.pivot)
-  return pivot !== -1 && index >= pivot ? policy.undoAttempts : policy.maxAttempts
+/** Where the step at `index` stands on its retry schedule (`pivotal` from the pivot on). */
+export function stepSchedule<I>(state: SagaState<I>, index: number, policy: RetryPolicy): StepSchedule {
+  const step = state.steps[index]!
+  const pivot = policy.pivot === undefined ? -1 : state.steps.findIndex((record) => record.name === policy.pivot)
+  return { attempts: step.attempts, firstAt: step.started_at ? Date.parse(step.started_at) : 0, pivotal: pivot !== -1 && index >= pivot }
 }
 
 /** A step that may have taken effect: its compensation was registered when it started. */
@@ -120,7 +113,15 @@ export function sagaView<I>(state: SagaState<I>, id = state.id): Saga {
   return {
     order_id: id,
     status: state.status,
-    steps: state.steps.map(({ name, status, attempts, started_at, finished_at, error }) => ({ name, status, attempts, started_at, finished_at, error })),
+    steps: state.steps.map(({ name, status, attempts, started_at, finished_at, error, next_retry_at }) => ({
+      name,
+      status,
+      attempts,
+      started_at,
+      finished_at,
+      error,
+      next_retry_at: next_retry_at ?? null,
+    })),
   }
 }
 
@@ -142,32 +143,37 @@ export function transition<I>(state: SagaState<I>, event: SagaEvent, policy: Ret
   switch (event.type) {
     case 'step_started': {
       const step = steps[event.step]!
-      if (step.attempts >= stepAttempts(state, event.step, policy)) {
+      // When this attempt was due: its retry time, or when the last one was due (a resumed call).
+      const due = Math.max(clock.now, step.next_retry_at ? Date.parse(step.next_retry_at) : (step.due_at ?? clock.now))
+      if (step.attempts > 0 && !withinBudget(policy, stepSchedule(state, event.step, policy), due)) {
         // Its last attempt never reported back (a crash or an eviction mid-call): give up.
-        Object.assign(step, { status: 'failed', finished_at: at, error: step.error ?? 'no answer from the last attempt' })
+        Object.assign(step, { status: 'failed', finished_at: at, error: step.error ?? 'no answer from the last attempt', next_retry_at: null })
         compensate(SAGA_FAILED)
         return next
       }
-      Object.assign(step, { status: 'running', attempts: step.attempts + 1, started_at: step.started_at ?? at })
+      Object.assign(step, { status: 'running', attempts: step.attempts + 1, started_at: step.started_at ?? at, next_retry_at: null, due_at: due })
       return next
     }
     case 'step_finished': {
       const step = steps[event.step]!
       const { outcome } = event
+      step.next_retry_at = null
       if (outcome.kind === 'ok') {
         Object.assign(step, { status: 'succeeded', finished_at: at, error: null })
         if (steps.every((record) => record.status === 'succeeded')) next.status = 'completed'
         return next
       }
       step.error = outcome.error
+      const retryAt = outcome.kind === 'transient' ? nextAttemptAt(policy, stepSchedule(next, event.step, policy), step.due_at ?? clock.now, clock.now, clock.random) : null
       if (outcome.kind === 'business') {
         Object.assign(step, { status: 'failed', finished_at: at })
         compensate(outcome.reason)
-      } else if (step.attempts >= stepAttempts(state, event.step, policy)) {
+      } else if (retryAt === null) {
         Object.assign(step, { status: 'failed', finished_at: at })
         compensate(SAGA_FAILED)
       } else {
-        next.next_at = clock.now + backoffMs(policy, step.attempts, clock.random)
+        step.next_retry_at = new Date(retryAt).toISOString()
+        next.next_at = retryAt
       }
       return next
     }

@@ -5,8 +5,12 @@ import { paymentsOf, sagaStub, seedProduct, settle, stockOf, testEnv } from '../
 import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
 import { PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES } from '../../workers/orders/src/saga/place-order'
 import { injectFaults, liftFaults, orderRow, pendingOrder } from '../../test/support/saga/place-order'
-import { createSaga, transition } from './engine'
+import { createSaga, transition, type SagaState } from './engine'
 const statuses = (saga: Saga) => saga.steps.map((step) => step.status)
+/** What a step got before retries ran to a horizon: the budgets here must stay at least this generous. */
+const FORMER_STEP_ATTEMPTS = 5
+/** A test whose step is retried up to the horizon makes some 25 real calls: more than the default 5 s on a busy machine. */
+const UP_TO_THE_HORIZON_MS = 30_000
 
 describe('SagaCoordinator: PlaceOrder against the real inventory and payments', () => {
   it('tok_visa: completed, order confirmed, stock committed, one capture', async () => {
@@ -74,21 +78,27 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
       expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
       const payments = (await paymentsOf(input.order_id)).map((payment) => payment.status)
       expect(payments).toEqual(index >= 2 ? ['refunded'] : [])
-    })
+    }, UP_TO_THE_HORIZON_MS)
   }
 
-  it('a step that keeps failing transiently: bounded attempts, then compensated and cancelled saga_failed', async () => {
+  it('a step that keeps failing transiently: retried up to the horizon, then compensated and cancelled saga_failed', async () => {
     const product = await seedProduct({ stock: 5 })
     const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_transientError')
     await sagaStub(input.order_id).start(input)
     const saga = await settle(input.order_id)
     expect(saga.status).toBe('compensated')
-    expect(saga.steps[1]).toMatchObject({ name: 'charge_payment', status: 'compensated', attempts: PLACE_ORDER_POLICY.maxAttempts })
+    expect(saga.steps[1]).toMatchObject({ name: 'charge_payment', status: 'compensated', next_retry_at: null })
+    expect(saga.steps[1]!.attempts).toBeGreaterThan(FORMER_STEP_ATTEMPTS)
+    // Its last attempt was due within the horizon, and the one after would have been past it.
+    const charge = await runInDurableObject(sagaStub(input.order_id), async (_instance, state) => (await state.storage.get<SagaState<unknown>>('saga'))!.steps[1]!)
+    const lastDue = charge.due_at! - Date.parse(charge.started_at!)
+    expect(lastDue).toBeLessThanOrEqual(PLACE_ORDER_POLICY.horizonMs)
+    expect(lastDue).toBeGreaterThan(PLACE_ORDER_POLICY.horizonMs - PLACE_ORDER_POLICY.retryCapMs)
     expect(saga.steps[1]!.error).toContain('provider_error')
     expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
     expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
     expect((await paymentsOf(input.order_id)).filter((payment) => payment.status === 'captured')).toEqual([])
-  })
+  }, UP_TO_THE_HORIZON_MS)
 
   it('a charge that timed out but succeeded is refunded on compensation', async () => {
     const product = await seedProduct({ stock: 5 })
@@ -102,9 +112,9 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     expect(await paymentsOf(input.order_id)).toEqual([{ status: 'refunded', amount_cents: input.total_cents }])
     expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
     expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
-  })
+  }, UP_TO_THE_HORIZON_MS)
 
-  it('confirm_order committed but its answers were lost as often as a step may: retried on, completed, stock out once', async () => {
+  it('confirm_order committed but its answers were lost as often as a step once could: retried on, completed, stock out once', async () => {
     const product = await seedProduct({ stock: 5 })
     const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
     // The first attempt commits the stock and confirms the order; its answer and the next ones are lost (timeouts).
@@ -112,12 +122,12 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     await sagaStub(input.order_id).start(input)
     const stub = sagaStub(input.order_id)
     const confirmAttempts = async () => ((await stub.view()) as Saga).steps[2]!.attempts
-    for (let round = 0; round < 100 && (await confirmAttempts()) < PLACE_ORDER_POLICY.maxAttempts; round++) await runDurableObjectAlarm(stub)
-    expect(await stub.view()).toMatchObject({ status: 'running', steps: [{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'running', attempts: PLACE_ORDER_POLICY.maxAttempts }] })
+    for (let round = 0; round < 100 && (await confirmAttempts()) < FORMER_STEP_ATTEMPTS; round++) await runDurableObjectAlarm(stub)
+    expect(await stub.view()).toMatchObject({ status: 'running', steps: [{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'running', attempts: FORMER_STEP_ATTEMPTS }] })
     liftFaults(input.order_id, ['confirm_order'])
     const saga = await settle(input.order_id)
     expect(saga.status).toBe('completed')
-    expect(saga.steps[2]).toMatchObject({ status: 'succeeded', attempts: PLACE_ORDER_POLICY.maxAttempts + 1 })
+    expect(saga.steps[2]).toMatchObject({ status: 'succeeded', attempts: FORMER_STEP_ATTEMPTS + 1 })
     expect(await orderRow(input.order_id)).toMatchObject({ status: 'confirmed' })
     expect(await stockOf(product)).toEqual({ on_hand: 3, reserved: 0 })
     expect(await paymentsOf(input.order_id)).toEqual([{ status: 'captured', amount_cents: input.total_cents }])
@@ -134,7 +144,7 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     expect(saga.steps[1]!.error).toContain('provider_error')
     expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
     expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled' })
-  })
+  }, UP_TO_THE_HORIZON_MS)
 
   it('evicted after every persisted transition: resumes to the end, effects once', async () => {
     const product = await seedProduct({ price: 300, stock: 5 })

@@ -26,6 +26,8 @@ export interface Env extends Omit<OrdersBindings, 'INVENTORY' | 'PAYMENTS' | 'SA
   PAYMENTS: PaymentsRpcApi
   /** `enabled` only in local development: fault injection (platform/faults). */
   FAULT_INJECTION?: string
+  /** How long a saga step is retried from its first attempt (ms); default 120000. */
+  SAGA_RETRY_HORIZON_MS?: string
   /** JWKS of the gateway's credential-signing keys: every HTTP route checks the gateway credential. */
   GATEWAY_PUBLIC_KEYS?: string
   /** Secret: the ES256 private JWK that signs this service's RPC credentials. */

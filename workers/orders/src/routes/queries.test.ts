@@ -88,7 +88,7 @@ describe('GET /api/v1/orders/{id}/saga', () => {
     const saga = (await response.json()) as Saga
     expect(saga).toMatchObject({ order_id: order.id, status: 'compensated' })
     expect(saga.steps.map((step) => step.name)).toEqual(['reserve_inventory', 'charge_payment', 'confirm_order'])
-    expect(Object.keys(saga.steps[0]!).sort()).toEqual(['attempts', 'error', 'finished_at', 'name', 'started_at', 'status'])
+    expect(Object.keys(saga.steps[0]!).sort()).toEqual(['attempts', 'error', 'finished_at', 'name', 'next_retry_at', 'started_at', 'status'])
     expect((await readProblem(await callOrders(`/api/v1/orders/${order.id}/saga`, { principal: customer() }))).status).toBe(404)
   })
 })

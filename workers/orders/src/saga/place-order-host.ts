@@ -7,7 +7,7 @@ import { createOrdersRepo } from '../repo/orders-repo'
 import { createSagasRepo } from '../repo/sagas-repo'
 import { rpcCredential } from '../rpc/credentials'
 import { applyOrderCommand } from '../service/orders-service'
-import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEPS, STEP_TIMEOUT_MS, withoutSpentToken, type PlaceOrderDeps } from './place-order'
+import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEPS, sagaRetryHorizonMs, STEP_TIMEOUT_MS, withoutSpentToken, type PlaceOrderDeps } from './place-order'
 
 /**
  * The PlaceOrder saga as the coordinator runs it, built from orders' env: its steps bound to
@@ -16,6 +16,7 @@ import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEPS, STEP_TIMEOUT_MS, wi
 export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
   const orders = createOrdersRepo(env.DB)
   const sagas = createSagasRepo(env.DB)
+  const policy = { ...PLACE_ORDER_POLICY, horizonMs: sagaRetryHorizonMs(env) }
   // Each call's credential names the saga (`saga-<order id>`), as its log lines do.
   const deps = (orderId: string): PlaceOrderDeps => ({
     inventory: env.INVENTORY,
@@ -32,7 +33,7 @@ export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
       run: (input) => step.run(deps(input.order_id), input),
       compensate: (input) => step.compensate(deps(input.order_id), input),
     })),
-    policy: PLACE_ORDER_POLICY,
+    policy,
     stepTimeoutMs: STEP_TIMEOUT_MS,
     finalize: (input, reason) => cancelOrder(deps(input.order_id), input, reason),
     scrub: withoutSpentToken,

@@ -2,6 +2,7 @@ import type { AppError, Result } from '../../../../shared-contracts/errors'
 import type { InventoryRpcApi } from '../../../../shared-contracts/inventory'
 import { CANCELLATION_REASONS, type CancellationReason, type PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
 import type { PaymentsRpcApi } from '../../../../shared-contracts/payments'
+import { positiveIntVar } from '../../../../platform/env/vars'
 import { isTransient } from '../../../../platform/resilience/retry-transient'
 import { SAGA_FAILED, type Outcome, type RetryPolicy } from '../../../../durable-objects/saga-coordinator/engine'
 import type { OrderCommand, OrderState } from '../service/order-state'
@@ -27,12 +28,29 @@ export interface StepDefinition {
   publishes?: boolean
 }
 
+/** How long a step of PlaceOrder is retried, from its first attempt, unless SAGA_RETRY_HORIZON_MS says otherwise. */
+export const DEFAULT_SAGA_RETRY_HORIZON_MS = 120_000
+
 /**
- * 5 attempts per step (~4–8 s of backoff); 10 per compensation, for the cancel, and for
- * `confirm_order` (~1–2 min): by then the charge is captured, and a confirm whose answer was lost
- * may have committed the stock, which no release can give back.
+ * A step is retried with full-jitter backoff (500 ms doubling, each wait at most 10 s) for up
+ * to 2 minutes from its first attempt: an outage of the callee shorter than that leaves the order
+ * `pending`, then confirmed. 10 attempts per compensation and for the cancel (~1–2 min); for
+ * `confirm_order`, 10 and the horizon: by then the charge is captured, and a confirm whose answer
+ * was lost may have committed the stock, which no release can give back.
  */
-export const PLACE_ORDER_POLICY: RetryPolicy = { maxAttempts: 5, undoAttempts: 10, pivot: 'confirm_order', baseDelayMs: 500, maxDelayMs: 30_000 }
+export const PLACE_ORDER_POLICY: RetryPolicy = {
+  horizonMs: DEFAULT_SAGA_RETRY_HORIZON_MS,
+  retryCapMs: 10_000,
+  undoAttempts: 10,
+  pivot: 'confirm_order',
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+}
+
+/** SAGA_RETRY_HORIZON_MS: a positive whole number of milliseconds; anything else stops the Worker's saga at start-up. */
+export const sagaRetryHorizonMs = (env: { SAGA_RETRY_HORIZON_MS?: string }): number =>
+  positiveIntVar('SAGA_RETRY_HORIZON_MS', env.SAGA_RETRY_HORIZON_MS, DEFAULT_SAGA_RETRY_HORIZON_MS)
+
 /** A step call that has not answered by then counts as a transient failure. */
 export const STEP_TIMEOUT_MS = 15_000
 

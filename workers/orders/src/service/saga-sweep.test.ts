@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { sagaClient } from '../../../../durable-objects/saga-coordinator/client'
-import { pendingOrder } from '../../../../test/support/saga/place-order'
+import { injectFaults, liftFaults, pendingOrder } from '../../../../test/support/saga/place-order'
 import { createSagasRepo } from '../repo/sagas-repo'
+import type { Saga } from '../../../../shared-contracts/orders'
 import { callOrders, sagaStub, seedProduct, settle, testEnv } from '../../../../test/support/orders'
+import { runDurableObjectAlarm } from 'cloudflare:test'
 import { LOST_START_MS, startLostSagas } from './saga-sweep'
 
 const summary = (orderId: string) =>
@@ -37,5 +39,25 @@ describe('the sweep starts sagas whose start was lost', () => {
     expect(swept.status).toBe(200)
     expect(await swept.json()).toMatchObject({ sagas_started: expect.any(Number), outbox_failed: 0 })
     expect(await settle(input.order_id)).toMatchObject({ status: 'completed' })
+  })
+
+  it('leaves a saga that waits to retry a step alone, however long ago its order was placed', async () => {
+    const product = await seedProduct()
+    const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_visa')
+    injectFaults(input.order_id, { reserve_inventory: 'error' })
+    const stub = sagaStub(input.order_id)
+    await stub.start(input)
+    // Failed until its next attempt is due 5 s into its retry schedule (alarms run at once).
+    const dueIn = (saga: Saga) => (saga.steps[0]!.next_retry_at ? Date.parse(saga.steps[0]!.next_retry_at) - Date.parse(saga.steps[0]!.started_at!) : 0)
+    for (let round = 0; round < 100 && dueIn((await stub.view()) as Saga) < 5_000; round++) await runDurableObjectAlarm(stub)
+    const waiting = (await stub.view()) as Saga
+    expect(waiting).toMatchObject({ status: 'running', steps: [{ status: 'running', next_retry_at: expect.any(String) }, {}, {}] })
+    const longAgo = new Date(Date.now() - LOST_START_MS - 1_000).toISOString()
+    await testEnv.DB.prepare('UPDATE sagas SET created_at = ?1 WHERE order_id = ?2').bind(longAgo, input.order_id).run()
+
+    await startLostSagas(createSagasRepo(testEnv.DB), sagaClient(testEnv.SAGAS), new Date(Date.now() + 10 * LOST_START_MS))
+    expect(await stub.view()).toEqual(waiting)
+    liftFaults(input.order_id, ['reserve_inventory'])
+    expect(await settle(input.order_id)).toMatchObject({ status: 'completed', steps: [{ attempts: waiting.steps[0]!.attempts + 1 }, { attempts: 1 }, { attempts: 1 }] })
   })
 })
