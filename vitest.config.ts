@@ -106,7 +106,9 @@ async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<st
   const database = (worker as { d1Databases?: Record<string, { id: string }> }).d1Databases?.DB?.id
   return {
     worker,
-    database: database ? { binding: `${name.toUpperCase()}_DB`, id: database, migrations: await readD1Migrations(`./migrations/${name}`) } : null,
+    database: database
+      ? { binding: `${name.toUpperCase()}_DB`, id: database, migrations: await readD1Migrations(`./migrations/${name}`) }
+      : null,
   }
 }
 
@@ -117,7 +119,9 @@ const gatewayProject = {
     cloudflareTest(async () => {
       const all = await vars
       const internal = WORKERS.filter(({ name }) => name !== 'gateway')
-      const auxiliaries = await Promise.all(internal.map((worker) => auxiliaryWorker(worker, all[worker.name as keyof typeof all] as Record<string, string>)))
+      const auxiliaries = await Promise.all(
+        internal.map((worker) => auxiliaryWorker(worker, all[worker.name as keyof typeof all] as Record<string, string>)),
+      )
       const databases = auxiliaries.flatMap(({ database }) => (database ? [database] : []))
       return {
         wrangler: { configPath: './wrangler.toml' },

@@ -21,7 +21,12 @@ const OUTDIR = `${process.env.TEST_BUILD_DIR ?? '.build/test-cacheio'}/load-inve
 const ADMIN = { id: 'usr_admin', roles: ['customer', 'admin'] }
 
 const vars = await developmentVars()
-const inventory = productionWorkerOptions(WORKERS.find(({ name }) => name === 'inventory'), OUTDIR, { ...vars.inventory }, [...WORKER_OPTION_KEYS, 'analyticsEngineDatasets'])
+const inventory = productionWorkerOptions(
+  WORKERS.find(({ name }) => name === 'inventory'),
+  OUTDIR,
+  { ...vars.inventory },
+  [...WORKER_OPTION_KEYS, 'analyticsEngineDatasets'],
+)
 const system = await start([direct(inventory), direct(variant(inventory, 'inventory-l2', { vars: { CACHE_LEVELS: 'l2' } }))])
 let failed = false
 try {
@@ -29,21 +34,44 @@ try {
   const sign = credentialSigner(vars.gateway.GATEWAY_PRIVATE_KEY)
   const urls = { l2: await system.url('inventory-l2'), 'l1,l2': await system.url('inventory') }
   const admin = { 'x-gateway-credential': await sign('inventory', ADMIN) }
-  const body = { sku: `LOAD-${crypto.randomUUID().slice(0, 8)}`, name: 'Teapot', description: 'Short and stout', price_cents: 100, currency: 'EUR', initial_stock: 5 }
+  const body = {
+    sku: `LOAD-${crypto.randomUUID().slice(0, 8)}`,
+    name: 'Teapot',
+    description: 'Short and stout',
+    price_cents: 100,
+    currency: 'EUR',
+    initial_stock: 5,
+  }
   const product = (await expectCall(201, urls['l1,l2'], 'POST', '/api/v1/products', { body, headers: admin })).body
   for (const [levels, url] of Object.entries(urls)) {
     let writing = true
     let writes = 0
     const writer = (async () => {
       while (writing) {
-        await expectCall(200, urls['l1,l2'], 'PATCH', `/api/v1/products/${product.id}`, { body: { price_cents: 100 + (writes += 1) }, headers: admin })
+        await expectCall(200, urls['l1,l2'], 'PATCH', `/api/v1/products/${product.id}`, {
+          body: { price_cents: 100 + (writes += 1) },
+          headers: admin,
+        })
         await sleep(WRITE_EVERY_MS)
       }
     })()
-    const result = await autocannon({ url: `${url}/api/v1/products/${product.id}`, headers: { 'x-gateway-credential': await sign('inventory', null) }, connections: CONNECTIONS, duration: SECONDS })
+    const result = await autocannon({
+      url: `${url}/api/v1/products/${product.id}`,
+      headers: { 'x-gateway-credential': await sign('inventory', null) },
+      connections: CONNECTIONS,
+      duration: SECONDS,
+    })
     writing = false
     await writer
-    const row = { levels, requests: result.requests.total, '2xx': result['2xx'], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, writes }
+    const row = {
+      levels,
+      requests: result.requests.total,
+      '2xx': result['2xx'],
+      non2xx: result.non2xx,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      writes,
+    }
     console.log(JSON.stringify(row))
     if (result.non2xx || result.errors || result.timeouts || result['2xx'] === 0) failed = true
   }

@@ -102,7 +102,9 @@ export async function start(workers, { inspector = false } = {}) {
 export async function migrate(mf, service) {
   const db = await mf.getD1Database('DB', service)
   const folder = `migrations/${service}`
-  for (const file of readdirSync(folder).filter((name) => name.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(folder)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()) {
     const statements = unstable_splitSqlQuery(readFileSync(join(folder, file), 'utf8'))
     await db.batch(statements.map((sql) => db.prepare(sql)))
   }
@@ -151,7 +153,8 @@ export async function call(base, method, path, { token, body, headers = {} } = {
 /** Like `call`, but throws unless the status is `expected`. */
 export async function expectCall(expected, base, method, path, options) {
   const result = await call(base, method, path, options)
-  if (result.status !== expected) throw new Error(`${method} ${path}: ${result.status}, expected ${expected}: ${JSON.stringify(result.body)}`)
+  if (result.status !== expected)
+    throw new Error(`${method} ${path}: ${result.status}, expected ${expected}: ${JSON.stringify(result.body)}`)
   return result
 }
 

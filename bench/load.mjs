@@ -85,5 +85,13 @@ export async function placeOrders(gateway, token, products, { items, concurrency
   }
   await Promise.all(Array.from({ length: concurrency }, client))
   const seconds = (performance.now() - started) / 1000
-  return { ops: (count - errors.length) / seconds, p50: quantile(toConfirmed, 0.5), p99: quantile(toConfirmed, 0.99), confirmed: toConfirmed.length, cancelled, errors, times: toConfirmed }
+  return {
+    ops: (count - errors.length) / seconds,
+    p50: quantile(toConfirmed, 0.5),
+    p99: quantile(toConfirmed, 0.99),
+    confirmed: toConfirmed.length,
+    cancelled,
+    errors,
+    times: toConfirmed,
+  }
 }

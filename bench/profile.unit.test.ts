@@ -9,7 +9,13 @@ describe('CPU profile attribution', () => {
   })
 
   it('attributes self time to the bundled module a function starts in, idle left out', () => {
-    const frame = (functionName: string, lineNumber: number, url = 'index.js') => ({ functionName, url, lineNumber, columnNumber: 0, scriptId: '1' })
+    const frame = (functionName: string, lineNumber: number, url = 'index.js') => ({
+      functionName,
+      url,
+      lineNumber,
+      columnNumber: 0,
+      scriptId: '1',
+    })
     const profile = {
       nodes: [
         { id: 1, callFrame: frame('(root)', -1, '') },

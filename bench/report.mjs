@@ -12,9 +12,11 @@ const pct = (summary) => `${cell(summary, 1, 100)} %`
 const ms = (summary) => cell(summary, 1)
 
 function table(header, rows) {
-  return [`| ${header.join(' | ')} |`, `| ${header.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join(
-    '\n',
-  )
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n')
 }
 
 export function render({ command, settings, machine, date, durationS, results, sizes }) {
@@ -31,7 +33,10 @@ export function render({ command, settings, machine, date, durationS, results, s
 
   const authRatio = ratio('me-gateway', 'me-direct')
   const floorRatio = ratio('product-gateway', 'floor')
-  const usageText = (usage) => (usage ? `${usage.entries} entries, ${usage.bytes} bytes (bounds: ${usage.max_entries} entries, ${usage.max_bytes} bytes)` : 'no X-Cache-L1 header')
+  const usageText = (usage) =>
+    usage
+      ? `${usage.entries} entries, ${usage.bytes} bytes (bounds: ${usage.max_entries} entries, ${usage.max_bytes} bytes)`
+      : 'no X-Cache-L1 header'
   const within = (usage) => usage !== null && usage.entries <= usage.max_entries && usage.bytes <= usage.max_bytes
   const boundHeld = bound.recentHits === settings.L1_BOUND && bound.olderHits === 0 && (bound.usage === null || within(bound.usage))
   // Bytes: within its bound, and the bound did bite (fewer entries than keys read).
@@ -71,7 +76,10 @@ export function render({ command, settings, machine, date, durationS, results, s
   const stages = (path) => [
     ['the floor: a bare Worker (hello)', cost('floor')],
     ['the service itself, beyond the floor (direct − floor)', cost(`${path}-direct`) - cost('floor')],
-    ['the gateway: its middleware, credential and service-binding hop (bare gateway − direct)', cost(`${path}-bare`) - cost(`${path}-direct`)],
+    [
+      'the gateway: its middleware, credential and service-binding hop (bare gateway − direct)',
+      cost(`${path}-bare`) - cost(`${path}-direct`),
+    ],
     ['the resilience layer: bulkhead, breaker, timeout, retry (limiter off − bare)', cost(`${path}-nolimiter`) - cost(`${path}-bare`)],
     ['the rate limiter: leases, and a Durable Object call per lease (gateway − limiter off)', cost(top(path)) - cost(`${path}-nolimiter`)],
   ]
@@ -80,7 +88,10 @@ export function render({ command, settings, machine, date, durationS, results, s
       [`stage (${label})`, 'ms of machine time per request', 'share'],
       stages(path).map(([name, value]) => [name, fixed(value, 3), `${fixed((value / cost(top(path))) * 100, 0)} %`]),
     )
-  const profileSection = (label, profile) => `**${label}** (${fixed(profile.busyMs)} ms busy in ${settings.PROFILE_S} s). Self time by component — the bundled module's package or project folder:
+  const profileSection = (
+    label,
+    profile,
+  ) => `**${label}** (${fixed(profile.busyMs)} ms busy in ${settings.PROFILE_S} s). Self time by component — the bundled module's package or project folder:
 
 ${table(['component', 'self ms', 'share of busy'], profileRows(profile.components, 12))}
 
@@ -88,11 +99,14 @@ Top functions:
 
 ${table(['function — module', 'self ms', 'share of busy'], profileRows(profile.functions, 12))}`
 
-  const profileRows = (items, limit) => items.slice(0, limit).map(({ key, ms: time, share }) => [`\`${key}\``, fixed(time, 0), `${fixed(share * 100, 1)} %`])
+  const profileRows = (items, limit) =>
+    items.slice(0, limit).map(({ key, ms: time, share }) => [`\`${key}\``, fixed(time, 0), `${fixed(share * 100, 1)} %`])
 
   // The gateway's own stages (beyond the service), the largest first.
   const largestStage = (path) => {
-    const [name, value] = stages(path).slice(2).sort((a, b) => b[1] - a[1])[0]
+    const [name, value] = stages(path)
+      .slice(2)
+      .sort((a, b) => b[1] - a[1])[0]
     return `${name.replace(/ \(.*\)$/, '')}, ${fixed(value, 2)} ms of ${fixed(cost(top(path)), 2)} ms per request (${fixed((value / cost(top(path))) * 100, 0)} %)`
   }
   const serviceShare = (path) => `${fixed(((cost(`${path}-direct`) - cost('floor')) / cost(top(path))) * 100, 0)} %`
@@ -145,16 +159,32 @@ ${problems.length ? `\n**Non-2xx answers or errors during slices**: ${problems.j
 ${table(
   ['target', 'measured', 'verdict'],
   [
-    [`authenticated \`GET /api/v1/users/me\` through the gateway ≥ ${settings.TARGETS.authenticated * 100} % of the direct call's throughput`, pct(authRatio), verdict(authRatio.median >= settings.TARGETS.authenticated)],
+    [
+      `authenticated \`GET /api/v1/users/me\` through the gateway ≥ ${settings.TARGETS.authenticated * 100} % of the direct call's throughput`,
+      pct(authRatio),
+      verdict(authRatio.median >= settings.TARGETS.authenticated),
+    ],
     [
       `cached public product read (a gateway cache hit) through the gateway ≥ ${settings.TARGETS.publicReadVsFloor * 100} % of the floor's throughput (issues 7 and 9)`,
       pct(floorRatio),
       verdict(floorRatio.median >= settings.TARGETS.publicReadVsFloor),
     ],
-    [`L1 within its entries bound (${settings.L1_BOUND}) under ${settings.KEY_SPACE} keys read round-robin`, `L1 hits: ${bound.recentHits}/${settings.L1_BOUND} of the last ${settings.L1_BOUND} keys, ${bound.olderHits}/${settings.L1_BOUND} of the ${settings.L1_BOUND} before; ${usageText(bound.usage)}`, verdict(boundHeld)],
+    [
+      `L1 within its entries bound (${settings.L1_BOUND}) under ${settings.KEY_SPACE} keys read round-robin`,
+      `L1 hits: ${bound.recentHits}/${settings.L1_BOUND} of the last ${settings.L1_BOUND} keys, ${bound.olderHits}/${settings.L1_BOUND} of the ${settings.L1_BOUND} before; ${usageText(bound.usage)}`,
+      verdict(boundHeld),
+    ],
     [`L1 within its bytes bound (${settings.L1_MAX_BYTES} bytes) under the same keys`, usageText(bytesBound.usage), verdict(bytesHeld)],
-    ['every bundle ≤ 3 MiB gzip (Workers Free; Paid: 10 MiB)', `largest ${fixed(worstGzip / 1024)} KiB`, verdict(worstGzip <= FREE_GZIP_LIMIT)],
-    ['start-up < 1 s', `slowest Worker's own start-up ${fixed(worstOwnStartup)} ms (${byCpu ? 'CPU' : 'wall'} time)`, verdict(worstOwnStartup < STARTUP_LIMIT_MS)],
+    [
+      'every bundle ≤ 3 MiB gzip (Workers Free; Paid: 10 MiB)',
+      `largest ${fixed(worstGzip / 1024)} KiB`,
+      verdict(worstGzip <= FREE_GZIP_LIMIT),
+    ],
+    [
+      'start-up < 1 s',
+      `slowest Worker's own start-up ${fixed(worstOwnStartup)} ms (${byCpu ? 'CPU' : 'wall'} time)`,
+      verdict(worstOwnStartup < STARTUP_LIMIT_MS),
+    ],
   ],
 )}
 
@@ -184,10 +214,30 @@ ${table(
 ${table(
   ['comparison', 'throughput ratio', 'Δ p50 ms', 'Δ p99 ms'],
   [
-    ['product read: gateway (cache hit) / direct', pct(ratio('product-gateway', 'product-direct')), ms(delta('product-gateway', 'product-direct', 'p50')), ms(delta('product-gateway', 'product-direct', 'p99'))],
-    ['product read: gateway, its cache off / direct', pct(ratio('product-l1', 'product-direct')), ms(delta('product-l1', 'product-direct', 'p50')), ms(delta('product-l1', 'product-direct', 'p99'))],
-    ['users/me: gateway / direct', pct(authRatio), ms(delta('me-gateway', 'me-direct', 'p50')), ms(delta('me-gateway', 'me-direct', 'p99'))],
-    ['product read through the gateway (cache hit) / the floor', pct(floorRatio), ms(delta('product-gateway', 'floor', 'p50')), ms(delta('product-gateway', 'floor', 'p99'))],
+    [
+      'product read: gateway (cache hit) / direct',
+      pct(ratio('product-gateway', 'product-direct')),
+      ms(delta('product-gateway', 'product-direct', 'p50')),
+      ms(delta('product-gateway', 'product-direct', 'p99')),
+    ],
+    [
+      'product read: gateway, its cache off / direct',
+      pct(ratio('product-l1', 'product-direct')),
+      ms(delta('product-l1', 'product-direct', 'p50')),
+      ms(delta('product-l1', 'product-direct', 'p99')),
+    ],
+    [
+      'users/me: gateway / direct',
+      pct(authRatio),
+      ms(delta('me-gateway', 'me-direct', 'p50')),
+      ms(delta('me-gateway', 'me-direct', 'p99')),
+    ],
+    [
+      'product read through the gateway (cache hit) / the floor',
+      pct(floorRatio),
+      ms(delta('product-gateway', 'floor', 'p50')),
+      ms(delta('product-gateway', 'floor', 'p99')),
+    ],
   ],
 )}
 
@@ -228,12 +278,42 @@ fetch with a timeout). "With / without" compares the first and the last.
 ${table(
   ['call', 'with / without (throughput)', 'Δ p50 ms', 'Δ p99 ms'],
   [
-    ['`GET /api/v1/products/{id}` (anonymous; L1 hit)', pct(ratio('product-l1', 'product-bare')), ms(delta('product-l1', 'product-bare', 'p50')), ms(delta('product-l1', 'product-bare', 'p99'))],
-    ['`GET /api/v1/users/me` (signed in)', pct(ratio('me-gateway', 'me-bare')), ms(delta('me-gateway', 'me-bare', 'p50')), ms(delta('me-gateway', 'me-bare', 'p99'))],
-    ['products: the rate limiter alone (gateway / limiter off)', pct(ratio('product-l1', 'product-nolimiter')), ms(delta('product-l1', 'product-nolimiter', 'p50')), ms(delta('product-l1', 'product-nolimiter', 'p99'))],
-    ['products: the resilience layer alone (limiter off / both off)', pct(ratio('product-nolimiter', 'product-bare')), ms(delta('product-nolimiter', 'product-bare', 'p50')), ms(delta('product-nolimiter', 'product-bare', 'p99'))],
-    ['users/me: the rate limiter alone', pct(ratio('me-gateway', 'me-nolimiter')), ms(delta('me-gateway', 'me-nolimiter', 'p50')), ms(delta('me-gateway', 'me-nolimiter', 'p99'))],
-    ['users/me: the resilience layer alone', pct(ratio('me-nolimiter', 'me-bare')), ms(delta('me-nolimiter', 'me-bare', 'p50')), ms(delta('me-nolimiter', 'me-bare', 'p99'))],
+    [
+      '`GET /api/v1/products/{id}` (anonymous; L1 hit)',
+      pct(ratio('product-l1', 'product-bare')),
+      ms(delta('product-l1', 'product-bare', 'p50')),
+      ms(delta('product-l1', 'product-bare', 'p99')),
+    ],
+    [
+      '`GET /api/v1/users/me` (signed in)',
+      pct(ratio('me-gateway', 'me-bare')),
+      ms(delta('me-gateway', 'me-bare', 'p50')),
+      ms(delta('me-gateway', 'me-bare', 'p99')),
+    ],
+    [
+      'products: the rate limiter alone (gateway / limiter off)',
+      pct(ratio('product-l1', 'product-nolimiter')),
+      ms(delta('product-l1', 'product-nolimiter', 'p50')),
+      ms(delta('product-l1', 'product-nolimiter', 'p99')),
+    ],
+    [
+      'products: the resilience layer alone (limiter off / both off)',
+      pct(ratio('product-nolimiter', 'product-bare')),
+      ms(delta('product-nolimiter', 'product-bare', 'p50')),
+      ms(delta('product-nolimiter', 'product-bare', 'p99')),
+    ],
+    [
+      'users/me: the rate limiter alone',
+      pct(ratio('me-gateway', 'me-nolimiter')),
+      ms(delta('me-gateway', 'me-nolimiter', 'p50')),
+      ms(delta('me-gateway', 'me-nolimiter', 'p99')),
+    ],
+    [
+      'users/me: the resilience layer alone',
+      pct(ratio('me-nolimiter', 'me-bare')),
+      ms(delta('me-nolimiter', 'me-bare', 'p50')),
+      ms(delta('me-nolimiter', 'me-bare', 'p99')),
+    ],
   ],
 )}
 
@@ -282,7 +362,9 @@ ${bound.olderHits}/${settings.L1_BOUND} L1 hits (seen: ${bound.olderSeen || 'no 
 
 A fifth copy bounded by bytes only (\`CACHE_L1_MAX_BYTES=${settings.L1_MAX_BYTES}\`, entries up to the default) read the
 same ${settings.KEY_SPACE} keys round-robin, twice: its L1 then held ${usageText(bytesBound.usage)}. ${
-    bytesHeld ? 'Within its bytes bound, with fewer entries than keys read: the bytes bound evicted.' : '**Not within its bytes bound, or the bound never evicted.**'
+    bytesHeld
+      ? 'Within its bytes bound, with fewer entries than keys read: the bytes bound evicted.'
+      : '**Not within its bytes bound, or the bound never evicted.**'
   }
 
 ## 6. Per Worker

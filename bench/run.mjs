@@ -56,21 +56,36 @@ const LAG_CONCURRENCY = 8
  * Waits (bounded) for views still behind their aggregate, so a lagging one is counted, not missed.
  */
 async function readModelLag(db, windows) {
-  const behind = 'SELECT count(*) AS n FROM orders o LEFT JOIN order_views v ON v.order_id = o.id WHERE v.order_id IS NULL OR v.version < o.version'
+  const behind =
+    'SELECT count(*) AS n FROM orders o LEFT JOIN order_views v ON v.order_id = o.id WHERE v.order_id IS NULL OR v.version < o.version'
   for (let waited = 0; waited < 30_000 && (await db.prepare(behind).first()).n > 0; waited += 250) await sleep(250)
   const lags = []
   for (const [from, to] of windows) {
-    const rows = await db.prepare('SELECT applied_at, updated_at FROM order_views WHERE created_at >= ?1 AND created_at <= ?2').bind(from, to).all()
+    const rows = await db
+      .prepare('SELECT applied_at, updated_at FROM order_views WHERE created_at >= ?1 AND created_at <= ?2')
+      .bind(from, to)
+      .all()
     for (const row of rows.results) lags.push(Date.parse(row.applied_at) - Date.parse(row.updated_at))
   }
   const sorted = lags.sort((a, b) => a - b)
-  return { orders: sorted.length, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? null, stillBehind: (await db.prepare(behind).first()).n }
+  return {
+    orders: sorted.length,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    max: sorted.at(-1) ?? null,
+    stillBehind: (await db.prepare(behind).first()).n,
+  }
 }
 
 /** `X-Cache-L1: entries=20; bytes=6680; max_entries=20; max_bytes=8388608` as numbers (null without the header). */
 function parseUsage(header) {
   if (!header) return null
-  return Object.fromEntries(header.split(';').map((pair) => pair.trim().split('=')).map(([name, value]) => [name, Number(value)]))
+  return Object.fromEntries(
+    header
+      .split(';')
+      .map((pair) => pair.trim().split('='))
+      .map(([name, value]) => [name, Number(value)]),
+  )
 }
 
 const log = (...args) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args)
@@ -100,7 +115,9 @@ const workers = [
   direct(variant(gateway, 'gateway-nolimiter', { vars: { GATEWAY_CACHE: 'off', RATE_LIMITING: 'off' } })),
   // The same gateway in front of inventory copies that read through other cache levels (figure 5).
   direct(variant(gateway, 'gateway-l2', { vars: { GATEWAY_CACHE: 'off' }, serviceBindings: { INVENTORY: { name: 'inventory-l2' } } })),
-  direct(variant(gateway, 'gateway-source', { vars: { GATEWAY_CACHE: 'off' }, serviceBindings: { INVENTORY: { name: 'inventory-source' } } })),
+  direct(
+    variant(gateway, 'gateway-source', { vars: { GATEWAY_CACHE: 'off' }, serviceBindings: { INVENTORY: { name: 'inventory-source' } } }),
+  ),
   direct(built.users),
   direct(built.inventory),
   variant(built.inventory, 'inventory-l2', { vars: { CACHE_LEVELS: 'l2' } }),
@@ -117,16 +134,37 @@ const results = {}
 try {
   for (const { name, database } of WORKERS) if (database) await migrate(system.mf, name)
   const url = Object.fromEntries(
-    await Promise.all(['hello', 'hello-log', 'gateway', 'gateway-nocache', 'gateway-bare', 'gateway-nolimiter', 'gateway-l2', 'gateway-source', 'users', 'inventory', 'inventory-bounded', 'inventory-bytes'].map(async (name) => [name, await system.url(name)])),
+    await Promise.all(
+      [
+        'hello',
+        'hello-log',
+        'gateway',
+        'gateway-nocache',
+        'gateway-bare',
+        'gateway-nolimiter',
+        'gateway-l2',
+        'gateway-source',
+        'users',
+        'inventory',
+        'inventory-bounded',
+        'inventory-bytes',
+      ].map(async (name) => [name, await system.url(name)]),
+    ),
   )
   const sign = credentialSigner(vars.gateway.GATEWAY_PRIVATE_KEY)
 
   // --- Data: an admin, a customer, products with ample stock --------------------------------
   log('seeding: accounts and products')
   const admin = (await expectCall(200, url.gateway, 'POST', '/api/v1/auth/login', { body: ADMIN })).body.access_token
-  const customer = { email: `bench-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'bench-password-long-enough', name: 'Bench Customer' }
+  const customer = {
+    email: `bench-${crypto.randomUUID().slice(0, 8)}@example.com`,
+    password: 'bench-password-long-enough',
+    name: 'Bench Customer',
+  }
   await expectCall(201, url.gateway, 'POST', '/api/v1/auth/register', { body: customer })
-  const token = (await expectCall(200, url.gateway, 'POST', '/api/v1/auth/login', { body: { email: customer.email, password: customer.password } })).body.access_token
+  const token = (
+    await expectCall(200, url.gateway, 'POST', '/api/v1/auth/login', { body: { email: customer.email, password: customer.password } })
+  ).body.access_token
   const claims = decodeJwt(token)
   const principal = { id: claims.sub, roles: claims.roles }
   const adminPrincipal = (({ sub, roles }) => ({ id: sub, roles }))(decodeJwt(admin))
@@ -138,9 +176,19 @@ try {
       while (next < count) {
         next += 1
         const sku = `BENCH-${crypto.randomUUID().slice(0, 12)}`
-        const body = { sku, name: `Bench ${sku}`, description: 'A product of the benchmark.', price_cents: 1250, currency: 'EUR', initial_stock: 1_000_000 }
+        const body = {
+          sku,
+          name: `Bench ${sku}`,
+          description: 'A product of the benchmark.',
+          price_cents: 1250,
+          currency: 'EUR',
+          initial_stock: 1_000_000,
+        }
         const created = straight
-          ? await expectCall(201, url.inventory, 'POST', '/api/v1/products', { body, headers: { 'x-gateway-credential': await sign('inventory', adminPrincipal) } })
+          ? await expectCall(201, url.inventory, 'POST', '/api/v1/products', {
+              body,
+              headers: { 'x-gateway-credential': await sign('inventory', adminPrincipal) },
+            })
           : await expectCall(201, url.gateway, 'POST', '/api/v1/products', { token: admin, body })
         ids.push(created.body.id)
       }
@@ -176,13 +224,19 @@ try {
     { key: 'floor-log', prepare: async () => ({ url: `${url['hello-log']}/` }) },
     { key: 'product-gateway', prepare: async () => ({ url: `${url.gateway}${productPath}` }) },
     { key: 'product-l1', prepare: async () => ({ url: `${url['gateway-nocache']}${productPath}` }) },
-    { key: 'product-direct', prepare: async () => ({ url: `${url.inventory}${productPath}`, headers: { 'x-gateway-credential': await sign('inventory', null) } }) },
+    {
+      key: 'product-direct',
+      prepare: async () => ({ url: `${url.inventory}${productPath}`, headers: { 'x-gateway-credential': await sign('inventory', null) } }),
+    },
     { key: 'product-bare', prepare: async () => ({ url: `${url['gateway-bare']}${productPath}` }) },
     { key: 'product-nolimiter', prepare: async () => ({ url: `${url['gateway-nolimiter']}${productPath}` }) },
     { key: 'product-l2', prepare: async () => ({ url: `${url['gateway-l2']}${productPath}` }) },
     { key: 'product-source', prepare: async () => ({ url: `${url['gateway-source']}${productPath}` }) },
     { key: 'me-gateway', prepare: async () => ({ url: `${url.gateway}/api/v1/users/me`, headers: bearer }) },
-    { key: 'me-direct', prepare: async () => ({ url: `${url.users}/api/v1/users/me`, headers: { 'x-gateway-credential': await sign('users', principal) } }) },
+    {
+      key: 'me-direct',
+      prepare: async () => ({ url: `${url.users}/api/v1/users/me`, headers: { 'x-gateway-credential': await sign('users', principal) } }),
+    },
     { key: 'me-bare', prepare: async () => ({ url: `${url['gateway-bare']}/api/v1/users/me`, headers: bearer }) },
     { key: 'me-nolimiter', prepare: async () => ({ url: `${url['gateway-nolimiter']}/api/v1/users/me`, headers: bearer }) },
   ]
@@ -192,7 +246,10 @@ try {
     seconds: SLICE_S,
     connections: CONNECTIONS,
     warmupSeconds: WARMUP_S,
-    onSlice: (key, round, row) => log(`round ${round + 1} ${key}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms${row.non2xx || row.errors ? `, non-2xx ${row.non2xx}, errors ${row.errors}` : ''}`),
+    onSlice: (key, round, row) =>
+      log(
+        `round ${round + 1} ${key}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms${row.non2xx || row.errors ? `, non-2xx ${row.non2xx}, errors ${row.errors}` : ''}`,
+      ),
   })
   results.levels = levels
 
@@ -207,21 +264,27 @@ try {
         const batch = await placeOrders(url.gateway, token, orderProducts, { items, concurrency, count })
         if (concurrency === LAG_CONCURRENCY) loadedWindows.push([from, new Date().toISOString()])
         ;(results.orders[key] ??= { items, concurrency, count, rounds: [] }).rounds.push(batch)
-        log(`orders round ${round + 1} ${items} items × ${concurrency} clients: ${batch.ops.toFixed(2)} orders/s, p50 ${batch.p50.toFixed(0)} ms`)
+        log(
+          `orders round ${round + 1} ${items} items × ${concurrency} clients: ${batch.ops.toFixed(2)} orders/s, p50 ${batch.p50.toFixed(0)} ms`,
+        )
       }
     }
   }
 
   // --- Figure 3b: how far the read model trails its aggregate under that load ---------------
   results.readModelLag = await readModelLag(await system.mf.getD1Database('DB', 'orders'), loadedWindows)
-  log(`read-model lag at ${LAG_CONCURRENCY} clients: p50 ${results.readModelLag.p50} ms, p99 ${results.readModelLag.p99} ms, max ${results.readModelLag.max} ms`)
+  log(
+    `read-model lag at ${LAG_CONCURRENCY} clients: p50 ${results.readModelLag.p50} ms, p99 ${results.readModelLag.p99} ms, max ${results.readModelLag.max} ms`,
+  )
 
   // --- Figure 5b: L1 stays within its bound under a larger key space ------------------------
   log(`L1 bound: ${KEY_SPACE} products read round-robin through an L1 of ${L1_BOUND} entries`)
   const keySpace = await createProducts(KEY_SPACE, { straight: true })
   await sleep(SETTLE_MS)
   const boundedRead = async (id) =>
-    expectCall(200, url['inventory-bounded'], 'GET', `/api/v1/products/${id}`, { headers: { 'x-gateway-credential': await sign('inventory', null) } })
+    expectCall(200, url['inventory-bounded'], 'GET', `/api/v1/products/${id}`, {
+      headers: { 'x-gateway-credential': await sign('inventory', null) },
+    })
   for (let pass = 0; pass < 2; pass++) for (const id of keySpace) await boundedRead(id)
   // An L1 of L1_BOUND entries now holds exactly the last L1_BOUND keys read: read them again
   // (all hits, nothing evicted), then the L1_BOUND keys before them (all misses).
@@ -241,7 +304,9 @@ try {
   }
   // The bytes bound: the same key space through an L1 bounded by bytes only.
   const bytesRead = async (id) =>
-    expectCall(200, url['inventory-bytes'], 'GET', `/api/v1/products/${id}`, { headers: { 'x-gateway-credential': await sign('inventory', null) } })
+    expectCall(200, url['inventory-bytes'], 'GET', `/api/v1/products/${id}`, {
+      headers: { 'x-gateway-credential': await sign('inventory', null) },
+    })
   let last
   for (let pass = 0; pass < 2; pass++) for (const id of keySpace) last = await bytesRead(id)
   results.bytesBound = { usage: usage(last), maxBytes: L1_MAX_BYTES }
@@ -253,7 +318,9 @@ try {
     ['me', { url: `${url.gateway}/api/v1/users/me`, headers: bearer }],
     ['product', { url: `${url.gateway}${productPath}` }],
   ]) {
-    results.profiles[key] = await profileWorker(system, 'gateway', `${BUILD_ROOT}/gateway/index.js`, () => slice(target, { seconds: PROFILE_S, connections: CONNECTIONS }))
+    results.profiles[key] = await profileWorker(system, 'gateway', `${BUILD_ROOT}/gateway/index.js`, () =>
+      slice(target, { seconds: PROFILE_S, connections: CONNECTIONS }),
+    )
   }
 } finally {
   await system.stop()
@@ -270,7 +337,22 @@ results.startup = await startupTimes(
 // --- The report --------------------------------------------------------------------------
 const input = {
   command: COMMAND,
-  settings: { PERSIST_ROOT, ROUNDS, SLICE_S, CONNECTIONS, WARMUP_S, PROFILE_S, STARTUP_ROUNDS, ORDER_ROUNDS, ORDER_ITEMS, ORDER_CONCURRENCY, L1_BOUND, L1_MAX_BYTES, KEY_SPACE, TARGETS },
+  settings: {
+    PERSIST_ROOT,
+    ROUNDS,
+    SLICE_S,
+    CONNECTIONS,
+    WARMUP_S,
+    PROFILE_S,
+    STARTUP_ROUNDS,
+    ORDER_ROUNDS,
+    ORDER_ITEMS,
+    ORDER_CONCURRENCY,
+    L1_BOUND,
+    L1_MAX_BYTES,
+    KEY_SPACE,
+    TARGETS,
+  },
   machine: {
     cores: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown CPU',

@@ -5,7 +5,10 @@
 const DEV_ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' }
 
 /** Signs in through the gateway; answers a function that calls admin routes with the token. */
-export async function adminSession(baseUrl, { email = process.env.ADMIN_EMAIL ?? DEV_ADMIN.email, password = process.env.ADMIN_PASSWORD ?? DEV_ADMIN.password } = {}) {
+export async function adminSession(
+  baseUrl,
+  { email = process.env.ADMIN_EMAIL ?? DEV_ADMIN.email, password = process.env.ADMIN_PASSWORD ?? DEV_ADMIN.password } = {},
+) {
   const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -25,7 +25,10 @@ await main(async () => {
   const options = parseArgs(process.argv.slice(2), { flags: ['verbose'], usage: USAGE })
   const [email] = options.positionals
   if (!email || options.positionals.length !== 1 || !EMAIL.test(email)) throw new Error(`give one plain email address\n${USAGE}`)
-  const [users] = readWorkers(options.env, WORKERS.filter(({ name }) => name === 'users'))
+  const [users] = readWorkers(
+    options.env,
+    WORKERS.filter(({ name }) => name === 'users'),
+  )
   const run = createWrangler({ verbose: options.verbose })
   requireLogin(run)
   const answer = run(['d1', 'execute', 'DB', '--remote', '--env', options.env, '-c', users.file, '--json', '--command', grantSql(email)])
@@ -35,6 +38,8 @@ await main(async () => {
     console.error(`No user ${email} in ${options.env}: register first (POST /api/v1/auth/register), then run this again.`)
     return 1
   }
-  console.log(`${email} now has the roles ${JSON.parse(row.roles).join(', ')} in ${options.env}; sign in again for a token that carries them.`)
+  console.log(
+    `${email} now has the roles ${JSON.parse(row.roles).join(', ')} in ${options.env}; sign in again for a token that carries them.`,
+  )
   return 0
 })

@@ -14,6 +14,9 @@ if (unknown.length > 0) {
 
 for (const service of asked.length > 0 ? asked : services) {
   console.log(`drizzle-kit generate: ${service}`)
-  const run = spawnSync(process.execPath, ['node_modules/drizzle-kit/bin.cjs', 'generate'], { stdio: 'inherit', env: { ...process.env, SERVICE: service } })
+  const run = spawnSync(process.execPath, ['node_modules/drizzle-kit/bin.cjs', 'generate'], {
+    stdio: 'inherit',
+    env: { ...process.env, SERVICE: service },
+  })
   if (run.status !== 0) process.exit(run.status ?? 1)
 }

@@ -9,12 +9,21 @@ import { editFile, varEdit } from './deploy/toml-edit.mjs'
 import { createWrangler, parseJson } from './deploy/wrangler.mjs'
 
 const USAGE = 'usage: npm run destroy -- --env staging|production [--yes] [--production]'
-const RECORDED_VARS = ['GATEWAY_PUBLIC_KEY', 'JWT_PUBLIC_KEY', 'SERVICE_PUBLIC_KEY', 'JWT_PREVIOUS_PUBLIC_KEY', 'GATEWAY_PUBLIC_KEYS', 'TRUSTED_CALLERS']
+const RECORDED_VARS = [
+  'GATEWAY_PUBLIC_KEY',
+  'JWT_PUBLIC_KEY',
+  'SERVICE_PUBLIC_KEY',
+  'JWT_PREVIOUS_PUBLIC_KEY',
+  'GATEWAY_PUBLIC_KEYS',
+  'TRUSTED_CALLERS',
+]
 
 async function confirmed(env) {
   if (!process.stdin.isTTY) return false
   const prompt = createInterface({ input: process.stdin, output: process.stdout })
-  const answer = await prompt.question(`This deletes every Worker, database (with its data), queue and KV namespace of ${env}. Type "${env}" to go on: `)
+  const answer = await prompt.question(
+    `This deletes every Worker, database (with its data), queue and KV namespace of ${env}. Type "${env}" to go on: `,
+  )
   prompt.close()
   return answer.trim() === env
 }
@@ -24,8 +33,18 @@ const gone = (output) => /does not exist|not found|10007|10090/i.test(output)
 function forgetRecords(plan) {
   for (const { file, config } of plan.workers) {
     const edits = [
-      ...config.d1_databases.map((db) => ({ header: `[[env.${plan.env}.d1_databases]]`, match: `database_name = ${JSON.stringify(db.database_name)}`, key: 'database_id', remove: true })),
-      ...config.kv_namespaces.map((kv) => ({ header: `[[env.${plan.env}.kv_namespaces]]`, match: `binding = ${JSON.stringify(kv.binding)}`, key: 'id', remove: true })),
+      ...config.d1_databases.map((db) => ({
+        header: `[[env.${plan.env}.d1_databases]]`,
+        match: `database_name = ${JSON.stringify(db.database_name)}`,
+        key: 'database_id',
+        remove: true,
+      })),
+      ...config.kv_namespaces.map((kv) => ({
+        header: `[[env.${plan.env}.kv_namespaces]]`,
+        match: `binding = ${JSON.stringify(kv.binding)}`,
+        key: 'id',
+        remove: true,
+      })),
       ...RECORDED_VARS.filter((name) => name in config.vars).map((name) => varEdit(plan.env, name, null)),
     ]
     editFile(file, edits)
@@ -49,7 +68,8 @@ await main(async () => {
   const databases = new Set(parseJson(run(['d1', 'list', '--json']).stdout).map((db) => db.name))
   for (const resource of plan.resources) {
     if (resource.kind === 'queue' && queueExists(run, resource.name)) run(['queues', 'delete', resource.name])
-    else if (resource.kind === 'kv' && namespaces.has(resource.name)) run(['kv', 'namespace', 'delete', '--namespace-id', namespaces.get(resource.name), '-y'])
+    else if (resource.kind === 'kv' && namespaces.has(resource.name))
+      run(['kv', 'namespace', 'delete', '--namespace-id', namespaces.get(resource.name), '-y'])
     else if (resource.kind === 'd1' && databases.has(resource.name)) run(['d1', 'delete', resource.name, '-y'])
     else continue
     console.log(`  deleted ${resource.kind === 'd1' ? 'D1 database' : resource.kind === 'kv' ? 'KV namespace' : 'queue'} ${resource.name}`)

@@ -95,7 +95,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 }
 
 /** The OpenTelemetry variables `npm start` hands to every Worker (docs/observability.md, "Tracing"). */
-export const OTEL_VARS = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_TRACES_SAMPLER_ARG', 'OTEL_EXPORTER_OTLP_TIMEOUT']
+export const OTEL_VARS = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_EXPORTER_OTLP_TIMEOUT',
+]
 
 /**
  * Puts the OpenTelemetry variables set in `env` into every `.dev.vars`, replacing the ones there
@@ -106,7 +111,9 @@ export function writeOtelVars(env, root = '.') {
   for (const { config } of WORKERS) {
     const file = `${root}/${devVarsFile(config)}`
     if (!existsSync(file)) continue
-    const kept = readFileSync(file, 'utf8').split('\n').filter((line) => line !== '' && !/^OTEL_[A-Z_]+=/.test(line))
+    const kept = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '' && !/^OTEL_[A-Z_]+=/.test(line))
     writeFileSync(file, [...kept, ...lines, ''].join('\n'))
   }
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT)

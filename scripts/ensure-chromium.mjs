@@ -9,7 +9,10 @@ import { pathToFileURL } from 'node:url'
 export const CHROMIUM_PATH = '/usr/bin/chromium'
 
 function run(command, args) {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+  const result = spawnSync(command, args, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  })
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with status ${result.status}`)
 }
 
@@ -17,7 +20,9 @@ function run(command, args) {
 export function ensureChromium() {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH
   if (process.getuid?.() !== 0) {
-    throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium package (sudo apt-get install -y chromium) and run the tests again.`)
+    throw new Error(
+      `${CHROMIUM_PATH} is missing: install Debian's chromium package (sudo apt-get install -y chromium) and run the tests again.`,
+    )
   }
   console.log(`${CHROMIUM_PATH} is missing: installing Debian's chromium package.`)
   run('apt-get', ['update'])

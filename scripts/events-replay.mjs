@@ -13,7 +13,11 @@ if (!values.since) {
   process.exit(2)
 }
 const baseUrl = values.url ?? `http://127.0.0.1:${process.env.PORT ?? '8787'}`
-const request = { since: values.since, ...(values.service ? { service: values.service } : {}), ...(values.type ? { type: values.type } : {}) }
+const request = {
+  since: values.since,
+  ...(values.service ? { service: values.service } : {}),
+  ...(values.type ? { type: values.type } : {}),
+}
 try {
   const replayed = await replayEvents(await adminSession(baseUrl), request)
   console.log(`Replayed ${replayed} event(s) since ${values.since}.`)

@@ -27,7 +27,8 @@ await main(async () => {
     return 0
   }
   const current = recordedPublicKey(workers, pair)
-  if (!current) throw new Error(`no token key recorded for ${env} (${pair.record} in ${users.file}): run npm run deploy -- --env ${env} first`)
+  if (!current)
+    throw new Error(`no token key recorded for ${env} (${pair.record} in ${users.file}): run npm run deploy -- --env ${env} first`)
   // 1. Publish the current key as the previous one too (the JWKS lists it twice: harmless).
   editFile(users.file, [varEdit(env, 'JWT_PREVIOUS_PUBLIC_KEY', JSON.stringify(current))])
   deployUsers()

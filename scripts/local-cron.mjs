@@ -6,10 +6,16 @@ const CRON = '* * * * *'
 export function startLocalCron(baseUrl) {
   let timer = null
   function schedule() {
-    timer = setTimeout(async () => {
-      await fetch(`${baseUrl}/__scheduled?cron=${encodeURIComponent(CRON)}`).then((response) => response.body?.cancel(), () => undefined)
-      schedule()
-    }, 60_000 - (Date.now() % 60_000))
+    timer = setTimeout(
+      async () => {
+        await fetch(`${baseUrl}/__scheduled?cron=${encodeURIComponent(CRON)}`).then(
+          (response) => response.body?.cancel(),
+          () => undefined,
+        )
+        schedule()
+      },
+      60_000 - (Date.now() % 60_000),
+    )
   }
   schedule()
   return { stop: () => clearTimeout(timer) }

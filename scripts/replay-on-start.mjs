@@ -14,7 +14,13 @@ const HEALTH_TIMEOUT_MS = 180_000
 async function healthy(baseUrl) {
   const deadline = Date.now() + HEALTH_TIMEOUT_MS
   while (Date.now() < deadline) {
-    if (await fetch(`${baseUrl}/health`).then((response) => response.ok, () => false)) return true
+    if (
+      await fetch(`${baseUrl}/health`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return true
     await new Promise((resolve) => setTimeout(resolve, 1_000))
   }
   return false
@@ -38,7 +44,9 @@ export function recoverOnStart({ baseUrl, persistDir, log = console.log }) {
     const admin = await adminSession(baseUrl)
     const replayed = await replayEvents(admin, { since })
     const rebuilt = await admin('POST', '/api/v1/admin/read-models/orders/rebuild')
-    log(`Recovery: replayed ${replayed} event(s) since ${since}; the orders read model rebuilt (${rebuilt.body?.rebuilt ?? '?'} row(s) written).`)
+    log(
+      `Recovery: replayed ${replayed} event(s) since ${since}; the orders read model rebuilt (${rebuilt.body?.rebuilt ?? '?'} row(s) written).`,
+    )
   })()
   return recovery.catch((error) => log(`Recovery after restart failed: ${error instanceof Error ? error.message : error}`))
 }

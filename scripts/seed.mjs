@@ -16,7 +16,8 @@ async function call(method, path, { body, token } = {}) {
   const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   const answer = await response.json().catch(() => null)
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status} ${answer?.code ?? ''}: ${answer?.detail ?? answer?.title ?? ''}`)
+  if (!response.ok)
+    throw new Error(`${method} ${path} answered ${response.status} ${answer?.code ?? ''}: ${answer?.detail ?? answer?.title ?? ''}`)
   return answer
 }
 
@@ -41,7 +42,9 @@ async function seed() {
     const created = await call('POST', '/api/v1/products', { body: product, token })
     console.log(`  added ${created.sku}  ${created.id}  ${created.name}, ${product.initial_stock} in stock`)
   }
-  console.log(missing.length ? `Seeded ${missing.length} products at ${baseUrl}.` : `Nothing to add: the catalogue is already at ${baseUrl}.`)
+  console.log(
+    missing.length ? `Seeded ${missing.length} products at ${baseUrl}.` : `Nothing to add: the catalogue is already at ${baseUrl}.`,
+  )
 }
 
 try {

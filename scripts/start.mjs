@@ -47,7 +47,10 @@ if (writeOtelVars(process.env)) console.log(`    tracing: exporting to ${process
 
 for (const { config, database } of WORKERS.filter((worker) => worker.database)) {
   await step(`migrations ${database}`, () =>
-    wranglerStep(['d1', 'migrations', 'apply', database, '--local', '--persist-to', persistTo, '-c', config], `Applying the ${database} migrations failed.`),
+    wranglerStep(
+      ['d1', 'migrations', 'apply', database, '--local', '--persist-to', persistTo, '-c', config],
+      `Applying the ${database} migrations failed.`,
+    ),
   )
 }
 
@@ -74,7 +77,10 @@ async function waitUntilReady() {
   const deadline = Date.now() + READY_TIMEOUT_MS
   let health = null
   while (Date.now() < deadline) {
-    health = await fetch(`${baseUrl}/health`).then((response) => response.json(), () => null)
+    health = await fetch(`${baseUrl}/health`).then(
+      (response) => response.json(),
+      () => null,
+    )
     if (health?.status === 'ok') break
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
@@ -88,7 +94,9 @@ console.log(`\nready in ${seconds(performance.now() - started)}: ${ok}/${WORKERS
 if (ok < WORKERS.length - 1) console.log(`  not ok yet: ${JSON.stringify(health)}; VERBOSE=1 npm start shows wrangler's output`)
 console.log(`  API        ${baseUrl}`)
 console.log(`  reference  ${baseUrl}/docs`)
-console.log(`  admin      ${process.env.ADMIN_EMAIL ?? 'admin@example.com'} / ${process.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : 'admin-password-change-me'}`)
+console.log(
+  `  admin      ${process.env.ADMIN_EMAIL ?? 'admin@example.com'} / ${process.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : 'admin-password-change-me'}`,
+)
 console.log('  catalogue  npm run seed')
 phase.ready = true
 cron = startLocalCron(baseUrl)

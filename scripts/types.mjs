@@ -22,7 +22,21 @@ export function typesOf({ name, config }) {
  */
 export function typesArgs(worker, check = false, path = typesOf(worker).path) {
   const { config, envInterface } = typesOf(worker)
-  return ['types', path, '-c', config, '--env-interface', envInterface, '--include-runtime', 'false', '--strict-vars', 'false', '--env-file', '/dev/null', ...(check ? ['--check'] : [])]
+  return [
+    'types',
+    path,
+    '-c',
+    config,
+    '--env-interface',
+    envInterface,
+    '--include-runtime',
+    'false',
+    '--strict-vars',
+    'false',
+    '--env-file',
+    '/dev/null',
+    ...(check ? ['--check'] : []),
+  ]
 }
 
 /** Runs `wrangler types` for one Worker (into `path`, its own file by default); resolves with its exit code and output. */

@@ -28,7 +28,19 @@ const order = {
 export const EXAMPLES = {
   health: { status: 'ok', services: { users: 'ok', inventory: 'ok', orders: 'ok', payments: 'ok', notifications: 'ok' } },
   degraded: { status: 'degraded', services: { users: 'ok', inventory: 'ok', orders: 'ok', payments: 'down', notifications: 'ok' } },
-  jwks: { keys: [{ kty: 'EC', crv: 'P-256', kid: 'k-2026-11', alg: 'ES256', use: 'sig', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }] },
+  jwks: {
+    keys: [
+      {
+        kty: 'EC',
+        crv: 'P-256',
+        kid: 'k-2026-11',
+        alg: 'ES256',
+        use: 'sig',
+        x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+        y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+      },
+    ],
+  },
   register: { email: 'ada@example.com', password: 'correct horse battery staple', name: 'Ada Lovelace' },
   login: { email: 'ada@example.com', password: 'correct horse battery staple' },
   token: {
@@ -45,7 +57,14 @@ export const EXAMPLES = {
   user: { id: order.user_id, email: 'ada@example.com', name: 'Ada Lovelace', roles: ['customer'], created_at: at },
   adminUser: { id: order.user_id, status: 'deleted', roles: ['customer'], created_at: at, deleted_at: '2026-11-20T16:05:00.000Z' },
   product,
-  createProduct: { sku: 'MUG-001', name: 'Enamel mug', description: 'Holds 350 ml.', price_cents: 1250, currency: 'EUR', initial_stock: 40 },
+  createProduct: {
+    sku: 'MUG-001',
+    name: 'Enamel mug',
+    description: 'Holds 350 ml.',
+    price_cents: 1250,
+    currency: 'EUR',
+    initial_stock: 40,
+  },
   stock: { product_id: product.id, on_hand: 42, reserved: 2, available: 40 },
   placeOrder: { items: [{ product_id: product.id, quantity: 2 }], payment_token: 'tok_visa' },
   order,
@@ -68,7 +87,14 @@ export const EXAMPLES = {
     ],
   },
   payment: { id: 'pay_01JD4QB7R1K2W9', order_id: order.id, amount_cents: 2500, currency: 'EUR', status: 'captured', created_at: at },
-  notification: { id: 'ntf_01JD4QC0M4P8D5', type: 'order_confirmed', channel: 'email', subject: 'Your order is confirmed', order_id: order.id, created_at: at },
+  notification: {
+    id: 'ntf_01JD4QC0M4P8D5',
+    type: 'order_confirmed',
+    channel: 'email',
+    subject: 'Your order is confirmed',
+    order_id: order.id,
+    created_at: at,
+  },
   deadLetter: {
     id: 'notifications:msg-7f3a',
     service: 'notifications',
@@ -84,6 +110,9 @@ export const EXAMPLES = {
     state: 'open',
     failure_rate: 0.6,
     retry_after_s: 24,
-    classes: { read: { state: 'closed', failure_rate: 0, retry_after_s: 0 }, write: { state: 'open', failure_rate: 0.6, retry_after_s: 24 } },
+    classes: {
+      read: { state: 'closed', failure_rate: 0, retry_after_s: 0 },
+      write: { state: 'open', failure_rate: 0.6, retry_after_s: 24 },
+    },
   },
 } as const

@@ -13,7 +13,12 @@ export function pageSchema<T extends z.ZodType>(item: T) {
 const ServiceHealthSchema = z.enum(['ok', 'down'])
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
-  services: z.object(Object.fromEntries(SERVICES.map((service) => [service, ServiceHealthSchema])) as Record<(typeof SERVICES)[number], typeof ServiceHealthSchema>),
+  services: z.object(
+    Object.fromEntries(SERVICES.map((service) => [service, ServiceHealthSchema])) as Record<
+      (typeof SERVICES)[number],
+      typeof ServiceHealthSchema
+    >,
+  ),
 })
 export type Health = z.infer<typeof HealthSchema>
 

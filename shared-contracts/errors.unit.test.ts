@@ -73,7 +73,7 @@ describe('titles and types', () => {
     expect(typeForCode(code)).toMatch(/^\/problems\/[a-z-]+$/)
   })
 
-  it('gives quota_exceeded (the rate limiter\'s 429) the quota-exceeded type', () => {
+  it("gives quota_exceeded (the rate limiter's 429) the quota-exceeded type", () => {
     expect(statusForCode('quota_exceeded')).toBe(429)
     expect(typeForCode('quota_exceeded')).toBe('/problems/quota-exceeded')
   })

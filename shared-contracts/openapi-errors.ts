@@ -19,7 +19,14 @@ export function errorCodesOf(route: Route): ErrorCode[] {
   // The gateway refuses these on any route: too many or too large headers, and a body that is
   // too large, does not arrive within the client deadline, or is not JSON (even where none is
   // expected). A refusal spends the client's anonymous quota, so any answer may be a 429.
-  const codes = new Set<ErrorCode>(['quota_exceeded', 'internal_error', 'header_too_large', 'request_timeout', 'payload_too_large', 'unsupported_media_type'])
+  const codes = new Set<ErrorCode>([
+    'quota_exceeded',
+    'internal_error',
+    'header_too_large',
+    'request_timeout',
+    'payload_too_large',
+    'unsupported_media_type',
+  ])
   // A bearer token that is sent is verified whatever the route: one that does not verify is a 401,
   // and while the signing keys cannot be fetched the answer is a 503 (gateway authenticate).
   for (const code of ['unauthenticated', 'service_unavailable'] as const) codes.add(code)
@@ -55,7 +62,13 @@ export function problemResponses(route: Route): Record<string, ResponseObject> {
       content: {
         [PROBLEM_CONTENT_TYPE]: {
           schema: { allOf: [{ $ref: '#/components/schemas/Problem' }, { properties: { code: { enum: codes } } }] },
-          example: { type: typeForCode(first), title: titleForCode(first), status, code: first, request_id: '3f0c9a52-5d1e-4a6b-9d7e-1b2c3d4e5f60' },
+          example: {
+            type: typeForCode(first),
+            title: titleForCode(first),
+            status,
+            code: first,
+            request_id: '3f0c9a52-5d1e-4a6b-9d7e-1b2c3d4e5f60',
+          },
         },
       },
     }
@@ -65,16 +78,34 @@ export function problemResponses(route: Route): Record<string, ResponseObject> {
 
 /** The headers the document describes once (components.headers). */
 export const HEADERS: Record<string, HeaderObject> = {
-  'X-Request-Id': { description: 'The request id, also in every problem body and log line.', required: true, schema: { type: 'string', minLength: 1 } },
-  RateLimit: { description: 'Remaining quota (IETF httpapi RateLimit header draft), e.g. `"anonymous";r=119;t=60`.', schema: { type: 'string' } },
-  'RateLimit-Policy': { description: 'The quota policy (IETF httpapi RateLimit header draft), e.g. `"anonymous";q=120;w=60`.', schema: { type: 'string' } },
+  'X-Request-Id': {
+    description: 'The request id, also in every problem body and log line.',
+    required: true,
+    schema: { type: 'string', minLength: 1 },
+  },
+  RateLimit: {
+    description: 'Remaining quota (IETF httpapi RateLimit header draft), e.g. `"anonymous";r=119;t=60`.',
+    schema: { type: 'string' },
+  },
+  'RateLimit-Policy': {
+    description: 'The quota policy (IETF httpapi RateLimit header draft), e.g. `"anonymous";q=120;w=60`.',
+    schema: { type: 'string' },
+  },
   'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'string', pattern: '^[0-9]+$' } },
   'WWW-Authenticate': { description: 'The bearer challenge (RFC 6750).', required: true, schema: { type: 'string', pattern: '^Bearer' } },
   Location: { description: 'Where the created resource lives.', required: true, schema: { type: 'string', pattern: '^/' } },
-  ETag: { description: 'The representation\'s entity tag; send it back in `If-None-Match`.', schema: { type: 'string' } },
-  Deprecation: { description: 'When the operation was deprecated (RFC 9745), e.g. `@1767225600`.', required: true, schema: { type: 'string', pattern: '^@[0-9]+$' } },
+  ETag: { description: "The representation's entity tag; send it back in `If-None-Match`.", schema: { type: 'string' } },
+  Deprecation: {
+    description: 'When the operation was deprecated (RFC 9745), e.g. `@1767225600`.',
+    required: true,
+    schema: { type: 'string', pattern: '^@[0-9]+$' },
+  },
   Sunset: { description: 'When the operation may stop answering (RFC 8594), an HTTP-date.', required: true, schema: { type: 'string' } },
-  Link: { description: 'The successor version (`rel="successor-version"`) and the deprecation policy (`rel="deprecation"`).', required: true, schema: { type: 'string' } },
+  Link: {
+    description: 'The successor version (`rel="successor-version"`) and the deprecation policy (`rel="deprecation"`).',
+    required: true,
+    schema: { type: 'string' },
+  },
 }
 
 /**

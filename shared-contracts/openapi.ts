@@ -2,14 +2,30 @@ import { z } from 'zod'
 import { CircuitBreakerSchema, DeadLetterSchema, FaultStateSchema, HealthSchema, JwksSchema, OpenApiDocumentSchema } from './api-schemas'
 import { ProblemSchema } from './errors'
 import { FaultConfigSchema } from './faults'
-import { CreateProductRequestSchema, ProductSchema, SetStockRequestSchema, StockLevelsSchema, UpdateProductRequestSchema } from './inventory'
+import {
+  CreateProductRequestSchema,
+  ProductSchema,
+  SetStockRequestSchema,
+  StockLevelsSchema,
+  UpdateProductRequestSchema,
+} from './inventory'
 import { NotificationSchema } from './notifications'
 import { MoneySchema, OrderSchema, OrderV2Schema, PlaceOrderRequestSchema, SagaSchema } from './orders'
 import { PaymentSchema } from './payments'
 import type { Route } from './route'
 import { ROUTES } from './routes'
-import { AdminUserSchema, ChangePasswordRequestSchema, DeleteMeRequestSchema, LoginRequestSchema, RefreshRequestSchema, RegisterRequestSchema, TokenResponseSchema, UpdateMeRequestSchema, UserSchema } from './users'
-import { commonHeaders, HEADERS, problemResponses, } from './openapi-errors'
+import {
+  AdminUserSchema,
+  ChangePasswordRequestSchema,
+  DeleteMeRequestSchema,
+  LoginRequestSchema,
+  RefreshRequestSchema,
+  RegisterRequestSchema,
+  TokenResponseSchema,
+  UpdateMeRequestSchema,
+  UserSchema,
+} from './users'
+import { commonHeaders, HEADERS, problemResponses } from './openapi-errors'
 import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject, Reference, ResponseObject } from './openapi-types'
 
 /** The version of the public API contract the document describes. */
@@ -56,8 +72,15 @@ export const openApiPath = (path: string) => path.replace(/:([A-Za-z_]+)/g, '{$1
 
 /** `GET /api/v1/orders/{id}/saga` → `getV1OrdersByIdSaga`: stable, readable operation ids. */
 function operationId(method: string, path: string): string {
-  const words = path.split('/').filter((part) => part && part !== 'api').map((part) => (part.startsWith(':') ? `by-${part.slice(1)}` : part))
-  const camel = words.join('-').split(/[^A-Za-z0-9]+/).filter(Boolean).map(pascal)
+  const words = path
+    .split('/')
+    .filter((part) => part && part !== 'api')
+    .map((part) => (part.startsWith(':') ? `by-${part.slice(1)}` : part))
+  const camel = words
+    .join('-')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map(pascal)
   return method.toLowerCase() + camel.join('')
 }
 
@@ -76,7 +99,12 @@ function inline(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 /** A `$ref` to the schema's component, naming it `fallback` if it has no name yet. */
 type Namer = (schema: z.ZodType, fallback: string, io: 'input' | 'output') => Reference
 
-const IF_NONE_MATCH: ParameterObject = { name: 'If-None-Match', in: 'header', description: 'An `ETag` seen before: a 304 if it still matches.', schema: { type: 'string' } }
+const IF_NONE_MATCH: ParameterObject = {
+  name: 'If-None-Match',
+  in: 'header',
+  description: 'An `ETag` seen before: a 304 if it still matches.',
+  schema: { type: 'string' },
+}
 
 /** One parameter per field of a params, query or headers schema; a field's description and first example move up to the parameter. */
 function fieldParameters(schema: z.ZodObject, location: ParameterObject['in']): ParameterObject[] {
@@ -94,7 +122,13 @@ function fieldParameters(schema: z.ZodObject, location: ParameterObject['in']): 
 function parametersOf(route: Route): ParameterObject[] {
   const declared = route.params ? fieldParameters(route.params, 'path') : []
   const path = [...route.path.matchAll(/:([A-Za-z_]+)/g)].map(
-    ([, name]): ParameterObject => declared.find((parameter) => parameter.name === name) ?? { name: name!, in: 'path', required: true, schema: { type: 'string', minLength: 1 } },
+    ([, name]): ParameterObject =>
+      declared.find((parameter) => parameter.name === name) ?? {
+        name: name!,
+        in: 'path',
+        required: true,
+        schema: { type: 'string', minLength: 1 },
+      },
   )
   const query = route.query ? fieldParameters(route.query, 'query') : []
   const headers = route.headers ? fieldParameters(route.headers, 'header') : []
@@ -170,7 +204,10 @@ An unknown path answers 404 and a known path with another method 405 with \`Allo
  * The project grants no licence (package.json is private and names none; there is no LICENSE
  * file): all rights reserved. SPDX has no id for that, so the identifier is a `LicenseRef-`.
  */
-const LICENSE: OpenApiDocument['info']['license'] = { name: 'Proprietary (UNLICENSED): all rights reserved', identifier: 'LicenseRef-Proprietary' }
+const LICENSE: OpenApiDocument['info']['license'] = {
+  name: 'Proprietary (UNLICENSED): all rights reserved',
+  identifier: 'LicenseRef-Proprietary',
+}
 
 /** The OpenAPI 3.1 document of every route in ROUTES, built from the zod schemas (one source of truth). */
 export function buildOpenApiDocument(): OpenApiDocument {
@@ -198,11 +235,19 @@ export function buildOpenApiDocument(): OpenApiDocument {
     components: {
       schemas: { ...toJsonSchemas(registries.input, 'input'), ...toJsonSchemas(registries.output, 'output') },
       responses: {
-        NotModified: { description: 'The representation has not changed since the `ETag` sent in `If-None-Match`.', headers: { ...commonHeaders(), ETag: { $ref: '#/components/headers/ETag' } } },
+        NotModified: {
+          description: 'The representation has not changed since the `ETag` sent in `If-None-Match`.',
+          headers: { ...commonHeaders(), ETag: { $ref: '#/components/headers/ETag' } },
+        },
       },
       headers: HEADERS,
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from `POST /api/v1/auth/login` (ES256, 15 minutes).' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'An access token from `POST /api/v1/auth/login` (ES256, 15 minutes).',
+        },
       },
     },
   }

@@ -14,7 +14,7 @@ const byKey = new Map(operations.map(({ key, operation }) => [key, operation]))
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
     const validator = new Validator()
-    const result = await validator.validate(structuredClone(document) as unknown as Parameters<Validator["validate"]>[0])
+    const result = await validator.validate(structuredClone(document) as unknown as Parameters<Validator['validate']>[0])
     expect(result.errors ?? []).toEqual([])
     expect(result.valid).toBe(true)
     expect(validator.version).toBe('3.1')
@@ -46,9 +46,36 @@ describe('the OpenAPI document', () => {
 
   it('answers every failure as problem+json with the statuses the route can meet', () => {
     const statuses = (key: string) => Object.keys(byKey.get(key)!.responses)
-    expect(statuses('POST /api/v1/orders')).toEqual(['202', '400', '401', '408', '409', '413', '415', '422', '429', '431', '500', '503', '504'])
+    expect(statuses('POST /api/v1/orders')).toEqual([
+      '202',
+      '400',
+      '401',
+      '408',
+      '409',
+      '413',
+      '415',
+      '422',
+      '429',
+      '431',
+      '500',
+      '503',
+      '504',
+    ])
     expect(statuses('POST /api/v1/products')).toContain('403')
-    expect(statuses('GET /api/v1/products/{id}')).toEqual(['200', '304', '401', '404', '408', '413', '415', '429', '431', '500', '503', '504'])
+    expect(statuses('GET /api/v1/products/{id}')).toEqual([
+      '200',
+      '304',
+      '401',
+      '404',
+      '408',
+      '413',
+      '415',
+      '429',
+      '431',
+      '500',
+      '503',
+      '504',
+    ])
     expect(statuses('GET /openapi.json')).toEqual(['200', '304', '401', '408', '413', '415', '429', '431', '500', '503'])
     for (const { key, operation } of operations) {
       for (const [status, response] of Object.entries(operation.responses)) {

@@ -19,7 +19,9 @@ const PUBLISHED = Object.values(EVENT_PRODUCERS).flat() as EventType[]
 /** The producers a replay asks: the one named, the one of the type, or all. */
 export function producersFor(request: { service?: Producer; type?: EventType }): Producer[] {
   return PRODUCERS.filter(
-    (producer) => (!request.service || producer === request.service) && (!request.type || (EVENT_PRODUCERS[producer] as readonly string[]).includes(request.type)),
+    (producer) =>
+      (!request.service || producer === request.service) &&
+      (!request.type || (EVENT_PRODUCERS[producer] as readonly string[]).includes(request.type)),
   )
 }
 

@@ -87,7 +87,12 @@ describe('the route table', () => {
 
   it('counts refresh, password change and deletion like login: per IP, never unlimited', () => {
     const credential = (method: string, path: string) => ROUTES.find((route) => route.method === method && route.path === path)
-    for (const [method, path] of [['POST', '/api/v1/auth/login'], ['POST', '/api/v1/auth/refresh'], ['POST', '/api/v1/users/me/password'], ['DELETE', '/api/v1/users/me']] as const) {
+    for (const [method, path] of [
+      ['POST', '/api/v1/auth/login'],
+      ['POST', '/api/v1/auth/refresh'],
+      ['POST', '/api/v1/users/me/password'],
+      ['DELETE', '/api/v1/users/me'],
+    ] as const) {
       expect(credential(method, path), `${method} ${path}`).toMatchObject({ rateLimit: 'auth', limiter: 'fail-closed' })
     }
   })

@@ -7,7 +7,8 @@ const ADMIN = ['admin@example.com', 'admin-password-change-me']
 const ip = () => `2001:db8::${Math.floor(Math.random() * 0xffff).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`
 
 export function chaosDriver(system) {
-  const api = (method, path, options = {}) => call(system.baseUrl, method, path, { ...options, headers: { 'CF-Connecting-IP': ip(), ...options.headers } })
+  const api = (method, path, options = {}) =>
+    call(system.baseUrl, method, path, { ...options, headers: { 'CF-Connecting-IP': ip(), ...options.headers } })
 
   async function signIn(email, password, name) {
     if (name) await api('POST', '/api/v1/auth/register', { body: { email, password, name } })
@@ -18,7 +19,8 @@ export function chaosDriver(system) {
 
   /** Each of `services` fails `rate` of its calls (`mode: 'none'` lifts it). */
   async function setFaults(admin, services, mode, rate) {
-    for (const service of services) await api('PUT', `/api/v1/admin/faults/${service}`, { token: admin, body: mode === 'none' ? { mode, rate: 0 } : { mode, rate } })
+    for (const service of services)
+      await api('PUT', `/api/v1/admin/faults/${service}`, { token: admin, body: mode === 'none' ? { mode, rate: 0 } : { mode, rate } })
   }
 
   /** The admin, 5 products and 24 customers, recorded in `run`. */
@@ -26,11 +28,21 @@ export function chaosDriver(system) {
     const admin = await signIn(...ADMIN)
     for (let i = 0; i < 5; i++) {
       const stock = 40 + i * 20
-      const created = await api('POST', '/api/v1/products', { token: admin, body: { sku: `CHAOS-${crypto.randomUUID().slice(0, 8)}`, name: `Chaos ${i}`, price_cents: 500 + i * 100, currency: 'EUR', initial_stock: stock } })
+      const created = await api('POST', '/api/v1/products', {
+        token: admin,
+        body: {
+          sku: `CHAOS-${crypto.randomUUID().slice(0, 8)}`,
+          name: `Chaos ${i}`,
+          price_cents: 500 + i * 100,
+          currency: 'EUR',
+          initial_stock: stock,
+        },
+      })
       run.products.push({ id: created.body.id, stock })
     }
     const customers = []
-    for (let i = 0; i < 24; i++) customers.push(await signIn(`chaos-${crypto.randomUUID()}@example.com`, 'a long enough password', `Chaos ${i}`))
+    for (let i = 0; i < 24; i++)
+      customers.push(await signIn(`chaos-${crypto.randomUUID()}@example.com`, 'a long enough password', `Chaos ${i}`))
     return { admin, customers }
   }
 
@@ -39,7 +51,11 @@ export function chaosDriver(system) {
     const key = crypto.randomUUID()
     const answers = []
     for (let attempt = 0; answers.length < 2; attempt++) {
-      const answer = await api('POST', '/api/v1/orders', { token, body: { items, payment_token: paymentToken }, headers: { 'Idempotency-Key': key } }).catch(() => ({ status: 0 }))
+      const answer = await api('POST', '/api/v1/orders', {
+        token,
+        body: { items, payment_token: paymentToken },
+        headers: { 'Idempotency-Key': key },
+      }).catch(() => ({ status: 0 }))
       if (answer.status === 202) answers.push(answer.body.id)
       else if (answer.status >= 400 && answer.status < 500 && answer.status !== 409 && answer.status !== 429) return
       else await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)))
@@ -56,7 +72,12 @@ export async function converge(check, { since, settleMs, progress }) {
   for (;;) {
     const results = await check()
     if (results.every((r) => r.ok) || Date.now() - since > settleMs) return results
-    progress(`not yet: ${results.filter((r) => !r.ok).map((r) => r.name).join(', ')}`)
+    progress(
+      `not yet: ${results
+        .filter((r) => !r.ok)
+        .map((r) => r.name)
+        .join(', ')}`,
+    )
     await sleep(5_000)
   }
 }

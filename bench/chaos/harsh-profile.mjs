@@ -25,8 +25,16 @@ async function readOrders(driver, run, from, until) {
   while (Date.now() < until) {
     const order = run.orders[Math.floor(Math.random() * run.orders.length)]
     if (order) {
-      const answer = await driver.api('GET', `/api/v1/orders/${order.id}`, { token: order.token }).catch((error) => ({ status: 0, body: { detail: String(error) } }))
-      reads.push({ at: (Date.now() - from) / 1000, id: order.id, status: answer.status, order: answer.body?.status, detail: answer.body?.detail ?? answer.body?.code })
+      const answer = await driver
+        .api('GET', `/api/v1/orders/${order.id}`, { token: order.token })
+        .catch((error) => ({ status: 0, body: { detail: String(error) } }))
+      reads.push({
+        at: (Date.now() - from) / 1000,
+        id: order.id,
+        status: answer.status,
+        order: answer.body?.status,
+        detail: answer.body?.detail ?? answer.body?.code,
+      })
     }
     await sleep(READ_EVERY_MS)
   }
@@ -42,7 +50,9 @@ function readsAnswered(reads) {
     const seen = byAnswer.get(answer) ?? { count: 0, first: read.at, last: read.at }
     byAnswer.set(answer, { count: seen.count + 1, first: seen.first, last: read.at })
   }
-  const failures = [...byAnswer].map(([answer, { count, first, last }]) => `${count}× "${answer}" (${first.toFixed(0)}–${last.toFixed(0)} s into the outage)`)
+  const failures = [...byAnswer].map(
+    ([answer, { count, first, last }]) => `${count}× "${answer}" (${first.toFixed(0)}–${last.toFixed(0)} s into the outage)`,
+  )
   if (reads.length === 0) failures.push('no order was read during the outage')
   const detail = failures.length === 0 ? `${reads.length} checked` : `${refused.length} of ${reads.length} refused: ${failures.join('; ')}`
   return { name: 'order reads answered throughout the outage (200)', ok: failures.length === 0, detail }
@@ -66,7 +76,12 @@ export async function harshProfile({ system, driver, progress, started }) {
     while (next < N) {
       const n = next++
       const product = run.products[n % run.products.length]
-      await driver.place(run, customers[(index + n) % customers.length], [{ product_id: product.id, quantity: 1 + (n % 3) }], TOKENS[n % TOKENS.length])
+      await driver.place(
+        run,
+        customers[(index + n) % customers.length],
+        [{ product_id: product.id, quantity: 1 + (n % 3) }],
+        TOKENS[n % TOKENS.length],
+      )
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => client(i)))

@@ -29,7 +29,13 @@ export function localSystem({ port, inspectorPort, persistDir }) {
     const deadline = Date.now() + START_TIMEOUT_MS
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`)
-      if (await call(baseUrl, 'GET', '/health').then((r) => r.status === 200, () => false)) return
+      if (
+        await call(baseUrl, 'GET', '/health').then(
+          (r) => r.status === 200,
+          () => false,
+        )
+      )
+        return
       await sleep(500)
     }
     throw new Error(`the system did not become healthy:\n${output}`)

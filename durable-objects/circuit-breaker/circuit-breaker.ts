@@ -1,7 +1,17 @@
 import { DurableObject } from 'cloudflare:workers'
 import { SpanKind, withSpan } from '../../platform/telemetry/trace-context'
 import { breakerConfig, type BreakerConfig, type BreakerVars } from './config'
-import { initialState, snapshotOf, transition, type BreakerEvent, type BreakerSnapshot, type BreakerState, type Decision, type Outcome, type Permit } from './state-machine'
+import {
+  initialState,
+  snapshotOf,
+  transition,
+  type BreakerEvent,
+  type BreakerSnapshot,
+  type BreakerState,
+  type Decision,
+  type Outcome,
+  type Permit,
+} from './state-machine'
 
 const STATE_KEY = 'breaker'
 
@@ -30,10 +40,19 @@ export class CircuitBreaker extends DurableObject<BreakerVars> {
    * `traceparent` (the caller's span) parents this call's span, which records the decision.
    */
   acquire(traceparent?: string): Decision {
-    const attributes = { 'rpc.system': 'cloudflare_durable_objects', 'rpc.service': 'CircuitBreaker', 'rpc.method': 'acquire', 'breaker.service': this.ctx.id.name ?? '' }
+    const attributes = {
+      'rpc.system': 'cloudflare_durable_objects',
+      'rpc.service': 'CircuitBreaker',
+      'rpc.method': 'acquire',
+      'breaker.service': this.ctx.id.name ?? '',
+    }
     return withSpan('CircuitBreaker/acquire', { kind: SpanKind.SERVER, parent: traceparent, attributes }, (span) => {
       const decision = this.apply({ type: 'acquire' }).decision!
-      span?.setAttributes({ 'breaker.allowed': decision.allowed, 'breaker.state': decision.state, 'breaker.retry_after_ms': decision.retryAfterMs })
+      span?.setAttributes({
+        'breaker.allowed': decision.allowed,
+        'breaker.state': decision.state,
+        'breaker.retry_after_ms': decision.retryAfterMs,
+      })
       return decision
     })
   }

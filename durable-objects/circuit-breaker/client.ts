@@ -11,7 +11,8 @@ export function breakerClient(namespace: DurableObjectNamespace<CircuitBreaker>)
     acquire: (service: string): Promise<Decision> => stub(service).acquire(currentTraceparent()) as Promise<Decision>,
     report: (service: string, permit: Permit, outcome: Outcome): Promise<BreakerSnapshot> =>
       stub(service).report(permit, outcome) as Promise<BreakerSnapshot>,
-    reportMany: (service: string, reports: Report[]): Promise<BreakerSnapshot> => stub(service).reportMany(reports) as Promise<BreakerSnapshot>,
+    reportMany: (service: string, reports: Report[]): Promise<BreakerSnapshot> =>
+      stub(service).reportMany(reports) as Promise<BreakerSnapshot>,
     snapshot: (service: string): Promise<BreakerSnapshot> => stub(service).snapshot() as Promise<BreakerSnapshot>,
   }
 }

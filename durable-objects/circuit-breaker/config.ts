@@ -33,7 +33,6 @@ export interface BreakerVars {
   CIRCUIT_BREAKER_OPEN_MS?: string
 }
 
-
 /** The config from env vars; a bad value throws (fails at creation, not mid-call). */
 export function breakerConfig(vars: BreakerVars): BreakerConfig {
   const openMs = positiveIntVar('CIRCUIT_BREAKER_OPEN_MS', vars.CIRCUIT_BREAKER_OPEN_MS, DEFAULT_BREAKER_CONFIG.openMs)

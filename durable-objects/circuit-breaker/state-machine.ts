@@ -76,7 +76,11 @@ function reopen(state: Extract<BreakerState, { status: 'half_open' }>, now: numb
 function advance(state: BreakerState, now: number, config: BreakerConfig): BreakerState {
   if (state.status === 'open' && now >= state.until) {
     const { generation, openMs, failureRate: rate } = state
-    return advance({ status: 'half_open', generation: generation + 1, openMs, failureRate: rate, issued: 0, succeeded: 0, leases: {} }, now, config)
+    return advance(
+      { status: 'half_open', generation: generation + 1, openMs, failureRate: rate, issued: 0, succeeded: 0, leases: {} },
+      now,
+      config,
+    )
   }
   if (state.status === 'half_open' && Object.values(state.leases).some((expiresAt) => expiresAt <= now)) return reopen(state, now, config)
   return state
@@ -96,7 +100,10 @@ function acquire(state: BreakerState, now: number, config: BreakerConfig): Trans
       }
       const probe = state.issued + 1
       const next = { ...state, issued: probe, leases: { ...state.leases, [probe]: now + config.probeLeaseMs } }
-      return { state: next, decision: { allowed: true, permit: { generation: state.generation, probe }, state: 'half_open', retryAfterMs: 0 } }
+      return {
+        state: next,
+        decision: { allowed: true, permit: { generation: state.generation, probe }, state: 'half_open', retryAfterMs: 0 },
+      }
     }
   }
 }
@@ -119,7 +126,12 @@ function report(state: BreakerState, permit: Permit, outcome: Outcome, now: numb
 }
 
 /** The breaker's one transition function. */
-export function transition(state: BreakerState, event: BreakerEvent, now: number, config: BreakerConfig = DEFAULT_BREAKER_CONFIG): Transition {
+export function transition(
+  state: BreakerState,
+  event: BreakerEvent,
+  now: number,
+  config: BreakerConfig = DEFAULT_BREAKER_CONFIG,
+): Transition {
   const current = advance(state, now, config)
   switch (event.type) {
     case 'tick':

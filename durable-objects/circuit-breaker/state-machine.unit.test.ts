@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_BREAKER_CONFIG as CONFIG } from './config'
-import { initialState, outcomeForStatus, snapshotOf, transition, type BreakerState, type Decision, type Outcome, type Permit } from './state-machine'
+import {
+  initialState,
+  outcomeForStatus,
+  snapshotOf,
+  transition,
+  type BreakerState,
+  type Decision,
+  type Outcome,
+  type Permit,
+} from './state-machine'
 
 const T0 = 1_000_000
 

@@ -73,7 +73,10 @@ describe('gcra', () => {
 
   it('admits exactly the limit when the period does not divide by it', () => {
     const policy = { limit: 7, periodMs: 60_000 }
-    const decisions = run(policy, Array.from({ length: 8 }, () => 0))
+    const decisions = run(
+      policy,
+      Array.from({ length: 8 }, () => 0),
+    )
     expect(decisions.map((d) => d.remaining)).toEqual([6, 5, 4, 3, 2, 1, 0, 0])
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, true, true, true, true, false])
   })
@@ -134,7 +137,11 @@ describe('gcraTake', () => {
   it('a refill of cost 0 takes only what is there and is never refused', () => {
     const spent = gcraTake(null, { ...TEN_PER_SECOND, extra: 7 }, T0).state
     expect(gcraTake(spent, { ...TEN_PER_SECOND, cost: 0, extra: 5 }, T0)).toMatchObject({ allowed: true, extra: 2, remaining: 0 })
-    expect(gcraTake({ tat: T0 + 1000 }, { ...TEN_PER_SECOND, cost: 0, extra: 5 }, T0)).toMatchObject({ allowed: true, extra: 0, remaining: 0 })
+    expect(gcraTake({ tat: T0 + 1000 }, { ...TEN_PER_SECOND, cost: 0, extra: 5 }, T0)).toMatchObject({
+      allowed: true,
+      extra: 0,
+      remaining: 0,
+    })
   })
 
   it.each([{ extra: -1 }, { extra: 1.5 }, { refund: -2 }, { cost: -1 }, { cost: 0.5 }])('throws on an invalid take %o', (take) => {

@@ -18,9 +18,12 @@ describe('RateLimiter Durable Object', () => {
     const name = key()
     const decisions = await Promise.all(Array.from({ length: 1000 }, () => limiter.take('test', name, { limit: 100, periodMs: HOUR })))
     expect(decisions.filter((decision) => decision.allowed)).toHaveLength(100)
-    expect(decisions.filter((decision) => decision.allowed).map((decision) => decision.remaining).sort((a, b) => a - b)).toEqual(
-      Array.from({ length: 100 }, (_, i) => i),
-    )
+    expect(
+      decisions
+        .filter((decision) => decision.allowed)
+        .map((decision) => decision.remaining)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 100 }, (_, i) => i))
     const refused = decisions.find((decision) => !decision.allowed)
     expect(refused).toMatchObject({ remaining: 0 })
     expect(refused!.retryAfterMs).toBeGreaterThan(0)
@@ -28,11 +31,18 @@ describe('RateLimiter Durable Object', () => {
 
   it('never grants more than the limit to leases: 200 parallel takes asking 4 extra units each against 102', async () => {
     const name = key()
-    const grants = await Promise.all(Array.from({ length: 200 }, () => limiter.take('test', name, { limit: 102, periodMs: HOUR, extra: 4 })))
+    const grants = await Promise.all(
+      Array.from({ length: 200 }, () => limiter.take('test', name, { limit: 102, periodMs: HOUR, extra: 4 })),
+    )
     const units = grants.reduce((sum, grant) => sum + (grant.allowed ? 1 + grant.extra : 0), 0)
     expect(units).toBe(102)
     // 20 takes of 5 units, then one whose extra is cut to the 1 unit left beyond its own; nothing after it.
-    expect(grants.filter((grant) => grant.allowed).map((grant) => grant.extra).sort()).toEqual([1, ...Array.from({ length: 20 }, () => 4)])
+    expect(
+      grants
+        .filter((grant) => grant.allowed)
+        .map((grant) => grant.extra)
+        .sort(),
+    ).toEqual([1, ...Array.from({ length: 20 }, () => 4)])
     expect(grants.filter((grant) => !grant.allowed).every((grant) => grant.extra === 0 && grant.remaining === 0)).toBe(true)
   })
 
@@ -83,12 +93,17 @@ describe('RateLimiter Durable Object', () => {
     expect(await limiter.take('test', name, policy)).toMatchObject({ allowed: true, remaining: 1 })
     const stub = stubFor('test', name)
     // As if the last take were long ago: its TAT (quota whole again) more than the idle period back.
-    await runInDurableObject(stub, (_instance: RateLimiter, state) => state.storage.put('gcra', { tat: Date.now() - IDLE_DELETE_MS - 1_000 }))
+    await runInDurableObject(stub, (_instance: RateLimiter, state) =>
+      state.storage.put('gcra', { tat: Date.now() - IDLE_DELETE_MS - 1_000 }),
+    )
     await evictDurableObject(stub)
 
     expect(await runDurableObjectAlarm(stub)).toBe(true)
 
-    const left = await runInDurableObject(stub, async (_instance: RateLimiter, state) => ({ keys: [...(await state.storage.list()).keys()], alarm: await state.storage.getAlarm() }))
+    const left = await runInDurableObject(stub, async (_instance: RateLimiter, state) => ({
+      keys: [...(await state.storage.list()).keys()],
+      alarm: await state.storage.getAlarm(),
+    }))
     expect(left).toEqual({ keys: [], alarm: null })
     expect(await limiter.take('test', name, policy)).toMatchObject({ allowed: true, remaining: 1 })
   })
@@ -99,7 +114,10 @@ describe('RateLimiter Durable Object', () => {
     await limiter.take('test', name, policy)
     const stub = stubFor('test', name)
     expect(await runDurableObjectAlarm(stub)).toBe(true)
-    const kept = await runInDurableObject(stub, async (_instance: RateLimiter, state) => ({ stored: await state.storage.get<GcraState>('gcra'), alarm: await state.storage.getAlarm() }))
+    const kept = await runInDurableObject(stub, async (_instance: RateLimiter, state) => ({
+      stored: await state.storage.get<GcraState>('gcra'),
+      alarm: await state.storage.getAlarm(),
+    }))
     expect(kept.stored?.tat).toBeGreaterThan(Date.now())
     expect(kept.alarm).toBe(kept.stored!.tat + IDLE_DELETE_MS)
     expect(await limiter.take('test', name, policy)).toMatchObject({ allowed: true, remaining: 0 })

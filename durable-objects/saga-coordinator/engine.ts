@@ -147,11 +147,22 @@ export function transition<I>(state: SagaState<I>, event: SagaEvent, policy: Ret
       const due = Math.max(clock.now, step.next_retry_at ? Date.parse(step.next_retry_at) : (step.due_at ?? clock.now))
       if (step.attempts > 0 && !withinBudget(policy, stepSchedule(state, event.step, policy), due)) {
         // Its last attempt never reported back (a crash or an eviction mid-call): give up.
-        Object.assign(step, { status: 'failed', finished_at: at, error: step.error ?? 'no answer from the last attempt', next_retry_at: null })
+        Object.assign(step, {
+          status: 'failed',
+          finished_at: at,
+          error: step.error ?? 'no answer from the last attempt',
+          next_retry_at: null,
+        })
         compensate(SAGA_FAILED)
         return next
       }
-      Object.assign(step, { status: 'running', attempts: step.attempts + 1, started_at: step.started_at ?? at, next_retry_at: null, due_at: due })
+      Object.assign(step, {
+        status: 'running',
+        attempts: step.attempts + 1,
+        started_at: step.started_at ?? at,
+        next_retry_at: null,
+        due_at: due,
+      })
       return next
     }
     case 'step_finished': {
@@ -164,7 +175,10 @@ export function transition<I>(state: SagaState<I>, event: SagaEvent, policy: Ret
         return next
       }
       step.error = outcome.error
-      const retryAt = outcome.kind === 'transient' ? nextAttemptAt(policy, stepSchedule(next, event.step, policy), step.due_at ?? clock.now, clock.now, clock.random) : null
+      const retryAt =
+        outcome.kind === 'transient'
+          ? nextAttemptAt(policy, stepSchedule(next, event.step, policy), step.due_at ?? clock.now, clock.now, clock.random)
+          : null
       if (outcome.kind === 'business') {
         Object.assign(step, { status: 'failed', finished_at: at })
         compensate(outcome.reason)

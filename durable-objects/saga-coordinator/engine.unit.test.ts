@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { backoffMs, createSaga, nextAction, sagaView, transition, type Outcome, type RetryPolicy, type SagaEvent, type SagaState } from './engine'
+import {
+  backoffMs,
+  createSaga,
+  nextAction,
+  sagaView,
+  transition,
+  type Outcome,
+  type RetryPolicy,
+  type SagaEvent,
+  type SagaState,
+} from './engine'
 import { PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES } from '../../workers/orders/src/saga/place-order'
 
 const policy: RetryPolicy = { horizonMs: 1_000, retryCapMs: 200, undoAttempts: 5, pivot: 'confirm', baseDelayMs: 100, maxDelayMs: 1_000 }
@@ -55,7 +65,11 @@ describe('saga engine', () => {
     const { state, calls } = drive(() => ok)
     expect(calls).toEqual(['run:reserve', 'run:charge', 'run:confirm'])
     expect(sagaView(state)).toMatchObject({ order_id: 'ord_1', status: 'completed' })
-    expect(state.steps.map((step) => [step.status, step.attempts])).toEqual([['succeeded', 1], ['succeeded', 1], ['succeeded', 1]])
+    expect(state.steps.map((step) => [step.status, step.attempts])).toEqual([
+      ['succeeded', 1],
+      ['succeeded', 1],
+      ['succeeded', 1],
+    ])
   })
 
   it('a business failure compensates the started steps in reverse, then finalizes with its reason', () => {
@@ -89,7 +103,7 @@ describe('saga engine', () => {
     expect(state.status).toBe('compensated')
   })
 
-  it('the pivot and the steps after it get the compensations\' budget, then compensate', () => {
+  it("the pivot and the steps after it get the compensations' budget, then compensate", () => {
     const { state, calls } = drive((kind, step) => (kind === 'run' && step === 'confirm' ? transient : ok))
     expect(calls.filter((call) => call === 'run:confirm')).toHaveLength(policy.undoAttempts)
     expect(calls.slice(-4)).toEqual(['compensate:confirm', 'compensate:charge', 'compensate:reserve', 'finalize:saga_failed'])
@@ -127,7 +141,10 @@ describe('saga engine', () => {
     expect(sagaView(state).steps[0]).toMatchObject({ status: 'running', attempts: 1, next_retry_at: null })
     state = transition(state, { type: 'step_finished', step: 0, outcome: transient }, policy, { now: T0 + 10, random: 0.5 })
     expect(state.next_at).toBe(T0 + 10 + 50)
-    expect(sagaView(state)).toMatchObject({ status: 'running', steps: [{ status: 'running', attempts: 1, error: 'provider_error', next_retry_at: new Date(T0 + 60).toISOString() }, {}, {}] })
+    expect(sagaView(state)).toMatchObject({
+      status: 'running',
+      steps: [{ status: 'running', attempts: 1, error: 'provider_error', next_retry_at: new Date(T0 + 60).toISOString() }, {}, {}],
+    })
     state = transition(state, { type: 'step_started', step: 0 }, policy, { now: T0 + 60, random: 0.5 })
     expect(sagaView(state).steps[0]).toMatchObject({ status: 'running', attempts: 2, next_retry_at: null })
   })
@@ -140,7 +157,8 @@ describe('saga engine', () => {
     /** Fails the first `times` calls of `call` transiently, answers the rest from `otherwise`. */
     const flaky = (call: string, times: number, otherwise: (kind: string, step: string) => Outcome = () => ok) => {
       let failures = times
-      return (kind: 'run' | 'compensate' | 'finalize', step: string) => (`${kind}:${step}` === call && failures-- > 0 ? transient : otherwise(kind, step))
+      return (kind: 'run' | 'compensate' | 'finalize', step: string) =>
+        `${kind}:${step}` === call && failures-- > 0 ? transient : otherwise(kind, step)
     }
     const outOfStock = (kind: string, step: string): Outcome =>
       kind === 'run' && step === 'reserve_inventory' ? { kind: 'business', error: 'out_of_stock', reason: 'out_of_stock' } : ok
@@ -200,12 +218,14 @@ describe('saga engine', () => {
       expect(Date.parse(reserve.finished_at!) - T0).toBeGreaterThan(PLACE_ORDER_POLICY.horizonMs - PLACE_ORDER_POLICY.retryCapMs)
     })
 
-    it('confirm_order failing for the whole horizon gets at least the compensations\' attempts and the horizon', () => {
+    it("confirm_order failing for the whole horizon gets at least the compensations' attempts and the horizon", () => {
       const time = clock()
       const { state, calls } = drive(downFor('run:confirm_order', 10 * 60_000, time), time, placeOrder)
       const confirm = state.steps[2]!
       expect(calls.filter((call) => call === 'run:confirm_order').length).toBeGreaterThanOrEqual(PLACE_ORDER_POLICY.undoAttempts)
-      expect(Date.parse(confirm.finished_at!) - Date.parse(confirm.started_at!)).toBeGreaterThan(PLACE_ORDER_POLICY.horizonMs - PLACE_ORDER_POLICY.maxDelayMs)
+      expect(Date.parse(confirm.finished_at!) - Date.parse(confirm.started_at!)).toBeGreaterThan(
+        PLACE_ORDER_POLICY.horizonMs - PLACE_ORDER_POLICY.maxDelayMs,
+      )
       expect(state.status).toBe('compensated')
     })
   })

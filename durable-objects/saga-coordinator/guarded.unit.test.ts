@@ -15,7 +15,10 @@ describe('guarded step calls', () => {
   })
 
   it('a thrown error is transient', async () => {
-    expect(await guarded(() => Promise.reject(new Error('Network connection lost.')), 1_000)).toEqual({ kind: 'transient', error: 'error: Network connection lost.' })
+    expect(await guarded(() => Promise.reject(new Error('Network connection lost.')), 1_000)).toEqual({
+      kind: 'transient',
+      error: 'error: Network connection lost.',
+    })
   })
 
   it('no answer within the timeout is transient', async () => {

@@ -45,54 +45,73 @@ async function failUntilDue(orderId: string, step: number, ms: number): Promise<
 }
 
 describe('a patient PlaceOrder saga', () => {
-  it('inventory down for 30 s: the order stays pending, then ends confirmed with one charge', async () => {
-    const { id, product, user } = await placed({ reserve_inventory: 'error' })
-    const waiting = await failUntilDue(id, 0, OUTAGE_MS)
-    expect(waiting.steps[0]!.attempts).toBeGreaterThan(5)
-    expect((await orderRow(id)).status).toBe('pending')
-    // The owner sees the attempts and when the next one is due.
-    const response = await callOrders(`/api/v1/orders/${id}/saga`, { principal: user })
-    expect(response.status).toBe(200)
-    const shown = (await response.json()) as Saga
-    expect(shown).toMatchObject({ status: 'running', steps: [{ name: 'reserve_inventory', status: 'running', attempts: waiting.steps[0]!.attempts }, {}, {}] })
-    expect(shown.steps[0]!.error).toContain('injected fault')
-    expect(Date.parse(shown.steps[0]!.next_retry_at!)).toBeGreaterThan(Date.parse(shown.steps[0]!.started_at!))
+  it(
+    'inventory down for 30 s: the order stays pending, then ends confirmed with one charge',
+    async () => {
+      const { id, product, user } = await placed({ reserve_inventory: 'error' })
+      const waiting = await failUntilDue(id, 0, OUTAGE_MS)
+      expect(waiting.steps[0]!.attempts).toBeGreaterThan(5)
+      expect((await orderRow(id)).status).toBe('pending')
+      // The owner sees the attempts and when the next one is due.
+      const response = await callOrders(`/api/v1/orders/${id}/saga`, { principal: user })
+      expect(response.status).toBe(200)
+      const shown = (await response.json()) as Saga
+      expect(shown).toMatchObject({
+        status: 'running',
+        steps: [{ name: 'reserve_inventory', status: 'running', attempts: waiting.steps[0]!.attempts }, {}, {}],
+      })
+      expect(shown.steps[0]!.error).toContain('injected fault')
+      expect(Date.parse(shown.steps[0]!.next_retry_at!)).toBeGreaterThan(Date.parse(shown.steps[0]!.started_at!))
 
-    liftFaults(id, ['reserve_inventory'])
-    const saga = await settle(id)
-    expect(saga.status).toBe('completed')
-    expect(saga.steps.every((step) => step.next_retry_at === null)).toBe(true)
-    expect(await orderRow(id)).toMatchObject({ status: 'confirmed', cancellation_reason: null })
-    expect(await paymentsOf(id)).toEqual([{ status: 'captured', amount_cents: 900 }])
-    expect(await stockOf(product)).toEqual({ on_hand: 4, reserved: 0 })
-  }, UP_TO_THE_HORIZON_MS)
+      liftFaults(id, ['reserve_inventory'])
+      const saga = await settle(id)
+      expect(saga.status).toBe('completed')
+      expect(saga.steps.every((step) => step.next_retry_at === null)).toBe(true)
+      expect(await orderRow(id)).toMatchObject({ status: 'confirmed', cancellation_reason: null })
+      expect(await paymentsOf(id)).toEqual([{ status: 'captured', amount_cents: 900 }])
+      expect(await stockOf(product)).toEqual({ on_hand: 4, reserved: 0 })
+    },
+    UP_TO_THE_HORIZON_MS,
+  )
 
-  it('payments down for 30 s after the reservation: confirmed, charged once, the stock committed once', async () => {
-    const { id, product } = await placed({ charge_payment: 'error' })
-    await failUntilDue(id, 1, OUTAGE_MS)
-    expect((await stockOf(product)).reserved).toBe(1)
-    liftFaults(id, ['charge_payment'])
-    expect((await settle(id)).status).toBe('completed')
-    expect(await orderRow(id)).toMatchObject({ status: 'confirmed' })
-    expect(await paymentsOf(id)).toEqual([{ status: 'captured', amount_cents: 900 }])
-    expect(await stockOf(product)).toEqual({ on_hand: 4, reserved: 0 })
-  }, UP_TO_THE_HORIZON_MS)
+  it(
+    'payments down for 30 s after the reservation: confirmed, charged once, the stock committed once',
+    async () => {
+      const { id, product } = await placed({ charge_payment: 'error' })
+      await failUntilDue(id, 1, OUTAGE_MS)
+      expect((await stockOf(product)).reserved).toBe(1)
+      liftFaults(id, ['charge_payment'])
+      expect((await settle(id)).status).toBe('completed')
+      expect(await orderRow(id)).toMatchObject({ status: 'confirmed' })
+      expect(await paymentsOf(id)).toEqual([{ status: 'captured', amount_cents: 900 }])
+      expect(await stockOf(product)).toEqual({ on_hand: 4, reserved: 0 })
+    },
+    UP_TO_THE_HORIZON_MS,
+  )
 
-  it('an outage longer than the horizon: compensated and cancelled saga_failed, as before', async () => {
-    const { id, product } = await placed({ reserve_inventory: 'error' })
-    const saga = await settle(id)
-    expect(saga.status).toBe('compensated')
-    expect(saga.steps[0]).toMatchObject({ status: 'compensated', next_retry_at: null })
-    expect(await orderRow(id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
-    expect(await paymentsOf(id)).toEqual([])
-    expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
-  }, UP_TO_THE_HORIZON_MS)
+  it(
+    'an outage longer than the horizon: compensated and cancelled saga_failed, as before',
+    async () => {
+      const { id, product } = await placed({ reserve_inventory: 'error' })
+      const saga = await settle(id)
+      expect(saga.status).toBe('compensated')
+      expect(saga.steps[0]).toMatchObject({ status: 'compensated', next_retry_at: null })
+      expect(await orderRow(id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
+      expect(await paymentsOf(id)).toEqual([])
+      expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
+    },
+    UP_TO_THE_HORIZON_MS,
+  )
 
   it('the saga summary (the admin list) shows the waiting step too', async () => {
     const { id } = await placed({ reserve_inventory: 'error' })
     const waiting = await failUntilDue(id, 0, 1)
     const summary = await createSagasRepo(testEnv.DB).find(id)
-    expect(summary?.steps[0]).toMatchObject({ status: 'running', attempts: waiting.steps[0]!.attempts, next_retry_at: waiting.steps[0]!.next_retry_at })
+    expect(summary?.steps[0]).toMatchObject({
+      status: 'running',
+      attempts: waiting.steps[0]!.attempts,
+      next_retry_at: waiting.steps[0]!.next_retry_at,
+    })
     liftFaults(id, ['reserve_inventory'])
     expect((await settle(id)).status).toBe('completed')
     expect((await createSagasRepo(testEnv.DB).find(id))?.steps[0]).toMatchObject({ status: 'succeeded', next_retry_at: null })

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { nextAttemptAt, stepWaitMs, withinBudget, type RetryPolicy, type StepSchedule } from './retry-schedule'
 
-const policy: RetryPolicy = { horizonMs: 120_000, retryCapMs: 10_000, undoAttempts: 10, pivot: 'confirm', baseDelayMs: 500, maxDelayMs: 30_000 }
+const policy: RetryPolicy = {
+  horizonMs: 120_000,
+  retryCapMs: 10_000,
+  undoAttempts: 10,
+  pivot: 'confirm',
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+}
 const T0 = Date.parse('2026-01-01T00:00:00.000Z')
 const step = (attempts: number, pivotal = false): StepSchedule => ({ attempts, firstAt: T0, pivotal })
 const ALMOST_ONE = 1 - Number.EPSILON
@@ -18,7 +25,7 @@ describe('a saga step retry schedule', () => {
     for (const attempts of [6, 10, 40, 1_000]) expect(stepWaitMs(policy, step(attempts), ALMOST_ONE)).toBeLessThan(policy.retryCapMs)
   })
 
-  it('from the pivot on, waits the compensations\' backoff (half to all of base × 2^(attempts − 1), capped)', () => {
+  it("from the pivot on, waits the compensations' backoff (half to all of base × 2^(attempts − 1), capped)", () => {
     expect(stepWaitMs(policy, step(1, true), 0)).toBe(250)
     expect(stepWaitMs(policy, step(1, true), 1)).toBe(500)
     expect(stepWaitMs(policy, step(20, true), 1)).toBe(policy.maxDelayMs)

@@ -64,55 +64,70 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
   })
 
   for (const [index, name] of PLACE_ORDER_STEP_NAMES.entries()) {
-    it(`a failure at ${name}: exactly the started steps compensated, in reverse`, async () => {
+    it(
+      `a failure at ${name}: exactly the started steps compensated, in reverse`,
+      async () => {
+        const product = await seedProduct({ stock: 5 })
+        const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
+        injectFaults(input.order_id, { [name]: 'error' })
+        await sagaStub(input.order_id).start(input)
+        const saga = await settle(input.order_id)
+        expect(saga.status).toBe('compensated')
+        expect(statuses(saga)).toEqual(PLACE_ORDER_STEP_NAMES.map((_, step) => (step <= index ? 'compensated' : 'pending')))
+        const finished = saga.steps.slice(0, index + 1).map((step) => Date.parse(step.finished_at!))
+        expect([...finished].sort((a, b) => b - a)).toEqual(finished)
+        expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
+        expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
+        const payments = (await paymentsOf(input.order_id)).map((payment) => payment.status)
+        expect(payments).toEqual(index >= 2 ? ['refunded'] : [])
+      },
+      UP_TO_THE_HORIZON_MS,
+    )
+  }
+
+  it(
+    'a step that keeps failing transiently: retried up to the horizon, then compensated and cancelled saga_failed',
+    async () => {
       const product = await seedProduct({ stock: 5 })
-      const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
-      injectFaults(input.order_id, { [name]: 'error' })
+      const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_transientError')
       await sagaStub(input.order_id).start(input)
       const saga = await settle(input.order_id)
       expect(saga.status).toBe('compensated')
-      expect(statuses(saga)).toEqual(PLACE_ORDER_STEP_NAMES.map((_, step) => (step <= index ? 'compensated' : 'pending')))
-      const finished = saga.steps.slice(0, index + 1).map((step) => Date.parse(step.finished_at!))
-      expect([...finished].sort((a, b) => b - a)).toEqual(finished)
+      expect(saga.steps[1]).toMatchObject({ name: 'charge_payment', status: 'compensated', next_retry_at: null })
+      expect(saga.steps[1]!.attempts).toBeGreaterThan(FORMER_STEP_ATTEMPTS)
+      // Its last attempt was due within the horizon, and the one after would have been past it.
+      const charge = await runInDurableObject(
+        sagaStub(input.order_id),
+        async (_instance, state) => (await state.storage.get<SagaState<unknown>>('saga'))!.steps[1]!,
+      )
+      const lastDue = charge.due_at! - Date.parse(charge.started_at!)
+      expect(lastDue).toBeLessThanOrEqual(PLACE_ORDER_POLICY.horizonMs)
+      expect(lastDue).toBeGreaterThan(PLACE_ORDER_POLICY.horizonMs - PLACE_ORDER_POLICY.retryCapMs)
+      expect(saga.steps[1]!.error).toContain('provider_error')
       expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
       expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
-      const payments = (await paymentsOf(input.order_id)).map((payment) => payment.status)
-      expect(payments).toEqual(index >= 2 ? ['refunded'] : [])
-    }, UP_TO_THE_HORIZON_MS)
-  }
+      expect((await paymentsOf(input.order_id)).filter((payment) => payment.status === 'captured')).toEqual([])
+    },
+    UP_TO_THE_HORIZON_MS,
+  )
 
-  it('a step that keeps failing transiently: retried up to the horizon, then compensated and cancelled saga_failed', async () => {
-    const product = await seedProduct({ stock: 5 })
-    const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_transientError')
-    await sagaStub(input.order_id).start(input)
-    const saga = await settle(input.order_id)
-    expect(saga.status).toBe('compensated')
-    expect(saga.steps[1]).toMatchObject({ name: 'charge_payment', status: 'compensated', next_retry_at: null })
-    expect(saga.steps[1]!.attempts).toBeGreaterThan(FORMER_STEP_ATTEMPTS)
-    // Its last attempt was due within the horizon, and the one after would have been past it.
-    const charge = await runInDurableObject(sagaStub(input.order_id), async (_instance, state) => (await state.storage.get<SagaState<unknown>>('saga'))!.steps[1]!)
-    const lastDue = charge.due_at! - Date.parse(charge.started_at!)
-    expect(lastDue).toBeLessThanOrEqual(PLACE_ORDER_POLICY.horizonMs)
-    expect(lastDue).toBeGreaterThan(PLACE_ORDER_POLICY.horizonMs - PLACE_ORDER_POLICY.retryCapMs)
-    expect(saga.steps[1]!.error).toContain('provider_error')
-    expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
-    expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
-    expect((await paymentsOf(input.order_id)).filter((payment) => payment.status === 'captured')).toEqual([])
-  }, UP_TO_THE_HORIZON_MS)
-
-  it('a charge that timed out but succeeded is refunded on compensation', async () => {
-    const product = await seedProduct({ stock: 5 })
-    const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
-    // Every charge attempt captures (once: same key), and every answer is lost.
-    injectFaults(input.order_id, { charge_payment: 'lost_answer' })
-    await sagaStub(input.order_id).start(input)
-    const saga = await settle(input.order_id)
-    expect(saga.status).toBe('compensated')
-    expect(statuses(saga)).toEqual(['compensated', 'compensated', 'pending'])
-    expect(await paymentsOf(input.order_id)).toEqual([{ status: 'refunded', amount_cents: input.total_cents }])
-    expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
-    expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
-  }, UP_TO_THE_HORIZON_MS)
+  it(
+    'a charge that timed out but succeeded is refunded on compensation',
+    async () => {
+      const product = await seedProduct({ stock: 5 })
+      const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
+      // Every charge attempt captures (once: same key), and every answer is lost.
+      injectFaults(input.order_id, { charge_payment: 'lost_answer' })
+      await sagaStub(input.order_id).start(input)
+      const saga = await settle(input.order_id)
+      expect(saga.status).toBe('compensated')
+      expect(statuses(saga)).toEqual(['compensated', 'compensated', 'pending'])
+      expect(await paymentsOf(input.order_id)).toEqual([{ status: 'refunded', amount_cents: input.total_cents }])
+      expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
+      expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'saga_failed' })
+    },
+    UP_TO_THE_HORIZON_MS,
+  )
 
   it('confirm_order committed but its answers were lost as often as a step once could: retried on, completed, stock out once', async () => {
     const product = await seedProduct({ stock: 5 })
@@ -123,7 +138,10 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     const stub = sagaStub(input.order_id)
     const confirmAttempts = async () => ((await stub.view()) as Saga).steps[2]!.attempts
     for (let round = 0; round < 100 && (await confirmAttempts()) < FORMER_STEP_ATTEMPTS; round++) await runDurableObjectAlarm(stub)
-    expect(await stub.view()).toMatchObject({ status: 'running', steps: [{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'running', attempts: FORMER_STEP_ATTEMPTS }] })
+    expect(await stub.view()).toMatchObject({
+      status: 'running',
+      steps: [{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'running', attempts: FORMER_STEP_ATTEMPTS }],
+    })
     liftFaults(input.order_id, ['confirm_order'])
     const saga = await settle(input.order_id)
     expect(saga.status).toBe('completed')
@@ -133,18 +151,22 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     expect(await paymentsOf(input.order_id)).toEqual([{ status: 'captured', amount_cents: input.total_cents }])
   })
 
-  it('a compensation that keeps failing: step compensation_failed, the others still run, saga failed', async () => {
-    const product = await seedProduct({ stock: 5 })
-    const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_refundTransientError')
-    injectFaults(input.order_id, { confirm_order: 'error' })
-    await sagaStub(input.order_id).start(input)
-    const saga = await settle(input.order_id)
-    expect(saga.status).toBe('failed')
-    expect(statuses(saga)).toEqual(['compensated', 'compensation_failed', 'compensated'])
-    expect(saga.steps[1]!.error).toContain('provider_error')
-    expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
-    expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled' })
-  }, UP_TO_THE_HORIZON_MS)
+  it(
+    'a compensation that keeps failing: step compensation_failed, the others still run, saga failed',
+    async () => {
+      const product = await seedProduct({ stock: 5 })
+      const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_refundTransientError')
+      injectFaults(input.order_id, { confirm_order: 'error' })
+      await sagaStub(input.order_id).start(input)
+      const saga = await settle(input.order_id)
+      expect(saga.status).toBe('failed')
+      expect(statuses(saga)).toEqual(['compensated', 'compensation_failed', 'compensated'])
+      expect(saga.steps[1]!.error).toContain('provider_error')
+      expect(await stockOf(product)).toEqual({ on_hand: 5, reserved: 0 })
+      expect(await orderRow(input.order_id)).toMatchObject({ status: 'cancelled' })
+    },
+    UP_TO_THE_HORIZON_MS,
+  )
 
   it('evicted after every persisted transition: resumes to the end, effects once', async () => {
     const product = await seedProduct({ price: 300, stock: 5 })
@@ -168,13 +190,22 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     const input = await pendingOrder([{ product_id: product, quantity: 2 }], 'tok_visa')
     // The reservation really happened, but the coordinator died before storing the answer.
     const credential = await rpcCredential(testEnv, 'inventory', 'test')
-    await testEnv.INVENTORY.reserve(credential, { order_id: input.order_id, items: [{ product_id: product, quantity: 2 }], key: `${input.order_id}:reserve_inventory` })
+    await testEnv.INVENTORY.reserve(credential, {
+      order_id: input.order_id,
+      items: [{ product_id: product, quantity: 2 }],
+      key: `${input.order_id}:reserve_inventory`,
+    })
     const stub = sagaStub(input.order_id)
     await runInDurableObject(stub, async (_instance, state) => {
-      const crashed = transition(createSaga(input.order_id, input, PLACE_ORDER_STEP_NAMES, Date.now()), { type: 'step_started', step: 0 }, PLACE_ORDER_POLICY, {
-        now: Date.now(),
-        random: 0,
-      })
+      const crashed = transition(
+        createSaga(input.order_id, input, PLACE_ORDER_STEP_NAMES, Date.now()),
+        { type: 'step_started', step: 0 },
+        PLACE_ORDER_POLICY,
+        {
+          now: Date.now(),
+          random: 0,
+        },
+      )
       await state.storage.put('saga', crashed)
       await state.storage.setAlarm(Date.now() + 60_000)
     })
@@ -196,7 +227,9 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     expect(await sagaStub(input.order_id).view()).toEqual(done)
     expect(await paymentsOf(input.order_id)).toHaveLength(1)
     expect(await orderRow(input.order_id)).toMatchObject({ status: 'confirmed', version: 2 })
-    const events = await testEnv.DB.prepare("SELECT type FROM outbox WHERE json_extract(envelope, '$.subject') = ?1").bind(input.order_id).all<{ type: string }>()
+    const events = await testEnv.DB.prepare("SELECT type FROM outbox WHERE json_extract(envelope, '$.subject') = ?1")
+      .bind(input.order_id)
+      .all<{ type: string }>()
     expect(events.results.map((row) => row.type.split('.').at(-2))).toEqual(['placed', 'confirmed'])
   })
 })

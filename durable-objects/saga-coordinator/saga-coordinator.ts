@@ -46,7 +46,12 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
    * caller's span (DO calls carry no headers); the saga's steps become children of this call.
    */
   start(input: I, traceparent?: string): Promise<Saga> {
-    const attributes = { 'rpc.system': 'cloudflare_durable_objects', 'rpc.service': 'SagaCoordinator', 'rpc.method': 'start', 'saga.order_id': input.order_id }
+    const attributes = {
+      'rpc.system': 'cloudflare_durable_objects',
+      'rpc.service': 'SagaCoordinator',
+      'rpc.method': 'start',
+      'saga.order_id': input.order_id,
+    }
     return withSpan('SagaCoordinator/start', { kind: SpanKind.SERVER, parent: traceparent, attributes }, () => this.startSaga(input))
   }
 
@@ -57,7 +62,12 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     // not run a finished saga again, and its summary says it finished.
     const finished = await this.host.recorded(input.order_id)
     if (finished && TERMINAL.includes(finished.status)) return finished
-    const state = createSaga(input.order_id, input, this.host.steps.map((step) => step.name), Date.now())
+    const state = createSaga(
+      input.order_id,
+      input,
+      this.host.steps.map((step) => step.name),
+      Date.now(),
+    )
     const traceparent = currentTraceparent()
     await this.ctx.storage.put({ [STATE_KEY]: state, ...(traceparent ? { [TRACE_KEY]: traceparent } : {}) })
     await this.ctx.storage.setAlarm(state.next_at)
@@ -168,6 +178,8 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
   private async relay(): Promise<void> {
     // In the saga's trace too (an alarm runs this), beside the step that wrote the events.
     const parent = await this.ctx.storage.get<string>(TRACE_KEY)
-    await withSpan('saga relay_events', { parent }, () => this.host.relay().catch((error: unknown) => this.log('outbox relay failed', { error })))
+    await withSpan('saga relay_events', { parent }, () =>
+      this.host.relay().catch((error: unknown) => this.log('outbox relay failed', { error })),
+    )
   }
 }

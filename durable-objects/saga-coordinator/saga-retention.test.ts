@@ -64,7 +64,9 @@ describe('SagaCoordinator: nothing kept longer than it is needed', () => {
     expect(await runDurableObjectAlarm(sagaStub(input.order_id))).toBe(true)
     expect(await storedState(input.order_id)).toEqual({ saga: null, keys: [], alarm: null })
 
-    const summary = await testEnv.DB.prepare('SELECT status FROM sagas WHERE order_id = ?1').bind(input.order_id).first<{ status: string }>()
+    const summary = await testEnv.DB.prepare('SELECT status FROM sagas WHERE order_id = ?1')
+      .bind(input.order_id)
+      .first<{ status: string }>()
     expect(summary).toEqual({ status: 'completed' })
     const again = await sagaStub(input.order_id).start({ ...input, payment_token: 'tok_visa' })
     expect(again.status).toBe('completed')

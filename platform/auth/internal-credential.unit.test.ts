@@ -13,7 +13,10 @@ beforeAll(async () => {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
   const kid = 'gateway-test-1'
   sign = createCredentialSigner(JSON.stringify({ ...(await exportJWK(privateKey)), kid }))
-  verifyForUsers = createCredentialVerifier(JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] }), 'users')
+  verifyForUsers = createCredentialVerifier(
+    JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] }),
+    'users',
+  )
 })
 
 /** A reusing signer on a hand-driven clock that counts the signatures it asks for. */

@@ -33,6 +33,11 @@ describe('noneMatchHits', () => {
 
 describe('showsCacheLevel', () => {
   it('shows X-Cache in development and tests only', () => {
-    expect([showsCacheLevel('development'), showsCacheLevel('test'), showsCacheLevel('production'), showsCacheLevel(undefined)]).toEqual([true, true, false, false])
+    expect([showsCacheLevel('development'), showsCacheLevel('test'), showsCacheLevel('production'), showsCacheLevel(undefined)]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ])
   })
 })

@@ -6,7 +6,11 @@ import type { CacheLevel } from './tiered-cache'
  * level (`l1` | `l2` | `source` | `bypass`); double1 = 1 (a count: SUM(_sample_interval * double1)).
  * Hit ratios per level come from these points at query time, like the RED metrics (ADR 0015).
  */
-export function cacheLevelRecorder(dataset: AnalyticsEngineDataset | undefined, worker: string, namespace: string): (level: CacheLevel) => void {
+export function cacheLevelRecorder(
+  dataset: AnalyticsEngineDataset | undefined,
+  worker: string,
+  namespace: string,
+): (level: CacheLevel) => void {
   if (!dataset) return () => {}
   return (level) => {
     try {

@@ -15,7 +15,15 @@ describe('cacheLevelRecorder', () => {
 
   it('records nothing without a dataset, and never throws', () => {
     expect(() => cacheLevelRecorder(undefined, 'inventory', 'products')('l2')).not.toThrow()
-    const failing = cacheLevelRecorder({ writeDataPoint: () => { throw new Error('full') } }, 'inventory', 'products')
+    const failing = cacheLevelRecorder(
+      {
+        writeDataPoint: () => {
+          throw new Error('full')
+        },
+      },
+      'inventory',
+      'products',
+    )
     expect(() => failing('l2')).not.toThrow()
   })
 })

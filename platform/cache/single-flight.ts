@@ -39,7 +39,10 @@ interface Flight<V> {
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-export function singleFlight<V>({ followerWaitMs = FOLLOWER_WAIT_MS, pollMs = FOLLOWER_POLL_MS }: SingleFlightOptions = {}): SingleFlight<V> {
+export function singleFlight<V>({
+  followerWaitMs = FOLLOWER_WAIT_MS,
+  pollMs = FOLLOWER_POLL_MS,
+}: SingleFlightOptions = {}): SingleFlight<V> {
   const inFlight = new Map<string, Flight<V>>()
 
   async function lead(key: string, load: () => Promise<V>): Promise<V> {

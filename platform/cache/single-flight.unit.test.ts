@@ -31,7 +31,7 @@ describe('singleFlight', () => {
     let loads = 0
     const leader = shared('k', () => ((loads += 1), gate.promise))
     const followers = [shared('k', async () => ((loads += 1), 7)), shared('k', async () => ((loads += 1), 8))]
-    gate.reject(new Error('the leader\'s request was cancelled'))
+    gate.reject(new Error("the leader's request was cancelled"))
     await expect(leader).rejects.toThrow('cancelled')
     expect(await Promise.all(followers)).toEqual([7, 8])
     expect(await shared('k', async () => ((loads += 1), 9))).toBe(9)
@@ -50,7 +50,7 @@ describe('singleFlight', () => {
     expect(loads).toBe(3)
   })
 
-  it('followers get the leader\'s value itself (plain data), not the promise the leader awaited', async () => {
+  it("followers get the leader's value itself (plain data), not the promise the leader awaited", async () => {
     const shared = singleFlight<{ n: number }>()
     const gate = deferred<{ n: number }>()
     const callers = [shared('k', () => gate.promise), shared('k', () => gate.promise)]

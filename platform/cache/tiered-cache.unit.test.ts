@@ -70,7 +70,9 @@ describe('TieredCache', () => {
     expect(t.loads()).toBe(1)
     expect(cache.stats).toEqual({ l1: { hits: 1, misses: 1 }, l2: { hits: 0, misses: 1 }, sourceLoads: 1, negativeHits: 0 })
     expect(cache.l1Usage).toMatchObject({ entries: 1, maxEntries: 1000, maxBytes: 8 * 1024 * 1024 })
-    expect(cache.l1Usage.bytes).toBe(new TextEncoder().encode(JSON.stringify({ version: 1, value: { price: 10 }, stored_at: 1_000_000 })).byteLength)
+    expect(cache.l1Usage.bytes).toBe(
+      new TextEncoder().encode(JSON.stringify({ version: 1, value: { price: 10 }, stored_at: 1_000_000 })).byteLength,
+    )
   })
 
   it('concurrent misses of one key share one source read', async () => {
@@ -195,7 +197,13 @@ describe('TieredCache', () => {
     const l2Only = t.makeCache()
     expect((await l2Only.get('p1', t.load('p1'))).level).toBe('source')
     expect((await l2Only.get('p1', t.load('p1'))).level).toBe('l2')
-    const none = new TieredCache({ ...cacheOptions({ CACHE_LEVELS: 'none' }), namespace: 'products', kv: undefined, now: Date.now, generation: generationView({ read: async () => 1, checkMs: 0, now: Date.now }) })
+    const none = new TieredCache({
+      ...cacheOptions({ CACHE_LEVELS: 'none' }),
+      namespace: 'products',
+      kv: undefined,
+      now: Date.now,
+      generation: generationView({ read: async () => 1, checkMs: 0, now: Date.now }),
+    })
     expect(await none.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'bypass' })
     expect(await none.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'bypass' })
   })
@@ -204,7 +212,14 @@ describe('TieredCache', () => {
     const t = setUp()
     t.source.set('p1', { price: 10, version: 1 })
     const errors: unknown[] = []
-    const cache = new TieredCache({ ...cacheOptions({}), namespace: 'products', kv: t.l2.kv, now: Date.now, onError: (e) => errors.push(e), generation: generationView({ read: () => Promise.reject(new Error('D1 down')), checkMs: 1000, now: Date.now }) })
+    const cache = new TieredCache({
+      ...cacheOptions({}),
+      namespace: 'products',
+      kv: t.l2.kv,
+      now: Date.now,
+      onError: (e) => errors.push(e),
+      generation: generationView({ read: () => Promise.reject(new Error('D1 down')), checkMs: 1000, now: Date.now }),
+    })
     expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'bypass' })
     expect(errors).toHaveLength(1)
   })
@@ -234,14 +249,28 @@ describe('TieredCache: how long an answer is known current (freshUntil)', () => 
   it('is null when nothing vouches for the answer (caching off, or the generation unknown)', async () => {
     const t = setUp()
     t.source.set('p1', { price: 10, version: 1 })
-    const none = new TieredCache({ ...cacheOptions({ CACHE_LEVELS: 'none' }), namespace: 'products', kv: undefined, now: Date.now, generation: generationView({ read: async () => 1, checkMs: 0, now: Date.now }) })
+    const none = new TieredCache({
+      ...cacheOptions({ CACHE_LEVELS: 'none' }),
+      namespace: 'products',
+      kv: undefined,
+      now: Date.now,
+      generation: generationView({ read: async () => 1, checkMs: 0, now: Date.now }),
+    })
     expect(await none.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'bypass', freshUntil: null })
   })
 })
 
 describe('cacheOptions', () => {
   it('has the documented defaults', () => {
-    expect(cacheOptions({})).toEqual({ levels: 'l1,l2', l1MaxEntries: 1000, l1MaxBytes: 8 * 1024 * 1024, l1TtlMs: 30_000, l2TtlSeconds: 300, negativeTtlMs: 5_000, generationCheckMs: 1_000 })
+    expect(cacheOptions({})).toEqual({
+      levels: 'l1,l2',
+      l1MaxEntries: 1000,
+      l1MaxBytes: 8 * 1024 * 1024,
+      l1TtlMs: 30_000,
+      l2TtlSeconds: 300,
+      negativeTtlMs: 5_000,
+      generationCheckMs: 1_000,
+    })
     expect(cacheOptions({ CACHE_LEVELS: '', CACHE_L2_TTL_S: ' ' }).levels).toBe('l1,l2')
   })
 

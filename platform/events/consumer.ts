@@ -119,7 +119,10 @@ export async function consumeEventBatch(batch: MessageBatch<unknown>, options: O
       }
     })
   }
-  const seen = await seenEvents(options.db, pending.map(({ event }) => event))
+  const seen = await seenEvents(
+    options.db,
+    pending.map(({ event }) => event),
+  )
   const fresh: Pending[] = []
   for (const entry of pending) {
     if (seen.has(inboxKey(entry.event))) entry.message.ack()
@@ -139,7 +142,10 @@ export async function consumeEventBatch(batch: MessageBatch<unknown>, options: O
 }
 
 /** Parses a message with the contract schemas; null when this consumer does not subscribe to its type. */
-function parse(body: unknown, options: Pick<ConsumerOptions, 'handlers'>): { event: CloudEvent; handler: (event: CloudEvent) => Promise<Effects> } | null {
+function parse(
+  body: unknown,
+  options: Pick<ConsumerOptions, 'handlers'>,
+): { event: CloudEvent; handler: (event: CloudEvent) => Promise<Effects> } | null {
   const envelope = CloudEventSchema.parse(body)
   const handler = options.handlers[envelope.type as EventType] as ((event: CloudEvent) => Promise<Effects>) | undefined
   if (!handler) return null
@@ -155,7 +161,9 @@ async function prepare(body: unknown, options: Pick<ConsumerOptions, 'handlers'>
 const inboxKey = ({ source, id }: { source: string; id: string }) => `${source}\u0000${id}`
 
 function inboxInsert(db: D1Database, event: CloudEvent, processedAt: string): D1PreparedStatement {
-  return db.prepare('INSERT INTO inbox (source, id, type, processed_at) VALUES (?1, ?2, ?3, ?4)').bind(event.source, event.id, event.type, processedAt)
+  return db
+    .prepare('INSERT INTO inbox (source, id, type, processed_at) VALUES (?1, ?2, ?3, ?4)')
+    .bind(event.source, event.id, event.type, processedAt)
 }
 
 /** Which of these events the inbox already holds, in a few statements. */
@@ -164,7 +172,9 @@ async function seenEvents(db: D1Database, events: CloudEvent[]): Promise<Set<str
   for (let start = 0; start < events.length; start += SEEN_CHUNK) {
     const chunk = events.slice(start, start + SEEN_CHUNK)
     const rows = await db
-      .prepare(`SELECT source, id FROM inbox WHERE (source, id) IN (VALUES ${chunk.map((_, i) => `(?${2 * i + 1}, ?${2 * i + 2})`).join(', ')})`)
+      .prepare(
+        `SELECT source, id FROM inbox WHERE (source, id) IN (VALUES ${chunk.map((_, i) => `(?${2 * i + 1}, ?${2 * i + 2})`).join(', ')})`,
+      )
       .bind(...chunk.flatMap((event) => [event.source, event.id]))
       .all<{ source: string; id: string }>()
     for (const row of rows.results) seen.add(inboxKey(row))

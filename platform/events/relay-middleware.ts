@@ -7,7 +7,10 @@ import { relayOutbox } from './outbox'
  * has gone (`waitUntil`): events leave at once in the common case, and the scheduled sweep
  * (`drainOutbox`) sends whatever this could not.
  */
-export function relayAfterResponse<E extends { Bindings: object }>(service: string, db: (env: E['Bindings']) => D1Database): MiddlewareHandler<E> {
+export function relayAfterResponse<E extends { Bindings: object }>(
+  service: string,
+  db: (env: E['Bindings']) => D1Database,
+): MiddlewareHandler<E> {
   const log = createLogger(service)
   return async function relayAfterResponse(c, next) {
     await next()

@@ -49,7 +49,9 @@ export async function replayOutbox(db: D1Database, env: Queues, filter: ReplayFi
  * still pending first, so afterwards every retained event since `since` was published at least
  * once — also where no sweep ran (a local system restarted after a crash).
  */
-export function replayRoutes<E extends { Bindings: object }>(resources: (env: E['Bindings']) => { db: D1Database; queues: Queues }): Hono<E> {
+export function replayRoutes<E extends { Bindings: object }>(
+  resources: (env: E['Bindings']) => { db: D1Database; queues: Queues },
+): Hono<E> {
   const routes = new Hono<E>()
   routes.post('/internal/events/replay', async (c) => {
     const request = await readJson(c, ReplayRequestSchema)

@@ -43,11 +43,21 @@ export function eventRetentionMs(env: { EVENT_RETENTION_DAYS?: string }): number
 
 /** The backbone's rules, for the tables a service has (its schema re-exports them from ./tables). */
 export const eventRules = {
-  outbox: (windowMs: number): RetentionRule => ({ name: 'outbox', table: 'outbox', expired: 'sent_at IS NOT NULL AND sent_at < ?1', windowMs }),
+  outbox: (windowMs: number): RetentionRule => ({
+    name: 'outbox',
+    table: 'outbox',
+    expired: 'sent_at IS NOT NULL AND sent_at < ?1',
+    windowMs,
+  }),
   inbox: (windowMs: number): RetentionRule => ({ name: 'inbox', table: 'inbox', expired: 'processed_at < ?1', windowMs }),
   deadLetters: (): RetentionRule[] => [
     { name: 'dead_letters', table: 'dead_letters', expired: 'received_at < ?1', windowMs: DEAD_LETTER_RETENTION_MS },
-    { name: 'dead_letters_replayed', table: 'dead_letters', expired: 'replayed_at IS NOT NULL AND replayed_at < ?1', windowMs: REPLAYED_DEAD_LETTER_RETENTION_MS },
+    {
+      name: 'dead_letters_replayed',
+      table: 'dead_letters',
+      expired: 'replayed_at IS NOT NULL AND replayed_at < ?1',
+      windowMs: REPLAYED_DEAD_LETTER_RETENTION_MS,
+    },
   ],
 }
 
@@ -62,7 +72,12 @@ export async function pruneBatch(db: D1Database, rule: RetentionRule, now: numbe
 }
 
 /** One retention pass over every rule (the sweep calls it); a failing rule does not stop the others. */
-export async function applyRetention(service: string, db: D1Database, rules: readonly RetentionRule[], options: RetentionOptions = {}): Promise<RetentionReport> {
+export async function applyRetention(
+  service: string,
+  db: D1Database,
+  rules: readonly RetentionRule[],
+  options: RetentionOptions = {},
+): Promise<RetentionReport> {
   const { now = Date.now(), batchSize = 500, maxBatches = 4 } = options
   const report: RetentionReport = {}
   for (const rule of rules) {

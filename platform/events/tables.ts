@@ -7,15 +7,15 @@ import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlit
 export const outbox = sqliteTable(
   'outbox',
   {
-  id: text('id').primaryKey(),
-  type: text('type').notNull(),
-  envelope: text('envelope').notNull(),
-  createdAt: text('created_at').notNull(),
-  sentAt: text('sent_at'),
-  /** A relay holds a row until this time (ms since the epoch) while it sends it. */
-  claimedUntil: integer('claimed_until'),
-  attempts: integer('attempts').notNull().default(0),
-  lastError: text('last_error'),
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    envelope: text('envelope').notNull(),
+    createdAt: text('created_at').notNull(),
+    sentAt: text('sent_at'),
+    /** A relay holds a row until this time (ms since the epoch) while it sends it. */
+    claimedUntil: integer('claimed_until'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
   },
   (table) => [index('outbox_pending').on(table.sentAt, table.createdAt)],
 )

@@ -36,7 +36,9 @@ async function saveFault(env: FaultBindings, config: FaultConfig): Promise<void>
   if (env.DB) {
     await env.DB.batch([
       env.DB.prepare(TABLE),
-      env.DB.prepare('INSERT INTO dev_faults (id, config) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET config = excluded.config').bind(JSON.stringify(config)),
+      env.DB.prepare('INSERT INTO dev_faults (id, config) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET config = excluded.config').bind(
+        JSON.stringify(config),
+      ),
     ])
   }
   current = config
@@ -46,7 +48,10 @@ async function saveFault(env: FaultBindings, config: FaultConfig): Promise<void>
 async function currentFault(env: FaultBindings): Promise<FaultConfig> {
   if (current) return current
   if (!env.DB) return NO_FAULT
-  const [, kept] = await env.DB.batch<{ config: string }>([env.DB.prepare(TABLE), env.DB.prepare('SELECT config FROM dev_faults WHERE id = 1')])
+  const [, kept] = await env.DB.batch<{ config: string }>([
+    env.DB.prepare(TABLE),
+    env.DB.prepare('SELECT config FROM dev_faults WHERE id = 1'),
+  ])
   const parsed = FaultConfigSchema.safeParse(kept?.results[0] ? JSON.parse(kept.results[0].config) : NO_FAULT)
   current = parsed.success ? parsed.data : NO_FAULT
   return current

@@ -4,10 +4,7 @@ import { Hono } from 'hono'
  * `/health` says the isolate answers; `/ready` says its dependencies (its D1) answer too.
  * Both sit behind the gateway credential like every other internal route.
  */
-export function healthRoutes<E extends { Bindings: object }>(
-  service: string,
-  isReady: (env: E['Bindings']) => Promise<boolean>,
-): Hono<E> {
+export function healthRoutes<E extends { Bindings: object }>(service: string, isReady: (env: E['Bindings']) => Promise<boolean>): Hono<E> {
   const routes = new Hono<E>()
   routes.get('/health', (c) => c.json({ status: 'ok', service }))
   routes.get('/ready', async (c) => {

@@ -5,7 +5,7 @@ import { fail, ok, type FieldError, type Result } from '../../shared-contracts/e
 /** Turns zod issues into the `errors` list of a problem: one entry per field. */
 export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({
-    path: issue.path.length > 0 ? issue.path.join('.') : (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : ''),
+    path: issue.path.length > 0 ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(',') : '',
     message: issue.message,
   }))
 }

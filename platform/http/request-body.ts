@@ -20,7 +20,6 @@ export interface BodyLimitVars {
   CLIENT_BODY_TIMEOUT_MS?: string
 }
 
-
 /** Reads the limits from `MAX_BODY_BYTES` and `CLIENT_BODY_TIMEOUT_MS`; throws on a bad value. */
 export function bodyLimitsFrom(vars: BodyLimitVars): BodyLimits {
   return {
@@ -31,7 +30,11 @@ export function bodyLimitsFrom(vars: BodyLimitVars): BodyLimits {
 
 const tooLarge = (limits: BodyLimits) => fail({ code: 'payload_too_large' as const, detail: `Send at most ${limits.maxBytes} bytes.` })
 
-async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>, limits: BodyLimits, signal: AbortSignal): Promise<Result<Uint8Array[]>> {
+async function readAll(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  limits: BodyLimits,
+  signal: AbortSignal,
+): Promise<Result<Uint8Array[]>> {
   const chunks: Uint8Array[] = []
   let total = 0
   while (!signal.aborted) {

@@ -61,7 +61,10 @@ describe('readBody', () => {
 
   it('answers a body that stalls past the deadline with request_timeout, and cancels it', async () => {
     const { stream, seen } = source(['{"a":'], { end: false })
-    expect(await readBody(post(stream), LIMITS)).toMatchObject({ ok: false, error: { code: 'request_timeout', detail: 'The request body did not arrive within 50 ms.' } })
+    expect(await readBody(post(stream), LIMITS)).toMatchObject({
+      ok: false,
+      error: { code: 'request_timeout', detail: 'The request body did not arrive within 50 ms.' },
+    })
     expect(seen.cancelled).toBe(true)
   })
 

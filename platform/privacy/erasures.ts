@@ -31,7 +31,9 @@ export async function isErased(db: D1Database, userId: string): Promise<boolean>
 export function pseudonymiseStoredEvents(db: D1Database, userId: string): D1PreparedStatement[] {
   const redact = (table: string, column: string) =>
     db
-      .prepare(`UPDATE ${table} SET ${column} = json_set(${column}, '$.data.user_id', ?1) WHERE json_extract(${column}, '$.data.user_id') = ?2`)
+      .prepare(
+        `UPDATE ${table} SET ${column} = json_set(${column}, '$.data.user_id', ?1) WHERE json_extract(${column}, '$.data.user_id') = ?2`,
+      )
       .bind(DELETED_USER_ID, userId)
   return [redact('outbox', 'envelope'), redact('dead_letters', 'body')]
 }

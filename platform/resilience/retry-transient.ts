@@ -8,7 +8,13 @@ import { fullJitter, type BackoffOptions } from './backoff'
  * on the next attempt), or its own dependency was (`dependency_unavailable`). Every other code is an answer — a refusal (`out_of_stock`,
  * `payment_declined`, `not_found`, `conflict`, a validation error) that the same call gets again.
  */
-export const TRANSIENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['internal_error', 'provider_error', 'service_unavailable', 'gateway_timeout', 'dependency_unavailable'])
+export const TRANSIENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'internal_error',
+  'provider_error',
+  'service_unavailable',
+  'gateway_timeout',
+  'dependency_unavailable',
+])
 
 /** Whether retrying the call that failed with `error` may help. */
 export const isTransient = (error: AppError): boolean => TRANSIENT_ERROR_CODES.has(error.code)

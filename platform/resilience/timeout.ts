@@ -30,10 +30,12 @@ export function withTimeout<T>(ms: number, call: (signal: AbortSignal) => Promis
       reject(new TimeoutError(ms))
       controller.abort()
     }, ms)
-    const settled = <A>(settle: (value: A) => void) => (value: A) => {
-      timers.clearTimeout(handle)
-      settle(value)
-    }
+    const settled =
+      <A>(settle: (value: A) => void) =>
+      (value: A) => {
+        timers.clearTimeout(handle)
+        settle(value)
+      }
     let pending: Promise<T>
     try {
       pending = call(controller.signal)

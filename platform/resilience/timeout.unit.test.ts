@@ -9,9 +9,13 @@ function manualTimers() {
     setTimeout: (run) => (pending.set(++next, run), next),
     clearTimeout: (handle) => void pending.delete(handle as number),
   }
-  return { timers, pending, fireAll: () => {
-    for (const run of pending.values()) run()
-  } }
+  return {
+    timers,
+    pending,
+    fireAll: () => {
+      for (const run of pending.values()) run()
+    },
+  }
 }
 
 describe('timeout', () => {
@@ -48,7 +52,11 @@ describe('timeout', () => {
 
   it('stays a timeout when the aborted call rejects afterwards', async () => {
     const { timers, fireAll } = manualTimers()
-    const call = withTimeout(100, (signal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))), timers)
+    const call = withTimeout(
+      100,
+      (signal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+      timers,
+    )
     fireAll()
     await expect(call).rejects.toBeInstanceOf(TimeoutError)
   })

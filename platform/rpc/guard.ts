@@ -28,17 +28,15 @@ export function createRpcGuard(service: string) {
   function verifiers(config: string | undefined): Map<string, Verify> {
     if (cached?.config !== config) {
       const trusted = config ? (JSON.parse(config) as Record<string, unknown>) : {}
-      const entries = Object.entries(trusted).map(([caller, jwks]) => [caller, createCredentialVerifier(JSON.stringify(jwks), service, caller)] as const)
+      const entries = Object.entries(trusted).map(
+        ([caller, jwks]) => [caller, createCredentialVerifier(JSON.stringify(jwks), service, caller)] as const,
+      )
       cached = { config, verifiers: new Map(entries) }
     }
     return cached!.verifiers
   }
 
-  return async function verifyCaller(
-    env: RpcGuardBindings,
-    credential: unknown,
-    allowed: readonly string[],
-  ): Promise<Result<RpcCaller>> {
+  return async function verifyCaller(env: RpcGuardBindings, credential: unknown, allowed: readonly string[]): Promise<Result<RpcCaller>> {
     if (typeof credential !== 'string') return denied
     let issuer: unknown
     try {

@@ -69,7 +69,12 @@ export function rpcMethods<E extends RpcMethodBindings, Services>(options: RpcEn
     }
     if (method.writes) {
       // The events leave at once; the scheduled sweep sends whatever this could not.
-      ctx.waitUntil(relayOutbox(env.DB, env).then(() => undefined, (error: unknown) => log.error('outbox relay failed', { error })))
+      ctx.waitUntil(
+        relayOutbox(env.DB, env).then(
+          () => undefined,
+          (error: unknown) => log.error('outbox relay failed', { error }),
+        ),
+      )
       if (result.ok) await options.written?.(services)
     }
     return result

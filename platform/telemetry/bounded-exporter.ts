@@ -23,7 +23,10 @@ export class BoundedExporter implements SpanExporter {
       clearTimeout(timer)
       resultCallback(result)
     }
-    const timer = setTimeout(() => finish({ code: FAILED, error: new Error(`OTLP export timed out after ${this.timeoutMs} ms`) }), this.timeoutMs)
+    const timer = setTimeout(
+      () => finish({ code: FAILED, error: new Error(`OTLP export timed out after ${this.timeoutMs} ms`) }),
+      this.timeoutMs,
+    )
     try {
       this.inner.export(spans, finish)
     } catch (error) {

@@ -14,7 +14,10 @@ describe('BoundedExporter', () => {
   it('gives up an export the collector never answers, after the timeout', () => {
     vi.useFakeTimers()
     const results: unknown[] = []
-    new BoundedExporter(exporter(() => undefined), 2_000).export([], (result) => results.push(result))
+    new BoundedExporter(
+      exporter(() => undefined),
+      2_000,
+    ).export([], (result) => results.push(result))
     vi.advanceTimersByTime(1_999)
     expect(results).toEqual([])
     vi.advanceTimersByTime(1)
@@ -25,7 +28,10 @@ describe('BoundedExporter', () => {
     vi.useFakeTimers()
     const results: unknown[] = []
     let answer: Callback = () => undefined
-    new BoundedExporter(exporter((callback) => (answer = callback)), 2_000).export([], (result) => results.push(result))
+    new BoundedExporter(
+      exporter((callback) => (answer = callback)),
+      2_000,
+    ).export([], (result) => results.push(result))
     answer({ code: 0 })
     vi.advanceTimersByTime(5_000)
     answer({ code: 1 })

@@ -37,7 +37,11 @@ const RESERVED = new Set(['time', 'level', 'service', 'message', 'trace_id', 'sp
  * the active span's `trace_id` and `span_id` (absent when nothing is traced), then the fields —
  * always passed through `redact`, so no secret-named field or secret-shaped text is ever written.
  */
-export function createLogger(service: string, { sink = consoleSink, now = () => new Date() }: LoggerOptions = {}, bound: LogFields = {}): Logger {
+export function createLogger(
+  service: string,
+  { sink = consoleSink, now = () => new Date() }: LoggerOptions = {},
+  bound: LogFields = {},
+): Logger {
   const hasBound = Object.keys(bound).length > 0
   function write(level: LogLevel, message: string, fields: LogFields = {}): void {
     const line: Record<string, unknown> = { time: now().toISOString(), level, service, message: scrubText(message) }
@@ -57,7 +61,14 @@ export function createLogger(service: string, { sink = consoleSink, now = () => 
     try {
       text = JSON.stringify(line)
     } catch {
-      text = JSON.stringify({ time: line.time, level, service, message: line.message, request_id: line.request_id, log_error: 'fields not serialisable' })
+      text = JSON.stringify({
+        time: line.time,
+        level,
+        service,
+        message: line.message,
+        request_id: line.request_id,
+        log_error: 'fields not serialisable',
+      })
     }
     sink(level, text)
   }

@@ -5,7 +5,10 @@ import { withRequestContext } from './request-context'
 
 function capture() {
   const lines: { level: LogLevel; entry: Record<string, unknown> }[] = []
-  const log = createLogger('orders', { sink: (level, line) => lines.push({ level, entry: JSON.parse(line) }), now: () => new Date('2026-01-02T03:04:05.000Z') })
+  const log = createLogger('orders', {
+    sink: (level, line) => lines.push({ level, entry: JSON.parse(line) }),
+    now: () => new Date('2026-01-02T03:04:05.000Z'),
+  })
   return { log, lines }
 }
 
@@ -13,7 +16,12 @@ function capture() {
 class StackContextManager implements ContextManager {
   private stack: Context[] = []
   active = () => this.stack.at(-1) ?? ROOT_CONTEXT
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
     this.stack.push(ctx)
     try {
       return fn.call(thisArg, ...args)
@@ -37,7 +45,14 @@ describe('createLogger', () => {
     log.warn('slow', {})
     log.error('failed')
     expect(lines.map(({ level }) => level)).toEqual(['info', 'warn', 'error'])
-    expect(lines[0]!.entry).toEqual({ time: '2026-01-02T03:04:05.000Z', level: 'info', service: 'orders', message: 'order placed', order_id: 'o1', total_cents: 500 })
+    expect(lines[0]!.entry).toEqual({
+      time: '2026-01-02T03:04:05.000Z',
+      level: 'info',
+      service: 'orders',
+      message: 'order placed',
+      order_id: 'o1',
+      total_cents: 500,
+    })
     expect(lines[0]!.entry).not.toHaveProperty('trace_id')
     expect(lines[0]!.entry).not.toHaveProperty('request_id')
   })
@@ -63,18 +78,38 @@ describe('createLogger', () => {
 
   it('redacts secret fields and secret-shaped text, and fields never override the envelope', () => {
     const { log, lines } = capture()
-    log.with({ component: 'auth' }).error('login failed for Bearer abc.def', { password: 'hunter2hunter2', body: { token: 't' }, level: 'info', service: 'x' })
+    log
+      .with({ component: 'auth' })
+      .error('login failed for Bearer abc.def', { password: 'hunter2hunter2', body: { token: 't' }, level: 'info', service: 'x' })
     const text = JSON.stringify(lines)
     expect(text).not.toContain('hunter2')
     expect(text).not.toContain('abc.def')
-    expect(lines[0]!.entry).toMatchObject({ level: 'error', service: 'orders', component: 'auth', password: '[REDACTED]', body: { token: '[REDACTED]' } })
+    expect(lines[0]!.entry).toMatchObject({
+      level: 'error',
+      service: 'orders',
+      component: 'auth',
+      password: '[REDACTED]',
+      body: { token: '[REDACTED]' },
+    })
   })
 
   it('writes bound fields first, a field overriding a bound one in its place, and leaves out undefined values', () => {
     const { log, lines } = capture()
-    log.with({ component: 'breaker', downstream: 'users', api_key: 'k-123' }).info('state', { extra: 1, downstream: 'orders', gone: undefined, secret: undefined })
+    log
+      .with({ component: 'breaker', downstream: 'users', api_key: 'k-123' })
+      .info('state', { extra: 1, downstream: 'orders', gone: undefined, secret: undefined })
     log.info('plain', { route: '/x', nested: { authorization: 'Basic abc', note: 'Bearer xyz' } })
-    expect(Object.keys(lines[0]!.entry)).toEqual(['time', 'level', 'service', 'message', 'component', 'downstream', 'api_key', 'extra', 'secret'])
+    expect(Object.keys(lines[0]!.entry)).toEqual([
+      'time',
+      'level',
+      'service',
+      'message',
+      'component',
+      'downstream',
+      'api_key',
+      'extra',
+      'secret',
+    ])
     expect(lines[0]!.entry).toMatchObject({ downstream: 'orders', api_key: '[REDACTED]', secret: '[REDACTED]' })
     expect(lines[1]!.entry).toMatchObject({ route: '/x', nested: { authorization: '[REDACTED]', note: 'Bearer [REDACTED]' } })
   })

@@ -48,7 +48,15 @@ function statusClass(outcome: number | string): string {
  * double1 duration in ms, double2 1 if an error else 0, double3 the HTTP status (0 if none).
  */
 export function analyticsEngineMetrics(dataset: AnalyticsEngineDataset, worker: string): RedMetrics {
-  function write(kind: 'request' | 'downstream', index: string, route: string, method: string, outcome: number | string, service: string, durationMs: number) {
+  function write(
+    kind: 'request' | 'downstream',
+    index: string,
+    route: string,
+    method: string,
+    outcome: number | string,
+    service: string,
+    durationMs: number,
+  ) {
     try {
       dataset.writeDataPoint({
         indexes: [index.slice(0, 96)],
@@ -61,7 +69,8 @@ export function analyticsEngineMetrics(dataset: AnalyticsEngineDataset, worker: 
   }
   return {
     request: ({ route, method, status, durationMs, target }) => write('request', route, route, method, status, target, durationMs),
-    downstream: ({ service, route, method, outcome, durationMs }) => write('downstream', service, route, method, outcome, service, durationMs),
+    downstream: ({ service, route, method, outcome, durationMs }) =>
+      write('downstream', service, route, method, outcome, service, durationMs),
   }
 }
 

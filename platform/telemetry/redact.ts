@@ -45,7 +45,11 @@ const SECRET_PARTS = ['password', 'secret', 'token', 'credential', 'cookie', 'au
 const SECRET_SHAPES: { hints: string[]; shape: RegExp; replacement: string }[] = [
   { hints: ['eyJ'], shape: /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g, replacement: REDACTED }, // a JWT (JWS compact)
   { hints: ['bearer', 'basic'], shape: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, replacement: `$1 ${REDACTED}` },
-  { hints: ['-----BEGIN'], shape: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, replacement: REDACTED },
+  {
+    hints: ['-----BEGIN'],
+    shape: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+    replacement: REDACTED,
+  },
   { hints: ['tok_'], shape: /\btok_[A-Za-z0-9_]+/g, replacement: REDACTED }, // a payment provider's card token
 ]
 

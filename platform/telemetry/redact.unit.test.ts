@@ -68,8 +68,10 @@ describe('redact', () => {
   })
 
   it('treats ordinary names as ordinary', () => {
-    for (const name of ['email', 'order_id', 'status', 'duration_ms', 'route', 'downstream', 'message_id']) expect(isSecretName(name)).toBe(false)
-    for (const name of ['Password', 'refresh-token', 'GATEWAY_PRIVATE_KEY', 'set-cookie', 'idempotency_key', 'd']) expect(isSecretName(name)).toBe(true)
+    for (const name of ['email', 'order_id', 'status', 'duration_ms', 'route', 'downstream', 'message_id'])
+      expect(isSecretName(name)).toBe(false)
+    for (const name of ['Password', 'refresh-token', 'GATEWAY_PRIVATE_KEY', 'set-cookie', 'idempotency_key', 'd'])
+      expect(isSecretName(name)).toBe(true)
   })
 
   it('judges a name the same every time, however many names it has seen', () => {

@@ -1,4 +1,15 @@
-import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api'
+import {
+  context,
+  isSpanContextValid,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Attributes,
+  type Context,
+  type Span,
+  type SpanContext,
+} from '@opentelemetry/api'
 
 // W3C Trace Context across the hops the library does not cover: RPC calls (in the service
 // credential), Durable Object calls (an argument), queue messages (the CloudEvents `traceparent`
@@ -20,7 +31,12 @@ export function parseTraceparent(value: unknown): SpanContext | undefined {
   if (typeof value !== 'string') return undefined
   const match = TRACEPARENT.exec(value.trim().toLowerCase())
   if (!match) return undefined
-  const spanContext: SpanContext = { traceId: match[1]!, spanId: match[2]!, traceFlags: parseInt(match[3]!, 16) & TraceFlags.SAMPLED, isRemote: true }
+  const spanContext: SpanContext = {
+    traceId: match[1]!,
+    spanId: match[2]!,
+    traceFlags: parseInt(match[3]!, 16) & TraceFlags.SAMPLED,
+    isRemote: true,
+  }
   return isSpanContextValid(spanContext) ? spanContext : undefined
 }
 
@@ -54,7 +70,9 @@ export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span 
   const parentContext = remote ? trace.setSpanContext(base, remote) : base
   let span: Span
   try {
-    span = context.with(base, () => tracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, parentContext))
+    span = context.with(base, () =>
+      tracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, parentContext),
+    )
   } catch {
     // The library's tracer refuses to start a span outside a configured context: run untraced.
     return fn(undefined)

@@ -9,7 +9,10 @@ import { traceConfig, tracingEnabled, type TracingVars } from './tracing-config'
 type Handler<E> = ExportedHandler<E>
 type AnyDOClass = new (ctx: DurableObjectState, env: never) => object
 
-const configFor = (service: string): ResolveConfigFn => (env: TracingVars) => traceConfig(service, env)
+const configFor =
+  (service: string): ResolveConfigFn =>
+  (env: TracingVars) =>
+    traceConfig(service, env)
 
 /**
  * Wraps a Worker's default export (fetch, queue, scheduled): a SERVER span per request (HTTP
@@ -33,7 +36,8 @@ export function instrumentWorker<H extends Handler<any>>(service: string, handle
   }
   if (handler.scheduled) {
     const plain = handler.scheduled
-    wrapped.scheduled = (controller, env, ctx) => (tracingEnabled(env) ? tracedHandler().scheduled!(controller, env, ctx) : plain(controller, env, ctx))
+    wrapped.scheduled = (controller, env, ctx) =>
+      tracingEnabled(env) ? tracedHandler().scheduled!(controller, env, ctx) : plain(controller, env, ctx)
   }
   return wrapped as H
 }

@@ -16,9 +16,11 @@ export function keyPairsFor(workers) {
   const pairs = []
   const gateway = workers.find(({ name }) => name === GATEWAY)
   if (gateway) pairs.push({ holder: GATEWAY, secret: 'GATEWAY_PRIVATE_KEY', record: 'GATEWAY_PUBLIC_KEY' })
-  if (workers.some(({ name }) => name === TOKEN_ISSUER)) pairs.push({ holder: TOKEN_ISSUER, secret: 'JWT_PRIVATE_KEY', record: 'JWT_PUBLIC_KEY' })
+  if (workers.some(({ name }) => name === TOKEN_ISSUER))
+    pairs.push({ holder: TOKEN_ISSUER, secret: 'JWT_PRIVATE_KEY', record: 'JWT_PUBLIC_KEY' })
   for (const { name, config } of workers) {
-    if ((config.services ?? []).some((binding) => binding.entrypoint)) pairs.push({ holder: name, secret: 'SERVICE_PRIVATE_KEY', record: 'SERVICE_PUBLIC_KEY' })
+    if ((config.services ?? []).some((binding) => binding.entrypoint))
+      pairs.push({ holder: name, secret: 'SERVICE_PRIVATE_KEY', record: 'SERVICE_PUBLIC_KEY' })
   }
   return pairs
 }

@@ -25,10 +25,22 @@ export const kvTitle = (worker, binding, env) => `edge-commerce-${worker}-${bind
 /** Every resource of the environment, each once, in the order they are made. */
 function resourcesOf(workers, env) {
   const databases = workers.flatMap(({ name, config }) =>
-    config.d1_databases.map((db) => ({ kind: 'd1', worker: name, binding: db.binding, name: db.database_name, id: db.database_id ?? null })),
+    config.d1_databases.map((db) => ({
+      kind: 'd1',
+      worker: name,
+      binding: db.binding,
+      name: db.database_name,
+      id: db.database_id ?? null,
+    })),
   )
   const namespaces = workers.flatMap(({ name, config }) =>
-    config.kv_namespaces.map((kv) => ({ kind: 'kv', worker: name, binding: kv.binding, name: kvTitle(name, kv.binding, env), id: kv.id ?? null })),
+    config.kv_namespaces.map((kv) => ({
+      kind: 'kv',
+      worker: name,
+      binding: kv.binding,
+      name: kvTitle(name, kv.binding, env),
+      id: kv.id ?? null,
+    })),
   )
   const queueNames = new Set()
   for (const { config } of workers) {
@@ -55,7 +67,8 @@ export function deployOrder(workers) {
     if (path.includes(worker.name)) throw new Error(`service bindings form a cycle: ${[...path, worker.name].join(' → ')}`)
     for (const binding of worker.config.services ?? []) {
       const target = byScript.get(binding.service)
-      if (!target) throw new Error(`${worker.config.name} binds ${binding.binding} to "${binding.service}", which is not a Worker of this environment`)
+      if (!target)
+        throw new Error(`${worker.config.name} binds ${binding.binding} to "${binding.service}", which is not a Worker of this environment`)
       visit(target, [...path, worker.name])
     }
     done.add(worker.name)
@@ -89,7 +102,9 @@ export function buildPlan(env, { workers = readWorkers(env), otel = [] } = {}) {
     keyPairs: keyPairsFor(workers),
     secrets: secretsOf(workers, otel),
     migrations: workers.flatMap(({ name, config }) =>
-      config.d1_databases.filter((db) => db.migrations_dir).map((db) => ({ worker: name, binding: db.binding, database: db.database_name })),
+      config.d1_databases
+        .filter((db) => db.migrations_dir)
+        .map((db) => ({ worker: name, binding: db.binding, database: db.database_name })),
     ),
     deploys: deployOrder(workers).map(({ name, config }) => ({ worker: name, script: config.name })),
   }

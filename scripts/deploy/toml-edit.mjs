@@ -49,7 +49,12 @@ export function editFile(path, edits) {
 /** The edit recording a resource's id in its binding's table of the environment's section. */
 export function idEdit(env, resource) {
   return resource.kind === 'd1'
-    ? { header: `[[env.${env}.d1_databases]]`, match: `database_name = ${JSON.stringify(resource.name)}`, key: 'database_id', value: resource.id }
+    ? {
+        header: `[[env.${env}.d1_databases]]`,
+        match: `database_name = ${JSON.stringify(resource.name)}`,
+        key: 'database_id',
+        value: resource.id,
+      }
     : { header: `[[env.${env}.kv_namespaces]]`, match: `binding = ${JSON.stringify(resource.binding)}`, key: 'id', value: resource.id }
 }
 

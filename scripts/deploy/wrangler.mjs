@@ -5,9 +5,7 @@ import { spawnSync } from 'node:child_process'
 
 /** Wrangler answers a user would read, minus anything that looks like a key. */
 export function scrub(text) {
-  return text
-    .replace(/"d"\s*:\s*"[^"]*"/g, '"d":"[REDACTED]"')
-    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, '[REDACTED]')
+  return text.replace(/"d"\s*:\s*"[^"]*"/g, '"d":"[REDACTED]"').replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, '[REDACTED]')
 }
 
 export class WranglerError extends Error {

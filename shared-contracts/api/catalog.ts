@@ -1,11 +1,20 @@
 import { pageSchema } from '../api-schemas'
 import { EXAMPLES } from '../api-examples'
-import { CreateProductRequestSchema, ProductSchema, SetStockRequestSchema, StockLevelsSchema, UpdateProductRequestSchema } from '../inventory'
+import {
+  CreateProductRequestSchema,
+  ProductSchema,
+  SetStockRequestSchema,
+  StockLevelsSchema,
+  UpdateProductRequestSchema,
+} from '../inventory'
 import { ListQuerySchema } from '../pagination'
 import { ADMIN, PUBLIC, route } from '../route'
 
 export const listProducts = route({
-  method: 'GET', path: '/api/v1/products', service: 'inventory', access: PUBLIC,
+  method: 'GET',
+  path: '/api/v1/products',
+  service: 'inventory',
+  access: PUBLIC,
   summary: 'List products',
   tag: 'Catalog',
   query: ListQuerySchema,
@@ -14,7 +23,10 @@ export const listProducts = route({
 })
 
 export const createProduct = route({
-  method: 'POST', path: '/api/v1/products', service: 'inventory', access: ADMIN,
+  method: 'POST',
+  path: '/api/v1/products',
+  service: 'inventory',
+  access: ADMIN,
   summary: 'Create a product',
   tag: 'Catalog',
   body: { schema: CreateProductRequestSchema, example: EXAMPLES.createProduct },
@@ -23,7 +35,10 @@ export const createProduct = route({
 })
 
 export const getProduct = route({
-  method: 'GET', path: '/api/v1/products/:id', service: 'inventory', access: PUBLIC,
+  method: 'GET',
+  path: '/api/v1/products/:id',
+  service: 'inventory',
+  access: PUBLIC,
   summary: 'One product',
   tag: 'Catalog',
   conditional: true,
@@ -32,7 +47,10 @@ export const getProduct = route({
 })
 
 export const updateProduct = route({
-  method: 'PATCH', path: '/api/v1/products/:id', service: 'inventory', access: ADMIN,
+  method: 'PATCH',
+  path: '/api/v1/products/:id',
+  service: 'inventory',
+  access: ADMIN,
   summary: 'Change a product',
   tag: 'Catalog',
   body: { schema: UpdateProductRequestSchema, example: { price_cents: 1990 } },
@@ -41,7 +59,10 @@ export const updateProduct = route({
 })
 
 export const getStock = route({
-  method: 'GET', path: '/api/v1/inventory/:product_id', service: 'inventory', access: ADMIN,
+  method: 'GET',
+  path: '/api/v1/inventory/:product_id',
+  service: 'inventory',
+  access: ADMIN,
   summary: "A product's stock levels",
   tag: 'Catalog',
   success: { status: 200, schema: StockLevelsSchema, example: EXAMPLES.stock },
@@ -49,7 +70,10 @@ export const getStock = route({
 })
 
 export const setStock = route({
-  method: 'PUT', path: '/api/v1/inventory/:product_id', service: 'inventory', access: ADMIN,
+  method: 'PUT',
+  path: '/api/v1/inventory/:product_id',
+  service: 'inventory',
+  access: ADMIN,
   summary: "Set a product's stock on hand",
   tag: 'Catalog',
   body: { schema: SetStockRequestSchema, example: { on_hand: 42 } },

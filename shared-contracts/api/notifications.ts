@@ -4,7 +4,10 @@ import { NotificationListQuerySchema, NotificationSchema } from '../notification
 import { route, SIGNED_IN } from '../route'
 
 export const listNotifications = route({
-  method: 'GET', path: '/api/v1/notifications', service: 'notifications', access: SIGNED_IN,
+  method: 'GET',
+  path: '/api/v1/notifications',
+  service: 'notifications',
+  access: SIGNED_IN,
   summary: "The caller's notifications, newest first",
   tag: 'Notifications',
   query: NotificationListQuerySchema,

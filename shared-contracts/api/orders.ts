@@ -13,10 +13,16 @@ export const IdempotencyKeySchema = z
   .string({ error: 'is required' })
   .regex(/\S/, 'is required')
   .max(MAX_IDEMPOTENCY_KEY_LENGTH, `must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`)
-  .meta({ description: 'Chosen by the client, one per intended request; a retry sends the same key (and body).', examples: ['7b0e4a1c-order-42'] })
+  .meta({
+    description: 'Chosen by the client, one per intended request; a retry sends the same key (and body).',
+    examples: ['7b0e4a1c-order-42'],
+  })
 
 export const placeOrder = route({
-  method: 'POST', path: '/api/v1/orders', service: 'orders', access: SIGNED_IN,
+  method: 'POST',
+  path: '/api/v1/orders',
+  service: 'orders',
+  access: SIGNED_IN,
   summary: 'Place an order',
   description:
     'Accepted at once (202, status `pending`); stock and payment follow in the saga. The same `Idempotency-Key` and body answer the same response again and place one order; the same key with another body is a 422.',
@@ -28,7 +34,11 @@ export const placeOrder = route({
 })
 
 export const listOrders = route({
-  method: 'GET', path: '/api/v1/orders', service: 'orders', access: SIGNED_IN, deprecation: ORDERS_V1_DEPRECATION,
+  method: 'GET',
+  path: '/api/v1/orders',
+  service: 'orders',
+  access: SIGNED_IN,
+  deprecation: ORDERS_V1_DEPRECATION,
   summary: "The caller's orders (v1)",
   tag: 'Orders',
   query: ListQuerySchema,
@@ -36,7 +46,10 @@ export const listOrders = route({
 })
 
 export const getOrder = route({
-  method: 'GET', path: '/api/v1/orders/:id', service: 'orders', access: SIGNED_IN,
+  method: 'GET',
+  path: '/api/v1/orders/:id',
+  service: 'orders',
+  access: SIGNED_IN,
   summary: "One of the caller's orders",
   description: "Another user's order is a 404.",
   tag: 'Orders',
@@ -45,7 +58,10 @@ export const getOrder = route({
 })
 
 export const getOrderSaga = route({
-  method: 'GET', path: '/api/v1/orders/:id/saga', service: 'orders', access: SIGNED_IN,
+  method: 'GET',
+  path: '/api/v1/orders/:id/saga',
+  service: 'orders',
+  access: SIGNED_IN,
   summary: "An order's saga: its steps and their outcomes",
   tag: 'Orders',
   success: { status: 200, schema: SagaSchema, example: EXAMPLES.saga },
@@ -53,7 +69,10 @@ export const getOrderSaga = route({
 })
 
 export const listOrdersV2 = route({
-  method: 'GET', path: '/api/v2/orders', service: 'orders', access: SIGNED_IN,
+  method: 'GET',
+  path: '/api/v2/orders',
+  service: 'orders',
+  access: SIGNED_IN,
   summary: "The caller's orders (v2: money as { amount, currency })",
   tag: 'Orders',
   query: ListQuerySchema,
@@ -61,7 +80,10 @@ export const listOrdersV2 = route({
 })
 
 export const adminListSagas = route({
-  method: 'GET', path: '/api/v1/admin/sagas', service: 'orders', access: ADMIN,
+  method: 'GET',
+  path: '/api/v1/admin/sagas',
+  service: 'orders',
+  access: ADMIN,
   summary: 'Every saga, newest first',
   tag: 'Admin',
   query: SagaListQuerySchema,

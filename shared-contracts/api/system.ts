@@ -8,7 +8,10 @@ export const DOCS_ASSETS = ['swagger-ui-bundle.js', 'swagger-ui.css', 'docs.js']
 export type DocsAsset = (typeof DOCS_ASSETS)[number]
 
 export const health = route({
-  method: 'GET', path: '/health', service: 'gateway', access: PUBLIC,
+  method: 'GET',
+  path: '/health',
+  service: 'gateway',
+  access: PUBLIC,
   summary: 'Health of the system',
   description: 'Every service is probed; one down makes the answer 503 with status `degraded`.',
   tag: 'System',
@@ -18,7 +21,10 @@ export const health = route({
 
 // The API reference: the OpenAPI document and the page that renders it (with its own assets).
 export const openApiDocument = route({
-  method: 'GET', path: '/openapi.json', service: 'gateway', access: PUBLIC,
+  method: 'GET',
+  path: '/openapi.json',
+  service: 'gateway',
+  access: PUBLIC,
   summary: 'This OpenAPI document',
   tag: 'System',
   conditional: true,
@@ -26,14 +32,20 @@ export const openApiDocument = route({
 })
 
 export const docsPage = route({
-  method: 'GET', path: '/docs', service: 'gateway', access: PUBLIC,
+  method: 'GET',
+  path: '/docs',
+  service: 'gateway',
+  access: PUBLIC,
   summary: 'The API reference page (HTML)',
   tag: 'System',
   success: { status: 200, contentTypes: ['text/html'] },
 })
 
 export const docsAsset = route({
-  method: 'GET', path: '/docs/:asset', service: 'gateway', access: PUBLIC,
+  method: 'GET',
+  path: '/docs/:asset',
+  service: 'gateway',
+  access: PUBLIC,
   summary: "The API reference page's scripts and styles",
   tag: 'System',
   params: z.object({ asset: z.enum(DOCS_ASSETS) }),
@@ -43,7 +55,10 @@ export const docsAsset = route({
 })
 
 export const jwks = route({
-  method: 'GET', path: '/.well-known/jwks.json', service: 'users', access: PUBLIC,
+  method: 'GET',
+  path: '/.well-known/jwks.json',
+  service: 'users',
+  access: PUBLIC,
   summary: 'Public keys that sign access tokens (current and previous)',
   tag: 'Auth',
   success: { status: 200, schema: JwksSchema, example: EXAMPLES.jwks },

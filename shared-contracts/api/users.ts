@@ -3,7 +3,10 @@ import { ADMIN, CREDENTIALS, route, SIGNED_IN } from '../route'
 import { AdminUserSchema, ChangePasswordRequestSchema, DeleteMeRequestSchema, UpdateMeRequestSchema, UserSchema } from '../users'
 
 export const getMe = route({
-  method: 'GET', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN,
+  method: 'GET',
+  path: '/api/v1/users/me',
+  service: 'users',
+  access: SIGNED_IN,
   summary: 'The signed-in user',
   tag: 'Users',
   success: { status: 200, schema: UserSchema, example: EXAMPLES.user },
@@ -11,7 +14,10 @@ export const getMe = route({
 })
 
 export const updateMe = route({
-  method: 'PATCH', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN,
+  method: 'PATCH',
+  path: '/api/v1/users/me',
+  service: 'users',
+  access: SIGNED_IN,
   summary: 'Rename the signed-in user',
   description: 'Only `name` may change; any other field is a 400.',
   tag: 'Users',
@@ -22,7 +28,11 @@ export const updateMe = route({
 
 // Deletion and password change check the password again: counted like login.
 export const deleteMe = route({
-  method: 'DELETE', path: '/api/v1/users/me', service: 'users', access: SIGNED_IN, ...CREDENTIALS,
+  method: 'DELETE',
+  path: '/api/v1/users/me',
+  service: 'users',
+  access: SIGNED_IN,
+  ...CREDENTIALS,
   summary: 'Delete the signed-in account',
   description:
     'The password is checked again. Email, name, password and sessions are removed at once (the email can register again); every other service then removes or anonymises what it holds of the user (`user.deleted`). Orders and payments stay, without the user. Access tokens already issued stay valid until they expire (at most 15 minutes).',
@@ -33,7 +43,11 @@ export const deleteMe = route({
 })
 
 export const changePassword = route({
-  method: 'POST', path: '/api/v1/users/me/password', service: 'users', access: SIGNED_IN, ...CREDENTIALS,
+  method: 'POST',
+  path: '/api/v1/users/me/password',
+  service: 'users',
+  access: SIGNED_IN,
+  ...CREDENTIALS,
   summary: "Change the signed-in user's password",
   description:
     'The new password follows the registration rules. Every session of the user ends, except the one whose `refresh_token` is sent along. A wrong current password is a 401 and counts like a failed login.',
@@ -44,7 +58,10 @@ export const changePassword = route({
 })
 
 export const adminGetUser = route({
-  method: 'GET', path: '/api/v1/admin/users/:id', service: 'users', access: ADMIN,
+  method: 'GET',
+  path: '/api/v1/admin/users/:id',
+  service: 'users',
+  access: ADMIN,
   summary: "An account's state",
   description: 'Status `active` or `deleted`; no personal data, and none is kept once deleted.',
   tag: 'Admin',

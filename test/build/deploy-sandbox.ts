@@ -67,5 +67,7 @@ export const secretSets = (calls: string[]) => calls.filter((call) => call.start
 
 /** Every secret value in the pretend account, and each private key's `d` alone. */
 export function secretValues(account: Account): string[] {
-  return Object.values(account.secrets).flatMap((secrets) => Object.values(secrets).flatMap((value) => [value, JSON.parse(value).d as string]))
+  return Object.values(account.secrets).flatMap((secrets) =>
+    Object.values(secrets).flatMap((value) => [value, JSON.parse(value).d as string]),
+  )
 }

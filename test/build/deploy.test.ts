@@ -26,7 +26,9 @@ describe('npm run deploy (with a stand-in wrangler)', { timeout: 300_000 }, () =
     // Ids where wrangler reads them; nothing left to fill in.
     for (const db of account.d1) {
       const worker = WORKERS.find((w) => db.name === `edge-commerce-${w.database}-staging`)!
-      expect(box.config(worker.config)).toContain(`database_name = "${db.name}"\nmigrations_dir = "../../migrations/${worker.database}"\ndatabase_id = "${db.uuid}"`)
+      expect(box.config(worker.config)).toContain(
+        `database_name = "${db.name}"\nmigrations_dir = "../../migrations/${worker.database}"\ndatabase_id = "${db.uuid}"`,
+      )
     }
     expect(box.config('workers/inventory/wrangler.toml')).toContain(`binding = "CACHE"\nid = "${account.kv[0]!.id}"`)
     expect(account.secrets['gateway-staging']).toHaveProperty('GATEWAY_PRIVATE_KEY')

@@ -28,7 +28,13 @@ describe.each(ENVIRONMENTS)('the %s section of every wrangler.toml', (env) => {
       expect(config.name).toBe(`${name}-${env}`)
       expect(config.vars.ENVIRONMENT).toBe(env)
       for (const db of config.d1_databases) expect(db.database_name).toBe(`edge-commerce-${name}-${env}`)
-      const queues = [...(config.queues.producers ?? []).map((q: { queue: string }) => q.queue), ...(config.queues.consumers ?? []).flatMap((q: { queue: string; dead_letter_queue?: string }) => [q.queue, q.dead_letter_queue ?? `x-${env}`])]
+      const queues = [
+        ...(config.queues.producers ?? []).map((q: { queue: string }) => q.queue),
+        ...(config.queues.consumers ?? []).flatMap((q: { queue: string; dead_letter_queue?: string }) => [
+          q.queue,
+          q.dead_letter_queue ?? `x-${env}`,
+        ]),
+      ]
       for (const queue of queues) expect(queue).toMatch(new RegExp(`-${env}$`))
       for (const service of config.services ?? []) expect(service.service).toMatch(new RegExp(`-${env}$`))
       expect(JSON.stringify(config)).not.toContain(`-${other}"`)
@@ -50,6 +56,8 @@ describe.each(ENVIRONMENTS)('the %s section of every wrangler.toml', (env) => {
 })
 
 it('gives local development the same single cron trigger, on the gateway', () => {
-  const crons = WORKERS.flatMap(({ name, config }) => (unstable_readConfig({ config }, { hideWarnings: true }).triggers?.crons ?? []).map((cron: string) => `${name} ${cron}`))
+  const crons = WORKERS.flatMap(({ name, config }) =>
+    (unstable_readConfig({ config }, { hideWarnings: true }).triggers?.crons ?? []).map((cron: string) => `${name} ${cron}`),
+  )
   expect(crons).toEqual(['gateway * * * * *'])
 })

@@ -23,11 +23,15 @@ describe('the OpenAPI document under redocly lint (recommended rules, redocly.ya
     writeFileSync(file, JSON.stringify(buildOpenApiDocument(), null, 2))
     // Offline: no usage data, no update check (it is also skipped without a terminal).
     const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' }
-    const run = await promisify(execFile)(process.execPath, [REDOCLY, 'lint', '--config', join(ROOT, 'redocly.yaml'), '--format', 'json', file], { cwd: dir, env }).catch(
-      (failed: { stdout?: string; stderr?: string }) => ({ stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' }),
-    )
+    const run = await promisify(execFile)(
+      process.execPath,
+      [REDOCLY, 'lint', '--config', join(ROOT, 'redocly.yaml'), '--format', 'json', file],
+      { cwd: dir, env },
+    ).catch((failed: { stdout?: string; stderr?: string }) => ({ stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' }))
     const report = JSON.parse(run.stdout) as LintReport
-    const problems = report.problems.map((problem) => `${problem.severity} ${problem.ruleId}: ${problem.message} at ${problem.location.map((at) => at.pointer).join(', ')}`)
+    const problems = report.problems.map(
+      (problem) => `${problem.severity} ${problem.ruleId}: ${problem.message} at ${problem.location.map((at) => at.pointer).join(', ')}`,
+    )
     expect(problems).toEqual([])
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 })
   })

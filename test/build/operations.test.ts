@@ -13,11 +13,15 @@ const tomlVar = (text: string, env: string, name: string) => {
 describe('the operations scripts (with a stand-in wrangler)', { timeout: 300_000 }, () => {
   it('admin:grant adds the admin role by email, and says so when nobody registered it', () => {
     const box = sandbox()
-    const granted = box.run('admin-grant.mjs', ['--env', 'staging', 'Ada@Example.com'], { STAND_IN_SQL_RESULTS: '[{"roles":"[\\"customer\\",\\"admin\\"]"}]' })
+    const granted = box.run('admin-grant.mjs', ['--env', 'staging', 'Ada@Example.com'], {
+      STAND_IN_SQL_RESULTS: '[{"roles":"[\\"customer\\",\\"admin\\"]"}]',
+    })
     expect(granted.status, granted.output).toBe(0)
     expect(granted.output).toContain('Ada@Example.com now has the roles customer, admin in staging')
     const calls = box.newCalls()
-    expect(calls.at(-1)).toMatch(/^d1 execute DB --remote --env staging -c workers\/users\/wrangler.toml --json --command UPDATE users SET roles = json_insert/)
+    expect(calls.at(-1)).toMatch(
+      /^d1 execute DB --remote --env staging -c workers\/users\/wrangler.toml --json --command UPDATE users SET roles = json_insert/,
+    )
     expect(calls.at(-1)).toContain("WHERE email = 'ada@example.com'")
 
     const nobody = box.run('admin-grant.mjs', ['--env', 'staging', 'nobody@example.com'])

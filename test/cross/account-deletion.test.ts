@@ -9,7 +9,9 @@ import { storedState } from './state'
 /** Every stored row of every service that contains `text`, as `service.table`. */
 async function holdersOf(text: string): Promise<string[]> {
   const state = await storedState()
-  return Object.entries(state).filter(([, rows]) => rows.some((row) => row.includes(text))).map(([table]) => table)
+  return Object.entries(state)
+    .filter(([, rows]) => rows.some((row) => row.includes(text)))
+    .map(([table]) => table)
 }
 
 describe('DELETE /api/v1/users/me through the gateway', () => {
@@ -27,7 +29,13 @@ describe('DELETE /api/v1/users/me through the gateway', () => {
     await expect.poll(async () => [...(await holdersOf(account.email)), ...(await holdersOf(name))], { timeout: 20_000 }).toEqual([])
     const admin = await adminToken()
     const view = await call(`/api/v1/admin/users/${account.user.id}`, { headers: bearer(admin) })
-    expect((await view.json()) as AdminUser).toEqual({ id: account.user.id, status: 'deleted', roles: ['customer'], created_at: account.user.created_at, deleted_at: expect.any(String) })
+    expect((await view.json()) as AdminUser).toEqual({
+      id: account.user.id,
+      status: 'deleted',
+      roles: ['customer'],
+      created_at: account.user.created_at,
+      deleted_at: expect.any(String),
+    })
     await expectProblem(await send('POST', '/api/v1/auth/refresh', { refresh_token: account.refreshToken }), 401, 'invalid_refresh_token')
 
     const again = await send('POST', '/api/v1/auth/register', { email: account.email, password: PASSWORD, name: 'Someone New' })

@@ -98,7 +98,11 @@ export function attackerKey() {
 }
 
 /** Signs `claims` with the attacker's key, under the real key's `kid` (`kid`) unless `header` says otherwise. */
-export async function forgeToken(kid: string | undefined, claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+export async function forgeToken(
+  kid: string | undefined,
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+): Promise<string> {
   const { privateKey } = await attackerKey()
   return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, ...header }).sign(privateKey)
 }
@@ -130,7 +134,12 @@ export async function createProduct(admin: string, stock = 100, priceCents = 1_0
 
 /** Places an order of one unit of `productId`; answers the 202's order id. */
 export async function placeOrder(token: string, productId: string, key = crypto.randomUUID()): Promise<string> {
-  const placed = await send('POST', '/api/v1/orders', { items: [{ product_id: productId, quantity: 1 }], payment_token: 'tok_visa' }, { ...bearer(token), 'Idempotency-Key': key })
+  const placed = await send(
+    'POST',
+    '/api/v1/orders',
+    { items: [{ product_id: productId, quantity: 1 }], payment_token: 'tok_visa' },
+    { ...bearer(token), 'Idempotency-Key': key },
+  )
   expect(placed.status).toBe(202)
   return ((await placed.json()) as { id: string }).id
 }

@@ -57,10 +57,13 @@ describe('the admin dead-letter API', () => {
 
     // The replayed event is consumed like any other: a second welcome (its id differs from the real one's).
     await expect
-      .poll(async () => {
-        const response = await call('/api/v1/notifications', { headers: bearer(customer.token) })
-        return ((await response.json()) as { items: unknown[] }).items.length
-      }, { timeout: 15_000, interval: 200 })
+      .poll(
+        async () => {
+          const response = await call('/api/v1/notifications', { headers: bearer(customer.token) })
+          return ((await response.json()) as { items: unknown[] }).items.length
+        },
+        { timeout: 15_000, interval: 200 },
+      )
       .toBe(2)
   })
 

@@ -111,7 +111,10 @@ describe('response headers', () => {
       await call('/nothing'),
       await call('/api/v1/users/me'),
       await send('POST', REGISTER, '{'),
-      await call('/api/v1/users/me', { method: 'OPTIONS', headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'GET' } }),
+      await call('/api/v1/users/me', {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'GET' },
+      }),
     ]
     for (const response of responses) expect(response.headers.get('X-Request-Id')).toMatch(/^[A-Za-z0-9._-]{8,128}$/)
   })

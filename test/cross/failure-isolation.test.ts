@@ -27,7 +27,9 @@ async function breakerItem(admin: string, service: string): Promise<BreakerItem>
 }
 
 describe('an inventory outage stays in inventory', () => {
-  it('orders answers 503 dependency_unavailable with Retry-After, its breakers stay closed and order reads keep answering', { timeout: 60_000 }, async () => {
+  it('orders answers 503 dependency_unavailable with Retry-After, its breakers stay closed and order reads keep answering', {
+    timeout: 60_000,
+  }, async () => {
     const admin = await adminToken()
     const { token } = await signUp()
     const product = await createProduct(admin)
@@ -43,7 +45,10 @@ describe('an inventory outage stays in inventory', () => {
       }
       expect((await classBreakerState('orders', 'write'))?.status).toBe('closed')
       expect((await classBreakerState('orders', 'read'))?.status).toBe('closed')
-      expect(await breakerItem(admin, 'orders')).toMatchObject({ state: 'closed', classes: { read: { state: 'closed' }, write: { state: 'closed' } } })
+      expect(await breakerItem(admin, 'orders')).toMatchObject({
+        state: 'closed',
+        classes: { read: { state: 'closed' }, write: { state: 'closed' } },
+      })
     } finally {
       await liftFault(admin, 'inventory')
     }
@@ -73,7 +78,10 @@ describe('a failing write path never refuses reads', () => {
     const problem = await expectProblem(refused.response, 503, 'service_unavailable')
     expect(problem.detail).toMatch(/circuit breaker is open/)
 
-    expect(await breakerItem(admin, 'orders')).toMatchObject({ state: 'open', classes: { read: { state: 'closed' }, write: { state: 'open' } } })
+    expect(await breakerItem(admin, 'orders')).toMatchObject({
+      state: 'open',
+      classes: { read: { state: 'closed' }, write: { state: 'open' } },
+    })
     expect((await breakerState('orders'))?.status).toBe('open')
   })
 })

@@ -27,7 +27,11 @@ describe('PUT /api/v1/admin/faults/{service}', () => {
     await expectProblem(await send('PUT', '/api/v1/admin/faults/payments', { mode: 'error', rate: 1 }, bearer(token)), 403, 'forbidden')
     const admin = await adminToken()
     await expectProblem(await send('PUT', '/api/v1/admin/faults/nobody', { mode: 'error', rate: 1 }, bearer(admin)), 404, 'not_found')
-    await expectProblem(await send('PUT', '/api/v1/admin/faults/payments', { mode: 'error', rate: 2 }, bearer(admin)), 400, 'validation_failed')
+    await expectProblem(
+      await send('PUT', '/api/v1/admin/faults/payments', { mode: 'error', rate: 2 }, bearer(admin)),
+      400,
+      'validation_failed',
+    )
   })
 
   it('does not exist where FAULT_INJECTION is not enabled', async () => {

@@ -114,7 +114,10 @@ describe('GET /health', () => {
     expect((await health({})).status).toBe(200)
     const response = await health({ GATEWAY_PRIVATE_KEY: strangerKey })
     expect(response.status).toBe(503)
-    expect(await response.json()).toEqual({ status: 'degraded', services: Object.fromEntries(SERVICES.map((service) => [service, 'down'])) })
+    expect(await response.json()).toEqual({
+      status: 'degraded',
+      services: Object.fromEntries(SERVICES.map((service) => [service, 'down'])),
+    })
     expect(response.headers.get('X-Request-Id')).toMatch(/^[A-Za-z0-9._-]{8,128}$/)
 
     // The same misconfiguration on a forwarded call is the system's fault: 503, not a 401 to the user.

@@ -28,7 +28,8 @@ beforeAll(async () => {
   tokens = { admin: await adminToken(), customer: (await signUp('Fuzz')).token }
 })
 
-const describeRequest = (request: FuzzRequest) => `${request.method} ${request.url.slice(0, 300)} ${JSON.stringify(request.headers).slice(0, 300)} ${(request.body ?? '').slice(0, 300)}`
+const describeRequest = (request: FuzzRequest) =>
+  `${request.method} ${request.url.slice(0, 300)} ${JSON.stringify(request.headers).slice(0, 300)} ${(request.body ?? '').slice(0, 300)}`
 
 /**
  * A write that succeeded leaves work behind (outbox relays, queue batches of up to 1 s, sagas):
@@ -40,7 +41,11 @@ let digest = ''
 async function send_(request: FuzzRequest, token: string | null): Promise<void> {
   if (!settled) digest = await settledDigest(2_500)
   const headers = { ...request.headers, ...(token ? bearer(token) : {}) }
-  const response = await call(request.url, { method: request.method, headers, ...(request.body === undefined ? {} : { body: request.body }) })
+  const response = await call(request.url, {
+    method: request.method,
+    headers,
+    ...(request.body === undefined ? {} : { body: request.body }),
+  })
   const text = await response.text()
   let body: unknown = null
   try {
@@ -51,7 +56,9 @@ async function send_(request: FuzzRequest, token: string | null): Promise<void> 
   const what = `${describeRequest(request)} → ${response.status} ${text.slice(0, 500)}`
   expect(response.status, what).toBeLessThan(500)
   // A JSON document served as an opaque string (GET /openapi.json) is checked as its text.
-  const [parsed, raw] = [body, text].map((candidate) => contract.violations(request.method, request.url, { status: response.status, headers: response.headers, body: candidate }))
+  const [parsed, raw] = [body, text].map((candidate) =>
+    contract.violations(request.method, request.url, { status: response.status, headers: response.headers, body: candidate }),
+  )
   // Off the document (a path the URL parser normalised away, a swapped method), a refusal that
   // comes before routing (413, 415) is as good as the 404/405 the document names there.
   const offDocument = /\(no such (path|operation)\): status 4\d\d is not documented$/
@@ -75,7 +82,10 @@ async function send_(request: FuzzRequest, token: string | null): Promise<void> 
 async function fuzz(callable: FuzzOperation[], token: () => string | null, seed: number) {
   const requests = fc.oneof(...callable.map((operation) => operation.requests))
   settled = false
-  const run = await fc.check(fc.asyncProperty(requests, (request) => send_(request, token())), { seed, numRuns: RUNS, endOnFailure: true })
+  const run = await fc.check(
+    fc.asyncProperty(requests, (request) => send_(request, token())),
+    { seed, numRuns: RUNS, endOnFailure: true },
+  )
   if (run.failed) {
     const cause = run.errorInstance instanceof Error ? run.errorInstance.message : String(run.errorInstance)
     throw new Error(`fuzzing failed after ${run.numRuns} runs; seed ${seed}; replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}\n${cause}`)

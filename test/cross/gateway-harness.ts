@@ -13,7 +13,11 @@ import { bearer, send, uniqueIp } from './client'
 export const gatewayEnv: Env = env
 
 /** One request through the gateway with `vars` over its own, waiting for its after-response work (the breaker reports) too. */
-export async function gatewayRequest(path: string, init: RequestInit = {}, vars: Partial<Env> = {}): Promise<{ response: Response; ms: number }> {
+export async function gatewayRequest(
+  path: string,
+  init: RequestInit = {},
+  vars: Partial<Env> = {},
+): Promise<{ response: Response; ms: number }> {
   const ctx = createExecutionContext()
   const started = performance.now()
   const response = await gateway.fetch(new Request(`https://api.example${path}`, init), { ...gatewayEnv, ...vars }, ctx)
@@ -65,11 +69,14 @@ export function trickle(text: string, { parts = 4, everyMs = 100, stall = false 
       if (offset >= bytes.length) return controller.close()
       if (stall && offset > 0) return new Promise<void>(() => undefined)
       return new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          controller.enqueue(bytes.slice(offset, offset + size))
-          offset += size
-          resolve()
-        }, offset === 0 ? 0 : everyMs)
+        timer = setTimeout(
+          () => {
+            controller.enqueue(bytes.slice(offset, offset + size))
+            offset += size
+            resolve()
+          },
+          offset === 0 ? 0 : everyMs,
+        )
       })
     },
     cancel() {
@@ -79,5 +86,9 @@ export function trickle(text: string, { parts = 4, everyMs = 100, stall = false 
 }
 
 export const slowInit = (body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}): RequestInit =>
-  ({ method: 'POST', body, headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': uniqueIp(), ...headers }, duplex: 'half' }) as RequestInit
-
+  ({
+    method: 'POST',
+    body,
+    headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': uniqueIp(), ...headers },
+    duplex: 'half',
+  }) as RequestInit

@@ -19,7 +19,9 @@ async function failuresOf(service: ServiceName): Promise<number> {
 
 describe('slow bodies', () => {
   it('answers bodies that stall past the client deadline with 408, opens no breaker, and serves others meanwhile', async () => {
-    const slow = Array.from({ length: 12 }, () => gatewayRequest('/api/v1/auth/register', slowInit(trickle(registration(), { stall: true })), SHORT_DEADLINE))
+    const slow = Array.from({ length: 12 }, () =>
+      gatewayRequest('/api/v1/auth/register', slowInit(trickle(registration(), { stall: true })), SHORT_DEADLINE),
+    )
     const meanwhile = send('POST', '/api/v1/auth/register', { email: uniqueEmail(), password: PASSWORD, name: 'Patient' })
     for (const { response } of await Promise.all(slow)) await expectProblem(response, 408, 'request_timeout')
     expect((await meanwhile).status).toBe(201)
@@ -32,7 +34,11 @@ describe('slow bodies', () => {
     const customer = await signUp('Trickler')
     const order = JSON.stringify({ items: [{ product_id: 'prd_x', quantity: 1 }], payment_token: 'tok_visa' })
     const slow = Array.from({ length: 12 }, () =>
-      gatewayRequest('/api/v1/orders', slowInit(trickle(order, { stall: true }), { ...bearer(customer.token), 'Idempotency-Key': crypto.randomUUID() }), SHORT_DEADLINE),
+      gatewayRequest(
+        '/api/v1/orders',
+        slowInit(trickle(order, { stall: true }), { ...bearer(customer.token), 'Idempotency-Key': crypto.randomUUID() }),
+        SHORT_DEADLINE,
+      ),
     )
     for (const { response } of await Promise.all(slow)) await expectProblem(response, 408, 'request_timeout')
     expect(await failuresOf('orders')).toBe(0)
@@ -45,14 +51,19 @@ describe('slow bodies', () => {
   it('gives a body that takes longer than the upstream timeout, but arrives within the client deadline, to the service', async () => {
     // Five pieces 150 ms apart: 600 ms of upload against a 150 ms upstream attempt timeout.
     const body = trickle(registration(), { parts: 5, everyMs: 150 })
-    const { response } = await gatewayRequest('/api/v1/auth/register', slowInit(body), { UPSTREAM_TIMEOUT_MS: '150', CLIENT_BODY_TIMEOUT_MS: '5000' })
+    const { response } = await gatewayRequest('/api/v1/auth/register', slowInit(body), {
+      UPSTREAM_TIMEOUT_MS: '150',
+      CLIENT_BODY_TIMEOUT_MS: '5000',
+    })
     expect(response.status).toBe(201)
     expect(await failuresOf('users')).toBe(0)
   })
 
   it('refuses a streamed body over the size limit with 413 as soon as it passes the limit', async () => {
     const big = `{"name":"${'x'.repeat(2048)}"}`
-    const { response } = await gatewayRequest('/api/v1/auth/register', slowInit(trickle(big, { parts: 8, everyMs: 10 })), { MAX_BODY_BYTES: '1024' })
+    const { response } = await gatewayRequest('/api/v1/auth/register', slowInit(trickle(big, { parts: 8, everyMs: 10 })), {
+      MAX_BODY_BYTES: '1024',
+    })
     await expectProblem(response, 413, 'payload_too_large')
   })
 })
@@ -81,7 +92,11 @@ describe('cheap refusals never wait for the body', () => {
     const ip = uniqueIp()
     const wrong = JSON.stringify({ email: uniqueEmail(), password: PASSWORD })
     for (let i = 0; i < 10; i += 1) {
-      await gatewayRequest('/api/v1/auth/login', { method: 'POST', body: wrong, headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': ip } })
+      await gatewayRequest('/api/v1/auth/login', {
+        method: 'POST',
+        body: wrong,
+        headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': ip },
+      })
     }
     const { response } = await gatewayRequest('/api/v1/auth/login', slowInit(trickle(wrong, { stall: true }), { 'CF-Connecting-IP': ip }))
     await expectProblem(response, 429, 'quota_exceeded')

@@ -14,9 +14,12 @@ function captureConsole() {
       lines.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '))
     }),
   )
-  return { lines, restore: () => {
-    for (const spy of spies) spy.mockRestore()
-  } }
+  return {
+    lines,
+    restore: () => {
+      for (const spy of spies) spy.mockRestore()
+    },
+  }
 }
 
 const entries = (lines: string[]) => lines.flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : []))
@@ -43,10 +46,20 @@ describe('structured logs', () => {
     expect((await call('/api/v1/users/me', { headers: bearer(customer) })).status).toBe(200)
     expect((await call('/api/v1/users/me', { headers: bearer(`${customer}x`) })).status).toBe(401)
     const admin = await token(DEV_ADMIN.email, DEV_ADMIN.password)
-    const created = await send('POST', '/api/v1/products', { sku: `SKU-${crypto.randomUUID()}`, name: 'Lamp', price_cents: 1500, currency: 'EUR', initial_stock: 5 }, bearer(admin))
+    const created = await send(
+      'POST',
+      '/api/v1/products',
+      { sku: `SKU-${crypto.randomUUID()}`, name: 'Lamp', price_cents: 1500, currency: 'EUR', initial_stock: 5 },
+      bearer(admin),
+    )
     expect(created.status).toBe(201)
     const { id } = (await created.json()) as { id: string }
-    const order = await send('POST', '/api/v1/orders', { items: [{ product_id: id, quantity: 1 }], payment_token: 'tok_visa' }, { ...bearer(customer), 'Idempotency-Key': crypto.randomUUID() })
+    const order = await send(
+      'POST',
+      '/api/v1/orders',
+      { items: [{ product_id: id, quantity: 1 }], payment_token: 'tok_visa' },
+      { ...bearer(customer), 'Idempotency-Key': crypto.randomUUID() },
+    )
     expect(order.status).toBe(202)
     // A token in a query string (a client's mistake) must not reach the logs either.
     expect((await call('/api/v1/products?access_token=secret-in-the-query')).status).toBeLessThan(500)
@@ -82,7 +95,11 @@ describe('RED metrics', () => {
     const METRICS = { writeDataPoint: (point?: AnalyticsEngineDataPoint) => void points.push(point!) }
     const fetch = async (path: string) => {
       const ctx = createExecutionContext()
-      const response = await gateway.fetch(new Request(`https://api.example${path}`, { headers: { 'CF-Connecting-IP': '2001:db8::aa' } }), { ...env, METRICS }, ctx)
+      const response = await gateway.fetch(
+        new Request(`https://api.example${path}`, { headers: { 'CF-Connecting-IP': '2001:db8::aa' } }),
+        { ...env, METRICS },
+        ctx,
+      )
       await waitOnExecutionContext(ctx)
       return response
     }
@@ -91,11 +108,16 @@ describe('RED metrics', () => {
 
     const [downstream, request, unmatched] = points
     expect(points).toHaveLength(3)
-    expect(downstream).toMatchObject({ indexes: ['inventory'], blobs: ['downstream', 'gateway', '/api/v1/products/:id', 'GET', '404', '4xx', 'inventory'] })
-    expect(request).toMatchObject({ indexes: ['/api/v1/products/:id'], blobs: ['request', 'gateway', '/api/v1/products/:id', 'GET', '404', '4xx', 'inventory'] })
+    expect(downstream).toMatchObject({
+      indexes: ['inventory'],
+      blobs: ['downstream', 'gateway', '/api/v1/products/:id', 'GET', '404', '4xx', 'inventory'],
+    })
+    expect(request).toMatchObject({
+      indexes: ['/api/v1/products/:id'],
+      blobs: ['request', 'gateway', '/api/v1/products/:id', 'GET', '404', '4xx', 'inventory'],
+    })
     expect(request!.doubles![1]).toBe(0) // a 4xx is no error of the service
     expect(request!.doubles![2]).toBe(404)
-        expect(unmatched).toMatchObject({ indexes: ['unmatched'], blobs: ['request', 'gateway', 'unmatched', 'GET', '404', '4xx', 'gateway'] })
+    expect(unmatched).toMatchObject({ indexes: ['unmatched'], blobs: ['request', 'gateway', 'unmatched', 'GET', '404', '4xx', 'gateway'] })
   })
-
 })

@@ -21,7 +21,9 @@ describe('POST /api/v1/admin/events/replay', () => {
     await expect.poll(async () => (await notificationsOf(customer.token)).length, { timeout: 15_000, interval: 200 }).toBe(1)
     // As if the message had been lost before the consumer applied it: no inbox row, no notification.
     await databases.NOTIFICATIONS_DB.batch([
-      databases.NOTIFICATIONS_DB.prepare('DELETE FROM inbox WHERE id IN (SELECT event_id FROM notifications WHERE user_id = ?1)').bind(customer.user.id),
+      databases.NOTIFICATIONS_DB.prepare('DELETE FROM inbox WHERE id IN (SELECT event_id FROM notifications WHERE user_id = ?1)').bind(
+        customer.user.id,
+      ),
       databases.NOTIFICATIONS_DB.prepare('DELETE FROM notifications WHERE user_id = ?1').bind(customer.user.id),
     ])
     expect(await notificationsOf(customer.token)).toEqual([])
@@ -37,7 +39,11 @@ describe('POST /api/v1/admin/events/replay', () => {
     const again = await send('POST', '/api/v1/admin/events/replay', { since, type: 'com.edgecommerce.user.registered.v1' }, bearer(token))
     expect(again.status).toBe(202)
     const inboxRows = async () =>
-      (await databases.NOTIFICATIONS_DB.prepare('SELECT count(*) AS n FROM inbox WHERE id IN (SELECT event_id FROM notifications WHERE user_id = ?1)').bind(customer.user.id).first<{ n: number }>())!.n
+      (await databases.NOTIFICATIONS_DB.prepare(
+        'SELECT count(*) AS n FROM inbox WHERE id IN (SELECT event_id FROM notifications WHERE user_id = ?1)',
+      )
+        .bind(customer.user.id)
+        .first<{ n: number }>())!.n
     expect(await inboxRows()).toBe(1)
     expect(await notificationsOf(customer.token)).toEqual([restored])
   })
@@ -45,7 +51,13 @@ describe('POST /api/v1/admin/events/replay', () => {
   it('refuses a bad since, an unknown service or type, and a type its service does not publish, with a 400 that changes nothing', async () => {
     const token = await adminToken()
     const now = new Date().toISOString()
-    for (const body of [{}, { since: 'last tuesday' }, { since: now, service: 'gateway' }, { since: now, type: 'com.edgecommerce.nothing.v1' }, { since: now, service: 'users', type: 'com.edgecommerce.order.placed.v1' }]) {
+    for (const body of [
+      {},
+      { since: 'last tuesday' },
+      { since: now, service: 'gateway' },
+      { since: now, type: 'com.edgecommerce.nothing.v1' },
+      { since: now, service: 'users', type: 'com.edgecommerce.order.placed.v1' },
+    ]) {
       await expectProblem(await send('POST', '/api/v1/admin/events/replay', body, bearer(token)), 400, 'validation_failed')
     }
     await expectProblem(await send('POST', '/api/v1/admin/events/replay', '{"since":', bearer(token)), 400, 'malformed_json')
@@ -53,7 +65,11 @@ describe('POST /api/v1/admin/events/replay', () => {
 
   it('is for admins only, and so is the rebuild', async () => {
     const { token } = await signUp()
-    await expectProblem(await send('POST', '/api/v1/admin/events/replay', { since: new Date().toISOString() }, bearer(token)), 403, 'forbidden')
+    await expectProblem(
+      await send('POST', '/api/v1/admin/events/replay', { since: new Date().toISOString() }, bearer(token)),
+      403,
+      'forbidden',
+    )
     await expectProblem(await send('POST', '/api/v1/admin/read-models/orders/rebuild', '', bearer(token)), 403, 'forbidden')
   })
 })
@@ -73,15 +89,21 @@ describe('GET /api/v1/admin/dead-letters pages across services', () => {
     const base = Date.parse('2999-01-01T00:00:00Z')
     const planted: string[] = []
     for (let i = 0; i < 5; i++) {
-      const [service, db] = i % 2 === 0 ? (['notifications', databases.NOTIFICATIONS_DB] as const) : (['orders', databases.ORDERS_DB] as const)
+      const [service, db] =
+        i % 2 === 0 ? (['notifications', databases.NOTIFICATIONS_DB] as const) : (['orders', databases.ORDERS_DB] as const)
       const id = `msg-${crypto.randomUUID()}`
-      await db.prepare("INSERT INTO dead_letters (id, body, attempts, received_at) VALUES (?1, '{}', 4, ?2)").bind(id, new Date(base + i * 60_000).toISOString()).run()
+      await db
+        .prepare("INSERT INTO dead_letters (id, body, attempts, received_at) VALUES (?1, '{}', 4, ?2)")
+        .bind(id, new Date(base + i * 60_000).toISOString())
+        .run()
       planted.unshift(`${service}:${id}`)
     }
     const seen: string[] = []
     let cursor: string | null = null
     do {
-      const response: Response = await call(`/api/v1/admin/dead-letters?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { headers: bearer(token) })
+      const response: Response = await call(`/api/v1/admin/dead-letters?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+        headers: bearer(token),
+      })
       expect(response.status).toBe(200)
       const page = (await response.json()) as { items: { id: string }[]; next_cursor: string | null }
       expect(page.items.length).toBeLessThanOrEqual(2)

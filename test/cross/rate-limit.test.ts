@@ -7,7 +7,12 @@ const USER_POLICY = '"user";q=600;w=60'
 const ANONYMOUS_POLICY = '"anonymous";q=120;w=60'
 
 const wrongLogin = (ip: string, headers: Record<string, string> = {}) =>
-  send('POST', '/api/v1/auth/login', { email: uniqueEmail('nobody'), password: 'not the password at all' }, { 'CF-Connecting-IP': ip, ...headers })
+  send(
+    'POST',
+    '/api/v1/auth/login',
+    { email: uniqueEmail('nobody'), password: 'not the password at all' },
+    { 'CF-Connecting-IP': ip, ...headers },
+  )
 
 /** `"name";r=3;t=42` → { name, r, t } */
 function parseRateLimit(header: string | null) {
@@ -53,7 +58,12 @@ describe('rate limits through the gateway', () => {
   it('counts login and register together per IP, and limits a register too', async () => {
     const ip = uniqueIp()
     await exhaust(ip)
-    const register = await send('POST', '/api/v1/auth/register', { email: uniqueEmail(), password: PASSWORD, name: 'Late' }, { 'CF-Connecting-IP': ip })
+    const register = await send(
+      'POST',
+      '/api/v1/auth/register',
+      { email: uniqueEmail(), password: PASSWORD, name: 'Late' },
+      { 'CF-Connecting-IP': ip },
+    )
     await expectProblem(register, 429, 'quota_exceeded')
     expect(register.headers.get('Retry-After')).toMatch(/^[1-9]\d*$/)
   })
@@ -168,7 +178,9 @@ describe('refusals spend the anonymous quota', () => {
   it('counts wrong methods and refused policies too, and never a service’s own answer', async () => {
     const ip = uniqueIp()
     const { token } = await signUp('Prober')
-    const refused = await statusesOf(130, ip, (i) => (i % 2 === 0 ? ['/api/v1/products', { method: 'DELETE' }] : ['/api/v1/admin/sagas', { headers: bearer(token) }]))
+    const refused = await statusesOf(130, ip, (i) =>
+      i % 2 === 0 ? ['/api/v1/products', { method: 'DELETE' }] : ['/api/v1/admin/sagas', { headers: bearer(token) }],
+    )
     expect(refused.slice(0, 120).every((status) => status === 405 || status === 403)).toBe(true)
     expect(refused.at(-1)).toBe(429)
     // A 404 the service answers (an unknown product) was counted by its policy, not again as a refusal.
@@ -176,6 +188,8 @@ describe('refusals spend the anonymous quota', () => {
     const unknown = await call('/api/v1/products/prd_unknown', { headers: { 'CF-Connecting-IP': other } })
     await expectProblem(unknown, 404, 'not_found')
     expect(parseRateLimit(unknown.headers.get('RateLimit'))).toMatchObject({ name: 'anonymous', r: 119 })
-    expect(parseRateLimit((await call('/api/v1/products', { headers: { 'CF-Connecting-IP': other } })).headers.get('RateLimit'))).toMatchObject({ r: 118 })
+    expect(
+      parseRateLimit((await call('/api/v1/products', { headers: { 'CF-Connecting-IP': other } })).headers.get('RateLimit')),
+    ).toMatchObject({ r: 118 })
   })
 })

@@ -30,19 +30,27 @@ describe('the circuit breaker at the gateway', () => {
 
       const listed = await request('/api/v1/admin/circuit-breakers', { headers: bearer(token) })
       expect(listed.response.status).toBe(200)
-      const { items } = (await listed.response.json()) as { items: Array<{ service: string; state: string; failure_rate: number; retry_after_s: number }> }
+      const { items } = (await listed.response.json()) as {
+        items: Array<{ service: string; state: string; failure_rate: number; retry_after_s: number }>
+      }
       expect(items.map((item) => item.service)).toEqual([...SERVICES])
       const breaker = items.find((item) => item.service === 'payments')!
       expect(breaker).toMatchObject({ state: 'open', failure_rate: 1 })
       expect(breaker.retry_after_s).toBeGreaterThanOrEqual(1)
-      expect(items.filter((item) => item.service !== 'payments').every((item) => item.state === 'closed' && item.retry_after_s === 0)).toBe(true)
+      expect(items.filter((item) => item.service !== 'payments').every((item) => item.state === 'closed' && item.retry_after_s === 0)).toBe(
+        true,
+      )
     } finally {
       await liftFault(token, 'payments')
     }
   })
 
   it('the admin list is for admins', async () => {
-    const login = await send('POST', '/api/v1/auth/register', { email: `cb-${crypto.randomUUID()}@example.com`, password: 'a long enough password', name: 'C' })
+    const login = await send('POST', '/api/v1/auth/register', {
+      email: `cb-${crypto.randomUUID()}@example.com`,
+      password: 'a long enough password',
+      name: 'C',
+    })
     expect(login.status).toBe(201)
     await expectProblem((await request('/api/v1/admin/circuit-breakers')).response, 401, 'unauthenticated')
   })
@@ -61,7 +69,11 @@ describe('timeouts and retries at the gateway', () => {
       const before = await countedCalls('users')
       const post = await request(
         '/api/v1/auth/register',
-        { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'late@example.com', password: 'a long enough password', name: 'L' }) },
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ email: 'late@example.com', password: 'a long enough password', name: 'L' }),
+        },
         SHORT,
       )
       await expectProblem(post.response, 504, 'gateway_timeout')

@@ -3,14 +3,17 @@
 import { env } from 'cloudflare:workers'
 import { SERVICES } from '../../shared-contracts/routes'
 
-const databases = () => SERVICES.map((service) => [service, (env as unknown as Record<string, D1Database>)[`${service.toUpperCase()}_DB`]!] as const)
+const databases = () =>
+  SERVICES.map((service) => [service, (env as unknown as Record<string, D1Database>)[`${service.toUpperCase()}_DB`]!] as const)
 
 /** Every row of every table of every service, as `service.table` → sorted JSON rows. */
 export async function storedState(): Promise<Record<string, string[]>> {
   const state: Record<string, string[]> = {}
   for (const [service, db] of databases()) {
     const { results } = await db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations' ORDER BY name")
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations' ORDER BY name",
+      )
       .all<{ name: string }>()
     const tables = await db.batch(results.map(({ name }) => db.prepare(`SELECT * FROM "${name}"`)))
     for (const [index, { name }] of results.entries()) {

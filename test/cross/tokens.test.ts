@@ -1,6 +1,18 @@
 import { SignJWT, type JWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { attackerKey, bearer, call, dissect, encodeSegment, expectInvalidToken, expectUnauthenticated, forgeToken, send, signUp, type SignedUp } from './client'
+import {
+  attackerKey,
+  bearer,
+  call,
+  dissect,
+  encodeSegment,
+  expectInvalidToken,
+  expectUnauthenticated,
+  forgeToken,
+  send,
+  signUp,
+  type SignedUp,
+} from './client'
 
 // The users signing key is out of the tests' reach, so every forgery below is signed with a key
 // of our own (or not at all). Each must be refused by the gateway itself: a 401 whose challenge

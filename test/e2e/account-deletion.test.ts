@@ -45,14 +45,24 @@ describe('deleting an account, end to end', () => {
     const deleted = await api('DELETE', '/api/v1/users/me', { token: customer.token, body: { password: customer.password } })
     expect(deleted.status).toBe(202)
     await setFault(admin, 'none')
-    await expect.poll(() => sagaStatus(admin, running.id), { timeout: 120_000, interval: 500 }).toSatisfy((status?: string) => TERMINAL.includes(status ?? ''))
+    await expect
+      .poll(() => sagaStatus(admin, running.id), { timeout: 120_000, interval: 500 })
+      .toSatisfy((status?: string) => TERMINAL.includes(status ?? ''))
 
     // The APIs: the account is gone (its unexpired access token reaches nothing of it), an admin sees it deleted.
     expect((await api('GET', '/api/v1/users/me', { token: customer.token })).status).toBe(404)
     expect((await api('GET', '/api/v1/orders', { token: customer.token })).body).toEqual({ items: [], next_cursor: null })
-    await expect.poll(async () => (await api('GET', '/api/v1/notifications', { token: customer.token })).body, EVENTUALLY).toEqual({ items: [], next_cursor: null })
+    await expect
+      .poll(async () => (await api('GET', '/api/v1/notifications', { token: customer.token })).body, EVENTUALLY)
+      .toEqual({ items: [], next_cursor: null })
     const view = await api<AdminUser>('GET', `/api/v1/admin/users/${me.id}`, { token: admin })
-    expect(view.body).toEqual({ id: me.id, status: 'deleted', roles: ['customer'], created_at: me.created_at, deleted_at: expect.any(String) })
+    expect(view.body).toEqual({
+      id: me.id,
+      status: 'deleted',
+      roles: ['customer'],
+      created_at: me.created_at,
+      deleted_at: expect.any(String),
+    })
 
     // The databases: no row anywhere holds the email or the name. (The bare id stays where it
     // records the deletion itself: users' deleted account, each service's list of erased users.)
@@ -60,7 +70,9 @@ describe('deleting an account, end to end', () => {
 
     // Orders and payments remain with their amounts; money moved exactly for confirmed orders; no stock lost.
     const runningCompleted = (await sagaStatus(admin, running.id)) === 'completed'
-    expect((await paymentsOf(admin, confirmed.id)).filter((payment) => payment.status === 'captured')).toEqual([expect.objectContaining({ amount_cents: 3000 })])
+    expect((await paymentsOf(admin, confirmed.id)).filter((payment) => payment.status === 'captured')).toEqual([
+      expect.objectContaining({ amount_cents: 3000 }),
+    ])
     expect((await paymentsOf(admin, cancelled.id)).filter((payment) => payment.status === 'captured')).toEqual([])
     const runningCaptures = (await paymentsOf(admin, running.id)).filter((payment) => payment.status === 'captured')
     expect(runningCaptures).toEqual(runningCompleted ? [expect.objectContaining({ amount_cents: 3000 })] : [])
@@ -68,7 +80,9 @@ describe('deleting an account, end to end', () => {
     expect(await stockOf(admin, product)).toMatchObject({ on_hand: 10 - sold, reserved: 0 })
 
     // The email is free: it registers again, as a new account.
-    const again = await api<User>('POST', '/api/v1/auth/register', { body: { email: customer.email, password: 'another long password', name: 'Someone Else' } })
+    const again = await api<User>('POST', '/api/v1/auth/register', {
+      body: { email: customer.email, password: 'another long password', name: 'Someone Else' },
+    })
     expect(again.status).toBe(201)
     expect(again.body.id).not.toBe(me.id)
   })

@@ -39,7 +39,12 @@ describe('the product cache through the gateway', () => {
     expect((await api('PATCH', path, { token, body: { price_cents: 1750 } })).status).toBe(200)
     await expect.poll(async () => (await api<Product>('GET', path)).body.price_cents, WITHIN_BOUND).toBe(1750)
     await expect
-      .poll(async () => (await api<{ items: Product[] }>('GET', '/api/v1/products?limit=100')).body.items.find((item) => item.id === product.id)?.price_cents ?? 1750, WITHIN_BOUND)
+      .poll(
+        async () =>
+          (await api<{ items: Product[] }>('GET', '/api/v1/products?limit=100')).body.items.find((item) => item.id === product.id)
+            ?.price_cents ?? 1750,
+        WITHIN_BOUND,
+      )
       .toBe(1750)
   })
 
@@ -57,7 +62,11 @@ describe('the product cache through the gateway', () => {
         .poll(async () => {
           const current = await api('GET', path)
           const revalidated = await api('GET', path, { headers: { 'If-None-Match': current.headers.get('ETag')! } })
-          return { status: revalidated.status, body: revalidated.body, etag: revalidated.headers.get('ETag') === current.headers.get('ETag') }
+          return {
+            status: revalidated.status,
+            body: revalidated.body,
+            etag: revalidated.headers.get('ETag') === current.headers.get('ETag'),
+          }
         }, WITHIN_BOUND)
         .toEqual({ status: 304, body: null, etag: true })
     }
@@ -96,7 +105,8 @@ describe('the gateway’s cache of anonymous public reads', () => {
     const [filled, hit] = await warmed(path)
     expect(filled.headers.get('X-Cache-Gateway')).toMatch(/^(miss|hit)$/)
     expect(hit.body).toEqual(filled.body)
-    for (const name of ['ETag', 'Cache-Control', 'Content-Type', 'X-Cache']) expect(hit.headers.get(name), name).toBe(filled.headers.get(name))
+    for (const name of ['ETag', 'Cache-Control', 'Content-Type', 'X-Cache'])
+      expect(hit.headers.get(name), name).toBe(filled.headers.get(name))
 
     const revalidated = await api('GET', path, { headers: { 'If-None-Match': hit.headers.get('ETag')! } })
     expect(revalidated.status).toBe(304)

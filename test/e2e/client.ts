@@ -35,7 +35,11 @@ export async function api<T = Record<string, unknown>>(
   }
 }
 
-async function send<T>(method: string, path: string, options: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>> {
+async function send<T>(
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string> },
+): Promise<ApiResponse<T>> {
   // Every call its own client address unless the test picks one: the suites sign up many users
   // from one machine, and the per-IP rate limits keep their production values (docs/adr/0013).
   const headers: Record<string, string> = { 'CF-Connecting-IP': uniqueIp(), ...options.headers }

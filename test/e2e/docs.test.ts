@@ -11,7 +11,16 @@ import { createContract, type ObservedResponse } from '../support/contract'
 // SCREENSHOT=1 also writes docs/api-docs.png (the picture in docs/api.md).
 
 const baseUrl = inject('baseUrl')
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 let profile: string
 let context: BrowserContext
@@ -57,10 +66,17 @@ describe('GET /docs in a browser', () => {
     await page.locator('.opblock').first().waitFor({ timeout: 20_000 })
 
     const document = buildOpenApiDocument()
-    const expected = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
-    const shown = await page.locator('.opblock-summary').evaluateAll((blocks) =>
-      blocks.map((block) => `${block.querySelector('.opblock-summary-method')?.textContent?.trim()} ${block.querySelector('[data-path]')?.getAttribute('data-path')}`),
+    const expected = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
     )
+    const shown = await page
+      .locator('.opblock-summary')
+      .evaluateAll((blocks) =>
+        blocks.map(
+          (block) =>
+            `${block.querySelector('.opblock-summary-method')?.textContent?.trim()} ${block.querySelector('[data-path]')?.getAttribute('data-path')}`,
+        ),
+      )
     expect(shown.sort()).toEqual(expected.sort())
     await expect.poll(() => page.locator('.opblock.opblock-deprecated').count()).toBe(1)
     await expect.poll(() => page.locator('.info .title').textContent()).toContain('edge-commerce API')

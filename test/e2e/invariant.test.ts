@@ -37,7 +37,9 @@ describe('the order invariant under concurrency and faults', () => {
 
   it(`keeps stock and money exact over ${ORDERS} concurrent orders`, { timeout: 240_000 }, async () => {
     admin = await adminToken()
-    const products = await Promise.all(PRODUCTS.map(async ({ price, stock }) => ({ id: await createProduct(admin, price, stock), price, stock })))
+    const products = await Promise.all(
+      PRODUCTS.map(async ({ price, stock }) => ({ id: await createProduct(admin, price, stock), price, stock })),
+    )
     const customers = await Promise.all(Array.from({ length: 5 }, () => signUp()))
     const random = seeded(42)
     const requests = Array.from({ length: ORDERS }, (_, index) => {
@@ -58,7 +60,10 @@ describe('the order invariant under concurrency and faults', () => {
     await setFault(admin, 'payments', 0)
 
     const sagas = await Promise.all(
-      placed.map(async (response, index) => (await api<Saga>('GET', `/api/v1/orders/${response.body.id}/saga`, { token: requests[index]!.customer.token })).body),
+      placed.map(
+        async (response, index) =>
+          (await api<Saga>('GET', `/api/v1/orders/${response.body.id}/saga`, { token: requests[index]!.customer.token })).body,
+      ),
     )
     // The whole view of a failed saga (each step's status, attempts and last error): a failure explains itself.
     expect(sagas.filter((saga) => saga.status === 'failed')).toEqual([])
@@ -69,7 +74,10 @@ describe('the order invariant under concurrency and faults', () => {
     expect(new Set(orders.map((order) => order.status))).toEqual(new Set(['confirmed', 'cancelled']))
 
     for (const product of products) {
-      const sold = confirmed.flatMap((order) => order.items).filter((item) => item.product_id === product.id).reduce((sum, item) => sum + item.quantity, 0)
+      const sold = confirmed
+        .flatMap((order) => order.items)
+        .filter((item) => item.product_id === product.id)
+        .reduce((sum, item) => sum + item.quantity, 0)
       const levels = await stockOf(admin, product.id)
       expect(sold).toBeLessThanOrEqual(product.stock) // never oversold
       expect(levels).toMatchObject({ reserved: 0, on_hand: product.stock - sold })

@@ -16,23 +16,38 @@ describe('placing an order through npm start', () => {
     const placed = await placeOrder(token, [{ product_id: product, quantity: 2 }], 'tok_visa')
     expect(placed.status).toBe(202)
     expect(placed.headers.get('Location')).toBe(`/api/v1/orders/${placed.body.id}`)
-    expect(placed.body).toMatchObject({ status: 'pending', total_cents: 3000, items: [{ product_id: product, quantity: 2, unit_price_cents: 1500 }] })
+    expect(placed.body).toMatchObject({
+      status: 'pending',
+      total_cents: 3000,
+      items: [{ product_id: product, quantity: 2, unit_price_cents: 1500 }],
+    })
 
     const order = await settled(token, placed.body.id)
     expect(order).toMatchObject({ status: 'confirmed', cancellation_reason: null })
     expect(await stockOf(admin, product)).toEqual({ product_id: product, on_hand: 3, reserved: 0, available: 3 })
     expect(await paymentsOf(admin, placed.body.id)).toEqual([expect.objectContaining({ amount_cents: 3000, status: 'captured' })])
-    const saga = await api<{ status: string; steps: Array<{ name: string; status: string }> }>('GET', `/api/v1/orders/${placed.body.id}/saga`, { token })
+    const saga = await api<{ status: string; steps: Array<{ name: string; status: string }> }>(
+      'GET',
+      `/api/v1/orders/${placed.body.id}/saga`,
+      { token },
+    )
     expect(saga.body.status).toBe('completed')
     expect(saga.body.steps.map((step) => step.status)).toEqual(['succeeded', 'succeeded', 'succeeded'])
 
     await expect
-      .poll(async () => (await api<{ items: Array<{ id: string; status: string }> }>('GET', '/api/v1/orders', { token })).body.items, EVENTUALLY)
+      .poll(
+        async () => (await api<{ items: Array<{ id: string; status: string }> }>('GET', '/api/v1/orders', { token })).body.items,
+        EVENTUALLY,
+      )
       .toEqual([expect.objectContaining({ id: placed.body.id, status: 'confirmed' })])
     const v2 = await api<{ items: Array<{ total: unknown }> }>('GET', '/api/v2/orders', { token })
     expect(v2.body.items[0]?.total).toEqual({ amount: 3000, currency: 'EUR' })
     await expect
-      .poll(async () => (await api<{ items: Array<{ type: string }> }>('GET', '/api/v1/notifications', { token })).body.items.map((n) => n.type), EVENTUALLY)
+      .poll(
+        async () =>
+          (await api<{ items: Array<{ type: string }> }>('GET', '/api/v1/notifications', { token })).body.items.map((n) => n.type),
+        EVENTUALLY,
+      )
       .toContain('order_confirmed')
   })
 
@@ -70,7 +85,11 @@ describe('placing an order through npm start', () => {
     expect(first.status).toBe(202)
     expect(again.status).toBe(202)
     expect(again.body).toEqual(first.body)
-    const other = await api('POST', '/api/v1/orders', { token, body: { ...body, payment_token: 'tok_chargeDeclined' }, headers: { 'Idempotency-Key': key } })
+    const other = await api('POST', '/api/v1/orders', {
+      token,
+      body: { ...body, payment_token: 'tok_chargeDeclined' },
+      headers: { 'Idempotency-Key': key },
+    })
     expect(other.status).toBe(422)
     await settled(token, first.body.id)
     expect(await stockOf(admin, product)).toMatchObject({ on_hand: 9 })

@@ -36,11 +36,16 @@ interface OtlpSpan {
   status?: { code?: number; message?: string }
 }
 interface OtlpTraces {
-  resourceSpans?: Array<{ resource?: { attributes?: Array<{ key: string; value: OtlpValue }> }; scopeSpans?: Array<{ spans?: OtlpSpan[] }> }>
+  resourceSpans?: Array<{
+    resource?: { attributes?: Array<{ key: string; value: OtlpValue }> }
+    scopeSpans?: Array<{ spans?: OtlpSpan[] }>
+  }>
 }
 
-const otlpValue = (value: OtlpValue): unknown => value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.doubleValue ?? value.boolValue
-const attributesOf = (list: Array<{ key: string; value: OtlpValue }> = []) => Object.fromEntries(list.map(({ key, value }) => [key, otlpValue(value)]))
+const otlpValue = (value: OtlpValue): unknown =>
+  value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.doubleValue ?? value.boolValue
+const attributesOf = (list: Array<{ key: string; value: OtlpValue }> = []) =>
+  Object.fromEntries(list.map(({ key, value }) => [key, otlpValue(value)]))
 
 /** OTLP JSON encodes ids as hex (the protobuf JSON mapping would be base64; accept both). */
 function hexId(id: string | undefined): string {

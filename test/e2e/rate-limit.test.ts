@@ -5,7 +5,11 @@ describe('rate limits (the production policies)', () => {
   it('answers repeated wrong logins from one client with 429 quota_exceeded, RateLimit headers and Retry-After', async () => {
     const client = { 'CF-Connecting-IP': uniqueIp() }
     const wrongLogin = () =>
-      api('POST', '/api/v1/auth/login', { body: { email: uniqueEmail('guess'), password: 'not the password at all' }, headers: client, rateLimited: 'return' })
+      api('POST', '/api/v1/auth/login', {
+        body: { email: uniqueEmail('guess'), password: 'not the password at all' },
+        headers: client,
+        rateLimited: 'return',
+      })
 
     const first = await wrongLogin()
     expect(first.status).toBe(401)

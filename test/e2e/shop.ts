@@ -40,7 +40,11 @@ export async function placeOrder(
 ): Promise<{ status: number; body: PlacedOrder; headers: Headers }> {
   const deadline = Date.now() + deadlineMs
   for (let attempt = 0; ; attempt++) {
-    const response = await api<PlacedOrder>('POST', '/api/v1/orders', { token, body: { items, payment_token }, headers: { 'Idempotency-Key': key } })
+    const response = await api<PlacedOrder>('POST', '/api/v1/orders', {
+      token,
+      body: { items, payment_token },
+      headers: { 'Idempotency-Key': key },
+    })
     const transient = response.status >= 500 || response.status === 409
     if (!transient || Date.now() > deadline) return response
     const retryAfterMs = Number(response.headers.get('Retry-After') ?? 0) * 1000
@@ -51,9 +55,16 @@ export async function placeOrder(
 export const TERMINAL = ['completed', 'compensated', 'failed']
 
 /** Waits until the order's saga is terminal; answers the order then. */
-export async function settled(token: string, orderId: string, timeout = 60_000): Promise<PlacedOrder & { cancellation_reason: string | null }> {
+export async function settled(
+  token: string,
+  orderId: string,
+  timeout = 60_000,
+): Promise<PlacedOrder & { cancellation_reason: string | null }> {
   await expect
-    .poll(async () => (await api<{ status: string }>('GET', `/api/v1/orders/${orderId}/saga`, { token })).body.status, { timeout, interval: 250 })
+    .poll(async () => (await api<{ status: string }>('GET', `/api/v1/orders/${orderId}/saga`, { token })).body.status, {
+      timeout,
+      interval: 250,
+    })
     .toSatisfy((status: string) => TERMINAL.includes(status))
   return (await api<PlacedOrder & { cancellation_reason: string | null }>('GET', `/api/v1/orders/${orderId}`, { token })).body
 }
@@ -63,5 +74,6 @@ export async function stockOf(token: string, productId: string) {
 }
 
 export async function paymentsOf(token: string, orderId: string) {
-  return (await api<{ items: Array<{ amount_cents: number; status: string }> }>('GET', `/api/v1/payments?order_id=${orderId}`, { token })).body.items
+  return (await api<{ items: Array<{ amount_cents: number; status: string }> }>('GET', `/api/v1/payments?order_id=${orderId}`, { token }))
+    .body.items
 }

@@ -18,7 +18,13 @@ interface RawAnswer {
 function trickling(path: string, headers: Record<string, string> = {}, everyMs = 200): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
-      const lines = Object.entries({ Host: hostname, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'CF-Connecting-IP': uniqueIp(), ...headers })
+      const lines = Object.entries({
+        Host: hostname,
+        'Content-Type': 'application/json',
+        'Transfer-Encoding': 'chunked',
+        'CF-Connecting-IP': uniqueIp(),
+        ...headers,
+      })
       socket.write(`POST ${path} HTTP/1.1\r\n${lines.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`)
     })
     const timer = setInterval(() => socket.write('1\r\n \r\n'), everyMs)
@@ -50,13 +56,20 @@ describe('slow clients against the running system', () => {
     const customer = await signUp('Slow E2E')
     const slow = [
       ...Array.from({ length: 6 }, () => trickling('/api/v1/auth/login', {}, 1_000)),
-      ...Array.from({ length: 6 }, () => trickling('/api/v1/orders', { Authorization: `Bearer ${customer.token}`, 'Idempotency-Key': crypto.randomUUID() }, 1_000)),
+      ...Array.from({ length: 6 }, () =>
+        trickling('/api/v1/orders', { Authorization: `Bearer ${customer.token}`, 'Idempotency-Key': crypto.randomUUID() }, 1_000),
+      ),
     ]
     const meanwhile = await api('GET', '/api/v1/orders', { token: customer.token })
     expect(meanwhile.status).toBe(200)
     for (const answer of await Promise.all(slow)) expect(answer).toEqual({ status: 408, code: 'request_timeout' })
-    const breakers = await api<{ items: Array<{ service: string; state: string }> }>('GET', '/api/v1/admin/circuit-breakers', { token: await adminToken() })
-    expect(breakers.body.items.filter((item) => item.service === 'users' || item.service === 'orders').map((item) => item.state)).toEqual(['closed', 'closed'])
+    const breakers = await api<{ items: Array<{ service: string; state: string }> }>('GET', '/api/v1/admin/circuit-breakers', {
+      token: await adminToken(),
+    })
+    expect(breakers.body.items.filter((item) => item.service === 'users' || item.service === 'orders').map((item) => item.state)).toEqual([
+      'closed',
+      'closed',
+    ])
     expect((await api('GET', '/api/v1/users/me', { token: customer.token })).status).toBe(200)
   }, 60_000)
 })

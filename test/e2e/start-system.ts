@@ -36,7 +36,10 @@ async function waitForHealth(baseUrl: string, system: ChildProcess, output: () =
   const deadline = Date.now() + START_TIMEOUT_MS
   while (Date.now() < deadline) {
     if (system.exitCode !== null) throw new Error(`npm start exited with ${system.exitCode}:\n${output()}`)
-    const healthy = await fetch(`${baseUrl}/health`).then((response) => response.ok, () => false)
+    const healthy = await fetch(`${baseUrl}/health`).then(
+      (response) => response.ok,
+      () => false,
+    )
     if (healthy) return
     await new Promise((resolve) => setTimeout(resolve, 500))
   }

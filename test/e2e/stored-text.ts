@@ -20,12 +20,16 @@ export function storedHolders(needles: string[]): string[] {
   for (const file of sqliteFiles(inject('persistDir'))) {
     const db = new DatabaseSync(file, { readOnly: true })
     try {
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+        name: string
+      }[]
       for (const { name } of tables) {
         // Durable Objects store some integers beyond 2^53: read them as bigints, write them as text.
         const statement = db.prepare(`SELECT * FROM "${name}"`)
         statement.setReadBigInts(true)
-        const rows = JSON.stringify(statement.all(), (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)).toLowerCase()
+        const rows = JSON.stringify(statement.all(), (_key, value: unknown) =>
+          typeof value === 'bigint' ? value.toString() : value,
+        ).toLowerCase()
         if (wanted.some((needle) => rows.includes(needle))) holders.push(`${file}: ${name}`)
       }
     } finally {

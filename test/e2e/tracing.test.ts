@@ -34,7 +34,9 @@ function descends(span: ReceivedSpan, ancestor: ReceivedSpan, byId: Map<string, 
 describe('tracing', () => {
   afterEach(() => setHang(false))
 
-  it('exports one trace for an order: gateway, orders, saga coordinator, inventory, payments and, through the queue, notifications', { timeout: 270_000 }, async () => {
+  it('exports one trace for an order: gateway, orders, saga coordinator, inventory, payments and, through the queue, notifications', {
+    timeout: 270_000,
+  }, async () => {
     const admin = await adminToken()
     const productId = await createProduct(admin, 1_250, 10)
     const { token } = await signUp('Traced Customer')
@@ -61,12 +63,14 @@ describe('tracing', () => {
       'the confirm step': (span) => span.name === 'saga confirm_order',
       'the inventory RPC': (span) => span.service === 'inventory' && span.name === 'InventoryRpc/reserve',
       'the payments RPC': (span) => span.service === 'payments' && span.name === 'PaymentsRpc/charge',
-      'the notification consumer': (span) => span.service === 'notifications' && span.kind === CONSUMER && span.attributes['messaging.operation.type'] === 'process',
+      'the notification consumer': (span) =>
+        span.service === 'notifications' && span.kind === CONSUMER && span.attributes['messaging.operation.type'] === 'process',
       'the rate limiter': (span) => span.name === 'RateLimiter/take',
       'an orders D1 query': (span) => isD1(span) && span.service === 'orders',
       'an inventory D1 query': (span) => isD1(span) && span.service === 'inventory',
       // The confirmed order's events leave through the outbox in a PRODUCER span of the saga's trace.
-      "the outbox's producer span": (span) => span.kind === PRODUCER && span.attributes['messaging.operation.type'] === 'send' && span.service === 'orders',
+      "the outbox's producer span": (span) =>
+        span.kind === PRODUCER && span.attributes['messaging.operation.type'] === 'send' && span.service === 'orders',
     }
     const missing = async () => {
       const received = await spansOf(traceId)
@@ -105,7 +109,10 @@ describe('tracing', () => {
     expect(gateway.attributes['ratelimit.allowed']).toBe(true)
     // The customer's first signed-in request: no lease yet, so the limiter itself was asked (docs/adr/0013).
     expect(gateway.attributes['ratelimit.leased']).toBe(false)
-    expect(gateway.events).toContainEqual({ name: 'circuit_breaker.decision', attributes: expect.objectContaining({ 'breaker.service': 'orders', 'breaker.allowed': true }) })
+    expect(gateway.events).toContainEqual({
+      name: 'circuit_breaker.decision',
+      attributes: expect.objectContaining({ 'breaker.service': 'orders', 'breaker.allowed': true }),
+    })
     const limiter = find('the rate limiter')
     expect(limiter.attributes['ratelimit.allowed']).toBe(true)
     expect(descends(limiter, gateway, byId)).toBe(true)

@@ -13,6 +13,7 @@ export function buildWorker(config, outdir, env) {
     env: { ...process.env, ...OFFLINE_ENV },
     encoding: 'utf8',
   })
-  if (result.status !== 0) throw new Error(`wrangler deploy --dry-run -c ${config}${env ? ` --env ${env}` : ''} failed:\n${result.stdout}\n${result.stderr}`)
+  if (result.status !== 0)
+    throw new Error(`wrangler deploy --dry-run -c ${config}${env ? ` --env ${env}` : ''} failed:\n${result.stdout}\n${result.stderr}`)
   return result.stdout
 }

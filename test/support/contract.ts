@@ -2,7 +2,14 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats'
 import { buildOpenApiDocument } from '../../shared-contracts/openapi'
 import { pathLevelResponses } from '../../shared-contracts/openapi-errors'
-import type { HeaderObject, MediaTypeObject, OpenApiDocument, OperationObject, Reference, ResponseObject } from '../../shared-contracts/openapi-types'
+import type {
+  HeaderObject,
+  MediaTypeObject,
+  OpenApiDocument,
+  OperationObject,
+  Reference,
+  ResponseObject,
+} from '../../shared-contracts/openapi-types'
 
 /** A response as a client saw it: its body already parsed when it was JSON (null when empty). */
 export interface ObservedResponse {
@@ -44,11 +51,16 @@ export function createContract(document: OpenApiDocument = buildOpenApiDocument(
   const findPath = (actual: string) => {
     const segments = actual.split('/').filter(Boolean)
     return templates.find(
-      (template) => template.segments.length === segments.length && template.segments.every((part, index) => part.startsWith('{') || part === segments[index]),
+      (template) =>
+        template.segments.length === segments.length &&
+        template.segments.every((part, index) => part.startsWith('{') || part === segments[index]),
     )?.path
   }
 
-  function expectedResponse(method: string, pathname: string): { response: ResponseObject | undefined; where: string; operation?: OperationObject; status?: string } {
+  function expectedResponse(
+    method: string,
+    pathname: string,
+  ): { response: ResponseObject | undefined; where: string; operation?: OperationObject; status?: string } {
     const path = findPath(pathname)
     if (!path) return { response: pathLevel.NotFound, where: `${method} ${pathname} (no such path)` }
     const operation = document.paths[path]![(method === 'HEAD' ? 'get' : method.toLowerCase()) as Method]
@@ -61,7 +73,11 @@ export function createContract(document: OpenApiDocument = buildOpenApiDocument(
     const pathname = new URL(url, 'http://localhost').pathname
     const found = expectedResponse(method, pathname)
     const status = String(response.status)
-    const documented = found.operation ? found.operation.responses[status] : found.response && String(statusOf(found.response)) === status ? found.response : undefined
+    const documented = found.operation
+      ? found.operation.responses[status]
+      : found.response && String(statusOf(found.response)) === status
+        ? found.response
+        : undefined
     if (!documented) return [`${found.where}: status ${status} is not documented`]
     const expected = resolve(documented)
     const problems: string[] = []
@@ -70,7 +86,8 @@ export function createContract(document: OpenApiDocument = buildOpenApiDocument(
       const value = response.headers.get(name)
       if (value === null) {
         if (header.required) problems.push(`${found.where} ${status}: header ${name} is required`)
-      } else if (!validatorFor(header.schema)(value)) problems.push(`${found.where} ${status}: header ${name} "${value}" does not match ${JSON.stringify(header.schema)}`)
+      } else if (!validatorFor(header.schema)(value))
+        problems.push(`${found.where} ${status}: header ${name} "${value}" does not match ${JSON.stringify(header.schema)}`)
     }
     const contentType = response.headers.get('Content-Type')?.split(';')[0]?.trim() ?? null
     const content = expected.content ?? {}
@@ -80,10 +97,14 @@ export function createContract(document: OpenApiDocument = buildOpenApiDocument(
     }
     if (method === 'HEAD') return problems
     const media: MediaTypeObject | undefined = contentType === null ? undefined : content[contentType]
-    if (!media) return [...problems, `${found.where} ${status}: content type ${contentType} is not one of ${Object.keys(content).join(', ')}`]
+    if (!media)
+      return [...problems, `${found.where} ${status}: content type ${contentType} is not one of ${Object.keys(content).join(', ')}`]
     if (contentType!.endsWith('json')) {
       const validate = validatorFor(media.schema)
-      if (!validate(response.body)) problems.push(`${found.where} ${status}: body does not match the schema: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(response.body).slice(0, 500)}`)
+      if (!validate(response.body))
+        problems.push(
+          `${found.where} ${status}: body does not match the schema: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(response.body).slice(0, 500)}`,
+        )
     }
     return problems
   }
@@ -103,7 +124,9 @@ export function createContract(document: OpenApiDocument = buildOpenApiDocument(
 
 /** The status a path-level response (NotFound / MethodNotAllowed) stands for. */
 function statusOf(response: ResponseObject): number | undefined {
-  const schema = response.content?.['application/problem+json']?.schema as { allOf?: { properties?: { status?: { const?: number } } }[] } | undefined
+  const schema = response.content?.['application/problem+json']?.schema as
+    | { allOf?: { properties?: { status?: { const?: number } } }[] }
+    | undefined
   return schema?.allOf?.[1]?.properties?.status?.const
 }
 

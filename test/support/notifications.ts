@@ -117,16 +117,23 @@ export async function deliver(queue: string, messages: TestMessage[]): Promise<{
   const delays = new Map<string, number | undefined>()
   await handlers.queue!(recordingDelays(batch, delays), testEnv, ctx)
   const result = await getQueueResult(batch, ctx)
-  return { result: { ...result, retryMessages: result.retryMessages.map(({ msgId }) => ({ msgId, delaySeconds: delays.get(msgId) })) }, ids }
+  return {
+    result: { ...result, retryMessages: result.retryMessages.map(({ msgId }) => ({ msgId, delaySeconds: delays.get(msgId) })) },
+    ids,
+  }
 }
 
 /** Delivers message bodies (first attempts) to the events queue. */
-export const deliverEvents = (...bodies: unknown[]) => deliver(EVENTS_QUEUE, bodies.map((body) => ({ body })))
+export const deliverEvents = (...bodies: unknown[]) =>
+  deliver(
+    EVENTS_QUEUE,
+    bodies.map((body) => ({ body })),
+  )
 
 /** Fisher–Yates with a seeded generator: a shuffled order a failing test can reproduce. */
 export function shuffle<T>(items: readonly T[], seed: number): T[] {
   let state = seed >>> 0 || 1
-  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32
   const copy = [...items]
   for (let i = copy.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1))

@@ -31,17 +31,25 @@ export async function seedProduct({ price = 1250, currency = 'EUR', stock = 10 }
     testEnv.INVENTORY_DB.prepare(
       'INSERT INTO products (id, sku, name, description, price_cents, currency, version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7)',
     ).bind(id, `SKU-${id}`, 'Widget', '', price, currency, now),
-    testEnv.INVENTORY_DB.prepare('INSERT INTO stock (product_id, on_hand, reserved, version, updated_at) VALUES (?1, ?2, 0, 0, ?3)').bind(id, stock, now),
+    testEnv.INVENTORY_DB.prepare('INSERT INTO stock (product_id, on_hand, reserved, version, updated_at) VALUES (?1, ?2, 0, 0, ?3)').bind(
+      id,
+      stock,
+      now,
+    ),
   ])
   return id
 }
 
 export async function stockOf(productId: string): Promise<{ on_hand: number; reserved: number }> {
-  return (await testEnv.INVENTORY_DB.prepare('SELECT on_hand, reserved FROM stock WHERE product_id = ?1').bind(productId).first<{ on_hand: number; reserved: number }>())!
+  return (await testEnv.INVENTORY_DB.prepare('SELECT on_hand, reserved FROM stock WHERE product_id = ?1')
+    .bind(productId)
+    .first<{ on_hand: number; reserved: number }>())!
 }
 
 export async function paymentsOf(orderId: string): Promise<{ status: string; amount_cents: number }[]> {
-  const rows = await testEnv.PAYMENTS_DB.prepare('SELECT status, amount_cents FROM payments WHERE order_id = ?1').bind(orderId).all<{ status: string; amount_cents: number }>()
+  const rows = await testEnv.PAYMENTS_DB.prepare('SELECT status, amount_cents FROM payments WHERE order_id = ?1')
+    .bind(orderId)
+    .all<{ status: string; amount_cents: number }>()
   return rows.results
 }
 
@@ -63,11 +71,17 @@ export async function settle(orderId: string): Promise<Saga> {
 /** Feeds the read model: this service's outbox envelopes, handed to its queue handler. */
 export async function feedReadModel(): Promise<void> {
   const rows = await testEnv.DB.prepare('SELECT id, envelope FROM outbox ORDER BY created_at, id').all<{ id: string; envelope: string }>()
-  await deliver(EVENTS_QUEUE, rows.results.map((row) => JSON.parse(row.envelope) as unknown))
+  await deliver(
+    EVENTS_QUEUE,
+    rows.results.map((row) => JSON.parse(row.envelope) as unknown),
+  )
 }
 
 export async function deliver(queue: typeof EVENTS_QUEUE | typeof DEAD_LETTER_QUEUE, bodies: unknown[]) {
-  const batch = createMessageBatch(queue, bodies.map((body) => ({ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })))
+  const batch = createMessageBatch(
+    queue,
+    bodies.map((body) => ({ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
+  )
   const ctx = createExecutionContext()
   await handlers.queue!(batch, testEnv, ctx)
   return getQueueResult(batch, ctx)

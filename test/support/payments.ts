@@ -27,7 +27,15 @@ export const newKey = () => uniqueId('key')
 
 /** A valid charge of a fresh order by a fresh user with tok_visa; override what a test is about. */
 export function chargeRequest(overrides: Partial<ChargeRequest> = {}): ChargeRequest {
-  return { order_id: newOrderId(), user_id: uniqueId('usr'), amount_cents: 4200, currency: 'EUR', payment_token: 'tok_visa', key: newKey(), ...overrides }
+  return {
+    order_id: newOrderId(),
+    user_id: uniqueId('usr'),
+    amount_cents: 4200,
+    currency: 'EUR',
+    payment_token: 'tok_visa',
+    key: newKey(),
+    ...overrides,
+  }
 }
 
 export async function charge(request: ChargeRequest) {

@@ -54,7 +54,9 @@ export function serviceClient<E>(service: InternalService): ServiceClient<E> {
     const headers = new Headers({ [REQUEST_ID_HEADER]: requestId })
     if (options.body !== undefined) headers.set('Content-Type', 'application/json')
     const credential =
-      options.credential !== undefined ? options.credential : await signAsGateway(options.audience ?? service, { principal: options.principal ?? null, requestId })
+      options.credential !== undefined
+        ? options.credential
+        : await signAsGateway(options.audience ?? service, { principal: options.principal ?? null, requestId })
     if (credential !== null) headers.set(CREDENTIAL_HEADER, credential)
     for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value)
     const init: RequestInit & { duplex?: 'half' } = { method: options.method ?? 'GET', headers }
@@ -68,7 +70,8 @@ export function serviceClient<E>(service: InternalService): ServiceClient<E> {
   return {
     env: testEnv,
     call,
-    gatewayCredential: ({ audience = service, principal = null } = {}) => signAsGateway(audience, { principal, requestId: crypto.randomUUID() }),
+    gatewayCredential: ({ audience = service, principal = null } = {}) =>
+      signAsGateway(audience, { principal, requestId: crypto.randomUUID() }),
     ordersCredential: (audience = service) => signAsOrders(audience, { principal: null, requestId: crypto.randomUUID() }),
   }
 }
@@ -76,7 +79,15 @@ export function serviceClient<E>(service: InternalService): ServiceClient<E> {
 export interface Problem {
   status: number
   contentType: string | null
-  body: { type: string; title: string; status: number; code: string; request_id: string; detail?: string; errors?: { path: string; message: string }[] }
+  body: {
+    type: string
+    title: string
+    status: number
+    code: string
+    request_id: string
+    detail?: string
+    errors?: { path: string; message: string }[]
+  }
 }
 
 /** Reads a response as problem+json, asserting nothing: tests assert on the result. */

@@ -30,13 +30,51 @@ type Schema = JsonSchema & {
 export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype']
 
 /** Numbers at the edges: JSON can carry them all. */
-export const EDGE_NUMBERS = [0, -0, -1, 1, 0.5, 2 ** 31, 2 ** 31 - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), Number.MAX_SAFE_INTEGER, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, 1e21]
+export const EDGE_NUMBERS = [
+  0,
+  -0,
+  -1,
+  1,
+  0.5,
+  2 ** 31,
+  2 ** 31 - 1,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  Number.MAX_SAFE_INTEGER,
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  Number.MIN_VALUE,
+  1e21,
+]
 
 /** Strings that look like something else, or are simply too much. */
 export const ODD_STRINGS = [
-  '', ' ', 'NaN', 'Infinity', '-Infinity', '1e309', '0x10', '-0', ' 1 ', 'null', 'undefined', 'true', '[]', '{}',
-  '\u0000', '\u202e\u0041', '💥'.repeat(64), 'é'.normalize('NFD'), '<script>alert(1)</script>', "' OR 1=1 --", '../../etc/passwd', '%00', '$' + '{jndi:x}',
-  'x'.repeat(10_000), 'ü'.repeat(100_000),
+  '',
+  ' ',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e309',
+  '0x10',
+  '-0',
+  ' 1 ',
+  'null',
+  'undefined',
+  'true',
+  '[]',
+  '{}',
+  '\u0000',
+  '\u202e\u0041',
+  '💥'.repeat(64),
+  'é'.normalize('NFD'),
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '../../etc/passwd',
+  '%00',
+  '$' + '{jndi:x}',
+  'x'.repeat(10_000),
+  'ü'.repeat(100_000),
 ]
 
 const deepArray = (depth: number) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown
@@ -64,9 +102,15 @@ export function createSchemaArbitraries(components: Record<string, JsonSchema>) 
     switch (schema.type) {
       case 'string':
         if (schema.format === 'email') return fc.oneof(fc.stringMatching(/^[a-z0-9._-]{1,16}@[a-z0-9-]{1,12}\.example$/), fc.emailAddress())
-        return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.max(schema.minLength ?? 0, Math.min(schema.maxLength ?? 24, 24)) })
+        return fc.string({
+          minLength: schema.minLength ?? 0,
+          maxLength: Math.max(schema.minLength ?? 0, Math.min(schema.maxLength ?? 24, 24)),
+        })
       case 'integer':
-        return fc.integer({ min: Math.max(bound(schema, 'min') ?? -1e6, Number.MIN_SAFE_INTEGER), max: Math.min(bound(schema, 'max') ?? 1e6, Number.MAX_SAFE_INTEGER) })
+        return fc.integer({
+          min: Math.max(bound(schema, 'min') ?? -1e6, Number.MIN_SAFE_INTEGER),
+          max: Math.min(bound(schema, 'max') ?? 1e6, Number.MAX_SAFE_INTEGER),
+        })
       case 'number':
         return fc.double({ min: bound(schema, 'min') ?? -1e6, max: bound(schema, 'max') ?? 1e6, noNaN: true, noDefaultInfinity: true })
       case 'boolean':
@@ -74,7 +118,10 @@ export function createSchemaArbitraries(components: Record<string, JsonSchema>) 
       case 'null':
         return fc.constant(null)
       case 'array':
-        return fc.array(field(schema.items ?? {}, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.max(schema.minItems ?? 0, Math.min(schema.maxItems ?? 3, 3)) })
+        return fc.array(field(schema.items ?? {}, depth + 1), {
+          minLength: schema.minItems ?? 0,
+          maxLength: Math.max(schema.minItems ?? 0, Math.min(schema.maxItems ?? 3, 3)),
+        })
       case 'object':
         return object(schema, depth).map((entries) => Object.fromEntries(entries))
       default:
@@ -86,8 +133,10 @@ export function createSchemaArbitraries(components: Record<string, JsonSchema>) 
   function edges(input: Schema): unknown[] {
     const schema = resolve(input)
     const values: unknown[] = []
-    for (const limit of [bound(schema, 'min'), bound(schema, 'max')]) if (limit !== undefined) values.push(limit, limit - 1, limit + 1, limit + 0.5)
-    for (const length of [schema.minLength, schema.maxLength]) if (length !== undefined) values.push('a'.repeat(length), 'a'.repeat(Math.max(length - 1, 0)), 'a'.repeat(length + 1))
+    for (const limit of [bound(schema, 'min'), bound(schema, 'max')])
+      if (limit !== undefined) values.push(limit, limit - 1, limit + 1, limit + 0.5)
+    for (const length of [schema.minLength, schema.maxLength])
+      if (length !== undefined) values.push('a'.repeat(length), 'a'.repeat(Math.max(length - 1, 0)), 'a'.repeat(length + 1))
     if (schema.maxItems !== undefined) values.push(Array.from({ length: schema.maxItems + 1 }, () => ({})))
     return values
   }
@@ -111,11 +160,26 @@ export function createSchemaArbitraries(components: Record<string, JsonSchema>) 
     const properties = Object.entries(schema.properties ?? {})
     const required = new Set(schema.required ?? [])
     const present = properties.map(([name, property]) =>
-      fc.oneof({ weight: required.has(name) ? 9 : 1, arbitrary: field(property, depth + 1).map((value) => [[name, value]] as Array<[string, unknown]>) }, { weight: 1, arbitrary: fc.constant([]) }),
+      fc.oneof(
+        {
+          weight: required.has(name) ? 9 : 1,
+          arbitrary: field(property, depth + 1).map((value) => [[name, value]] as Array<[string, unknown]>),
+        },
+        { weight: 1, arbitrary: fc.constant([]) },
+      ),
     )
     const extra = fc.oneof(
       { weight: 6, arbitrary: fc.constant([] as Array<[string, unknown]>) },
-      { weight: 1, arbitrary: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS, 'id', 'roles', 'status', 'user_id', 'admin'), fc.string({ maxLength: 12 })), hostileValue), { minLength: 1, maxLength: 3 }) },
+      {
+        weight: 1,
+        arbitrary: fc.array(
+          fc.tuple(
+            fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS, 'id', 'roles', 'status', 'user_id', 'admin'), fc.string({ maxLength: 12 })),
+            hostileValue,
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+      },
     )
     return fc.tuple(fc.tuple(...present), extra).map(([fields, extras]) => [...fields.flat(), ...extras])
   }
@@ -124,8 +188,15 @@ export function createSchemaArbitraries(components: Record<string, JsonSchema>) 
 }
 
 function bound(schema: Schema, side: 'min' | 'max'): number | undefined {
-  if (side === 'min') return schema.minimum ?? (schema.exclusiveMinimum === undefined ? undefined : schema.exclusiveMinimum + (schema.type === 'integer' ? 1 : Number.EPSILON))
-  return schema.maximum ?? (schema.exclusiveMaximum === undefined ? undefined : schema.exclusiveMaximum - (schema.type === 'integer' ? 1 : Number.EPSILON))
+  if (side === 'min')
+    return (
+      schema.minimum ??
+      (schema.exclusiveMinimum === undefined ? undefined : schema.exclusiveMinimum + (schema.type === 'integer' ? 1 : Number.EPSILON))
+    )
+  return (
+    schema.maximum ??
+    (schema.exclusiveMaximum === undefined ? undefined : schema.exclusiveMaximum - (schema.type === 'integer' ? 1 : Number.EPSILON))
+  )
 }
 
 /** JSON text of entries, keeping `__proto__` as a plain key (JSON.stringify of an object would lose it). */

@@ -69,9 +69,12 @@ describe('ids cannot be enumerated', () => {
     expect(second).not.toBe(orderId)
   })
 
-  it.each(['1', '0', '-1', 'ord_1', '*', '%25', '..', 'ord_%00', `${'f'.repeat(200)}`])('answers the guessed id %j with 404', async (id) => {
-    await expectProblem(await get(`/api/v1/orders/${id}`, stranger.token), 404, 'not_found')
-  })
+  it.each(['1', '0', '-1', 'ord_1', '*', '%25', '..', 'ord_%00', `${'f'.repeat(200)}`])(
+    'answers the guessed id %j with 404',
+    async (id) => {
+      await expectProblem(await get(`/api/v1/orders/${id}`, stranger.token), 404, 'not_found')
+    },
+  )
 
   it('lets an admin read any order’s payments, which is why the route is per role', async () => {
     await vi.waitFor(async () => expect((await get(`/api/v1/payments?order_id=${orderId}`, admin)).status).toBe(200), { timeout: 5_000 })

@@ -11,8 +11,16 @@ import { bearer, call, signUp } from '../client'
 const notification = testNotification()
 
 const URL_ = 'https://hooks.example.com/notify'
-const receiverAnswering = (answer: (signal: AbortSignal) => Promise<Response>, options: { timeoutMs?: number; maxResponseBytes?: number } = {}) =>
-  createWebhookDelivery({ url: URL_, allowedHosts: ['hooks.example.com'], fetch: async (_input, init) => answer(init!.signal!), ...options })
+const receiverAnswering = (
+  answer: (signal: AbortSignal) => Promise<Response>,
+  options: { timeoutMs?: number; maxResponseBytes?: number } = {},
+) =>
+  createWebhookDelivery({
+    url: URL_,
+    allowedHosts: ['hooks.example.com'],
+    fetch: async (_input, init) => answer(init!.signal!),
+    ...options,
+  })
 
 /** An endless body that counts what was pulled from it. */
 function endless(counter: { bytes: number; cancelled: boolean }): ReadableStream<Uint8Array> {
@@ -29,7 +37,10 @@ function endless(counter: { bytes: number; cancelled: boolean }): ReadableStream
 
 describe('the webhook receiver’s answers', () => {
   it('a receiver that never answers is a timeout, within the bound', async () => {
-    const hanging = receiverAnswering((signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))), { timeoutMs: 100 })
+    const hanging = receiverAnswering(
+      (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+      { timeoutMs: 100 },
+    )
     expect(await hanging.deliver(notification)).toEqual({ delivered: false, reason: 'timeout' })
   })
 
@@ -75,7 +86,8 @@ describe('internal answers passed on by the gateway', () => {
     const { token } = await signUp('Consumer')
     for (const response of [await call('/api/v1/users/me', { headers: bearer(token) }), await call('/api/v1/products')]) {
       expect(response.status).toBe(200)
-      for (const name of ['Server', 'X-Powered-By', 'X-Gateway-Credential', 'Set-Cookie']) expect(response.headers.has(name), name).toBe(false)
+      for (const name of ['Server', 'X-Powered-By', 'X-Gateway-Credential', 'Set-Cookie'])
+        expect(response.headers.has(name), name).toBe(false)
     }
   })
 })

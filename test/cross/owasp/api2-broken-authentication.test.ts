@@ -1,7 +1,22 @@
 import { SignJWT, base64url, generateKeyPair, type JWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ROUTES } from '../../../shared-contracts/routes'
-import { bearer, call, dissect, encodeSegment, expectInvalidToken, expectProblem, expectUnauthenticated, forgeToken, PASSWORD, send, signUp, uniqueEmail, uniqueIp, type SignedUp } from '../client'
+import {
+  bearer,
+  call,
+  dissect,
+  encodeSegment,
+  expectInvalidToken,
+  expectProblem,
+  expectUnauthenticated,
+  forgeToken,
+  PASSWORD,
+  send,
+  signUp,
+  uniqueEmail,
+  uniqueIp,
+  type SignedUp,
+} from '../client'
 
 // OWASP API2:2023 Broken Authentication. Every forged or broken token is refused on every
 // signed-in route, with the gateway's own challenge; login never tells which half was wrong;
@@ -103,7 +118,11 @@ describe('login', () => {
   })
 
   it('answers a register with a taken email without revealing anything about the account', async () => {
-    const body = await expectProblem(await send('POST', '/api/v1/auth/register', { email: account.email, password: PASSWORD, name: 'Again' }), 409, 'email_taken')
+    const body = await expectProblem(
+      await send('POST', '/api/v1/auth/register', { email: account.email, password: PASSWORD, name: 'Again' }),
+      409,
+      'email_taken',
+    )
     expect(JSON.stringify(body)).not.toContain(account.user.id)
   })
 
@@ -115,7 +134,12 @@ describe('login', () => {
     const ip = uniqueIp()
     const statuses: number[] = []
     for (let attempt = 0; attempt < 11; attempt++) {
-      const response = await send('POST', '/api/v1/auth/login', { email: uniqueEmail('guess'), password: `guess-${attempt}` }, { 'CF-Connecting-IP': ip })
+      const response = await send(
+        'POST',
+        '/api/v1/auth/login',
+        { email: uniqueEmail('guess'), password: `guess-${attempt}` },
+        { 'CF-Connecting-IP': ip },
+      )
       statuses.push(response.status)
       if (response.status === 429) expect(Number(response.headers.get('Retry-After'))).toBeGreaterThan(0)
     }

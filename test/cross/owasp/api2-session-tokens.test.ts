@@ -5,7 +5,8 @@ import { bearer, call, expectInvalidToken, expectProblem, send, signUp, uniqueIp
 // OWASP API2:2023 Broken Authentication, for sessions: a refresh token is no access token and an
 // access token no refresh token; a refresh token works once, within its own session; and
 // (API1:2023, object level) one user cannot end another user's session.
-const refresh = (refresh_token: string, headers: Record<string, string> = {}) => send('POST', '/api/v1/auth/refresh', { refresh_token }, headers)
+const refresh = (refresh_token: string, headers: Record<string, string> = {}) =>
+  send('POST', '/api/v1/auth/refresh', { refresh_token }, headers)
 const logout = (token: string, refresh_token: string) => send('POST', '/api/v1/auth/logout', { refresh_token }, bearer(token))
 
 async function rotated(refreshToken: string): Promise<TokenResponse> {
@@ -18,7 +19,8 @@ async function rotated(refreshToken: string): Promise<TokenResponse> {
 describe('refresh tokens and access tokens are never taken for each other', () => {
   it('refuses a refresh token as a bearer token on every kind of route', async () => {
     const { refreshToken } = await signUp('Swap')
-    for (const path of ['/api/v1/users/me', '/api/v1/orders', '/api/v1/notifications']) await expectInvalidToken(await call(path, { headers: bearer(refreshToken) }))
+    for (const path of ['/api/v1/users/me', '/api/v1/orders', '/api/v1/notifications'])
+      await expectInvalidToken(await call(path, { headers: bearer(refreshToken) }))
     // Refused before any route: even a public one does not take it.
     await expectInvalidToken(await call('/api/v1/products', { headers: bearer(refreshToken) }))
   })

@@ -5,7 +5,19 @@ import { NotificationSchema } from '../../../shared-contracts/notifications'
 import { OrderItemSchema, OrderSchema, OrderV2Schema, SagaSchema, SagaStepSchema } from '../../../shared-contracts/orders'
 import { PaymentSchema } from '../../../shared-contracts/payments'
 import { TokenResponseSchema, UserSchema } from '../../../shared-contracts/users'
-import { adminToken, bearer, call, createProduct, expectProblem, PASSWORD, placeOrder, send, signUp, uniqueEmail, type SignedUp } from '../client'
+import {
+  adminToken,
+  bearer,
+  call,
+  createProduct,
+  expectProblem,
+  PASSWORD,
+  placeOrder,
+  send,
+  signUp,
+  uniqueEmail,
+  type SignedUp,
+} from '../client'
 
 // OWASP API3:2023 Broken Object Property Level Authorization. Writes accept only the fields a
 // caller may set (anything else is a 400 that changes nothing: mass assignment); reads show
@@ -37,14 +49,22 @@ describe('mass assignment is refused and changes nothing', () => {
     ['__proto__', JSON.parse('{"name":"Proto","__proto__":{"roles":["admin"]}}') as object],
   ])('PATCH /users/me with %s', async (_, extra) => {
     const before = await json('/api/v1/users/me', customer.token)
-    await expectProblem(await send('PATCH', '/api/v1/users/me', { name: 'Changed', ...extra }, bearer(customer.token)), 400, 'validation_failed')
+    await expectProblem(
+      await send('PATCH', '/api/v1/users/me', { name: 'Changed', ...extra }, bearer(customer.token)),
+      400,
+      'validation_failed',
+    )
     expect(await json('/api/v1/users/me', customer.token)).toEqual(before)
   })
 
   it('registers a user with roles, id or created_at: refused, no account made', async () => {
     for (const extra of [{ roles: ['admin'] }, { id: 'usr_mine' }, { created_at: '2000-01-01T00:00:00Z' }]) {
       const email = uniqueEmail('mass')
-      await expectProblem(await send('POST', '/api/v1/auth/register', { email, password: PASSWORD, name: 'Mass', ...extra }), 400, 'validation_failed')
+      await expectProblem(
+        await send('POST', '/api/v1/auth/register', { email, password: PASSWORD, name: 'Mass', ...extra }),
+        400,
+        'validation_failed',
+      )
       await expectProblem(await send('POST', '/api/v1/auth/login', { email, password: PASSWORD }), 401, 'invalid_credentials')
     }
   })
@@ -58,7 +78,11 @@ describe('mass assignment is refused and changes nothing', () => {
     const items = extra ? [{ product_id: productId, quantity: 1 }] : [{ product_id: productId, quantity: 1, unit_price_cents: 1 }]
     const before = ((await json('/api/v1/orders?limit=100', customer.token)).items as unknown[]).length
     const headers = { ...bearer(customer.token), 'Idempotency-Key': crypto.randomUUID() }
-    await expectProblem(await send('POST', '/api/v1/orders', { items, payment_token: 'tok_visa', ...extra }, headers), 400, 'validation_failed')
+    await expectProblem(
+      await send('POST', '/api/v1/orders', { items, payment_token: 'tok_visa', ...extra }, headers),
+      400,
+      'validation_failed',
+    )
     expect(((await json('/api/v1/orders?limit=100', customer.token)).items as unknown[]).length).toBe(before)
   })
 
@@ -70,7 +94,11 @@ describe('mass assignment is refused and changes nothing', () => {
     ['updated_at', { updated_at: '2000-01-01T00:00:00Z' }],
   ])('PATCH /products/{id} with %s, even as admin', async (_, extra) => {
     const before = await json(`/api/v1/products/${productId}`)
-    await expectProblem(await send('PATCH', `/api/v1/products/${productId}`, { name: 'Renamed', ...extra }, bearer(admin)), 400, 'validation_failed')
+    await expectProblem(
+      await send('PATCH', `/api/v1/products/${productId}`, { name: 'Renamed', ...extra }, bearer(admin)),
+      400,
+      'validation_failed',
+    )
     expect(await json(`/api/v1/products/${productId}`)).toEqual(before)
   })
 

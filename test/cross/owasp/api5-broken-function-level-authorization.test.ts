@@ -22,21 +22,31 @@ const ALL_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 describe('admin functions', () => {
   it('are the admin routes of the contract, and there are some', () => {
     expect(ADMIN_ROUTES.map((route) => `${route.method} ${route.path}`)).toEqual(
-      expect.arrayContaining(['POST /api/v1/products', 'PATCH /api/v1/products/:id', 'PUT /api/v1/inventory/:product_id', 'GET /api/v1/admin/sagas', 'PUT /api/v1/admin/faults/:service']),
+      expect.arrayContaining([
+        'POST /api/v1/products',
+        'PATCH /api/v1/products/:id',
+        'PUT /api/v1/inventory/:product_id',
+        'GET /api/v1/admin/sagas',
+        'PUT /api/v1/admin/faults/:service',
+      ]),
     )
   })
 
-  it.each(ADMIN_ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('%s: 403 for a customer, 401 for anonymous, nothing changed', async (_, route) => {
-    const before = await stateDigest()
-    const body = route.method === 'GET' ? undefined : { name: 'x', sku: 'x', price_cents: 1, currency: 'EUR', on_hand: 1, mode: 'error', rate: 1 }
-    await expectProblem(await send(route.method, concrete(route.path), body, bearer(customer.token)), 403, 'forbidden')
-    await expectUnauthenticated(await send(route.method, concrete(route.path), body))
-    // HEAD is GET without a body: the same refusal.
-    if (route.method === 'GET') {
-      expect((await call(concrete(route.path), { method: 'HEAD', headers: bearer(customer.token) })).status).toBe(403)
-    }
-    expect(await stateDigest()).toBe(before)
-  })
+  it.each(ADMIN_ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s: 403 for a customer, 401 for anonymous, nothing changed',
+    async (_, route) => {
+      const before = await stateDigest()
+      const body =
+        route.method === 'GET' ? undefined : { name: 'x', sku: 'x', price_cents: 1, currency: 'EUR', on_hand: 1, mode: 'error', rate: 1 }
+      await expectProblem(await send(route.method, concrete(route.path), body, bearer(customer.token)), 403, 'forbidden')
+      await expectUnauthenticated(await send(route.method, concrete(route.path), body))
+      // HEAD is GET without a body: the same refusal.
+      if (route.method === 'GET') {
+        expect((await call(concrete(route.path), { method: 'HEAD', headers: bearer(customer.token) })).status).toBe(403)
+      }
+      expect(await stateDigest()).toBe(before)
+    },
+  )
 
   it('still work for an admin (the refusals above are about the role)', async () => {
     expect((await call('/api/v1/admin/sagas', { headers: bearer(admin) })).status).toBe(200)
@@ -77,7 +87,10 @@ describe('methods', () => {
   })
 
   it('answers OPTIONS with a CORS preflight that grants nothing by itself', async () => {
-    const response = await call('/api/v1/admin/sagas', { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' } })
+    const response = await call('/api/v1/admin/sagas', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' },
+    })
     expect(response.status).toBeLessThan(300)
     expect(response.headers.has('Access-Control-Allow-Origin')).toBe(false)
     expect(await response.text()).toBe('')

@@ -14,10 +14,12 @@ beforeAll(async () => {
 })
 
 const ordersDb = () => (env as unknown as { ORDERS_DB: D1Database }).ORDERS_DB
-const ordersOf = async (userId: string) => (await ordersDb().prepare('SELECT count(*) AS n FROM orders WHERE user_id = ?1').bind(userId).first<{ n: number }>())!.n
+const ordersOf = async (userId: string) =>
+  (await ordersDb().prepare('SELECT count(*) AS n FROM orders WHERE user_id = ?1').bind(userId).first<{ n: number }>())!.n
 
 const order = (quantity = 1) => ({ items: [{ product_id: productId, quantity }], payment_token: 'tok_visa' })
-const place = (who: SignedUp, body: unknown, key?: string) => send('POST', '/api/v1/orders', body, { ...bearer(who.token), ...(key === undefined ? {} : { 'Idempotency-Key': key }) })
+const place = (who: SignedUp, body: unknown, key?: string) =>
+  send('POST', '/api/v1/orders', body, { ...bearer(who.token), ...(key === undefined ? {} : { 'Idempotency-Key': key }) })
 
 describe('idempotent order placement', () => {
   it('refuses an order without an Idempotency-Key, and places nothing', async () => {

@@ -29,7 +29,8 @@ function expectHardened(label: string, response: Response) {
 }
 
 /** Nothing a client should not see: stack frames, file paths, SQL, runtime or library names. */
-const INTERNALS = /\bat \S+ \(|\.ts:\d+|\.js:\d+|node_modules|workerd|SQLITE|D1_ERROR|SELECT |INSERT |TypeError|ReferenceError|Error: |\bhono\b|drizzle|zod/i
+const INTERNALS =
+  /\bat \S+ \(|\.ts:\d+|\.js:\d+|node_modules|workerd|SQLITE|D1_ERROR|SELECT |INSERT |TypeError|ReferenceError|Error: |\bhono\b|drizzle|zod/i
 
 async function expectCleanError(label: string, response: Response) {
   expectHardened(label, response)
@@ -37,7 +38,10 @@ async function expectCleanError(label: string, response: Response) {
   const text = await response.text()
   expect(text, label).not.toMatch(INTERNALS)
   const body = JSON.parse(text) as Record<string, unknown>
-  expect(Object.keys(body).every((key) => ['type', 'title', 'status', 'detail', 'code', 'request_id', 'errors'].includes(key)), label).toBe(true)
+  expect(
+    Object.keys(body).every((key) => ['type', 'title', 'status', 'detail', 'code', 'request_id', 'errors'].includes(key)),
+    label,
+  ).toBe(true)
 }
 
 describe('every kind of answer is hardened', () => {
@@ -58,7 +62,9 @@ describe('every kind of answer is hardened', () => {
 
   it('every refusal, from every layer, is clean problem+json', async () => {
     const ip = uniqueIp()
-    const exhaust = Array.from({ length: 11 }, () => send('POST', '/api/v1/auth/login', { email: 'x@example.com', password: 'wrong wrong' }, { 'CF-Connecting-IP': ip }))
+    const exhaust = Array.from({ length: 11 }, () =>
+      send('POST', '/api/v1/auth/login', { email: 'x@example.com', password: 'wrong wrong' }, { 'CF-Connecting-IP': ip }),
+    )
     const limited = (await Promise.all(exhaust)).find((response) => response.status === 429)!
     const cases: Array<[string, Response]> = [
       ['400 malformed JSON', await send('POST', '/api/v1/auth/register', '{"email":')],
@@ -75,7 +81,14 @@ describe('every kind of answer is hardened', () => {
       ['405 unknown method', await call('/health', { method: 'PROPFIND' })],
       ['409 duplicate email', await send('POST', '/api/v1/auth/register', { email: customer.email, password: PASSWORD, name: 'Dup' })],
       ['413 body', await send('POST', '/api/v1/auth/register', `"${'a'.repeat(1024 * 1024 + 1)}"`)],
-      ['415 media type', await call('/api/v1/auth/register', { method: 'POST', body: 'a=b', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })],
+      [
+        '415 media type',
+        await call('/api/v1/auth/register', {
+          method: 'POST',
+          body: 'a=b',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        }),
+      ],
       ['429 rate limit', limited],
       ['431 headers', await call('/health', { headers: { 'X-Big': 'a'.repeat(40_000) } })],
     ]
@@ -107,17 +120,23 @@ describe('every kind of answer is hardened', () => {
 describe('CORS', () => {
   const ALLOWED = 'http://localhost:3000' // CORS_ALLOWED_ORIGINS in development; empty in production (wrangler.toml)
   const preflight = (origin: string, path: string) =>
-    call(path, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'Authorization, Content-Type' } })
+    call(path, {
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'Authorization, Content-Type' },
+    })
 
-  it.each([...new Set(ROUTES.map((route) => route.path))])('never grants an unknown origin on %s, and never with credentials', async (path) => {
-    const concrete = path.replace(/:(\w+)/g, 'x')
-    for (const origin of ['https://evil.example', 'null', `${ALLOWED}.evil.example`, 'https://localhost:3000']) {
-      const response = await preflight(origin, concrete)
-      expect(response.headers.has('Access-Control-Allow-Origin')).toBe(false)
-    }
-    const allowed = await preflight(ALLOWED, concrete)
-    expect(allowed.headers.get('Access-Control-Allow-Origin')).toBe(ALLOWED)
-    expect(allowed.headers.has('Access-Control-Allow-Credentials')).toBe(false)
-    expect(allowed.headers.get('Access-Control-Allow-Methods')).not.toMatch(/TRACE|CONNECT|\*/)
-  })
+  it.each([...new Set(ROUTES.map((route) => route.path))])(
+    'never grants an unknown origin on %s, and never with credentials',
+    async (path) => {
+      const concrete = path.replace(/:(\w+)/g, 'x')
+      for (const origin of ['https://evil.example', 'null', `${ALLOWED}.evil.example`, 'https://localhost:3000']) {
+        const response = await preflight(origin, concrete)
+        expect(response.headers.has('Access-Control-Allow-Origin')).toBe(false)
+      }
+      const allowed = await preflight(ALLOWED, concrete)
+      expect(allowed.headers.get('Access-Control-Allow-Origin')).toBe(ALLOWED)
+      expect(allowed.headers.has('Access-Control-Allow-Credentials')).toBe(false)
+      expect(allowed.headers.get('Access-Control-Allow-Methods')).not.toMatch(/TRACE|CONNECT|\*/)
+    },
+  )
 })

@@ -37,7 +37,9 @@ const INTERNAL_CONFIGS: Record<(typeof SERVICES)[number], string> = {
 
 describe('the documented surface is the route table', () => {
   const document = buildOpenApiDocument()
-  const documented = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`))
+  const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`),
+  )
 
   it('documents every route, and only the routes', () => {
     expect(documented.sort()).toEqual(ROUTES.map((route) => `${route.method} ${openApiPath(route.path)}`).sort())
@@ -49,8 +51,11 @@ describe('the documented surface is the route table', () => {
 })
 
 /** `METHOD /path` of every handler a Hono app registered (middleware, registered for all methods, aside). */
-const handlersOf = (app: { routes: Array<{ method: string; path: string }> }) =>
-  [...new Set(app.routes.filter((route) => route.method !== 'ALL').map((route) => `${route.method} ${route.path.replace(/\/$/, '') || '/'}`))]
+const handlersOf = (app: { routes: Array<{ method: string; path: string }> }) => [
+  ...new Set(
+    app.routes.filter((route) => route.method !== 'ALL').map((route) => `${route.method} ${route.path.replace(/\/$/, '') || '/'}`),
+  ),
+]
 
 describe('no route is served that the table does not list', () => {
   const listed = new Set(ROUTES.map((route) => `${route.method} ${route.path}`))
@@ -77,10 +82,39 @@ describe('no route is served that the table does not list', () => {
 
 describe('the gateway answers nothing outside the route table', () => {
   it.each([
-    '/debug', '/debug/vars', '/admin', '/metrics', '/env', '/.env', '/config', '/status', '/ready', '/version', '/info', '/graphql',
-    '/swagger.json', '/swagger-ui', '/api-docs', '/api', '/api/v1', '/api/v1/debug', '/api/v1/admin', '/api/v1/users', '/api/v1/users/usr_1',
-    '/internal/dead-letters', '/internal/faults', '/api/v1/internal/dead-letters', '/users/health', '/__scheduled', '/cdn-cgi/trace',
-    '/api/v1/products/../../internal/faults', '/%2e%2e/internal/faults', '/api/v1/auth/token', '/api/v1/auth/revoke', '/api/v1/admin/users', '/.git/config',
+    '/debug',
+    '/debug/vars',
+    '/admin',
+    '/metrics',
+    '/env',
+    '/.env',
+    '/config',
+    '/status',
+    '/ready',
+    '/version',
+    '/info',
+    '/graphql',
+    '/swagger.json',
+    '/swagger-ui',
+    '/api-docs',
+    '/api',
+    '/api/v1',
+    '/api/v1/debug',
+    '/api/v1/admin',
+    '/api/v1/users',
+    '/api/v1/users/usr_1',
+    '/internal/dead-letters',
+    '/internal/faults',
+    '/api/v1/internal/dead-letters',
+    '/users/health',
+    '/__scheduled',
+    '/cdn-cgi/trace',
+    '/api/v1/products/../../internal/faults',
+    '/%2e%2e/internal/faults',
+    '/api/v1/auth/token',
+    '/api/v1/auth/revoke',
+    '/api/v1/admin/users',
+    '/.git/config',
   ])('%s is 404, even for an admin', async (path) => {
     for (const method of ['GET', 'POST', 'PUT']) {
       const response = await send(method, path, method === 'GET' ? undefined : {}, bearer(admin))
@@ -88,12 +122,19 @@ describe('the gateway answers nothing outside the route table', () => {
     }
   })
 
-  it.each(['/api/v0/products', '/api/v3/orders', '/api/v2/products', '/api/v2/users/me', '/api/V1/products', '/api/v1.1/products', '/api/latest/products', '/v1/products', '/api/v01/products'])(
-    'unknown version %s is 404',
-    async (path) => {
-      await expectProblem(await call(path, { headers: bearer(admin) }), 404, 'not_found')
-    },
-  )
+  it.each([
+    '/api/v0/products',
+    '/api/v3/orders',
+    '/api/v2/products',
+    '/api/v2/users/me',
+    '/api/V1/products',
+    '/api/v1.1/products',
+    '/api/latest/products',
+    '/v1/products',
+    '/api/v01/products',
+  ])('unknown version %s is 404', async (path) => {
+    await expectProblem(await call(path, { headers: bearer(admin) }), 404, 'not_found')
+  })
 })
 
 describe('internal Workers', () => {
@@ -130,9 +171,12 @@ describe('development-only functions', () => {
     return response
   }
 
-  it.each([undefined, '', 'disabled', 'true', 'ENABLED'])('the fault injection route is 404 when FAULT_INJECTION is %j', async (setting) => {
-    await expectProblem(await putFault({ FAULT_INJECTION: setting }), 404, 'not_found')
-  })
+  it.each([undefined, '', 'disabled', 'true', 'ENABLED'])(
+    'the fault injection route is 404 when FAULT_INJECTION is %j',
+    async (setting) => {
+      await expectProblem(await putFault({ FAULT_INJECTION: setting }), 404, 'not_found')
+    },
+  )
 
   it('exists only where FAULT_INJECTION is "enabled" (local development)', async () => {
     expect((await putFault({ FAULT_INJECTION: 'enabled' })).status).toBe(200)

@@ -77,17 +77,28 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
     const layer = resilience(c.env)
     const started = Date.now()
     const measure = (outcome: number | 'timeout' | 'unavailable') =>
-      c.var.metrics.downstream({ service: route.service, route: route.path, method: c.req.method, outcome, durationMs: Date.now() - started })
+      c.var.metrics.downstream({
+        service: route.service,
+        route: route.path,
+        method: c.req.method,
+        outcome,
+        durationMs: Date.now() - started,
+      })
     // The body arrived in full before this (platform/http/request-body): no attempt, and so no
     // timeout charged to the service, ever waits on the client. It is sent again on a retry.
     const body = hasBody(c.req.method) ? await replayable(c.req.raw) : null
     c.set('forwarded', true)
     let response: Response
     if (layer.enabled) {
-      const result = await layer.client(route.service, routeClass(c.req.method))(fetcher, { method: c.req.method, url: target, headers, body }, deferFor(c))
+      const result = await layer.client(route.service, routeClass(c.req.method))(
+        fetcher,
+        { method: c.req.method, url: target, headers, body },
+        deferFor(c),
+      )
       if (!result.ok) {
         measure(result.error.code === 'gateway_timeout' ? 'timeout' : 'unavailable')
-        const retryAfter: Record<string, string> = result.retryAfterMs === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(result.retryAfterMs / 1_000))) }
+        const retryAfter: Record<string, string> =
+          result.retryAfterMs === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(result.retryAfterMs / 1_000))) }
         return problem(c, result.error, retryAfter)
       }
       response = result.response

@@ -30,7 +30,11 @@ function build(env: Env): GatewayServices {
     orders: env.ORDERS,
   }
   const binding = (service: ServiceName) => bindings[service]
-  async function call(service: ServiceName, path: string, { caller, method = 'GET', body, timeoutMs = DEFAULT_INTERNAL_TIMEOUT_MS }: InternalCallOptions) {
+  async function call(
+    service: ServiceName,
+    path: string,
+    { caller, method = 'GET', body, timeoutMs = DEFAULT_INTERNAL_TIMEOUT_MS }: InternalCallOptions,
+  ) {
     const headers: Record<string, string> = { [CREDENTIAL_HEADER]: await sign(service, caller), [REQUEST_ID_HEADER]: caller.requestId }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     return binding(service).fetch(`https://${service}.internal${path}`, {

@@ -20,5 +20,11 @@ app.route('/api/v1/products', productRoutes)
 app.route('/api/v1/inventory', stockRoutes)
 // The gateway's admin API reaches these: dead letters of this service's queue.
 app.use('/internal/*', requireRole('admin'))
-app.route('/', deadLetterRoutes<InventoryEnv>(SERVICE, (env) => ({ db: env.DB, queue: env.EVENTS_INVENTORY })))
-app.route('/', replayRoutes<InventoryEnv>((env) => ({ db: env.DB, queues: env })))
+app.route(
+  '/',
+  deadLetterRoutes<InventoryEnv>(SERVICE, (env) => ({ db: env.DB, queue: env.EVENTS_INVENTORY })),
+)
+app.route(
+  '/',
+  replayRoutes<InventoryEnv>((env) => ({ db: env.DB, queues: env })),
+)

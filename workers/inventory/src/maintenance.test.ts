@@ -7,7 +7,9 @@ const DAY = 24 * 60 * 60 * 1000
 
 async function requestRecord(createdAt: number): Promise<string> {
   const key = `ord_${crypto.randomUUID()}:reserve_inventory`
-  await testEnv.DB.prepare("INSERT INTO rpc_requests (caller, key, operation, fingerprint, result, created_at) VALUES ('orders', ?1, 'reserve', 'f', '{\"ok\":true}', ?2)")
+  await testEnv.DB.prepare(
+    "INSERT INTO rpc_requests (caller, key, operation, fingerprint, result, created_at) VALUES ('orders', ?1, 'reserve', 'f', '{\"ok\":true}', ?2)",
+  )
     .bind(key, new Date(createdAt).toISOString())
     .run()
   return key
@@ -28,7 +30,11 @@ describe("inventory's retention", () => {
     const now = Date.now()
     const id = crypto.randomUUID()
     const at = new Date(now - 8 * DAY).toISOString()
-    await testEnv.DB.prepare("INSERT INTO outbox (id, type, envelope, created_at, sent_at) VALUES (?1, 'com.edgecommerce.stock.changed.v1', '{}', ?2, ?2)").bind(id, at).run()
+    await testEnv.DB.prepare(
+      "INSERT INTO outbox (id, type, envelope, created_at, sent_at) VALUES (?1, 'com.edgecommerce.stock.changed.v1', '{}', ?2, ?2)",
+    )
+      .bind(id, at)
+      .run()
     await maintainInventory(testEnv, now)
     expect(await testEnv.DB.prepare('SELECT 1 FROM outbox WHERE id = ?1').bind(id).first()).toBeNull()
   })

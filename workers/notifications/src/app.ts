@@ -15,4 +15,7 @@ app.use(services())
 app.route('/api/v1/notifications', notificationRoutes)
 // The gateway's admin API reaches these: dead letters of this service's queue.
 app.use('/internal/*', requireRole('admin'))
-app.route('/', deadLetterRoutes<NotificationsEnv>(SERVICE, (env) => ({ db: env.DB, queue: env.EVENTS_NOTIFICATIONS })))
+app.route(
+  '/',
+  deadLetterRoutes<NotificationsEnv>(SERVICE, (env) => ({ db: env.DB, queue: env.EVENTS_NOTIFICATIONS })),
+)

@@ -23,6 +23,12 @@ app.route('/api/v1/admin/sagas', adminSagaRoutes)
 // The gateway's admin API reaches these: dead letters of this service's queue, the read model's
 // rebuild, a replay of its outbox.
 app.use('/internal/*', requireRole('admin'))
-app.route('/', deadLetterRoutes<OrdersEnv>(SERVICE, (env) => ({ db: env.DB, queue: env.EVENTS_ORDERS })))
+app.route(
+  '/',
+  deadLetterRoutes<OrdersEnv>(SERVICE, (env) => ({ db: env.DB, queue: env.EVENTS_ORDERS })),
+)
 app.route('/internal/read-models', adminReadModelRoutes)
-app.route('/', replayRoutes<OrdersEnv>((env) => ({ db: env.DB, queues: env })))
+app.route(
+  '/',
+  replayRoutes<OrdersEnv>((env) => ({ db: env.DB, queues: env })),
+)

@@ -7,7 +7,11 @@ import { customer, feedReadModel, placeOrder, seedProduct, settle, testEnv } fro
 const DAY = 24 * 60 * 60 * 1000
 const iso = (ms: number) => new Date(ms).toISOString()
 const db = testEnv.DB
-const count = async (sql: string, ...params: unknown[]) => (await db.prepare(sql).bind(...params).first<{ n: number }>())!.n
+const count = async (sql: string, ...params: unknown[]) =>
+  (await db
+    .prepare(sql)
+    .bind(...params)
+    .first<{ n: number }>())!.n
 
 async function outboxRow(createdAt: number, sentAt: number | null): Promise<string> {
   const id = crypto.randomUUID()
@@ -64,7 +68,12 @@ describe('retention: what orders keeps, and for how long', () => {
     const justReplayed = await deadLetter(now - 3 * DAY, now - 60_000)
     const recent = await deadLetter(now - 29 * DAY, null)
     await applyRetention('orders', db, rules, { now })
-    expect(await Promise.all([old, replayed, justReplayed, recent].map((id) => exists('dead_letters', id)))).toEqual([false, false, true, true])
+    expect(await Promise.all([old, replayed, justReplayed, recent].map((id) => exists('dead_letters', id)))).toEqual([
+      false,
+      false,
+      true,
+      true,
+    ])
   })
 
   it('deletes in bounded batches: a pass takes at most batchSize × maxBatches rows per rule, the next pass the rest', async () => {
@@ -86,7 +95,10 @@ describe('retention: what orders keeps, and for how long', () => {
     expect(((await (await placeOrder(user, body, key)).json()) as Order).id).toBe(first.id)
 
     // The key's record as if written just over the replay window ago.
-    await db.prepare('UPDATE idempotency_keys SET created_at = ?1 WHERE user_id = ?2 AND key = ?3').bind(iso(Date.now() - REPLAY_WINDOW_MS - 1_000), user.id, key).run()
+    await db
+      .prepare('UPDATE idempotency_keys SET created_at = ?1 WHERE user_id = ?2 AND key = ?3')
+      .bind(iso(Date.now() - REPLAY_WINDOW_MS - 1_000), user.id, key)
+      .run()
     const later = await placeOrder(user, body, key)
     expect(later.status).toBe(202)
     const second = (await later.json()) as Order
@@ -98,7 +110,10 @@ describe('retention: what orders keeps, and for how long', () => {
     const product = await seedProduct({ stock: 100 })
     const placed: Order[] = []
     for (let i = 0; i < 12; i++) {
-      const response = await placeOrder(customer(), { items: [{ product_id: product, quantity: 1 }], payment_token: i % 4 === 0 ? 'tok_chargeDeclined' : 'tok_visa' })
+      const response = await placeOrder(customer(), {
+        items: [{ product_id: product, quantity: 1 }],
+        payment_token: i % 4 === 0 ? 'tok_chargeDeclined' : 'tok_visa',
+      })
       placed.push((await response.json()) as Order)
     }
     for (const order of placed) await settle(order.id)

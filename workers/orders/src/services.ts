@@ -41,7 +41,10 @@ export function createServices(env: Env, requestId: string) {
         } catch (error) {
           log('pricing failed', { request_id: requestId, error })
         }
-        return fail({ code: 'dependency_unavailable', detail: 'The catalog (inventory) could not be reached; retry with the same Idempotency-Key.' })
+        return fail({
+          code: 'dependency_unavailable',
+          detail: 'The catalog (inventory) could not be reached; retry with the same Idempotency-Key.',
+        })
       },
       startSaga: async (input) => {
         await sagas.start(input)

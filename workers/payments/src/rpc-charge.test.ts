@@ -9,7 +9,12 @@ describe('PaymentsRpc.charge', () => {
     expect(result).toEqual({ ok: true, value: { payment_id: expect.stringMatching(/^pay_/), status: 'captured' } })
     const [row, ...more] = await rowsOf(request.order_id)
     expect(more).toHaveLength(0)
-    expect(row).toMatchObject({ id: result.ok && result.value.payment_id, user_id: request.user_id, amount_cents: 1999, status: 'captured' })
+    expect(row).toMatchObject({
+      id: result.ok && result.value.payment_id,
+      user_id: request.user_id,
+      amount_cents: 1999,
+      status: 'captured',
+    })
   })
 
   it('declines tok_chargeDeclined, records the declined attempt, and answers the same on a retry', async () => {

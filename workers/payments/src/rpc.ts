@@ -24,11 +24,19 @@ const rpcMethod = rpcMethods({ service: SERVICE, callers: ['orders'], services: 
 export class PaymentsRpc extends WorkerEntrypoint<Env> implements PaymentsRpcApi {
   /** Charges an order at most once: `{ payment_id, status: 'captured' }`, `payment_declined`, `provider_error` (retry, same key), `conflict` or `idempotency_key_reused`. */
   async charge(credential: unknown, request: unknown): Promise<Result<ChargeResponse>> {
-    return rpcMethod(this.env, this.ctx, credential, request, { schema: ChargeRequestSchema, run: (payments, _caller, input) => payments.charge(input), writes: true })
+    return rpcMethod(this.env, this.ctx, credential, request, {
+      schema: ChargeRequestSchema,
+      run: (payments, _caller, input) => payments.charge(input),
+      writes: true,
+    })
   }
 
   /** Refunds an order's capture: `{ status: 'refunded' }`, or `{ status: 'none' }` when there is none; `provider_error` (retry). */
   async refund(credential: unknown, request: unknown): Promise<Result<RefundResponse>> {
-    return rpcMethod(this.env, this.ctx, credential, request, { schema: RefundRequestSchema, run: (payments, _caller, input) => payments.refund(input), writes: true })
+    return rpcMethod(this.env, this.ctx, credential, request, {
+      schema: RefundRequestSchema,
+      run: (payments, _caller, input) => payments.refund(input),
+      writes: true,
+    })
   }
 }

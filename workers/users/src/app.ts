@@ -22,4 +22,7 @@ app.route('/api/v1/users/me', meRoutes)
 app.route('/api/v1/admin/users', adminUserRoutes)
 // The gateway's admin API reaches these: a replay of this service's retained outbox events.
 app.use('/internal/*', requireRole('admin'))
-app.route('/', replayRoutes<UsersEnv>((env) => ({ db: env.DB, queues: env })))
+app.route(
+  '/',
+  replayRoutes<UsersEnv>((env) => ({ db: env.DB, queues: env })),
+)

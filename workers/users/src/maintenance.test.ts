@@ -7,7 +7,11 @@ import { testEnv } from '../../../test/support/users'
 const DAY = 24 * 60 * 60 * 1000
 const iso = (ms: number) => new Date(ms).toISOString()
 const db = testEnv.DB
-const count = async (sql: string, ...params: unknown[]) => (await db.prepare(sql).bind(...params).first<{ n: number }>())!.n
+const count = async (sql: string, ...params: unknown[]) =>
+  (await db
+    .prepare(sql)
+    .bind(...params)
+    .first<{ n: number }>())!.n
 
 async function session(now: number, { expiresIn = 30 * DAY, revokedAgo = null as number | null } = {}): Promise<string> {
   const id = `ses_${crypto.randomUUID()}`
@@ -17,7 +21,9 @@ async function session(now: number, { expiresIn = 30 * DAY, revokedAgo = null as
     .run()
   for (const used of [true, false]) {
     await db
-      .prepare('INSERT INTO refresh_tokens (token_hash, session_id, user_id, created_at, expires_at, used_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+      .prepare(
+        'INSERT INTO refresh_tokens (token_hash, session_id, user_id, created_at, expires_at, used_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
+      )
       .bind(crypto.randomUUID(), id, `usr_${id}`, iso(now - DAY), iso(now + Math.min(expiresIn, 30 * DAY)), used ? iso(now - DAY) : null)
       .run()
   }

@@ -12,7 +12,12 @@ export function usersRetentionRules(env: Env): RetentionRule[] {
     eventRules.outbox(events),
     // Sessions that ended (revoked, or past their expiry) a day ago, their tokens first; and any
     // token past its own expiry. A live session's used tokens stay: reuse detection needs them.
-    { name: 'refresh_tokens_ended', table: 'refresh_tokens', expired: `session_id IN (SELECT id FROM sessions WHERE ${ended})`, windowMs: ENDED_SESSION_GRACE_MS },
+    {
+      name: 'refresh_tokens_ended',
+      table: 'refresh_tokens',
+      expired: `session_id IN (SELECT id FROM sessions WHERE ${ended})`,
+      windowMs: ENDED_SESSION_GRACE_MS,
+    },
     { name: 'refresh_tokens_expired', table: 'refresh_tokens', expired: 'expires_at < ?1', windowMs: ENDED_SESSION_GRACE_MS },
     { name: 'sessions', table: 'sessions', expired: ended, windowMs: ENDED_SESSION_GRACE_MS },
   ]

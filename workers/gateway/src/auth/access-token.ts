@@ -58,7 +58,8 @@ async function verify(token: string, policy: AccessTokenPolicy): Promise<Result<
     const iat = payload.iat as number
     const nowSeconds = (policy.currentDate ? policy.currentDate() : new Date()).getTime() / 1000
     if (iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) return invalid('The token was issued in the future.')
-    if ((payload.exp as number) - iat > MAX_TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) return invalid('The token lives longer than allowed.')
+    if ((payload.exp as number) - iat > MAX_TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS)
+      return invalid('The token lives longer than allowed.')
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) return invalid('The token has no subject.')
     if (!isRoleList(payload.roles)) return invalid('The token carries unknown roles.')
     return ok({ principal: { id: payload.sub, roles: payload.roles }, expiresAtMs: (payload.exp as number) * 1000 })
@@ -118,7 +119,12 @@ export function createAccessTokenVerifier(policy: AccessTokenPolicy, options: Ve
     const verified = await verify(token, policy)
     if (!verified.ok) return verified
     const { principal, expiresAtMs } = verified.value
-    cache.set(key, { id: principal.id, roles: [...principal.roles] }, entryBytes(principal), Math.min(expiresAtMs - now(), options.maxAgeMs))
+    cache.set(
+      key,
+      { id: principal.id, roles: [...principal.roles] },
+      entryBytes(principal),
+      Math.min(expiresAtMs - now(), options.maxAgeMs),
+    )
     return ok(principal)
   }
 }

@@ -226,7 +226,12 @@ describe('createAccessTokenVerifier (a cache of verified tokens)', () => {
     const a = await sign(claims({ sub: 'u_a' }))
     const b = await sign(claims({ sub: 'u_b' }))
     const c = await sign(claims({ sub: 'u_c' }))
-    for (const [token, id] of [[a, 'u_a'], [b, 'u_b'], [c, 'u_c']]) expect(await verify(token as string)).toEqual(accepted(id))
+    for (const [token, id] of [
+      [a, 'u_a'],
+      [b, 'u_b'],
+      [c, 'u_c'],
+    ])
+      expect(await verify(token as string)).toEqual(accepted(id))
     expect(keyLookups).toBe(3)
     expect(await verify(c)).toEqual(accepted('u_c'))
     expect(await verify(b)).toEqual(accepted('u_b'))

@@ -59,7 +59,8 @@ export function createJwksCache({ load, maxAgeMs, cooldownMs, now = Date.now }: 
       return await current!(header, token)
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error
-      if (refreshing) await refresh() // join the refetch already under way
+      if (refreshing)
+        await refresh() // join the refetch already under way
       else if (now() - lastAttemptAt >= cooldownMs) await refresh()
       else throw error
       return current!(header, token)

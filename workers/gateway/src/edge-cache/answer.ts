@@ -2,7 +2,11 @@ import { FRESH_UNTIL_HEADER, noneMatchHits } from '../../../../platform/cache/ht
 import { REQUEST_ID_HEADER } from '../../../../platform/http/request-id'
 import type { CachedAnswer } from './store'
 
-const directives = (header: string | null) => (header ?? '').split(',').map((part) => part.split('=')[0]!.trim().toLowerCase()).filter(Boolean)
+const directives = (header: string | null) =>
+  (header ?? '')
+    .split(',')
+    .map((part) => part.split('=')[0]!.trim().toLowerCase())
+    .filter(Boolean)
 
 /** Request headers an answer may vary on and still be kept: Accept is in the key, Accept-Encoding never reaches a service. */
 const KEYED_VARY = new Set(['accept', 'accept-encoding'])
@@ -18,7 +22,8 @@ const NOT_KEPT = new Set([REQUEST_ID_HEADER.toLowerCase(), 'content-length', FRE
 export function keepUntil(response: Response): number | null {
   if (response.status !== 200 || response.headers.has('Set-Cookie')) return null
   const cacheControl = directives(response.headers.get('Cache-Control'))
-  if (!cacheControl.includes('public') || cacheControl.some((name) => name === 'private' || name === 'no-store' || name === 'no-cache')) return null
+  if (!cacheControl.includes('public') || cacheControl.some((name) => name === 'private' || name === 'no-store' || name === 'no-cache'))
+    return null
   if (directives(response.headers.get('Vary')).some((name) => !KEYED_VARY.has(name))) return null
   const freshUntil = Number(response.headers.get(FRESH_UNTIL_HEADER) ?? NaN)
   return Number.isSafeInteger(freshUntil) ? freshUntil : null

@@ -14,12 +14,25 @@ function setUp({ maxEntries = 100, maxBytes = 100_000, maxTtlMs = 5_000 } = {}) 
 }
 
 const TARGET = 'https://inventory.internal/api/v1/products/prd_1'
-const read = (headers: Record<string, string> = {}, method = 'GET', target = TARGET, service = 'inventory'): EdgeRequest => ({ method, headers: new Headers(headers), service, target })
+const read = (headers: Record<string, string> = {}, method = 'GET', target = TARGET, service = 'inventory'): EdgeRequest => ({
+  method,
+  headers: new Headers(headers),
+  service,
+  target,
+})
 
 function answer(body = '{"price_cents":1500}', headers: Record<string, string> = {}, status = 200): Response {
   return new Response(body, {
     status,
-    headers: { 'Content-Type': 'application/json', ETag: '"abc"', 'Cache-Control': 'public, max-age=5', 'X-Cache': 'L1 hit', [FRESH_UNTIL_HEADER]: String(T0 + 1_000), 'X-Request-Id': 'first-request', ...headers },
+    headers: {
+      'Content-Type': 'application/json',
+      ETag: '"abc"',
+      'Cache-Control': 'public, max-age=5',
+      'X-Cache': 'L1 hit',
+      [FRESH_UNTIL_HEADER]: String(T0 + 1_000),
+      'X-Request-Id': 'first-request',
+      ...headers,
+    },
   })
 }
 
@@ -39,7 +52,12 @@ describe('the gateway cache of anonymous public reads', () => {
     const hit = await through(store, read(), () => answer('{"price_cents":9999}'))
     expect(hit).toMatchObject({ kind: 'hit', body: '{"price_cents":1500}' })
     expect(hit.response.status).toBe(200)
-    expect(Object.fromEntries(hit.response.headers)).toEqual({ 'content-type': 'application/json', etag: '"abc"', 'cache-control': 'public, max-age=5', 'x-cache': 'L1 hit' })
+    expect(Object.fromEntries(hit.response.headers)).toEqual({
+      'content-type': 'application/json',
+      etag: '"abc"',
+      'cache-control': 'public, max-age=5',
+      'x-cache': 'L1 hit',
+    })
     expect((await through(store, read())).body).toBe('{"price_cents":1500}')
   })
 

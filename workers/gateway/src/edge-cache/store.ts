@@ -27,7 +27,8 @@ export interface Slot {
 /** A few seconds: a guard against a service's clock or a large CACHE_GENERATION_CHECK_MS, not the bound itself. */
 export const EDGE_CACHE_MAX_TTL_MS = 5_000
 
-const sizeOf = ({ headers, body }: CachedAnswer) => body.byteLength + headers.reduce((sum, [name, value]) => sum + name.length + value.length, 0)
+const sizeOf = ({ headers, body }: CachedAnswer) =>
+  body.byteLength + headers.reduce((sum, [name, value]) => sum + name.length + value.length, 0)
 
 /**
  * The gateway's per-isolate store of services' public answers (bounded LRU, injected clock).

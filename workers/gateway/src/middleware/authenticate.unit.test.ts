@@ -50,7 +50,9 @@ describe('authenticate', () => {
 
   it('refuses an Authorization header that is not a bearer token, without verifying it', async () => {
     const seen: string[] = []
-    const response = await gateway(async (token) => (seen.push(token), ok(ADA))).request('/', { headers: { Authorization: 'Basic YWRhOnB3' } })
+    const response = await gateway(async (token) => (seen.push(token), ok(ADA))).request('/', {
+      headers: { Authorization: 'Basic YWRhOnB3' },
+    })
     expect(response.status).toBe(401)
     expect(await response.json()).toMatchObject({ code: 'unauthenticated', detail: 'The Authorization header is not a bearer token.' })
     expect(seen).toEqual([])

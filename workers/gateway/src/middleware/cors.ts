@@ -8,12 +8,25 @@ export function cors(): MiddlewareHandler<GatewayEnv> {
   return async function cors(c, next) {
     const list = c.env.CORS_ALLOWED_ORIGINS ?? ''
     if (cached?.list !== list) {
-      const origins = list.split(',').map((origin) => origin.trim()).filter(Boolean)
+      const origins = list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean)
       const handler = honoCors({
         origin: (origin) => (origins.includes(origin) ? origin : null),
         allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
         allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
-        exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After', 'ETag', 'RateLimit', 'RateLimit-Policy', 'Deprecation', 'Sunset', 'Link'],
+        exposeHeaders: [
+          'X-Request-Id',
+          'Location',
+          'Retry-After',
+          'ETag',
+          'RateLimit',
+          'RateLimit-Policy',
+          'Deprecation',
+          'Sunset',
+          'Link',
+        ],
         maxAge: 600,
       })
       cached = { list, handler }

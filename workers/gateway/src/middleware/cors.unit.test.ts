@@ -6,13 +6,17 @@ import { cors } from './cors'
 const app = new Hono<GatewayEnv>().use(cors()).get('/api/v1/products', (c) => c.json({ items: [] }))
 const ALLOWED = 'https://shop.example, https://admin.example'
 const call = (origin: string, init: RequestInit = {}, list = ALLOWED) =>
-  app.request('/api/v1/products', { ...init, headers: { Origin: origin, ...init.headers } }, { CORS_ALLOWED_ORIGINS: list } as GatewayEnv['Bindings'])
+  app.request('/api/v1/products', { ...init, headers: { Origin: origin, ...init.headers } }, {
+    CORS_ALLOWED_ORIGINS: list,
+  } as GatewayEnv['Bindings'])
 
 describe('cors', () => {
   it('echoes an origin on the allow-list and exposes the headers clients read', async () => {
     const response = await call('https://admin.example')
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe('https://admin.example')
-    expect(response.headers.get('Access-Control-Expose-Headers')).toBe('X-Request-Id,Location,Retry-After,ETag,RateLimit,RateLimit-Policy,Deprecation,Sunset,Link')
+    expect(response.headers.get('Access-Control-Expose-Headers')).toBe(
+      'X-Request-Id,Location,Retry-After,ETag,RateLimit,RateLimit-Policy,Deprecation,Sunset,Link',
+    )
   })
 
   it('never echoes an origin that is not on the list', async () => {
@@ -25,12 +29,16 @@ describe('cors', () => {
     const response = await call('https://shop.example', { method: 'OPTIONS', headers: { 'Access-Control-Request-Method': 'POST' } })
     expect(response.status).toBe(204)
     expect(response.headers.get('Access-Control-Allow-Methods')).toBe('GET,POST,PUT,PATCH,DELETE')
-    expect(response.headers.get('Access-Control-Allow-Headers')).toBe('Authorization,Content-Type,Idempotency-Key,If-None-Match,X-Request-Id')
+    expect(response.headers.get('Access-Control-Allow-Headers')).toBe(
+      'Authorization,Content-Type,Idempotency-Key,If-None-Match,X-Request-Id',
+    )
     expect(response.headers.get('Access-Control-Max-Age')).toBe('600')
   })
 
   it('follows a change of the allow-list without a restart', async () => {
-    expect((await call('https://new.example', {}, 'https://new.example')).headers.get('Access-Control-Allow-Origin')).toBe('https://new.example')
+    expect((await call('https://new.example', {}, 'https://new.example')).headers.get('Access-Control-Allow-Origin')).toBe(
+      'https://new.example',
+    )
     expect((await call('https://new.example')).headers.get('Access-Control-Allow-Origin')).toBeNull()
   })
 

@@ -18,7 +18,9 @@ export function deprecationHeadersOf({ since, sunset, successor }: Deprecation):
  * so clients learn of the successor before the sunset. Dates are checked at creation.
  */
 export function deprecation(routes: readonly Route[]): MiddlewareHandler<GatewayEnv> {
-  const headersOf = new Map(routes.flatMap((route) => (route.deprecation ? [[route, deprecationHeadersOf(route.deprecation)] as const] : [])))
+  const headersOf = new Map(
+    routes.flatMap((route) => (route.deprecation ? [[route, deprecationHeadersOf(route.deprecation)] as const] : [])),
+  )
   return async function deprecation(c, next) {
     await next()
     const headers = c.var.route ? headersOf.get(c.var.route) : undefined

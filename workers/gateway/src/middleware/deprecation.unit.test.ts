@@ -12,6 +12,8 @@ describe('deprecationHeadersOf', () => {
 
   it('refuses unreadable dates, or a sunset before the deprecation, when the gateway starts', () => {
     expect(() => deprecationHeadersOf({ successor: '/x', since: 'soon', sunset: '2027-07-01T00:00:00Z' })).toThrow(/Bad deprecation dates/)
-    expect(() => deprecationHeadersOf({ successor: '/x', since: '2027-07-01T00:00:00Z', sunset: '2026-01-01T00:00:00Z' })).toThrow(/Bad deprecation dates/)
+    expect(() => deprecationHeadersOf({ successor: '/x', since: '2027-07-01T00:00:00Z', sunset: '2026-01-01T00:00:00Z' })).toThrow(
+      /Bad deprecation dates/,
+    )
   })
 })

@@ -25,7 +25,14 @@ describe('observe', () => {
     const response = await app.request('/api/v1/products/prd_secret?token=abc', {}, {} as GatewayEnv['Bindings'])
     expect(await response.json()).toEqual({ id: 'prd_secret', metrics: 'function' })
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatchObject({ level: 'info', service: 'gateway', message: 'request', method: 'GET', route: '/api/v1/products/:id', status: 200 })
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      service: 'gateway',
+      message: 'request',
+      method: 'GET',
+      route: '/api/v1/products/:id',
+      status: 200,
+    })
     expect(lines[0]!.duration_ms).toEqual(expect.any(Number))
     expect(JSON.stringify(lines)).not.toMatch(/prd_secret|token=abc/)
   })

@@ -6,7 +6,8 @@ import { rateLimit, rateLimitOptionsFrom } from './rate-limit'
 describe('RATE_LIMITING (the benchmarks’ baseline switch)', () => {
   it('turns limiting off only when set to exactly "off"', () => {
     expect(rateLimitOptionsFrom({ RATE_LIMITING: 'off' }).disabled).toBe(true)
-    for (const value of [undefined, '', 'OFF', 'false', '0', 'on']) expect(rateLimitOptionsFrom({ RATE_LIMITING: value }).disabled).toBe(false)
+    for (const value of [undefined, '', 'OFF', 'false', '0', 'on'])
+      expect(rateLimitOptionsFrom({ RATE_LIMITING: value }).disabled).toBe(false)
   })
 
   it('when off, lets requests through without asking a limiter or adding RateLimit headers', async () => {

@@ -10,7 +10,13 @@ const customer = { id: 'usr_1', roles: ['customer' as const] }
 
 describe('parsePolicy', () => {
   it('reads "<limit>/<window seconds>" and renders the RateLimit-Policy header', () => {
-    expect(parsePolicy('auth', '10/60')).toEqual({ name: 'auth', limit: 10, periodMs: 60_000, windowSeconds: 60, header: '"auth";q=10;w=60' })
+    expect(parsePolicy('auth', '10/60')).toEqual({
+      name: 'auth',
+      limit: 10,
+      periodMs: 60_000,
+      windowSeconds: 60,
+      header: '"auth";q=10;w=60',
+    })
     expect(parsePolicy('user', ' 600 / 60 ')).toMatchObject({ limit: 600, windowSeconds: 60 })
   })
 
@@ -53,11 +59,18 @@ describe('subjectOf', () => {
 })
 
 /** The routes that take a credential (a password or a refresh token): counted like login. */
-const CREDENTIAL_ROUTES = ['POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', 'DELETE /api/v1/users/me', 'POST /api/v1/users/me/password']
+const CREDENTIAL_ROUTES = [
+  'POST /api/v1/auth/register',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/refresh',
+  'DELETE /api/v1/users/me',
+  'POST /api/v1/users/me/password',
+]
 
 describe('the route table', () => {
   it('puts login and register under the auth policy and fails them closed', () => {
-    for (const path of ['/api/v1/auth/login', '/api/v1/auth/register']) expect(route(path)).toMatchObject({ rateLimit: 'auth', limiter: 'fail-closed' })
+    for (const path of ['/api/v1/auth/login', '/api/v1/auth/register'])
+      expect(route(path)).toMatchObject({ rateLimit: 'auth', limiter: 'fail-closed' })
     const credentials = ROUTES.filter((row) => CREDENTIAL_ROUTES.includes(`${row.method} ${row.path}`))
     expect(credentials).toHaveLength(CREDENTIAL_ROUTES.length)
     for (const row of credentials) expect(row).toMatchObject({ rateLimit: 'auth', limiter: 'fail-closed' })
@@ -92,6 +105,8 @@ describe('rateLimitHeaders', () => {
   })
 
   it('tells a request that can never pass to wait one whole window', () => {
-    expect(rateLimitHeaders(auth, { allowed: false, remaining: 10, resetMs: 0, retryAfterMs: Number.POSITIVE_INFINITY })['Retry-After']).toBe('60')
+    expect(
+      rateLimitHeaders(auth, { allowed: false, remaining: 10, resetMs: 0, retryAfterMs: Number.POSITIVE_INFINITY })['Retry-After'],
+    ).toBe('60')
   })
 })

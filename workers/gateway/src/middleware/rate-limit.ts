@@ -8,7 +8,14 @@ import type { RateLimitPolicyName } from '../../../../shared-contracts/routes'
 import { deferFor } from '../defer'
 import type { GatewayEnv } from '../env'
 import { DEFAULT_LEASES, RateLimitLeases, type Ask, type LeaseOptions } from './rate-limit-lease'
-import { DEFAULT_RATE_LIMITS, parsePolicy, rateLimitHeaders, subjectOf, type RateLimitPolicy, type RateLimitSetting } from './rate-limit-policy'
+import {
+  DEFAULT_RATE_LIMITS,
+  parsePolicy,
+  rateLimitHeaders,
+  subjectOf,
+  type RateLimitPolicy,
+  type RateLimitSetting,
+} from './rate-limit-policy'
 
 /**
  * Each policy as `<limit>/<window seconds>`; a missing one takes its production default.
@@ -34,7 +41,12 @@ const UNAVAILABLE_RETRY_AFTER_S = '5'
 export function rateLimitOptionsFrom(
   env: Partial<Record<'RATE_LIMIT_AUTH' | 'RATE_LIMIT_USER' | 'RATE_LIMIT_ANONYMOUS' | 'RATE_LIMITING', string>>,
 ): RateLimitOptions {
-  return { auth: env.RATE_LIMIT_AUTH, user: env.RATE_LIMIT_USER, anonymous: env.RATE_LIMIT_ANONYMOUS, disabled: env.RATE_LIMITING === 'off' }
+  return {
+    auth: env.RATE_LIMIT_AUTH,
+    user: env.RATE_LIMIT_USER,
+    anonymous: env.RATE_LIMIT_ANONYMOUS,
+    disabled: env.RATE_LIMITING === 'off',
+  }
 }
 
 /** What the limiter decided for one request, and whether a held lease answered without the object. */
@@ -56,7 +68,10 @@ export class Limiter {
 
   constructor(options: RateLimitOptions = {}) {
     this.policies = Object.fromEntries(
-      (Object.keys(DEFAULT_RATE_LIMITS) as RateLimitPolicyName[]).map((name) => [name, parsePolicy(name, options[name] ?? DEFAULT_RATE_LIMITS[name])]),
+      (Object.keys(DEFAULT_RATE_LIMITS) as RateLimitPolicyName[]).map((name) => [
+        name,
+        parsePolicy(name, options[name] ?? DEFAULT_RATE_LIMITS[name]),
+      ]),
     ) as Record<RateLimitPolicyName, RateLimitPolicy>
     this.disabled = options.disabled === true
     this.#leases = new RateLimitLeases({ ...DEFAULT_LEASES, ...options.leases, now: Date.now })
@@ -65,7 +80,9 @@ export class Limiter {
   /** Takes one unit of `key` under `policy`; null when the limiter could not be reached. */
   async admit(c: Context<GatewayEnv>, policy: RateLimitPolicy, key: string): Promise<Admission | null> {
     const ask = (take: Ask['take']) =>
-      withTimeout(LIMITER_TIMEOUT_MS, () => c.var.services.rateLimiter.take(policy.name, key, { limit: policy.limit, periodMs: policy.periodMs, ...take }))
+      withTimeout(LIMITER_TIMEOUT_MS, () =>
+        c.var.services.rateLimiter.take(policy.name, key, { limit: policy.limit, periodMs: policy.periodMs, ...take }),
+      )
     const held = this.#leases.spend(policy, key)
     if (held) {
       const refill = this.#leases.refill(policy, key)
@@ -132,7 +149,12 @@ export function rateLimit(options: RateLimitOptions | Limiter = {}): MiddlewareH
     const headers = rateLimitHeaders(policy, decision)
     // The decision on the request's span: an operator sees why a request was (or was not) limited.
     // `ratelimit.leased`: spent from this isolate's lease, with no call to the limiter (no RateLimiter span).
-    spanAttributes({ 'ratelimit.policy': policy.name, 'ratelimit.allowed': decision.allowed, 'ratelimit.remaining': decision.remaining, 'ratelimit.leased': leased })
+    spanAttributes({
+      'ratelimit.policy': policy.name,
+      'ratelimit.allowed': decision.allowed,
+      'ratelimit.remaining': decision.remaining,
+      'ratelimit.leased': leased,
+    })
     if (!decision.allowed) return refused(c, headers)
     await next()
     withHeaders(c, headers)

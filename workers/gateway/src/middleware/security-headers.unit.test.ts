@@ -5,7 +5,9 @@ import { securityHeaders } from './security-headers'
 const app = new Hono()
   .use(securityHeaders())
   .get('/docs', (c) => c.html('<html></html>'))
-  .get('/api/v1/users/me', (c) => c.json({ id: 'usr_ada' }, 200, { 'X-Powered-By': 'hono', Server: 'workerd', 'Cache-Control': 'max-age=60' }))
+  .get('/api/v1/users/me', (c) =>
+    c.json({ id: 'usr_ada' }, 200, { 'X-Powered-By': 'hono', Server: 'workerd', 'Cache-Control': 'max-age=60' }),
+  )
 
 const HARDENING = {
   'x-content-type-options': 'nosniff',
@@ -27,7 +29,9 @@ describe('securityHeaders', () => {
   })
 
   it('marks an authenticated answer no-store, and leaves an anonymous one as the route made it', async () => {
-    expect((await app.request('/api/v1/users/me', { headers: { Authorization: 'Bearer a.b.c' } })).headers.get('Cache-Control')).toBe('no-store')
+    expect((await app.request('/api/v1/users/me', { headers: { Authorization: 'Bearer a.b.c' } })).headers.get('Cache-Control')).toBe(
+      'no-store',
+    )
     expect((await app.request('/api/v1/users/me')).headers.get('Cache-Control')).toBe('max-age=60')
   })
 

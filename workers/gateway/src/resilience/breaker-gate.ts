@@ -86,9 +86,18 @@ export class BreakerGate {
       return { allowed: true, permit: { generation: -1 }, probe: false }
     }
     const at = this.clock.now()
-    this.view = { status: decision.state, generation: decision.allowed ? decision.permit.generation : (view?.generation ?? -1), retryAt: at + decision.retryAfterMs, fetchedAt: at }
+    this.view = {
+      status: decision.state,
+      generation: decision.allowed ? decision.permit.generation : (view?.generation ?? -1),
+      retryAt: at + decision.retryAfterMs,
+      fetchedAt: at,
+    }
     // Half-open, every probe is out: they usually answer within a second, long before their leases end.
-    if (!decision.allowed) return { allowed: false, retryAfterMs: decision.state === 'half_open' ? Math.min(decision.retryAfterMs, 1_000) : decision.retryAfterMs }
+    if (!decision.allowed)
+      return {
+        allowed: false,
+        retryAfterMs: decision.state === 'half_open' ? Math.min(decision.retryAfterMs, 1_000) : decision.retryAfterMs,
+      }
     return { allowed: true, permit: decision.permit, probe: decision.permit.probe !== undefined }
   }
 
@@ -111,7 +120,8 @@ export class BreakerGate {
 
   private async flush(): Promise<void> {
     try {
-      for (let waited = 0; !this.urgent && waited < this.options.reportDelayMs; waited += URGENCY_CHECK_MS) await this.sleep(URGENCY_CHECK_MS)
+      for (let waited = 0; !this.urgent && waited < this.options.reportDelayMs; waited += URGENCY_CHECK_MS)
+        await this.sleep(URGENCY_CHECK_MS)
       while (this.queue.length > 0) {
         this.urgent = false
         const batch = this.queue.splice(0)

@@ -43,7 +43,6 @@ export interface Resilience {
   client(service: string, klass: RouteClass): ServiceClient
 }
 
-
 function build(env: ResilienceBindings): Resilience {
   const options: ServiceClientOptions = {
     timeoutMs: positiveIntVar('UPSTREAM_TIMEOUT_MS', env.UPSTREAM_TIMEOUT_MS, 5_000),

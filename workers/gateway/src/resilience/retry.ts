@@ -55,7 +55,12 @@ export interface RetryQuestion {
  * idempotent methods, only retryable failures, never sooner than a `Retry-After`, never past the
  * deadline, and only while the retry budget lasts (asked last: asking spends it).
  */
-export function retryDelay(question: RetryQuestion, options: RetryOptions, budget: RetryBudget, random: () => number = Math.random): number | null {
+export function retryDelay(
+  question: RetryQuestion,
+  options: RetryOptions,
+  budget: RetryBudget,
+  random: () => number = Math.random,
+): number | null {
   const { method, attempts, result, remainingMs } = question
   if (!isIdempotent(method) || attempts >= options.maxAttempts || !isRetryable(result)) return null
   const backoff = fullJitter(attempts - 1, options, random)

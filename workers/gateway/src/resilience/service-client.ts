@@ -48,7 +48,9 @@ async function attempt(fetcher: Fetcher, request: UpstreamRequest, timeoutMs: nu
     const { status } = response
     const dependency = status === 503 && (await isDependencyAnswer(response))
     // Retry-After only matters to a retryable answer; other answers skip the header lookup.
-    const retryAfterMs = isRetryable({ kind: 'response', status, retryAfterMs: null, dependency }) ? parseRetryAfter(response.headers.get('Retry-After'), now) : null
+    const retryAfterMs = isRetryable({ kind: 'response', status, retryAfterMs: null, dependency })
+      ? parseRetryAfter(response.headers.get('Retry-After'), now)
+      : null
     return { result: { kind: 'response', status, retryAfterMs, dependency }, response }
   } catch (error) {
     return { result: isTimeout(error) ? { kind: 'timeout' } : { kind: 'network' } }
@@ -91,7 +93,8 @@ export function createServiceClient(parts: ServiceClientParts) {
   const admitted = { 'breaker.service': service, 'breaker.allowed': true, 'breaker.probe': false }
   return async function send(fetcher: Fetcher, request: UpstreamRequest, defer: Defer): Promise<UpstreamResult> {
     const release = bulkhead.tryEnter()
-    if (!release) return { ok: false, error: { code: 'service_unavailable', detail: `Too many calls to ${service} in flight.` }, retryAfterMs: 1_000 }
+    if (!release)
+      return { ok: false, error: { code: 'service_unavailable', detail: `Too many calls to ${service} in flight.` }, retryAfterMs: 1_000 }
     try {
       budget.recordCall()
       const deadline = clock.now() + options.deadlineMs
@@ -109,14 +112,23 @@ export function createServiceClient(parts: ServiceClientParts) {
               },
         )
         if (!admission.allowed) {
-          return { ok: false, error: { code: 'service_unavailable', detail: `${service} is failing; its circuit breaker is open.` }, retryAfterMs: admission.retryAfterMs }
+          return {
+            ok: false,
+            error: { code: 'service_unavailable', detail: `${service} is failing; its circuit breaker is open.` },
+            retryAfterMs: admission.retryAfterMs,
+          }
         }
         const remaining = deadline - clock.now()
         const outcome = await attempt(fetcher, request, Math.max(1, Math.min(options.timeoutMs, remaining)), clock.now())
         gate.record(admission.permit, outcomeOf(outcome.result), defer)
         const delay = admission.probe
           ? null
-          : retryDelay({ method: request.method, attempts, result: outcome.result, remainingMs: deadline - clock.now() }, options.retry, budget, parts.random)
+          : retryDelay(
+              { method: request.method, attempts, result: outcome.result, remainingMs: deadline - clock.now() },
+              options.retry,
+              budget,
+              parts.random,
+            )
         if (delay === null) return failed(outcome, service)
         await outcome.response?.body?.cancel()
         await parts.sleep(delay)

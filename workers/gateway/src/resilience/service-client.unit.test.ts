@@ -19,7 +19,9 @@ function memoryBreakers(clock: { now(): number }) {
   }
   const client: BreakerClient = {
     acquire: async () => (trips.acquire++, apply({ type: 'acquire' }).decision!),
-    report: async (_service, permit, outcome) => (trips.report++, apply({ type: 'report', permit, outcome }), snapshotOf(state, clock.now())),
+    report: async (_service, permit, outcome) => (
+      trips.report++, apply({ type: 'report', permit, outcome }), snapshotOf(state, clock.now())
+    ),
     reportMany: async (_service, reports) => {
       trips.report++
       for (const { permit, outcome } of reports) apply({ type: 'report', permit, outcome })
@@ -27,9 +29,13 @@ function memoryBreakers(clock: { now(): number }) {
     },
     snapshot: async () => (trips.snapshot++, apply({ type: 'tick' }), snapshotOf(state, clock.now())),
   }
-  return { client, trips, get state() {
-    return state
-  } }
+  return {
+    client,
+    trips,
+    get state() {
+      return state
+    },
+  }
 }
 
 /** A fake downstream: answers from a script, one entry per call; counts calls. */
@@ -40,7 +46,8 @@ function downstream(script: Array<number | 'network' | 'hang' | { status: number
       calls.push(init.method ?? 'GET')
       const next = script[Math.min(calls.length - 1, script.length - 1)]!
       if (next === 'network') throw new Error('connection reset')
-      if (next === 'hang') return new Promise<Response>((_, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)))
+      if (next === 'hang')
+        return new Promise<Response>((_, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)))
       if (typeof next === 'number') return new Response(null, { status: next })
       return new Response(null, { status: next.status, headers: { 'Retry-After': next.retryAfter } })
     },
@@ -68,7 +75,12 @@ function setup(options: { capacity?: number; timeoutMs?: number; deadlineMs?: nu
     },
     random: () => 0.5,
   })
-  const request = (method = 'GET'): UpstreamRequest => ({ method, url: 'https://payments.internal/api/v1/payments', headers: new Headers(), body: null })
+  const request = (method = 'GET'): UpstreamRequest => ({
+    method,
+    url: 'https://payments.internal/api/v1/payments',
+    headers: new Headers(),
+    body: null,
+  })
   return {
     send: (fetcher: Fetcher, method?: string) => send(fetcher, request(method), defer),
     settle: () => Promise.all(work.splice(0)),
@@ -136,7 +148,11 @@ describe('service client: bulkhead', () => {
     const client = setup({ capacity: 1, timeoutMs: 50 })
     const held = client.send(downstream(['hang']).fetcher, 'POST')
     const refused = await client.send(downstream([200]).fetcher)
-    expect(refused).toEqual({ ok: false, error: { code: 'service_unavailable', detail: 'Too many calls to payments in flight.' }, retryAfterMs: 1_000 })
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'service_unavailable', detail: 'Too many calls to payments in flight.' },
+      retryAfterMs: 1_000,
+    })
     await held
     expect(await client.send(downstream([200]).fetcher)).toMatchObject({ ok: true })
   })
@@ -151,7 +167,10 @@ describe('service client: circuit breaker through the isolate copy', () => {
     for (let i = 0; i < 5; i += 1) await client.send(fetcher)
     await client.settle()
     expect(client.breakers.trips.acquire).toBe(1)
-    expect(client.breakers.state).toMatchObject({ status: 'closed', calls: ['success', 'success', 'success', 'success', 'success', 'success'] })
+    expect(client.breakers.state).toMatchObject({
+      status: 'closed',
+      calls: ['success', 'success', 'success', 'success', 'success', 'success'],
+    })
   })
 
   it('once open, refuses locally until its retry time, then probes through the breaker and closes', async () => {

@@ -24,7 +24,10 @@ circuitBreakerRoutes.get('/api/v1/admin/circuit-breakers', async (c) => {
   const { breakers } = resilience(c.env)
   const items = await Promise.all(
     SERVICES.map(async (service): Promise<CircuitBreakerView> => {
-      const [read, write] = await Promise.all([breakers.snapshot(breakerName(service, 'read')).then(view), breakers.snapshot(breakerName(service, 'write')).then(view)])
+      const [read, write] = await Promise.all([
+        breakers.snapshot(breakerName(service, 'read')).then(view),
+        breakers.snapshot(breakerName(service, 'write')).then(view),
+      ])
       const worse = SEVERITY[write.state] > SEVERITY[read.state] ? write : read
       return { service, ...worse, classes: { read, write } }
     }),

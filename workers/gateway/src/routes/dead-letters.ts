@@ -38,7 +38,10 @@ deadLetterRoutes.get(listDeadLetters.path, validated(listDeadLetters), async (c)
       const response = await c.var.services.call(service, `/internal/dead-letters?${search}`, { caller })
       if (!response.ok) throw new Error(`${service} answered ${response.status} for its dead letters`)
       const page = (await response.json()) as Page<DeadLetter>
-      return { more: page.next_cursor !== null, items: page.items.map((item): PublicDeadLetter => ({ ...item, id: `${service}:${item.id}`, service })) }
+      return {
+        more: page.next_cursor !== null,
+        items: page.items.map((item): PublicDeadLetter => ({ ...item, id: `${service}:${item.id}`, service })),
+      }
     }),
   )
   const merged = pages.flatMap((page) => page.items).sort((a, b) => descending(a.received_at, b.received_at) || descending(a.id, b.id))

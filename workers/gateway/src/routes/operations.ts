@@ -19,7 +19,12 @@ operationsRoutes.post(replayEvents.path, validated(replayEvents), async (c) => {
   const caller = { principal: c.var.principal, requestId: c.var.requestId }
   const counts = await Promise.all(
     producersFor(request).map(async (service) => {
-      const response = await c.var.services.call(service, '/internal/events/replay', { method: 'POST', body: request, caller, timeoutMs: OPERATION_TIMEOUT_MS })
+      const response = await c.var.services.call(service, '/internal/events/replay', {
+        method: 'POST',
+        body: request,
+        caller,
+        timeoutMs: OPERATION_TIMEOUT_MS,
+      })
       if (!response.ok) throw new Error(`${service} answered ${response.status} to a replay`)
       return ((await response.json()) as ReplayResult).replayed
     }),
@@ -30,7 +35,11 @@ operationsRoutes.post(replayEvents.path, validated(replayEvents), async (c) => {
 /** `POST /api/v1/admin/read-models/orders/rebuild`: orders recomputes its read model from the aggregate. */
 operationsRoutes.post(rebuildOrdersReadModel.path, validated(rebuildOrdersReadModel), async (c) => {
   const caller = { principal: c.var.principal, requestId: c.var.requestId }
-  const response = await c.var.services.call('orders', '/internal/read-models/orders/rebuild', { method: 'POST', caller, timeoutMs: OPERATION_TIMEOUT_MS })
+  const response = await c.var.services.call('orders', '/internal/read-models/orders/rebuild', {
+    method: 'POST',
+    caller,
+    timeoutMs: OPERATION_TIMEOUT_MS,
+  })
   if (!response.ok) throw new Error(`orders answered ${response.status} to a rebuild`)
   return c.json((await response.json()) as RebuildResult, 202)
 })

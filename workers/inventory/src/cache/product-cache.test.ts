@@ -26,7 +26,11 @@ const patch = (id: string, body: unknown) => callInventory(`/api/v1/products/${i
  */
 async function settled(): Promise<void> {
   const pending = async () =>
-    (await testEnv.DB.prepare('SELECT COUNT(*) AS n FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM inbox i WHERE i.id = o.id)').first<{ n: number }>())?.n
+    (
+      await testEnv.DB.prepare('SELECT COUNT(*) AS n FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM inbox i WHERE i.id = o.id)').first<{
+        n: number
+      }>()
+    )?.n
   await expect.poll(pending, { timeout: 10_000, interval: 50 }).toBe(0)
 }
 
@@ -59,7 +63,10 @@ function isolate() {
 }
 
 async function deliver(bodies: unknown[]) {
-  const batch = createMessageBatch(EVENTS_QUEUE, bodies.map((body) => ({ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })))
+  const batch = createMessageBatch(
+    EVENTS_QUEUE,
+    bodies.map((body) => ({ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
+  )
   const ctx = createExecutionContext()
   await handlers.queue!(batch, testEnv, ctx)
   return getQueueResult(batch, ctx)
@@ -68,7 +75,15 @@ async function deliver(bodies: unknown[]) {
 /** Changes a price in D1 alone, as another isolate's write would: this isolate's caches are not told. */
 async function changePriceBehindTheCache(product: Product, price_cents: number) {
   await testEnv.DB.prepare('UPDATE products SET price_cents = ?1, version = version + 1 WHERE id = ?2').bind(price_cents, product.id).run()
-  const data = { product_id: product.id, sku: product.sku, name: product.name, description: product.description, price_cents, currency: product.currency, version: 99 }
+  const data = {
+    product_id: product.id,
+    sku: product.sku,
+    name: product.name,
+    description: product.description,
+    price_cents,
+    currency: product.currency,
+    version: 99,
+  }
   return createEvent({ service: 'inventory', type: EVENT_TYPES.productUpdated, subject: product.id, data })
 }
 
@@ -113,14 +128,20 @@ describe('the product cache over HTTP', () => {
   it('a stock count shows in the product read right after it', async () => {
     const product = await createProduct({ initial_stock: 2 })
     await get(`/api/v1/products/${product.id}`)
-    expect((await callInventory(`/api/v1/inventory/${product.id}`, { method: 'PUT', principal: ADMIN, body: { on_hand: 9 } })).status).toBe(200)
+    expect((await callInventory(`/api/v1/inventory/${product.id}`, { method: 'PUT', principal: ADMIN, body: { on_hand: 9 } })).status).toBe(
+      200,
+    )
     expect(((await (await get(`/api/v1/products/${product.id}`)).json()) as Product).available).toBe(9)
   })
 
   it('a reservation by the saga (RPC) shows in the product read right after it', async () => {
     const product = await createProduct({ initial_stock: 5 })
     await get(`/api/v1/products/${product.id}`)
-    const reserved = await rpc.reserve(await ordersCredential(), { order_id: uniqueId('ord'), key: uniqueId('key'), items: [{ product_id: product.id, quantity: 2 }] })
+    const reserved = await rpc.reserve(await ordersCredential(), {
+      order_id: uniqueId('ord'),
+      key: uniqueId('key'),
+      items: [{ product_id: product.id, quantity: 2 }],
+    })
     expect(reserved.ok).toBe(true)
     expect(((await (await get(`/api/v1/products/${product.id}`)).json()) as Product).available).toBe(3)
   })
@@ -198,7 +219,15 @@ describe('the product cache across isolates (real KV and D1, injected clocks)', 
     const product = await quietProduct()
     const before = await generation()
     const levels = { product_id: product.id, on_hand: 1, reserved: 0, available: 1, version: 50 }
-    const snapshot = { product_id: product.id, sku: product.sku, name: product.name, description: product.description, price_cents: 1, currency: 'EUR', version: 1 }
+    const snapshot = {
+      product_id: product.id,
+      sku: product.sku,
+      name: product.name,
+      description: product.description,
+      price_cents: 1,
+      currency: 'EUR',
+      version: 1,
+    }
     await deliver([
       createEvent({ service: 'inventory', type: EVENT_TYPES.stockChanged, subject: product.id, data: levels }),
       createEvent({ service: 'inventory', type: EVENT_TYPES.productCreated, subject: product.id, data: snapshot }),

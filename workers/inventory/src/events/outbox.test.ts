@@ -1,24 +1,48 @@
 import { describe, expect, it } from 'vitest'
 import { CloudEventSchema, EVENT_SCHEMAS, EVENT_TYPES, type EventType } from '../../../../shared-contracts/events'
 import { createServices } from '../services'
-import { ADMIN, callInventory, createProduct, CUSTOMER, newProductBody, ordersCredential, outboxFor, rpc, testEnv, uniqueId } from '../../../../test/support/inventory'
+import {
+  ADMIN,
+  callInventory,
+  createProduct,
+  CUSTOMER,
+  newProductBody,
+  ordersCredential,
+  outboxFor,
+  rpc,
+  testEnv,
+  uniqueId,
+} from '../../../../test/support/inventory'
 
 /** The events about a subject, parsed with the contract schemas. */
 async function eventsOf(subject: string) {
   return (await outboxFor(subject)).map((row) => {
     const event = CloudEventSchema.parse(JSON.parse(row.envelope))
     expect(event).toMatchObject({ id: row.id, type: row.type, source: '/services/inventory', subject, datacontenttype: 'application/json' })
-    return { type: event.type, data: EVENT_SCHEMAS[event.type as EventType].parse(event.data) as Record<string, unknown>, sent_at: row.sent_at }
+    return {
+      type: event.type,
+      data: EVENT_SCHEMAS[event.type as EventType].parse(event.data) as Record<string, unknown>,
+      sent_at: row.sent_at,
+    }
   })
 }
 
-const patch = (id: string, body: unknown, principal = ADMIN) => callInventory(`/api/v1/products/${id}`, { method: 'PATCH', principal, body })
-const put = (id: string, on_hand: number) => callInventory(`/api/v1/inventory/${id}`, { method: 'PUT', principal: ADMIN, body: { on_hand } })
+const patch = (id: string, body: unknown, principal = ADMIN) =>
+  callInventory(`/api/v1/products/${id}`, { method: 'PATCH', principal, body })
+const put = (id: string, on_hand: number) =>
+  callInventory(`/api/v1/inventory/${id}`, { method: 'PUT', principal: ADMIN, body: { on_hand } })
 
 describe('the inventory outbox', () => {
   it('writes product.created and the first stock.changed with the product', async () => {
     const product = await createProduct({ initial_stock: 4 })
-    const snapshot = { product_id: product.id, sku: product.sku, name: product.name, description: product.description, price_cents: product.price_cents, currency: product.currency }
+    const snapshot = {
+      product_id: product.id,
+      sku: product.sku,
+      name: product.name,
+      description: product.description,
+      price_cents: product.price_cents,
+      currency: product.currency,
+    }
     expect((await eventsOf(product.id)).map(({ type, data }) => ({ type, data }))).toEqual([
       { type: EVENT_TYPES.productCreated, data: { ...snapshot, version: 1 } },
       { type: EVENT_TYPES.stockChanged, data: { product_id: product.id, on_hand: 4, reserved: 0, available: 4, version: 1 } },
@@ -72,7 +96,11 @@ describe('the inventory outbox', () => {
     expect((await put(product.id, 0)).status).toBe(409) // below the 1 reserved
     expect((await patch(product.id, { price_cents: 0 })).status).toBe(400)
     expect((await patch(product.id, { name: 'Nope' }, CUSTOMER)).status).toBe(403)
-    const short = await rpc.reserve(credential, { order_id: uniqueId('ord'), key: uniqueId('key'), items: [{ product_id: product.id, quantity: 5 }] })
+    const short = await rpc.reserve(credential, {
+      order_id: uniqueId('ord'),
+      key: uniqueId('key'),
+      items: [{ product_id: product.id, quantity: 5 }],
+    })
     expect(short).toMatchObject({ ok: false, error: { code: 'out_of_stock' } })
     expect(await rpc.commit(credential, { order_id: uniqueId('ord'), key: uniqueId('key') })).toMatchObject({ ok: false })
     expect(await eventsOf(product.id)).toHaveLength(afterReserve.length)
@@ -80,9 +108,15 @@ describe('the inventory outbox', () => {
 
   it('writes no event for a product refused for its taken SKU', async () => {
     const product = await createProduct()
-    const response = await callInventory('/api/v1/products', { method: 'POST', principal: ADMIN, body: newProductBody({ sku: product.sku, initial_stock: 3 }) })
+    const response = await callInventory('/api/v1/products', {
+      method: 'POST',
+      principal: ADMIN,
+      body: newProductBody({ sku: product.sku, initial_stock: 3 }),
+    })
     expect(response.status).toBe(409)
-    const created = await testEnv.DB.prepare(`SELECT count(*) AS n FROM outbox WHERE type = ?1 AND json_extract(envelope, '$.data.sku') = ?2`)
+    const created = await testEnv.DB.prepare(
+      `SELECT count(*) AS n FROM outbox WHERE type = ?1 AND json_extract(envelope, '$.data.sku') = ?2`,
+    )
       .bind(EVENT_TYPES.productCreated, product.sku)
       .first<{ n: number }>()
     expect(created!.n).toBe(1)
@@ -93,7 +127,9 @@ describe('the inventory outbox', () => {
     await expect.poll(async () => (await eventsOf(product.id)).every((event) => event.sent_at !== null), { timeout: 5_000 }).toBe(true)
     const credential = await ordersCredential()
     await rpc.reserve(credential, { order_id: uniqueId('ord'), key: uniqueId('key'), items: [{ product_id: product.id, quantity: 1 }] })
-    await expect.poll(async () => (await eventsOf(product.id)).map((event) => event.sent_at !== null), { timeout: 5_000 }).toEqual([true, true, true])
+    await expect
+      .poll(async () => (await eventsOf(product.id)).map((event) => event.sent_at !== null), { timeout: 5_000 })
+      .toEqual([true, true, true])
   })
 
   it('sends, on the sweep the gateway asks for, what no relay sent', async () => {

@@ -4,7 +4,10 @@ export type CacheGenerationsRepo = ReturnType<typeof createCacheGenerationsRepo>
 export function createCacheGenerationsRepo(db: D1Database) {
   return {
     async current(namespace: string): Promise<number> {
-      const row = await db.prepare('SELECT generation FROM cache_generations WHERE namespace = ?1').bind(namespace).first<{ generation: number }>()
+      const row = await db
+        .prepare('SELECT generation FROM cache_generations WHERE namespace = ?1')
+        .bind(namespace)
+        .first<{ generation: number }>()
       return row?.generation ?? 0
     },
 

@@ -30,7 +30,10 @@ export interface VersionedProduct {
 }
 
 const versionColumn = sql<number>`${products.version} + ${stock.version}`.mapWith(Number)
-const versioned = ({ cache_version, ...product }: Product & { cache_version: number }): VersionedProduct => ({ product, version: cache_version })
+const versioned = ({ cache_version, ...product }: Product & { cache_version: number }): VersionedProduct => ({
+  product,
+  version: cache_version,
+})
 
 export type ProductsRepo = ReturnType<typeof createProductsRepo>
 
@@ -38,7 +41,10 @@ export function createProductsRepo(d1: D1Database) {
   const db = drizzle(d1)
   const selectProducts = () => db.select(productColumns).from(products).innerJoin(stock, eq(stock.productId, products.id))
   const selectVersioned = () =>
-    db.select({ ...productColumns, cache_version: versionColumn }).from(products).innerJoin(stock, eq(stock.productId, products.id))
+    db
+      .select({ ...productColumns, cache_version: versionColumn })
+      .from(products)
+      .innerJoin(stock, eq(stock.productId, products.id))
   const find = async (id: string): Promise<Product | null> => (await selectProducts().where(eq(products.id, id)).get()) ?? null
 
   return {
@@ -57,7 +63,11 @@ export function createProductsRepo(d1: D1Database) {
     },
 
     async findMany(ids: readonly string[]): Promise<Product[]> {
-      return ids.length === 0 ? [] : selectProducts().where(inArray(products.id, [...ids])).all()
+      return ids.length === 0
+        ? []
+        : selectProducts()
+            .where(inArray(products.id, [...ids]))
+            .all()
     },
 
     /**
@@ -69,7 +79,9 @@ export function createProductsRepo(d1: D1Database) {
       // A product starts at version 1; its stock at 0, or at 1 when its first levels are announced.
       const stockVersion = initialStock > 0 ? 1 : 0
       const statements = [
-        db.insert(products).values({ id, sku, name, description, priceCents: price_cents, currency, version: 1, createdAt: at, updatedAt: at }),
+        db
+          .insert(products)
+          .values({ id, sku, name, description, priceCents: price_cents, currency, version: 1, createdAt: at, updatedAt: at }),
         db.insert(stock).values({ productId: id, onHand: initialStock, reserved: 0, version: stockVersion, updatedAt: at }),
         productCreated(db, { product_id: id, sku, name, description, price_cents, currency, version: 1 }, now),
       ] as const

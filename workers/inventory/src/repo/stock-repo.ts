@@ -26,7 +26,13 @@ export function createStockRepo(d1: D1Database) {
 
     async levelsOf(productIds: readonly string[]): Promise<StockLevels[]> {
       if (productIds.length === 0) return []
-      return (await db.select().from(stock).where(inArray(stock.productId, [...productIds])).all()).map(toLevels)
+      return (
+        await db
+          .select()
+          .from(stock)
+          .where(inArray(stock.productId, [...productIds]))
+          .all()
+      ).map(toLevels)
     },
 
     /**

@@ -1,5 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { conditionalResponse, etagOf, FRESH_UNTIL_HEADER, l1UsageHeader, PUBLIC_READ_CACHE_CONTROL, showsCacheLevel, X_CACHE, type Representation } from '../../../../platform/cache/http-cache'
+import {
+  conditionalResponse,
+  etagOf,
+  FRESH_UNTIL_HEADER,
+  l1UsageHeader,
+  PUBLIC_READ_CACHE_CONTROL,
+  showsCacheLevel,
+  X_CACHE,
+  type Representation,
+} from '../../../../platform/cache/http-cache'
 import { problem } from '../../../../platform/errors/problem'
 import type { InventoryEnv } from '../env'
 import type { Served } from '../service/product-reads'

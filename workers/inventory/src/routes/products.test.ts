@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { ProductSchema, type Product } from '../../../../shared-contracts/inventory'
-import { ADMIN, callInventory, createProduct, CUSTOMER, newProductBody, readProblem, testEnv, uniqueSku } from '../../../../test/support/inventory'
+import {
+  ADMIN,
+  callInventory,
+  createProduct,
+  CUSTOMER,
+  newProductBody,
+  readProblem,
+  testEnv,
+  uniqueSku,
+} from '../../../../test/support/inventory'
 
 const create = (body: unknown, principal = ADMIN) => callInventory('/api/v1/products', { method: 'POST', principal, body })
-const patch = (id: string, body: unknown, principal = ADMIN) => callInventory(`/api/v1/products/${id}`, { method: 'PATCH', principal, body })
+const patch = (id: string, body: unknown, principal = ADMIN) =>
+  callInventory(`/api/v1/products/${id}`, { method: 'PATCH', principal, body })
 const get = (id: string) => callInventory(`/api/v1/products/${id}`)
 
 async function expectValidationFailed(response: Response, paths: string[]) {
@@ -25,9 +35,26 @@ describe('POST /api/v1/products', () => {
     const response = await create(body)
     expect(response.status).toBe(201)
     const product = (await response.json()) as Product
-    expect(Object.keys(product)).toEqual(['id', 'sku', 'name', 'description', 'price_cents', 'currency', 'available', 'created_at', 'updated_at'])
+    expect(Object.keys(product)).toEqual([
+      'id',
+      'sku',
+      'name',
+      'description',
+      'price_cents',
+      'currency',
+      'available',
+      'created_at',
+      'updated_at',
+    ])
     expect(ProductSchema.parse(product)).toEqual({ ...product })
-    expect(product).toMatchObject({ sku: body.sku, name: 'Teapot', description: 'Short and stout', price_cents: 1999, currency: 'EUR', available: 12 })
+    expect(product).toMatchObject({
+      sku: body.sku,
+      name: 'Teapot',
+      description: 'Short and stout',
+      price_cents: 1999,
+      currency: 'EUR',
+      available: 12,
+    })
     expect(new Date(product.created_at).toISOString()).toBe(product.created_at)
     expect(product.updated_at).toBe(product.created_at)
     expect(response.headers.get('Location')).toBe(`/api/v1/products/${product.id}`)
@@ -137,7 +164,10 @@ describe('PATCH /api/v1/products/{id}', () => {
     [{ name: '  Renamed ' }, { name: 'Renamed' }],
     [{ description: '' }, { description: '' }],
     [{ price_cents: 2500 }, { price_cents: 2500 }],
-    [{ name: 'All', description: 'of them', price_cents: 1 }, { name: 'All', description: 'of them', price_cents: 1 }],
+    [
+      { name: 'All', description: 'of them', price_cents: 1 },
+      { name: 'All', description: 'of them', price_cents: 1 },
+    ],
   ])('changes %j and keeps the change', async (changes, expected) => {
     const product = await createProduct({ initial_stock: 3 })
     const response = await patch(product.id, changes)
@@ -169,7 +199,10 @@ describe('PATCH /api/v1/products/{id}', () => {
 
   it('refuses a customer with 403 and changes nothing', async () => {
     const product = await createProduct()
-    expect(await readProblem(await patch(product.id, { price_cents: 1 }, CUSTOMER))).toMatchObject({ status: 403, body: { code: 'forbidden' } })
+    expect(await readProblem(await patch(product.id, { price_cents: 1 }, CUSTOMER))).toMatchObject({
+      status: 403,
+      body: { code: 'forbidden' },
+    })
     expect(await (await get(product.id)).json()).toEqual(product)
   })
 })

@@ -8,7 +8,9 @@ import { refusalsBypassCache, respondCached } from './cached-read'
 
 export const productRoutes = new Hono<InventoryEnv>()
 
-productRoutes.get('/', refusalsBypassCache(), validated(listProducts), async (c) => respondCached(c, await c.var.services.reads.page(c.req.valid('query'))))
+productRoutes.get('/', refusalsBypassCache(), validated(listProducts), async (c) =>
+  respondCached(c, await c.var.services.reads.page(c.req.valid('query'))),
+)
 
 productRoutes.get('/:id', validated(getProduct), async (c) => respondCached(c, await c.var.services.reads.product(c.req.param('id'))))
 

@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import type { StockLevels } from '../../../../shared-contracts/inventory'
-import { ADMIN, callInventory, createProduct, CUSTOMER, ordersCredential, readProblem, rpc, uniqueId } from '../../../../test/support/inventory'
+import {
+  ADMIN,
+  callInventory,
+  createProduct,
+  CUSTOMER,
+  ordersCredential,
+  readProblem,
+  rpc,
+  uniqueId,
+} from '../../../../test/support/inventory'
 
 const levelsOf = (productId: string, principal = ADMIN) => callInventory(`/api/v1/inventory/${productId}`, { principal })
-const put = (productId: string, body: unknown, principal = ADMIN) => callInventory(`/api/v1/inventory/${productId}`, { method: 'PUT', principal, body })
+const put = (productId: string, body: unknown, principal = ADMIN) =>
+  callInventory(`/api/v1/inventory/${productId}`, { method: 'PUT', principal, body })
 
 async function levels(productId: string): Promise<StockLevels> {
   const response = await levelsOf(productId)
@@ -12,7 +22,11 @@ async function levels(productId: string): Promise<StockLevels> {
 }
 
 async function reserve(productId: string, quantity: number) {
-  const result = await rpc.reserve(await ordersCredential(), { order_id: uniqueId('ord'), key: uniqueId('key'), items: [{ product_id: productId, quantity }] })
+  const result = await rpc.reserve(await ordersCredential(), {
+    order_id: uniqueId('ord'),
+    key: uniqueId('key'),
+    items: [{ product_id: productId, quantity }],
+  })
   if (!result.ok) throw new Error(result.error.code)
 }
 

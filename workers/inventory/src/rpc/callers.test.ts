@@ -2,7 +2,16 @@ import { generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import type { InventoryRpcApi } from '../../../../shared-contracts/inventory'
 import { createCredentialSigner } from '../../../../platform/auth/internal-credential'
-import { ADMIN, callInventory, createProduct, gatewayCredential, ordersCredential, rpc, testEnv, uniqueId } from '../../../../test/support/inventory'
+import {
+  ADMIN,
+  callInventory,
+  createProduct,
+  gatewayCredential,
+  ordersCredential,
+  rpc,
+  testEnv,
+  uniqueId,
+} from '../../../../test/support/inventory'
 
 const signAsOrders = createCredentialSigner(testEnv.TEST_ORDERS_PRIVATE_KEY, 'orders')
 
@@ -27,7 +36,10 @@ const REFUSED: [string, () => Promise<unknown>][] = [
   ['the gateway credential, valid over HTTP', gatewayCredential],
   ['an orders credential for payments', () => signAsOrders('payments', { principal: null, requestId: 'rid-payments' })],
   ['an orders credential signed by a key orders does not own', () => strangerCredential('orders')],
-  ['a credential from a service that may not call', () => createCredentialSigner(testEnv.TEST_ORDERS_PRIVATE_KEY, 'payments')('inventory', { principal: null, requestId: 'rid-x' })],
+  [
+    'a credential from a service that may not call',
+    () => createCredentialSigner(testEnv.TEST_ORDERS_PRIVATE_KEY, 'payments')('inventory', { principal: null, requestId: 'rid-x' }),
+  ],
 ]
 
 type Method = keyof InventoryRpcApi

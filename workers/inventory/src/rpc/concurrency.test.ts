@@ -38,7 +38,12 @@ describe('concurrent reservations', () => {
   it('keeps multi-item orders all or nothing: 10 orders of one A and one B, against 5 A and 3 B', async () => {
     const [a, b] = [await createProduct({ initial_stock: 5 }), await createProduct({ initial_stock: 3 })]
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => reserve([{ product_id: a.id, quantity: 1 }, { product_id: b.id, quantity: 1 }])),
+      Array.from({ length: 10 }, () =>
+        reserve([
+          { product_id: a.id, quantity: 1 },
+          { product_id: b.id, quantity: 1 },
+        ]),
+      ),
     )
     expect(results.filter((result) => result.ok)).toHaveLength(3)
     expect(await levels(a.id)).toMatchObject({ reserved: 3, available: 2 })

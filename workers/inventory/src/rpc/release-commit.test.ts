@@ -10,7 +10,10 @@ async function levels(productId: string): Promise<StockLevels> {
 async function reservedOrder() {
   const [a, b] = [await createProduct({ initial_stock: 10 }), await createProduct({ initial_stock: 4 })]
   const order_id = uniqueId('ord')
-  const items = [{ product_id: a.id, quantity: 3 }, { product_id: b.id, quantity: 1 }]
+  const items = [
+    { product_id: a.id, quantity: 3 },
+    { product_id: b.id, quantity: 1 },
+  ]
   const reserved = await rpc.reserve(await ordersCredential(), { order_id, key: uniqueId('key'), items })
   if (!reserved.ok) throw new Error(reserved.error.code)
   return { order_id, a: a.id, b: b.id, items }
@@ -48,7 +51,11 @@ describe('InventoryRpc.release', () => {
     const order_id = uniqueId('ord')
     expect(await release(keyed(order_id))).toEqual({ ok: true, value: { order_id, status: 'released', items: [] } })
     const product = await createProduct({ initial_stock: 3 })
-    const late = await rpc.reserve(await ordersCredential(), { order_id, key: uniqueId('key'), items: [{ product_id: product.id, quantity: 1 }] })
+    const late = await rpc.reserve(await ordersCredential(), {
+      order_id,
+      key: uniqueId('key'),
+      items: [{ product_id: product.id, quantity: 1 }],
+    })
     expect(late).toMatchObject({ ok: false, error: { code: 'conflict' } })
     expect(await levels(product.id)).toMatchObject({ reserved: 0 })
   })
@@ -110,7 +117,9 @@ describe('InventoryRpc.commit', () => {
     const winners = [committed, released].filter((result) => result.ok)
     expect(winners).toHaveLength(1)
     const after = await levels(a)
-    expect(after).toEqual(committed.ok ? { product_id: a, on_hand: 7, reserved: 0, available: 7 } : { product_id: a, on_hand: 10, reserved: 0, available: 10 })
+    expect(after).toEqual(
+      committed.ok ? { product_id: a, on_hand: 7, reserved: 0, available: 7 } : { product_id: a, on_hand: 10, reserved: 0, available: 10 },
+    )
   })
 })
 

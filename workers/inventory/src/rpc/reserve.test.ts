@@ -19,7 +19,12 @@ describe('InventoryRpc.reserve', () => {
   it('reserves every item, priced from the catalog, and lowers what is available', async () => {
     const teapot = await createProduct({ initial_stock: 5, price_cents: 1999, currency: 'EUR' })
     const cup = await createProduct({ initial_stock: 10, price_cents: 450, currency: 'EUR' })
-    const result = await reserve(request([{ product_id: teapot.id, quantity: 2 }, { product_id: cup.id, quantity: 6 }]))
+    const result = await reserve(
+      request([
+        { product_id: teapot.id, quantity: 2 },
+        { product_id: cup.id, quantity: 6 },
+      ]),
+    )
     expect(result).toEqual({
       ok: true,
       value: {
@@ -59,7 +64,10 @@ describe('InventoryRpc.reserve', () => {
 
   it('treats the items in another order as the same request', async () => {
     const [a, b] = [await createProduct({ initial_stock: 5 }), await createProduct({ initial_stock: 5 })]
-    const input = request([{ product_id: a.id, quantity: 1 }, { product_id: b.id, quantity: 1 }])
+    const input = request([
+      { product_id: a.id, quantity: 1 },
+      { product_id: b.id, quantity: 1 },
+    ])
     const first = await reserve(input)
     expect(await reserve({ ...input, items: [...input.items].reverse() })).toEqual(first)
   })
@@ -77,7 +85,12 @@ describe('InventoryRpc.reserve', () => {
   it('reserves nothing at all when one item is short, and names that product', async () => {
     const plenty = await createProduct({ initial_stock: 10 })
     const scarce = await createProduct({ initial_stock: 1 })
-    const result = await reserve(request([{ product_id: plenty.id, quantity: 3 }, { product_id: scarce.id, quantity: 2 }]))
+    const result = await reserve(
+      request([
+        { product_id: plenty.id, quantity: 3 },
+        { product_id: scarce.id, quantity: 2 },
+      ]),
+    )
     expect(result).toMatchObject({ ok: false, error: { code: 'out_of_stock', errors: [{ path: 'items.1.quantity' }] } })
     expect(!result.ok && result.error.detail).toContain(scarce.id)
     expect(await levels(plenty.id)).toMatchObject({ reserved: 0, available: 10 })
@@ -97,7 +110,12 @@ describe('InventoryRpc.reserve', () => {
 
   it('answers not_found for an unknown product and reserves nothing', async () => {
     const product = await createProduct({ initial_stock: 5 })
-    const result = await reserve(request([{ product_id: product.id, quantity: 1 }, { product_id: 'prd_missing', quantity: 1 }]))
+    const result = await reserve(
+      request([
+        { product_id: product.id, quantity: 1 },
+        { product_id: 'prd_missing', quantity: 1 },
+      ]),
+    )
     expect(result).toMatchObject({ ok: false, error: { code: 'not_found', errors: [{ path: 'items.1.product_id' }] } })
     expect(await levels(product.id)).toMatchObject({ reserved: 0 })
   })
@@ -114,7 +132,16 @@ describe('InventoryRpc.reserve', () => {
     ['no items', { items: [] }, 'items'],
     ['a zero quantity', { items: [{ product_id: 'prd_x', quantity: 0 }] }, 'items.0.quantity'],
     ['a fractional quantity', { items: [{ product_id: 'prd_x', quantity: 1.5 }] }, 'items.0.quantity'],
-    ['a product listed twice', { items: [{ product_id: 'prd_x', quantity: 1 }, { product_id: 'prd_x', quantity: 1 }] }, 'items'],
+    [
+      'a product listed twice',
+      {
+        items: [
+          { product_id: 'prd_x', quantity: 1 },
+          { product_id: 'prd_x', quantity: 1 },
+        ],
+      },
+      'items',
+    ],
     ['no key', { key: undefined }, 'key'],
     ['an empty order id', { order_id: '' }, 'order_id'],
     ['an unknown field', { total: 5 }, 'total'],

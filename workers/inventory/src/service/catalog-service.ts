@@ -26,7 +26,13 @@ export function createCatalogService({ products, now }: CatalogDeps) {
     async list(limit: number, after: Position | null): Promise<{ page: Page<Product>; version: number }> {
       const rows = await products.page(limit + 1, after)
       const version = rows.reduce((sum, row) => sum + row.version, 0)
-      return { page: pageOf(rows.map((row) => row.product), limit), version }
+      return {
+        page: pageOf(
+          rows.map((row) => row.product),
+          limit,
+        ),
+        version,
+      }
     },
 
     /** The product and its version (for caches); null if there is none. */
@@ -47,7 +53,17 @@ export function createCatalogService({ products, now }: CatalogDeps) {
       const initialStock = input.initial_stock ?? 0
       const { sku, name, description, price_cents, currency } = input
       const id = newProductId()
-      const product: Product = { id, sku, name, description, price_cents, currency, available: initialStock, created_at, updated_at: created_at }
+      const product: Product = {
+        id,
+        sku,
+        name,
+        description,
+        price_cents,
+        currency,
+        available: initialStock,
+        created_at,
+        updated_at: created_at,
+      }
       if (!(await products.create(product, initialStock, at))) {
         return fail({ code: 'sku_taken', detail: `A product with SKU ${sku} exists already.` })
       }

@@ -22,7 +22,10 @@ export type ReservationsService = ReturnType<typeof createReservationsService>
 const MAX_ATTEMPTS = 5
 const newReservationId = () => `rsv_${crypto.randomUUID().replaceAll('-', '')}`
 /** Not remembered: the caller retries with the same key and gets a real answer. */
-const contended = fail({ code: 'service_unavailable' as const, detail: 'The reservation kept changing under this call; retry with the same key.' })
+const contended = fail({
+  code: 'service_unavailable' as const,
+  detail: 'The reservation kept changing under this call; retry with the same key.',
+})
 
 export function createReservationsService(deps: ReservationsDeps) {
   /** Binds the call's key to its request, and remembers outcomes that change nothing. */

@@ -9,7 +9,10 @@ export interface Shortfall {
 }
 
 /** The first item that asks for more than is available (a product without levels has none). */
-export function findShortfall(items: readonly { product_id: string; quantity: number }[], levels: readonly StockLevels[]): Shortfall | null {
+export function findShortfall(
+  items: readonly { product_id: string; quantity: number }[],
+  levels: readonly StockLevels[],
+): Shortfall | null {
   const available = new Map(levels.map((level) => [level.product_id, level.available]))
   for (const [index, item] of items.entries()) {
     const left = available.get(item.product_id) ?? 0

@@ -5,12 +5,29 @@ const level = (product_id: string, available: number) => ({ product_id, on_hand:
 
 describe('findShortfall', () => {
   it('finds nothing when every item is covered, to the last unit', () => {
-    expect(findShortfall([{ product_id: 'a', quantity: 2 }, { product_id: 'b', quantity: 1 }], [level('a', 2), level('b', 5)])).toBeNull()
+    expect(
+      findShortfall(
+        [
+          { product_id: 'a', quantity: 2 },
+          { product_id: 'b', quantity: 1 },
+        ],
+        [level('a', 2), level('b', 5)],
+      ),
+    ).toBeNull()
   })
 
   it('names the first item asking for more than is available, with its index', () => {
-    const items = [{ product_id: 'a', quantity: 1 }, { product_id: 'b', quantity: 3 }, { product_id: 'c', quantity: 9 }]
-    expect(findShortfall(items, [level('a', 1), level('b', 2), level('c', 0)])).toEqual({ index: 1, product_id: 'b', requested: 3, available: 2 })
+    const items = [
+      { product_id: 'a', quantity: 1 },
+      { product_id: 'b', quantity: 3 },
+      { product_id: 'c', quantity: 9 },
+    ]
+    expect(findShortfall(items, [level('a', 1), level('b', 2), level('c', 0)])).toEqual({
+      index: 1,
+      product_id: 'b',
+      requested: 3,
+      available: 2,
+    })
   })
 
   it('counts a product without levels as having none', () => {

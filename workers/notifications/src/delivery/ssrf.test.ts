@@ -11,7 +11,10 @@ import { testNotification } from './test-notification'
 // cannot be reached through the gateway); webhook.unit.test.ts drives it against a real HTTP
 // receiver (redirects, timeouts, size caps).
 const ALLOWED = ['hooks.example.com']
-const production = (url: string, allowedHosts = ALLOWED) => () => createWebhookDelivery({ url, allowedHosts })
+const production =
+  (url: string, allowedHosts = ALLOWED) =>
+  () =>
+    createWebhookDelivery({ url, allowedHosts })
 
 const notification = testNotification()
 

@@ -26,8 +26,19 @@ const inRange = (address: number, base: number, bits: number) => bits === 0 || a
 // Not routable on the internet: this host, private networks, CGNAT, link-local (cloud metadata at
 // 169.254.169.254), benchmarking, documentation, multicast and reserved.
 const PRIVATE_V4: Array<[string, number]> = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 3],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 3],
 ]
 
 function ipv4ToNumber(address: string): number | null {
@@ -62,7 +73,13 @@ function isPrivateV6(address: string): boolean {
   }
   if (a === 0x64 && b === 0xff9b) return isPrivateV4(embeddedV4) // NAT64
   if (a === 0x2002) return isPrivateV4(`${b >> 8}.${b & 0xff}.${c >> 8}.${c & 0xff}`) // 6to4
-  return (a & 0xfe00) === 0xfc00 || (a & 0xffc0) === 0xfe80 || (a & 0xffc0) === 0xfec0 || (a & 0xff00) === 0xff00 || (a === 0x2001 && b === 0xdb8)
+  return (
+    (a & 0xfe00) === 0xfc00 ||
+    (a & 0xffc0) === 0xfe80 ||
+    (a & 0xffc0) === 0xfec0 ||
+    (a & 0xff00) === 0xff00 ||
+    (a === 0x2001 && b === 0xdb8)
+  )
 }
 
 const PRIVATE_NAMES = /(^|\.)(localhost|local|internal|localdomain|home\.arpa)$|^metadata$/i
@@ -84,14 +101,19 @@ export function parseWebhookUrl(raw: string, policy: WebhookUrlPolicy): URL {
     throw new Error('NOTIFICATION_WEBHOOK_URL is not a URL')
   }
   const schemes = policy.allowPrivateNetwork ? ['https:', 'http:'] : ['https:']
-  if (!schemes.includes(url.protocol)) throw new Error(`NOTIFICATION_WEBHOOK_URL must be ${policy.allowPrivateNetwork ? 'http(s)' : 'https'}`)
+  if (!schemes.includes(url.protocol))
+    throw new Error(`NOTIFICATION_WEBHOOK_URL must be ${policy.allowPrivateNetwork ? 'http(s)' : 'https'}`)
   if (url.username || url.password) throw new Error('NOTIFICATION_WEBHOOK_URL must not embed credentials')
   const allowed = policy.allowedHosts.map(canonicalHost).filter((host): host is string => host !== null)
   if (!allowed.includes(url.hostname)) throw new Error('NOTIFICATION_WEBHOOK_URL: its host is not in NOTIFICATION_WEBHOOK_ALLOWED_HOSTS')
-  if (!policy.allowPrivateNetwork && isPrivateHost(url.hostname)) throw new Error('NOTIFICATION_WEBHOOK_URL must not point at a private, loopback or link-local address')
+  if (!policy.allowPrivateNetwork && isPrivateHost(url.hostname))
+    throw new Error('NOTIFICATION_WEBHOOK_URL must not point at a private, loopback or link-local address')
   return url
 }
 
 /** NOTIFICATION_WEBHOOK_ALLOWED_HOSTS: comma-separated hosts. */
 export const parseAllowedHosts = (setting: string | undefined): string[] =>
-  (setting ?? '').split(',').map((host) => host.trim()).filter(Boolean)
+  (setting ?? '')
+    .split(',')
+    .map((host) => host.trim())
+    .filter(Boolean)

@@ -71,7 +71,10 @@ export function createWebhookDelivery(options: WebhookOptions): NotificationDeli
       }
       await drain(response.body, maxBytes)
       if (response.status >= 200 && response.status < 300) return { delivered: true }
-      return { delivered: false, reason: response.status >= 300 && response.status < 400 ? `redirect_${response.status}` : `http_${response.status}` }
+      return {
+        delivered: false,
+        reason: response.status >= 300 && response.status < 400 ? `redirect_${response.status}` : `http_${response.status}`,
+      }
     },
   }
 }

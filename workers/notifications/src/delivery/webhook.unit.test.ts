@@ -20,7 +20,8 @@ afterAll(async () => {
 const LOCAL = { allowedHosts: ['127.0.0.1'], allowPrivateNetwork: true }
 
 // Small enough that a test waiting on it is quick; large enough for a local answer to beat it.
-const webhook = (path: Parameters<Receiver['url']>[0], timeoutMs = 2_000) => createWebhookDelivery({ url: receiver.url(path), timeoutMs, ...LOCAL })
+const webhook = (path: Parameters<Receiver['url']>[0], timeoutMs = 2_000) =>
+  createWebhookDelivery({ url: receiver.url(path), timeoutMs, ...LOCAL })
 
 describe('webhook delivery', () => {
   it('POSTs the notification as JSON with its id as the idempotency key, and a 200 is delivered', async () => {
@@ -67,7 +68,13 @@ describe('webhook delivery', () => {
       })
       return new Response(response.body!.pipeThrough(counter), { status: response.status, headers: response.headers })
     }
-    const delivery = createWebhookDelivery({ url: receiver.url('/huge'), timeoutMs: 3_000, maxResponseBytes: 64 * 1024, fetch: countingFetch, ...LOCAL })
+    const delivery = createWebhookDelivery({
+      url: receiver.url('/huge'),
+      timeoutMs: 3_000,
+      maxResponseBytes: 64 * 1024,
+      fetch: countingFetch,
+      ...LOCAL,
+    })
     expect(await delivery.deliver(notification)).toEqual({ delivered: true })
     expect(bytesRead).toBeGreaterThan(64 * 1024)
     expect(bytesRead).toBeLessThan(1024 * 1024) // the cap plus what was in flight, not the endless rest
@@ -115,7 +122,13 @@ describe('sandbox delivery', () => {
     expect(outcome).toEqual({ delivered: true })
     expect(lines).toHaveLength(1)
     const logged = JSON.parse(lines[0]!) as Record<string, unknown>
-    expect(logged).toMatchObject({ level: 'info', notification_id: notification.id, type: 'welcome', channel: 'email', recipient: 'a***@example.com' })
+    expect(logged).toMatchObject({
+      level: 'info',
+      notification_id: notification.id,
+      type: 'welcome',
+      channel: 'email',
+      recipient: 'a***@example.com',
+    })
     expect(lines[0]).not.toContain('ada@example.com')
     expect(lines[0]).not.toContain('welcome.')
   })

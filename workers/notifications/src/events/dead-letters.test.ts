@@ -1,14 +1,24 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { Principal } from '../../../../platform/auth/principal'
 import type { DeadLetter } from '../../../../platform/events/dead-letters'
-import { admin, callNotifications, customer, DEAD_LETTER_QUEUE, deliver, listNotifications, readProblem, userRegistered } from '../../../../test/support/notifications'
+import {
+  admin,
+  callNotifications,
+  customer,
+  DEAD_LETTER_QUEUE,
+  deliver,
+  listNotifications,
+  readProblem,
+  userRegistered,
+} from '../../../../test/support/notifications'
 
 const listDeadLetters = async () => {
   const response = await callNotifications('/internal/dead-letters', { principal: admin })
   expect(response.status).toBe(200)
   return (await response.json()) as { items: DeadLetter[]; next_cursor: null }
 }
-const replay = (id: string, principal: Principal | null = admin) => callNotifications(`/internal/dead-letters/${encodeURIComponent(id)}/replay`, { method: 'POST', principal })
+const replay = (id: string, principal: Principal | null = admin) =>
+  callNotifications(`/internal/dead-letters/${encodeURIComponent(id)}/replay`, { method: 'POST', principal })
 
 describe('the dead-letter queue', () => {
   it('keeps each dead message once and acks the batch, poison included', async () => {
@@ -21,7 +31,10 @@ describe('the dead-letter queue', () => {
     const first = await deliver(DEAD_LETTER_QUEUE, messages)
     expect(first.result.ackAll).toBe(true)
     // The DLQ redelivers too: the same message ids are stored once.
-    await deliver(DEAD_LETTER_QUEUE, messages.map((message, index) => ({ ...message, id: first.ids[index] })))
+    await deliver(
+      DEAD_LETTER_QUEUE,
+      messages.map((message, index) => ({ ...message, id: first.ids[index] })),
+    )
 
     const { items } = await listDeadLetters()
     const mine = items.filter((item) => first.ids.includes(item.id))

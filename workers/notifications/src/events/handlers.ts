@@ -87,7 +87,13 @@ export function notificationHandlers({ db, repo, contacts, now }: HandlerDeps): 
       const draft: NotificationDraft = { ...content, user_id: event.data.user_id, recipient: contact.email }
       return [
         ...effects,
-        repo.insertStatement({ id: newNotificationId(), draft, createdAt: at, recordedAt: recordedAt.toISOString(), event: { source: event.source, id: event.id } }),
+        repo.insertStatement({
+          id: newNotificationId(),
+          draft,
+          createdAt: at,
+          recordedAt: recordedAt.toISOString(),
+          event: { source: event.source, id: event.id },
+        }),
       ]
     }
   }

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { EVENT_TYPES } from '../../../../shared-contracts/events'
 import { createContactsRepo } from '../repo/contacts-repo'
 import { createNotificationsRepo } from '../repo/notifications-repo'
-import { customer, deliver, deliverEvents, EVENTS_QUEUE, listNotifications, orderEvent, testEnv, userRegistered } from '../../../../test/support/notifications'
+import {
+  customer,
+  deliver,
+  deliverEvents,
+  EVENTS_QUEUE,
+  listNotifications,
+  orderEvent,
+  testEnv,
+  userRegistered,
+} from '../../../../test/support/notifications'
 
 const repo = createNotificationsRepo(testEnv.DB)
 const contacts = createContactsRepo(testEnv.DB)
@@ -49,12 +58,21 @@ describe('order outcomes', () => {
   it('turns order.cancelled into an order_cancelled email naming the reason', async () => {
     const user = customer()
     await deliverEvents(userRegistered({ user_id: user.id, email: 'alan@example.com', name: 'Alan' }, minute(1)))
-    const cancelled = orderEvent(EVENT_TYPES.orderCancelled, { user_id: user.id, order_id: 'ord_gone_1', cancellation_reason: 'out_of_stock' }, minute(3))
+    const cancelled = orderEvent(
+      EVENT_TYPES.orderCancelled,
+      { user_id: user.id, order_id: 'ord_gone_1', cancellation_reason: 'out_of_stock' },
+      minute(3),
+    )
     const { result, ids } = await deliverEvents(cancelled)
     expect(result.explicitAcks).toEqual(ids)
 
     const [latest] = (await listNotifications(user)).items
-    expect(latest).toMatchObject({ type: 'order_cancelled', channel: 'email', order_id: 'ord_gone_1', subject: 'Your order ord_gone_1 was cancelled: out of stock' })
+    expect(latest).toMatchObject({
+      type: 'order_cancelled',
+      channel: 'email',
+      order_id: 'ord_gone_1',
+      subject: 'Your order ord_gone_1 was cancelled: out of stock',
+    })
     expect(await repo.findByEvent(cancelled.source, cancelled.id)).toMatchObject({
       recipient: 'alan@example.com',
       body: expect.stringContaining('your order ord_gone_1 was cancelled (out of stock).'),
@@ -64,7 +82,13 @@ describe('order outcomes', () => {
   it('names a reason it has no words for yet by its code, on one line', async () => {
     const user = customer()
     await deliverEvents(userRegistered({ user_id: user.id }, minute(1)))
-    await deliverEvents(orderEvent(EVENT_TYPES.orderCancelled, { user_id: user.id, order_id: 'ord_x', cancellation_reason: 'fraud_suspected\r\nBcc: x' }, minute(2)))
+    await deliverEvents(
+      orderEvent(
+        EVENT_TYPES.orderCancelled,
+        { user_id: user.id, order_id: 'ord_x', cancellation_reason: 'fraud_suspected\r\nBcc: x' },
+        minute(2),
+      ),
+    )
     const [latest] = (await listNotifications(user)).items
     expect(latest?.subject).toBe('Your order ord_x was cancelled: fraud suspected Bcc: x')
   })
@@ -112,7 +136,10 @@ describe('an order event before the user’s contact', () => {
     const known = customer()
     const unknown = customer()
     await deliverEvents(userRegistered({ user_id: known.id }, minute(1)))
-    const bodies = [orderEvent(EVENT_TYPES.orderCancelled, { user_id: unknown.id }), orderEvent(EVENT_TYPES.orderConfirmed, { user_id: known.id })]
+    const bodies = [
+      orderEvent(EVENT_TYPES.orderCancelled, { user_id: unknown.id }),
+      orderEvent(EVENT_TYPES.orderConfirmed, { user_id: known.id }),
+    ]
     const { result, ids } = await deliverEvents(...bodies)
     expect(result.explicitAcks).toEqual([ids[1]])
     expect(result.retryMessages).toEqual([{ msgId: ids[0], delaySeconds: 2 }])
@@ -124,7 +151,11 @@ describe('listing', () => {
     const user = customer()
     const registered = userRegistered({ user_id: user.id }, minute(1))
     const confirmed = orderEvent(EVENT_TYPES.orderConfirmed, { user_id: user.id, order_id: 'ord_a' }, minute(2))
-    const cancelled = orderEvent(EVENT_TYPES.orderCancelled, { user_id: user.id, order_id: 'ord_b', cancellation_reason: 'payment_declined' }, minute(3))
+    const cancelled = orderEvent(
+      EVENT_TYPES.orderCancelled,
+      { user_id: user.id, order_id: 'ord_b', cancellation_reason: 'payment_declined' },
+      minute(3),
+    )
     await deliverEvents(registered, cancelled, confirmed)
 
     const { items } = await listNotifications(user)

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { createEvent } from '../../../../platform/events/envelope'
 import { EVENT_TYPES } from '../../../../shared-contracts/events'
 import { createNotificationsRepo } from '../repo/notifications-repo'
-import { customer, deliver, deliverEvents, EVENTS_QUEUE, listNotifications, newUserId, shuffle, testEnv, userRegistered } from '../../../../test/support/notifications'
+import {
+  customer,
+  deliver,
+  deliverEvents,
+  EVENTS_QUEUE,
+  listNotifications,
+  newUserId,
+  shuffle,
+  testEnv,
+  userRegistered,
+} from '../../../../test/support/notifications'
 
 const repo = createNotificationsRepo(testEnv.DB)
 
@@ -74,7 +84,10 @@ describe('at-least-once delivery', () => {
   })
 
   it('reaches the same final state whatever the order, duplicates included', async () => {
-    const people = ['Ada', 'Grace', 'Edsger', 'Barbara', 'Alan'].map((name, index) => ({ name, time: new Date(Date.UTC(2026, 10, 1, 9, index)) }))
+    const people = ['Ada', 'Grace', 'Edsger', 'Barbara', 'Alan'].map((name, index) => ({
+      name,
+      time: new Date(Date.UTC(2026, 10, 1, 9, index)),
+    }))
 
     /** One run: fresh users, the same people; returns each person's list without the generated ids. */
     async function run(order: (events: ReturnType<typeof userRegistered>[]) => unknown[]) {
@@ -106,7 +119,13 @@ describe('poison messages', () => {
 
   it('retries an invalid envelope and invalid data with backoff, while acking their batch-mates', async () => {
     const good = [customer(), customer()]
-    const bodies = [userRegistered({ user_id: good[0]!.id }), noSpecversion(), 'not even json-shaped', badData(), userRegistered({ user_id: good[1]!.id })]
+    const bodies = [
+      userRegistered({ user_id: good[0]!.id }),
+      noSpecversion(),
+      'not even json-shaped',
+      badData(),
+      userRegistered({ user_id: good[1]!.id }),
+    ]
     const { result, ids } = await deliverEvents(...bodies)
     expect(result.ackAll).toBe(false)
     expect(result.explicitAcks.sort()).toEqual([ids[0], ids[4]].sort())

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest'
 import { createEvent } from '../../../../platform/events/envelope'
 import { DELETED_USER_ID, EVENT_TYPES } from '../../../../shared-contracts/events'
-import { customer, DEAD_LETTER_QUEUE, deliver, deliverEvents, listNotifications, orderEvent, testEnv, userRegistered } from '../../../../test/support/notifications'
+import {
+  customer,
+  DEAD_LETTER_QUEUE,
+  deliver,
+  deliverEvents,
+  listNotifications,
+  orderEvent,
+  testEnv,
+  userRegistered,
+} from '../../../../test/support/notifications'
 
 const userDeleted = (user_id: string) =>
-  createEvent({ service: 'users', type: EVENT_TYPES.userDeleted, subject: user_id, data: { user_id, deleted_at: new Date().toISOString() } })
+  createEvent({
+    service: 'users',
+    type: EVENT_TYPES.userDeleted,
+    subject: user_id,
+    data: { user_id, deleted_at: new Date().toISOString() },
+  })
 
 /** Every row of the tables that can hold a person's details, as text. */
 async function everything(): Promise<string> {
@@ -41,7 +55,11 @@ describe('user.deleted', () => {
     const registered = userRegistered({ user_id: user.id, email: 'late@example.com', name: 'Late Person' })
     await deliverEvents(registered)
     await deliverEvents(userDeleted(user.id))
-    const late = [orderEvent(EVENT_TYPES.orderConfirmed, { user_id: user.id }), orderEvent(EVENT_TYPES.orderCancelled, { user_id: user.id }), userRegistered({ user_id: user.id, email: 'late@example.com', name: 'Late Person' })]
+    const late = [
+      orderEvent(EVENT_TYPES.orderConfirmed, { user_id: user.id }),
+      orderEvent(EVENT_TYPES.orderCancelled, { user_id: user.id }),
+      userRegistered({ user_id: user.id, email: 'late@example.com', name: 'Late Person' }),
+    ]
     const { result, ids } = await deliverEvents(...late)
     expect(result.explicitAcks).toEqual(ids)
     expect(result.retryMessages).toEqual([])
@@ -67,10 +85,14 @@ describe('user.deleted', () => {
     expect(await everything()).not.toContain(DELETED_USER_ID)
   })
 
-  it('keeps the database from writing an erased user\'s contact even when a handler raced the erasure', async () => {
+  it("keeps the database from writing an erased user's contact even when a handler raced the erasure", async () => {
     const user = customer()
     await deliverEvents(userDeleted(user.id))
-    await testEnv.DB.prepare("INSERT INTO contacts (user_id, email, name, updated_at) VALUES (?1, 'raced@example.com', 'Raced', '2026-01-01')").bind(user.id).run()
+    await testEnv.DB.prepare(
+      "INSERT INTO contacts (user_id, email, name, updated_at) VALUES (?1, 'raced@example.com', 'Raced', '2026-01-01')",
+    )
+      .bind(user.id)
+      .run()
     expect(await everything()).not.toContain('raced@example.com')
   })
 })

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { encodeCursor } from '../../../../shared-contracts/pagination'
 import type { PublicNotification } from '../service/notification'
-import { callNotifications, customer, deliverEvents, listNotifications, readProblem, userRegistered } from '../../../../test/support/notifications'
+import {
+  callNotifications,
+  customer,
+  deliverEvents,
+  listNotifications,
+  readProblem,
+  userRegistered,
+} from '../../../../test/support/notifications'
 
 const minute = (n: number) => new Date(Date.UTC(2026, 10, 20, 12, n))
 
@@ -87,7 +94,9 @@ describe('GET /api/v1/notifications', () => {
     [`cursor=${'x'.repeat(600)}`, 'cursor'],
     ['sort=asc', 'sort'],
   ])('refuses ?%s with 400 naming %s', async (query, path) => {
-    const { status, contentType, body } = await readProblem(await callNotifications(`/api/v1/notifications?${query}`, { principal: customer() }))
+    const { status, contentType, body } = await readProblem(
+      await callNotifications(`/api/v1/notifications?${query}`, { principal: customer() }),
+    )
     expect([status, contentType, body.code]).toEqual([400, 'application/problem+json', 'validation_failed'])
     expect(body.errors?.map((error) => error.path)).toContain(path)
   })

@@ -4,7 +4,14 @@ import type { DeliveryOutcome, NotificationDelivery } from '../delivery/delivery
 import { consumeNotificationEvents } from '../events/queue'
 import { createNotificationsRepo } from '../repo/notifications-repo'
 import { backgroundServices } from '../services'
-import { callNotifications, customer, EVENTS_QUEUE, listNotifications, testEnv, userRegistered } from '../../../../test/support/notifications'
+import {
+  callNotifications,
+  customer,
+  EVENTS_QUEUE,
+  listNotifications,
+  testEnv,
+  userRegistered,
+} from '../../../../test/support/notifications'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { createDeliveryService, MAX_DELIVERY_ATTEMPTS } from './delivery-service'
 import type { NotificationRecord } from './notification'
@@ -125,13 +132,19 @@ describe('delivery', () => {
     const user = customer()
     const event = userRegistered({ user_id: user.id })
     // Port 1 on loopback: nothing listens, the connection is refused at once (workerd logs the refusal itself).
-    const services = backgroundServices({ ...testEnv, NOTIFICATION_WEBHOOK_URL: 'http://127.0.0.1:1/hook', NOTIFICATION_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' })
+    const services = backgroundServices({
+      ...testEnv,
+      NOTIFICATION_WEBHOOK_URL: 'http://127.0.0.1:1/hook',
+      NOTIFICATION_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    })
     const batch = createMessageBatch(EVENTS_QUEUE, [{ id: `msg-${event.id}`, timestamp: new Date(), attempts: 1, body: event }])
     const ctx = createExecutionContext()
     await consumeNotificationEvents(batch, testEnv.DB, services)
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([`msg-${event.id}`])
     expect(await repo.findByEvent(event.source, event.id)).toMatchObject({ delivery_status: 'failed', delivery_attempts: 1 })
-    const row = await testEnv.DB.prepare('SELECT last_delivery_error FROM notifications WHERE event_id = ?1').bind(event.id).first<{ last_delivery_error: string }>()
+    const row = await testEnv.DB.prepare('SELECT last_delivery_error FROM notifications WHERE event_id = ?1')
+      .bind(event.id)
+      .first<{ last_delivery_error: string }>()
     expect(row?.last_delivery_error).toBe('network_error')
     expect((await listNotifications(user)).items).toHaveLength(1)
   })

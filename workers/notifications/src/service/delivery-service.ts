@@ -46,12 +46,15 @@ export function createDeliveryService({
     }
     await repo.recordOutcome(notification.id, outcome.delivered ? 'delivered' : 'failed', outcome.delivered ? null : outcome.reason)
     if (!outcome.delivered) {
-      log.warn(notification.delivery_attempts >= maxAttempts ? 'notification delivery abandoned' : 'notification delivery failed; will retry', {
-        notification_id: notification.id,
-        adapter: delivery.name,
-        attempts: notification.delivery_attempts,
-        reason: outcome.reason,
-      })
+      log.warn(
+        notification.delivery_attempts >= maxAttempts ? 'notification delivery abandoned' : 'notification delivery failed; will retry',
+        {
+          notification_id: notification.id,
+          adapter: delivery.name,
+          attempts: notification.delivery_attempts,
+          reason: outcome.reason,
+        },
+      )
     }
     return outcome
   }

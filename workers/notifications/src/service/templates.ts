@@ -4,7 +4,11 @@
 import type { EventData, EVENT_TYPES } from '../../../../shared-contracts/events'
 import type { CancellationReason } from '../../../../shared-contracts/orders'
 
-const oneLine = (value: string, max = 100) => value.replace(/[\r\n\t]+/g, ' ').trim().slice(0, max)
+const oneLine = (value: string, max = 100) =>
+  value
+    .replace(/[\r\n\t]+/g, ' ')
+    .trim()
+    .slice(0, max)
 const SIGNATURE = ['', '— The Edge Commerce team']
 
 export interface Message {
@@ -46,7 +50,9 @@ const REASONS: Record<CancellationReason, string> = {
 
 function reasonText(reason: string | null): string {
   if (reason === null) return 'no reason given'
-  return Object.hasOwn(REASONS, reason) ? REASONS[reason as CancellationReason] : oneLine(reason.replaceAll('_', ' '), 60) || 'no reason given'
+  return Object.hasOwn(REASONS, reason)
+    ? REASONS[reason as CancellationReason]
+    : oneLine(reason.replaceAll('_', ' '), 60) || 'no reason given'
 }
 
 export function orderCancelledMessage(order: OrderSnapshot, { name }: { name: string }): Message {

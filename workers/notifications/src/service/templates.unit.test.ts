@@ -27,7 +27,8 @@ describe('order messages', () => {
   })
 
   it('names every contract cancellation reason in words, and no reason as such', () => {
-    const subject = (reason: string | null) => orderCancelledMessage(order({ status: 'cancelled', cancellation_reason: reason }), ada).subject
+    const subject = (reason: string | null) =>
+      orderCancelledMessage(order({ status: 'cancelled', cancellation_reason: reason }), ada).subject
     expect(subject('out_of_stock')).toBe('Your order ord_1 was cancelled: out of stock')
     expect(subject('payment_declined')).toBe('Your order ord_1 was cancelled: payment declined')
     expect(subject('unknown_product')).toBe('Your order ord_1 was cancelled: product no longer available')

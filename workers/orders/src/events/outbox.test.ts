@@ -11,26 +11,42 @@ interface OutboxRow {
 }
 
 const outboxOf = async (orderId: string) =>
-  (await testEnv.DB.prepare("SELECT type, envelope, sent_at FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at").bind(orderId).all<OutboxRow>()).results
+  (
+    await testEnv.DB.prepare(
+      "SELECT type, envelope, sent_at FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at",
+    )
+      .bind(orderId)
+      .all<OutboxRow>()
+  ).results
 
 describe('the orders outbox', () => {
   it('order.placed then order.confirmed: full snapshots with versions, relayed without waiting for the sweep', async () => {
     const product = await seedProduct({ price: 999 })
     const user = customer()
-    const order = (await (await placeOrder(user, { items: [{ product_id: product, quantity: 3 }], payment_token: 'tok_visa' })).json()) as Order
+    const order = (await (
+      await placeOrder(user, { items: [{ product_id: product, quantity: 3 }], payment_token: 'tok_visa' })
+    ).json()) as Order
     await settle(order.id)
     const rows = await outboxOf(order.id)
     expect(rows.map((row) => row.type)).toEqual([EVENT_TYPES.orderPlaced, EVENT_TYPES.orderConfirmed])
     const [placed, confirmed] = rows.map((row) => CloudEventSchema.parse(JSON.parse(row.envelope)))
     expect(placed).toMatchObject({ source: '/services/orders', subject: order.id })
-    expect(OrderSnapshotV1.parse(placed!.data)).toMatchObject({ order_id: order.id, user_id: user.id, status: 'pending', total_cents: 2997, version: 1 })
+    expect(OrderSnapshotV1.parse(placed!.data)).toMatchObject({
+      order_id: order.id,
+      user_id: user.id,
+      status: 'pending',
+      total_cents: 2997,
+      version: 1,
+    })
     expect(OrderSnapshotV1.parse(confirmed!.data)).toMatchObject({ status: 'confirmed', version: 2, created_at: order.created_at })
     await expect.poll(async () => (await outboxOf(order.id)).every((row) => row.sent_at !== null), { timeout: 5_000 }).toBe(true)
   })
 
   it('order.cancelled carries the reason', async () => {
     const product = await seedProduct({ stock: 0 })
-    const order = (await (await placeOrder(customer(), { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' })).json()) as Order
+    const order = (await (
+      await placeOrder(customer(), { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' })
+    ).json()) as Order
     await settle(order.id)
     const rows = await outboxOf(order.id)
     expect(rows.map((row) => row.type)).toEqual([EVENT_TYPES.orderPlaced, EVENT_TYPES.orderCancelled])

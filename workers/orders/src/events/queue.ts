@@ -28,7 +28,12 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
   switch (batch.queue) {
     case EVENTS_QUEUE:
       // One D1 batch per queue batch: the snapshots are versioned, so their order does not matter.
-      return consumeEventBatch(batch, { service: 'orders', db: env.DB, handlers: readModelHandlers(env.DB), retryBaseSeconds: retryBaseSeconds(env) })
+      return consumeEventBatch(batch, {
+        service: 'orders',
+        db: env.DB,
+        handlers: readModelHandlers(env.DB),
+        retryBaseSeconds: retryBaseSeconds(env),
+      })
     case DEAD_LETTER_QUEUE:
       return storeDeadLetters(batch, env.DB)
     default:

@@ -16,7 +16,9 @@ const aggregateOf = (orderId: string) =>
   testEnv.DB.prepare('SELECT status, version, updated_at FROM orders WHERE id = ?1').bind(orderId).first<Omit<ViewRow, 'applied_at'>>()
 
 async function envelopesOf(orderId: string): Promise<{ id: string }[]> {
-  const rows = await testEnv.DB.prepare("SELECT envelope FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at, id")
+  const rows = await testEnv.DB.prepare(
+    "SELECT envelope FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at, id",
+  )
     .bind(orderId)
     .all<{ envelope: string }>()
   return rows.results.map((row) => JSON.parse(row.envelope) as { id: string })
@@ -39,7 +41,9 @@ async function forget(orderId: string, events: { id: string }[]): Promise<void> 
 }
 
 const inboxRows = async (ids: string[]) =>
-  (await testEnv.DB.prepare(`SELECT count(*) AS n FROM inbox WHERE id IN (${ids.map((_, i) => `?${i + 1}`).join(', ')})`).bind(...ids).first<{ n: number }>())!.n
+  (await testEnv.DB.prepare(`SELECT count(*) AS n FROM inbox WHERE id IN (${ids.map((_, i) => `?${i + 1}`).join(', ')})`)
+    .bind(...ids)
+    .first<{ n: number }>())!.n
 
 describe('the read model applies a queue batch in one write', () => {
   it('applies a shuffled batch with duplicates once: every view at its aggregate, one inbox row per event', async () => {

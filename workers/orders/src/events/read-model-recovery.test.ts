@@ -22,7 +22,9 @@ interface ViewRow {
 }
 
 const viewOf = (orderId: string) =>
-  testEnv.DB.prepare('SELECT order_id, status, version, cancellation_reason FROM order_views WHERE order_id = ?1').bind(orderId).first<ViewRow>()
+  testEnv.DB.prepare('SELECT order_id, status, version, cancellation_reason FROM order_views WHERE order_id = ?1')
+    .bind(orderId)
+    .first<ViewRow>()
 const aggregateOf = (orderId: string) =>
   testEnv.DB.prepare('SELECT id AS order_id, status, version, cancellation_reason FROM orders WHERE id = ?1').bind(orderId).first<ViewRow>()
 const inboxCount = async () => (await testEnv.DB.prepare('SELECT count(*) AS n FROM inbox').first<{ n: number }>())!.n
@@ -31,7 +33,9 @@ const inboxCount = async () => (await testEnv.DB.prepare('SELECT count(*) AS n F
 async function dropConsumed(orderId: string): Promise<void> {
   await testEnv.DB.batch([
     testEnv.DB.prepare('DELETE FROM order_views WHERE order_id = ?1').bind(orderId),
-    testEnv.DB.prepare("DELETE FROM inbox WHERE id IN (SELECT id FROM outbox WHERE json_extract(envelope, '$.subject') = ?1)").bind(orderId),
+    testEnv.DB.prepare("DELETE FROM inbox WHERE id IN (SELECT id FROM outbox WHERE json_extract(envelope, '$.subject') = ?1)").bind(
+      orderId,
+    ),
   ])
 }
 
@@ -62,7 +66,12 @@ describe('recovering the read model', () => {
   })
 
   it('refuses a replay without a valid since, or of a type this service does not publish, with a 400', async () => {
-    for (const body of [{}, { since: 'yesterday' }, { since: new Date().toISOString(), type: 'com.edgecommerce.user.registered.v1', service: 'orders' }, { since: new Date().toISOString(), extra: 1 }]) {
+    for (const body of [
+      {},
+      { since: 'yesterday' },
+      { since: new Date().toISOString(), type: 'com.edgecommerce.user.registered.v1', service: 'orders' },
+      { since: new Date().toISOString(), extra: 1 },
+    ]) {
       const response = await replay(body)
       expect(response.status).toBe(400)
       expect(response.headers.get('Content-Type')).toContain('application/problem+json')
@@ -99,7 +108,10 @@ describe('recovering the read model', () => {
 
   it('is for admins only', async () => {
     expect((await callOrders('/internal/read-models/orders/rebuild', { method: 'POST', principal: customer() })).status).toBe(403)
-    expect((await callOrders('/internal/events/replay', { method: 'POST', principal: customer(), body: { since: new Date().toISOString() } })).status).toBe(403)
+    expect(
+      (await callOrders('/internal/events/replay', { method: 'POST', principal: customer(), body: { since: new Date().toISOString() } }))
+        .status,
+    ).toBe(403)
   })
 
   it('reconciliation repairs views lagging their aggregate by more than the bound, counts them, and leaves younger lag to the events', async () => {
@@ -107,13 +119,18 @@ describe('recovering the read model', () => {
     const young = await settledOrder()
     await feedReadModel()
     // The old order's confirmation never reached the view (still version 1, pending); the young one's neither.
-    for (const id of [old.id, young.id]) await testEnv.DB.prepare("UPDATE order_views SET version = 1, status = 'pending' WHERE order_id = ?1").bind(id).run()
-    const lastChange = Date.parse((await testEnv.DB.prepare('SELECT updated_at FROM orders WHERE id = ?1').bind(old.id).first<{ updated_at: string }>())!.updated_at)
+    for (const id of [old.id, young.id])
+      await testEnv.DB.prepare("UPDATE order_views SET version = 1, status = 'pending' WHERE order_id = ?1").bind(id).run()
+    const lastChange = Date.parse(
+      (await testEnv.DB.prepare('SELECT updated_at FROM orders WHERE id = ?1').bind(old.id).first<{ updated_at: string }>())!.updated_at,
+    )
     const points: AnalyticsEngineDataPoint[] = []
     const metrics = { writeDataPoint: (point: AnalyticsEngineDataPoint) => void points.push(point) }
 
     // At the old order's change + the bound + 1 s: the young one (changed later) may be younger than the bound.
-    await testEnv.DB.prepare('UPDATE orders SET updated_at = ?1 WHERE id = ?2').bind(new Date(lastChange - RECONCILE_LAG_MS).toISOString(), old.id).run()
+    await testEnv.DB.prepare('UPDATE orders SET updated_at = ?1 WHERE id = ?2')
+      .bind(new Date(lastChange - RECONCILE_LAG_MS).toISOString(), old.id)
+      .run()
     const lines: string[] = []
     const log = createLogger('orders', { sink: (_level, line) => void lines.push(line) })
     const repaired = await reconcileReadModel(createViewRepairRepo(testEnv.DB), lastChange + 1_000, { metrics, log })
@@ -122,6 +139,8 @@ describe('recovering the read model', () => {
     expect(await viewOf(old.id)).toEqual(await aggregateOf(old.id))
     expect(await viewOf(young.id)).toMatchObject({ version: 1, status: 'pending' })
     expect(points).toEqual([expect.objectContaining({ blobs: ['read_model_repaired', 'orders', 'order_views'], doubles: [repaired] })])
-    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([expect.objectContaining({ message: 'read model rows repaired', repaired })])
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+      expect.objectContaining({ message: 'read model rows repaired', repaired }),
+    ])
   })
 })

@@ -6,7 +6,12 @@ import { callOrders, customer, deliver, feedReadModel, placeOrder, seedProduct, 
 import { EVENTS_QUEUE } from './queue'
 
 const userDeleted = (user_id: string) =>
-  createEvent({ service: 'users', type: EVENT_TYPES.userDeleted, subject: user_id, data: { user_id, deleted_at: new Date().toISOString() } })
+  createEvent({
+    service: 'users',
+    type: EVENT_TYPES.userDeleted,
+    subject: user_id,
+    data: { user_id, deleted_at: new Date().toISOString() },
+  })
 
 async function placed(principal: ReturnType<typeof customer>, product: string, token = 'tok_visa'): Promise<Order> {
   const response = await placeOrder(principal, { items: [{ product_id: product, quantity: 2 }], payment_token: token })
@@ -56,11 +61,24 @@ describe('user.deleted in orders', () => {
       service: 'orders',
       type: EVENT_TYPES.orderConfirmed,
       subject: 'ord_late_after_deletion',
-      data: { order_id: 'ord_late_after_deletion', user_id: user.id, status: 'confirmed', items: [], total_cents: 500, currency: 'EUR', cancellation_reason: null, created_at: at, updated_at: at, version: 3 },
+      data: {
+        order_id: 'ord_late_after_deletion',
+        user_id: user.id,
+        status: 'confirmed',
+        items: [],
+        total_cents: 500,
+        currency: 'EUR',
+        cancellation_reason: null,
+        created_at: at,
+        updated_at: at,
+        version: 3,
+      },
     })
     const result = await deliver(EVENTS_QUEUE, [late])
     expect(result.explicitAcks).toHaveLength(1)
-    const view = await testEnv.DB.prepare('SELECT user_id, total_cents FROM order_views WHERE order_id = ?1').bind('ord_late_after_deletion').first()
+    const view = await testEnv.DB.prepare('SELECT user_id, total_cents FROM order_views WHERE order_id = ?1')
+      .bind('ord_late_after_deletion')
+      .first()
     expect(view).toEqual({ user_id: DELETED_USER_ID, total_cents: 500 })
   })
 
@@ -78,7 +96,9 @@ describe('user.deleted in orders', () => {
     const user = customer()
     await deliver(EVENTS_QUEUE, [userDeleted(user.id)])
     const at = new Date().toISOString()
-    await testEnv.DB.prepare("INSERT INTO orders (id, user_id, status, items, total_cents, currency, version, created_at, updated_at) VALUES ('ord_raced', ?1, 'pending', '[]', 100, 'EUR', 1, ?2, ?2)")
+    await testEnv.DB.prepare(
+      "INSERT INTO orders (id, user_id, status, items, total_cents, currency, version, created_at, updated_at) VALUES ('ord_raced', ?1, 'pending', '[]', 100, 'EUR', 1, ?2, ?2)",
+    )
       .bind(user.id, at)
       .run()
     expect(await aggregate('ord_raced')).toEqual({ user_id: DELETED_USER_ID, status: 'pending', total_cents: 100 })

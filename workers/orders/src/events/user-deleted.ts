@@ -15,7 +15,9 @@ export function eraseUserStatements(db: D1Database, userId: string, at: string):
     pseudonymiseRows(db, 'order_views', userId),
     db.prepare('DELETE FROM idempotency_keys WHERE user_id = ?1').bind(userId),
     db
-      .prepare("UPDATE sagas SET input = json_set(input, '$.user_id', ?1) WHERE input IS NOT NULL AND json_extract(input, '$.user_id') = ?2")
+      .prepare(
+        "UPDATE sagas SET input = json_set(input, '$.user_id', ?1) WHERE input IS NOT NULL AND json_extract(input, '$.user_id') = ?2",
+      )
       .bind(DELETED_USER_ID, userId),
     ...pseudonymiseStoredEvents(db, userId),
   ]

@@ -5,7 +5,6 @@ import { isUniqueViolation } from '../../../../platform/db/sql-errors'
 
 export type IdempotencyRepo = ReturnType<typeof createIdempotencyRepo>
 
-
 export function createIdempotencyRepo(d1: D1Database) {
   const db = drizzle(d1)
   const byKey = (userId: string, key: string) => and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key))
@@ -18,7 +17,10 @@ export function createIdempotencyRepo(d1: D1Database) {
      * Claims a new key for a request; false when the key exists already. A key created before
      * `expiredBefore` is past its replay window: it is dropped in the same batch, and the key is new.
      */
-    async claim(row: { userId: string; key: string; requestHash: string; claimedAt: number; createdAt: string }, expiredBefore: string): Promise<boolean> {
+    async claim(
+      row: { userId: string; key: string; requestHash: string; claimedAt: number; createdAt: string },
+      expiredBefore: string,
+    ): Promise<boolean> {
       try {
         await db.batch([
           db.delete(idempotencyKeys).where(and(byKey(row.userId, row.key), lt(idempotencyKeys.createdAt, expiredBefore))),
@@ -43,7 +45,9 @@ export function createIdempotencyRepo(d1: D1Database) {
 
     /** Gives a claim back (the request failed before writing anything): the key may be used again. */
     async release(userId: string, key: string, claimedAt: number): Promise<void> {
-      await db.delete(idempotencyKeys).where(and(byKey(userId, key), eq(idempotencyKeys.state, 'in_flight'), eq(idempotencyKeys.claimedAt, claimedAt)))
+      await db
+        .delete(idempotencyKeys)
+        .where(and(byKey(userId, key), eq(idempotencyKeys.state, 'in_flight'), eq(idempotencyKeys.claimedAt, claimedAt)))
     },
   }
 }

@@ -58,10 +58,24 @@ export function createOrdersRepo(d1: D1Database) {
             `INSERT INTO orders (id, user_id, status, items, total_cents, currency, cancellation_reason, version, created_at, updated_at)
              SELECT ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 ${held}`,
           )
-          .bind(...claim, order.id, order.user_id, order.status, JSON.stringify(order.items), order.total_cents, order.currency, order.cancellation_reason, order.version, order.created_at, order.updated_at),
+          .bind(
+            ...claim,
+            order.id,
+            order.user_id,
+            order.status,
+            JSON.stringify(order.items),
+            order.total_cents,
+            order.currency,
+            order.cancellation_reason,
+            order.version,
+            order.created_at,
+            order.updated_at,
+          ),
         outboxInsertWhen(d1, event, `EXISTS (SELECT 1 ${held})`, ...claim),
         d1
-          .prepare(`INSERT INTO sagas (order_id, status, steps, revision, input, created_at, updated_at) SELECT ?4, ?5, ?6, 0, ?7, ?8, ?8 ${held}`)
+          .prepare(
+            `INSERT INTO sagas (order_id, status, steps, revision, input, created_at, updated_at) SELECT ?4, ?5, ?6, 0, ?7, ?8, ?8 ${held}`,
+          )
           .bind(...claim, order.id, saga.view.status, JSON.stringify(saga.view.steps), JSON.stringify(saga.input), order.created_at),
         d1
           .prepare(`UPDATE idempotency_keys SET state = 'done', order_id = ?4, response_status = ?5, response_body = ?6

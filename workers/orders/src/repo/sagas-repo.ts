@@ -38,7 +38,10 @@ export function createSagasRepo(db: D1Database) {
     },
 
     async find(orderId: string): Promise<Saga | null> {
-      const row = await db.prepare('SELECT order_id, status, steps FROM sagas WHERE order_id = ?1').bind(orderId).first<Omit<SagaRow, 'created_at'>>()
+      const row = await db
+        .prepare('SELECT order_id, status, steps FROM sagas WHERE order_id = ?1')
+        .bind(orderId)
+        .first<Omit<SagaRow, 'created_at'>>()
       return row ? { order_id: row.order_id, status: row.status, steps: JSON.parse(row.steps) as Saga['steps'] } : null
     },
 
@@ -66,10 +69,17 @@ export function createSagasRepo(db: D1Database) {
       params.push(limit)
       const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''
       const rows = await db
-        .prepare(`SELECT order_id, status, steps, created_at FROM sagas ${where} ORDER BY created_at DESC, order_id DESC LIMIT ?${params.length}`)
+        .prepare(
+          `SELECT order_id, status, steps, created_at FROM sagas ${where} ORDER BY created_at DESC, order_id DESC LIMIT ?${params.length}`,
+        )
         .bind(...params)
         .all<SagaRow>()
-      return rows.results.map((row) => ({ order_id: row.order_id, status: row.status, steps: JSON.parse(row.steps) as Saga['steps'], created_at: row.created_at }))
+      return rows.results.map((row) => ({
+        order_id: row.order_id,
+        status: row.status,
+        steps: JSON.parse(row.steps) as Saga['steps'],
+        created_at: row.created_at,
+      }))
     },
   }
 }

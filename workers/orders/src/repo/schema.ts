@@ -78,7 +78,10 @@ export const sagas = sqliteTable(
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
-  (table) => [index('sagas_status_created').on(table.status, table.createdAt, table.orderId), index('sagas_created').on(table.createdAt, table.orderId)],
+  (table) => [
+    index('sagas_status_created').on(table.status, table.createdAt, table.orderId),
+    index('sagas_created').on(table.createdAt, table.orderId),
+  ],
 )
 
 // orders publishes (outbox), consumes its own events (inbox) and keeps dead letters.

@@ -70,7 +70,10 @@ export function createViewsRepo(db: D1Database) {
             )
             .bind(userId, after[0], after[1], limit)
             .all<ViewRow>()
-        : await db.prepare('SELECT * FROM order_views WHERE user_id = ?1 ORDER BY created_at DESC, order_id DESC LIMIT ?2').bind(userId, limit).all<ViewRow>()
+        : await db
+            .prepare('SELECT * FROM order_views WHERE user_id = ?1 ORDER BY created_at DESC, order_id DESC LIMIT ?2')
+            .bind(userId, limit)
+            .all<ViewRow>()
       return rows.results.map(toOrder)
     },
   }

@@ -50,7 +50,9 @@ describe('POST /api/v1/orders', () => {
     const product = await seedProduct()
     const user = customer()
     const first = await placeOrder(user, { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' }, 'key-2')
-    const reused = await readProblem(await placeOrder(user, { items: [{ product_id: product, quantity: 2 }], payment_token: 'tok_visa' }, 'key-2'))
+    const reused = await readProblem(
+      await placeOrder(user, { items: [{ product_id: product, quantity: 2 }], payment_token: 'tok_visa' }, 'key-2'),
+    )
     expect(reused).toMatchObject({ status: 422, contentType: 'application/problem+json', body: { code: 'idempotency_key_reused' } })
     expect(await countOrders(user.id)).toBe(1)
     await settle((first.headers.get('Location') ?? '').split('/').pop()!)
@@ -79,7 +81,10 @@ describe('POST /api/v1/orders', () => {
       .run()
     expect(await readProblem(await placeOrder(user, body, 'busy'))).toMatchObject({ status: 409, body: { code: 'conflict' } })
     const other = { ...body, payment_token: 'tok_chargeDeclined' }
-    expect(await readProblem(await placeOrder(user, other, 'busy'))).toMatchObject({ status: 422, body: { code: 'idempotency_key_reused' } })
+    expect(await readProblem(await placeOrder(user, other, 'busy'))).toMatchObject({
+      status: 422,
+      body: { code: 'idempotency_key_reused' },
+    })
     expect(await countOrders(user.id)).toBe(0)
   })
 
@@ -87,7 +92,10 @@ describe('POST /api/v1/orders', () => {
     const product = await seedProduct()
     const body = { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' }
     expect(await readProblem(await placeOrder(customer(), body, null))).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
-    expect(await readProblem(await placeOrder(customer(), body, 'k'.repeat(256)))).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
+    expect(await readProblem(await placeOrder(customer(), body, 'k'.repeat(256)))).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    })
   })
 
   it('bad bodies: 400 with the field path, nothing written', async () => {
@@ -98,7 +106,16 @@ describe('POST /api/v1/orders', () => {
       [{ items: [{ product_id: product, quantity: 0 }], payment_token: 'tok_visa' }, 'items.0.quantity'],
       [{ items: [{ product_id: product, quantity: 1, unit_price_cents: 1 }], payment_token: 'tok_visa' }, 'items.0'],
       [{ items: [{ product_id: 'prd_nope', quantity: 1 }], payment_token: 'tok_visa' }, 'items.0.product_id'],
-      [{ items: [{ product_id: product, quantity: 1 }, { product_id: product, quantity: 1 }], payment_token: 'tok_visa' }, 'items.1.product_id'],
+      [
+        {
+          items: [
+            { product_id: product, quantity: 1 },
+            { product_id: product, quantity: 1 },
+          ],
+          payment_token: 'tok_visa',
+        },
+        'items.1.product_id',
+      ],
     ]
     for (const [body, path] of cases) {
       const problem = await readProblem(await placeOrder(user, body))
@@ -112,7 +129,9 @@ describe('POST /api/v1/orders', () => {
   it('an unknown product frees the key: the corrected request may use it', async () => {
     const user = customer()
     const product = await seedProduct()
-    expect((await placeOrder(user, { items: [{ product_id: 'prd_nope', quantity: 1 }], payment_token: 'tok_visa' }, 'retry-me')).status).toBe(400)
+    expect(
+      (await placeOrder(user, { items: [{ product_id: 'prd_nope', quantity: 1 }], payment_token: 'tok_visa' }, 'retry-me')).status,
+    ).toBe(400)
     const retried = await placeOrder(user, { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' }, 'retry-me')
     expect(retried.status).toBe(202)
     await settle(((await retried.json()) as Order).id)
@@ -121,7 +140,13 @@ describe('POST /api/v1/orders', () => {
   it('mixed currencies: 400', async () => {
     const [eur, usd] = [await seedProduct({ currency: 'EUR' }), await seedProduct({ currency: 'USD' })]
     const problem = await readProblem(
-      await placeOrder(customer(), { items: [{ product_id: eur, quantity: 1 }, { product_id: usd, quantity: 1 }], payment_token: 'tok_visa' }),
+      await placeOrder(customer(), {
+        items: [
+          { product_id: eur, quantity: 1 },
+          { product_id: usd, quantity: 1 },
+        ],
+        payment_token: 'tok_visa',
+      }),
     )
     expect(problem).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
   })
@@ -136,7 +161,9 @@ describe('GET /api/v1/orders/{id}', () => {
   it("the owner's order; another user's is 404", async () => {
     const product = await seedProduct()
     const owner = customer()
-    const order = (await (await placeOrder(owner, { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' })).json()) as Order
+    const order = (await (
+      await placeOrder(owner, { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' })
+    ).json()) as Order
     await settle(order.id)
     const mine = await callOrders(`/api/v1/orders/${order.id}`, { principal: owner })
     expect(mine.status).toBe(200)

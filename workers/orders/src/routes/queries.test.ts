@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest'
 import { EVENT_TYPES, type CloudEvent } from '../../../../shared-contracts/events'
 import type { Order, OrderV2, Saga } from '../../../../shared-contracts/orders'
 import type { Page } from '../../../../shared-contracts/pagination'
-import { admin, callOrders, customer, deliver, feedReadModel, placeOrder, readProblem, seedProduct, settle, testEnv } from '../../../../test/support/orders'
+import {
+  admin,
+  callOrders,
+  customer,
+  deliver,
+  feedReadModel,
+  placeOrder,
+  readProblem,
+  seedProduct,
+  settle,
+  testEnv,
+} from '../../../../test/support/orders'
 
 async function placed(principal: ReturnType<typeof customer>, product: string, token = 'tok_visa'): Promise<Order> {
   const response = await placeOrder(principal, { items: [{ product_id: product, quantity: 1 }], payment_token: token })
@@ -29,7 +40,13 @@ describe('the read model: GET /api/v1/orders and /api/v2/orders', () => {
     expect(first.next_cursor).toEqual(expect.any(String))
     const second = await list<Order>(`/api/v1/orders?limit=2&cursor=${first.next_cursor}`, user)
     expect(second).toEqual({ items: [expect.objectContaining({ id: orders[0]!.id })], next_cursor: null })
-    expect(first.items[1]).toMatchObject({ status: 'cancelled', cancellation_reason: 'payment_declined', total_cents: 450, currency: 'USD', user_id: user.id })
+    expect(first.items[1]).toMatchObject({
+      status: 'cancelled',
+      cancellation_reason: 'payment_declined',
+      total_cents: 450,
+      currency: 'USD',
+      user_id: user.id,
+    })
     expect(first.items[0]).toMatchObject({ status: 'confirmed', items: [{ product_id: product, quantity: 1, unit_price_cents: 450 }] })
 
     const v2 = await list<OrderV2>('/api/v2/orders?limit=1', user)
@@ -60,7 +77,9 @@ describe('the read model: GET /api/v1/orders and /api/v2/orders', () => {
     const user = customer()
     const order = await placed(user, product)
     await settle(order.id)
-    const rows = await testEnv.DB.prepare("SELECT envelope FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at").bind(order.id).all<{ envelope: string }>()
+    const rows = await testEnv.DB.prepare("SELECT envelope FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at")
+      .bind(order.id)
+      .all<{ envelope: string }>()
     const [placedEvent, confirmedEvent] = rows.results.map((row) => JSON.parse(row.envelope) as CloudEvent<{ version: number }>)
     expect(placedEvent!.type).toBe(EVENT_TYPES.orderPlaced)
     const result = await deliver('orders-events', [confirmedEvent, placedEvent, confirmedEvent])
@@ -88,7 +107,15 @@ describe('GET /api/v1/orders/{id}/saga', () => {
     const saga = (await response.json()) as Saga
     expect(saga).toMatchObject({ order_id: order.id, status: 'compensated' })
     expect(saga.steps.map((step) => step.name)).toEqual(['reserve_inventory', 'charge_payment', 'confirm_order'])
-    expect(Object.keys(saga.steps[0]!).sort()).toEqual(['attempts', 'error', 'finished_at', 'name', 'next_retry_at', 'started_at', 'status'])
+    expect(Object.keys(saga.steps[0]!).sort()).toEqual([
+      'attempts',
+      'error',
+      'finished_at',
+      'name',
+      'next_retry_at',
+      'started_at',
+      'status',
+    ])
     expect((await readProblem(await callOrders(`/api/v1/orders/${order.id}/saga`, { principal: customer() }))).status).toBe(404)
   })
 })
@@ -104,7 +131,10 @@ describe('GET /api/v1/admin/sagas', () => {
     expect(compensated.items.map((saga) => saga.order_id)).toContain(declined.id)
     expect(compensated.items.every((saga) => saga.status === 'compensated')).toBe(true)
     const all = await list<Saga>('/api/v1/admin/sagas?limit=100', admin)
-    expect(all.items.find((saga) => saga.order_id === confirmed.id)).toMatchObject({ status: 'completed', steps: [{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'succeeded' }] })
+    expect(all.items.find((saga) => saga.order_id === confirmed.id)).toMatchObject({
+      status: 'completed',
+      steps: [{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'succeeded' }],
+    })
     expect((await readProblem(await callOrders('/api/v1/admin/sagas', { principal: customer() }))).status).toBe(403)
     expect((await readProblem(await callOrders('/api/v1/admin/sagas'))).status).toBe(401)
     expect((await readProblem(await callOrders('/api/v1/admin/sagas?status=odd', { principal: admin }))).status).toBe(400)
@@ -115,7 +145,9 @@ describe('dead letters', () => {
   it('stores what the DLQ delivers; admins list it', async () => {
     const product = await seedProduct()
     const order = await placed(customer(), product)
-    const row = await testEnv.DB.prepare("SELECT id, envelope FROM outbox WHERE json_extract(envelope, '$.subject') = ?1").bind(order.id).first<{ id: string; envelope: string }>()
+    const row = await testEnv.DB.prepare("SELECT id, envelope FROM outbox WHERE json_extract(envelope, '$.subject') = ?1")
+      .bind(order.id)
+      .first<{ id: string; envelope: string }>()
     await deliver('orders-events-dlq', [JSON.parse(row!.envelope)])
     const page = await list<{ event_id: string | null; event_type: string | null }>('/internal/dead-letters', admin)
     expect(page.items).toContainEqual(expect.objectContaining({ event_id: row!.id, event_type: EVENT_TYPES.orderPlaced }))

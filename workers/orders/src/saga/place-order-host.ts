@@ -7,7 +7,15 @@ import { createOrdersRepo } from '../repo/orders-repo'
 import { createSagasRepo } from '../repo/sagas-repo'
 import { rpcCredential } from '../rpc/credentials'
 import { applyOrderCommand } from '../service/orders-service'
-import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEPS, sagaRetryHorizonMs, STEP_TIMEOUT_MS, withoutSpentToken, type PlaceOrderDeps } from './place-order'
+import {
+  cancelOrder,
+  PLACE_ORDER_POLICY,
+  PLACE_ORDER_STEPS,
+  sagaRetryHorizonMs,
+  STEP_TIMEOUT_MS,
+  withoutSpentToken,
+  type PlaceOrderDeps,
+} from './place-order'
 
 /**
  * The PlaceOrder saga as the coordinator runs it, built from orders' env: its steps bound to
@@ -37,7 +45,8 @@ export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
     stepTimeoutMs: STEP_TIMEOUT_MS,
     finalize: (input, reason) => cancelOrder(deps(input.order_id), input, reason),
     scrub: withoutSpentToken,
-    record: (state) => sagas.upsert({ saga: sagaView(state), revision: state.revision, createdAt: state.created_at, updatedAt: state.updated_at }),
+    record: (state) =>
+      sagas.upsert({ saga: sagaView(state), revision: state.revision, createdAt: state.created_at, updatedAt: state.updated_at }),
     recorded: (id) => sagas.find(id),
     relay: async () => {
       await relayOutbox(env.DB, env)

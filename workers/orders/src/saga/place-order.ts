@@ -79,7 +79,13 @@ export const PLACE_ORDER_STEPS: readonly StepDefinition[] = [
         { out_of_stock: 'out_of_stock', not_found: 'unknown_product' },
       ),
     compensate: async (deps, input) =>
-      outcomeOf(await deps.inventory.release(await deps.credential('inventory'), { order_id: input.order_id, key: key(input, 'release_inventory') }), {}),
+      outcomeOf(
+        await deps.inventory.release(await deps.credential('inventory'), {
+          order_id: input.order_id,
+          key: key(input, 'release_inventory'),
+        }),
+        {},
+      ),
   },
   {
     name: 'charge_payment',
@@ -96,17 +102,24 @@ export const PLACE_ORDER_STEPS: readonly StepDefinition[] = [
         { payment_declined: 'payment_declined' },
       ),
     compensate: async (deps, input) =>
-      outcomeOf(await deps.payments.refund(await deps.credential('payments'), { order_id: input.order_id, key: key(input, 'refund_payment') }), {}),
+      outcomeOf(
+        await deps.payments.refund(await deps.credential('payments'), { order_id: input.order_id, key: key(input, 'refund_payment') }),
+        {},
+      ),
   },
   {
     name: 'confirm_order',
     publishes: true,
     run: async (deps, input) => {
-      const committed = outcomeOf(await deps.inventory.commit(await deps.credential('inventory'), { order_id: input.order_id, key: key(input, 'commit_inventory') }), {})
+      const committed = outcomeOf(
+        await deps.inventory.commit(await deps.credential('inventory'), { order_id: input.order_id, key: key(input, 'commit_inventory') }),
+        {},
+      )
       if (committed.kind !== 'ok') return committed
       const confirmed = await deps.orderCommand(input.order_id, { type: 'confirm' })
       if (!confirmed.ok) return outcomeOf(confirmed, {})
-      if (confirmed.value.status !== 'confirmed') return { kind: 'business', error: `conflict: the order is ${confirmed.value.status}`, reason: SAGA_FAILED }
+      if (confirmed.value.status !== 'confirmed')
+        return { kind: 'business', error: `conflict: the order is ${confirmed.value.status}`, reason: SAGA_FAILED }
       return { kind: 'ok' }
     },
     // The last step: nothing of it needs undoing before the stock is committed, and a committed
@@ -122,7 +135,8 @@ export async function cancelOrder(deps: PlaceOrderDeps, input: PlaceOrderSagaInp
   const known = (CANCELLATION_REASONS as readonly string[]).includes(reason) ? (reason as CancellationReason) : 'saga_failed'
   const cancelled = await deps.orderCommand(input.order_id, { type: 'cancel', reason: known })
   if (!cancelled.ok) return outcomeOf(cancelled, {})
-  if (cancelled.value.status !== 'cancelled') return { kind: 'business', error: `conflict: the order is ${cancelled.value.status}`, reason: known }
+  if (cancelled.value.status !== 'cancelled')
+    return { kind: 'business', error: `conflict: the order is ${cancelled.value.status}`, reason: known }
   return { kind: 'ok' }
 }
 
@@ -134,7 +148,9 @@ export const SPENT_TOKEN = ''
  * or compensated: no later step or retry needs it, so nobody's token outlives its use. The same
  * state when the charge may still be attempted or the token is gone already.
  */
-export function withoutSpentToken<S extends { input: PlaceOrderSagaInput; steps: readonly { name: string; status: string }[] }>(state: S): S {
+export function withoutSpentToken<S extends { input: PlaceOrderSagaInput; steps: readonly { name: string; status: string }[] }>(
+  state: S,
+): S {
   const charge = state.steps.find((step) => step.name === 'charge_payment')
   const settled = charge !== undefined && ['succeeded', 'failed', 'compensated', 'compensation_failed'].includes(charge.status)
   return settled && state.input.payment_token !== SPENT_TOKEN ? { ...state, input: { ...state.input, payment_token: SPENT_TOKEN } } : state

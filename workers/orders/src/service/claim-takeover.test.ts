@@ -12,8 +12,15 @@ import { createOrdersService, STALE_CLAIM_MS, type OrdersDeps } from './orders-s
 // over must write nothing. The orders service runs on the real D1; only the catalog and the
 // saga start are our own stand-ins, so the test can hold the first placement where it wants.
 const PRODUCT: Product = {
-  id: 'prd_takeover', sku: 'TAKE-1', name: 'Mug', description: '', price_cents: 900, currency: 'EUR',
-  available: 10, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
+  id: 'prd_takeover',
+  sku: 'TAKE-1',
+  name: 'Mug',
+  description: '',
+  price_cents: 900,
+  currency: 'EUR',
+  available: 10,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
 }
 
 const count = async (sql: string, id: string) => (await testEnv.DB.prepare(sql).bind(id).first<{ n: number }>())!.n

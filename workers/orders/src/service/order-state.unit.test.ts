@@ -18,7 +18,11 @@ const pending: OrderState = {
 describe('order state machine', () => {
   it('confirms a pending order, version + 1', () => {
     const result = transitionOrder(pending, { type: 'confirm' }, now)
-    expect(result).toEqual({ kind: 'changed', from: 'pending', order: { ...pending, status: 'confirmed', updated_at: now.toISOString(), version: 2 } })
+    expect(result).toEqual({
+      kind: 'changed',
+      from: 'pending',
+      order: { ...pending, status: 'confirmed', updated_at: now.toISOString(), version: 2 },
+    })
   })
 
   it('cancels a pending order with its reason', () => {
@@ -31,12 +35,20 @@ describe('order state machine', () => {
     const confirmed = { ...pending, status: 'confirmed' as const, version: 2 }
     expect(transitionOrder(confirmed, { type: 'confirm' }, now)).toEqual({ kind: 'unchanged', order: confirmed, refused: false })
     const cancelled = { ...pending, status: 'cancelled' as const, cancellation_reason: 'out_of_stock' as const, version: 2 }
-    expect(transitionOrder(cancelled, { type: 'cancel', reason: 'saga_failed' }, now)).toEqual({ kind: 'unchanged', order: cancelled, refused: false })
+    expect(transitionOrder(cancelled, { type: 'cancel', reason: 'saga_failed' }, now)).toEqual({
+      kind: 'unchanged',
+      order: cancelled,
+      refused: false,
+    })
   })
 
   it('refuses to leave a final state', () => {
     const confirmed = { ...pending, status: 'confirmed' as const, version: 2 }
-    expect(transitionOrder(confirmed, { type: 'cancel', reason: 'out_of_stock' }, now)).toEqual({ kind: 'unchanged', order: confirmed, refused: true })
+    expect(transitionOrder(confirmed, { type: 'cancel', reason: 'out_of_stock' }, now)).toEqual({
+      kind: 'unchanged',
+      order: confirmed,
+      refused: true,
+    })
     const cancelled = { ...pending, status: 'cancelled' as const, cancellation_reason: 'out_of_stock' as const, version: 2 }
     expect(transitionOrder(cancelled, { type: 'confirm' }, now)).toEqual({ kind: 'unchanged', order: cancelled, refused: true })
   })

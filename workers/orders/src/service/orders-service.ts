@@ -45,13 +45,20 @@ export function createOrdersService(deps: OrdersDeps) {
     return ok({ status: row.responseStatus!, body, location: orderLocation(body.id) })
   }
 
-  async function existing(userId: string, key: string, hash: string, request: PlaceOrderRequest): Promise<Result<PlacedResponse> | { claimedAt: number }> {
+  async function existing(
+    userId: string,
+    key: string,
+    hash: string,
+    request: PlaceOrderRequest,
+  ): Promise<Result<PlacedResponse> | { claimedAt: number }> {
     const row = await deps.idempotency.find(userId, key)
     if (!row) return fail({ code: 'conflict', detail: 'This request is being processed; try again.' })
-    if (row.requestHash !== hash) return fail({ code: 'idempotency_key_reused', detail: 'This Idempotency-Key was used with another request.' })
+    if (row.requestHash !== hash)
+      return fail({ code: 'idempotency_key_reused', detail: 'This Idempotency-Key was used with another request.' })
     if (row.state === 'done') return replay(row, request)
     const now = deps.now().getTime()
-    if (row.claimedAt < now - STALE_CLAIM_MS && (await deps.idempotency.takeOver(userId, key, row.claimedAt, now))) return { claimedAt: now }
+    if (row.claimedAt < now - STALE_CLAIM_MS && (await deps.idempotency.takeOver(userId, key, row.claimedAt, now)))
+      return { claimedAt: now }
     return fail({ code: 'conflict', detail: 'A request with this Idempotency-Key is still in progress.' })
   }
 
@@ -83,12 +90,26 @@ export function createOrdersService(deps: OrdersDeps) {
           return priced
         }
         const at = now.toISOString()
-        const order: OrderState = { id: newOrderId(), user_id: userId, status: 'pending', ...priced.value, cancellation_reason: null, created_at: at, updated_at: at, version: 1 }
+        const order: OrderState = {
+          id: newOrderId(),
+          user_id: userId,
+          status: 'pending',
+          ...priced.value,
+          cancellation_reason: null,
+          created_at: at,
+          updated_at: at,
+          version: 1,
+        }
         const response = { status: 202, body: publicOrder(order), location: orderLocation(order.id) }
         const input = sagaInput(order, request.payment_token)
         // The view the coordinator shows once it starts, written with the order.
         const saga = { view: sagaView(createSaga(order.id, input, deps.stepNames, now.getTime())), input }
-        const placed = await deps.orders.place(order, { userId, key, claimedAt, response: { status: 202, body: JSON.stringify(response.body) } }, saga, now)
+        const placed = await deps.orders.place(
+          order,
+          { userId, key, claimedAt, response: { status: 202, body: JSON.stringify(response.body) } },
+          saga,
+          now,
+        )
         // Outlived its claim: another request with this key holds it now, and that one places the order.
         if (!placed) return fail({ code: 'conflict', detail: 'A request with this Idempotency-Key is still in progress.' })
         await deps.startSaga(input)
@@ -109,14 +130,26 @@ export function createOrdersService(deps: OrdersDeps) {
 }
 
 export function sagaInput(order: OrderState, paymentToken: string): PlaceOrderSagaInput {
-  return { order_id: order.id, user_id: order.user_id, items: order.items, total_cents: order.total_cents, currency: order.currency, payment_token: paymentToken }
+  return {
+    order_id: order.id,
+    user_id: order.user_id,
+    items: order.items,
+    total_cents: order.total_cents,
+    currency: order.currency,
+    payment_token: paymentToken,
+  }
 }
 
 /**
  * Applies confirm / cancel to an order: a guarded write with its event; a repeated or refused
  * transition is a no-op answering the current state (the saga retries safely).
  */
-export async function applyOrderCommand(repo: OrdersRepo, orderId: string, command: OrderCommand, now: () => Date): Promise<Result<OrderState>> {
+export async function applyOrderCommand(
+  repo: OrdersRepo,
+  orderId: string,
+  command: OrderCommand,
+  now: () => Date,
+): Promise<Result<OrderState>> {
   for (let round = 0; round < 5; round++) {
     const order = await repo.find(orderId)
     if (!order) return fail({ code: 'not_found', detail: `No order ${orderId}.` })

@@ -32,11 +32,24 @@ export function priceOrder(request: PlaceOrderRequest, products: Product[]): Res
   if (unknown.length > 0) return fail({ code: 'validation_failed', detail: 'Some products do not exist.', errors: unknown })
   const currencies = new Set(request.items.map((item) => byId.get(item.product_id)!.currency))
   if (currencies.size > 1) {
-    return fail({ code: 'validation_failed', detail: 'All items of an order must be priced in one currency.', errors: [{ path: 'items', message: `mixes currencies ${[...currencies].sort().join(', ')}` }] })
+    return fail({
+      code: 'validation_failed',
+      detail: 'All items of an order must be priced in one currency.',
+      errors: [{ path: 'items', message: `mixes currencies ${[...currencies].sort().join(', ')}` }],
+    })
   }
-  const items = request.items.map((item) => ({ product_id: item.product_id, quantity: item.quantity, unit_price_cents: byId.get(item.product_id)!.price_cents }))
+  const items = request.items.map((item) => ({
+    product_id: item.product_id,
+    quantity: item.quantity,
+    unit_price_cents: byId.get(item.product_id)!.price_cents,
+  }))
   const total = items.reduce((sum, item) => sum + item.quantity * item.unit_price_cents, 0)
-  if (!Number.isSafeInteger(total)) return fail({ code: 'validation_failed', detail: 'The order total is too large.', errors: [{ path: 'items', message: 'total too large' }] })
+  if (!Number.isSafeInteger(total))
+    return fail({
+      code: 'validation_failed',
+      detail: 'The order total is too large.',
+      errors: [{ path: 'items', message: 'total too large' }],
+    })
   return ok({ items, total_cents: total, currency: [...currencies][0]! })
 }
 

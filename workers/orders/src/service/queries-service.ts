@@ -9,7 +9,11 @@ export function toOrderV2(order: Order): OrderV2 {
   return {
     id: order.id,
     status: order.status,
-    items: order.items.map((item) => ({ product_id: item.product_id, quantity: item.quantity, unit_price: { amount: item.unit_price_cents, currency: order.currency } })),
+    items: order.items.map((item) => ({
+      product_id: item.product_id,
+      quantity: item.quantity,
+      unit_price: { amount: item.unit_price_cents, currency: order.currency },
+    })),
     total: { amount: order.total_cents, currency: order.currency },
     cancellation_reason: order.cancellation_reason,
     created_at: order.created_at,

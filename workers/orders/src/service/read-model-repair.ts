@@ -34,12 +34,20 @@ export async function rebuildReadModel(repo: ViewRepairRepo): Promise<number> {
  * left behind. Counts the repairs as a data point (blob1 `read_model_repaired`, double1 the count)
  * and in a log line when there were any.
  */
-export async function reconcileReadModel(repo: ViewRepairRepo, now: number, { metrics, log = createLogger('orders') }: { metrics?: RepairMetrics; log?: Logger } = {}): Promise<number> {
+export async function reconcileReadModel(
+  repo: ViewRepairRepo,
+  now: number,
+  { metrics, log = createLogger('orders') }: { metrics?: RepairMetrics; log?: Logger } = {},
+): Promise<number> {
   const repaired = await repo.repairLagging(new Date(now - RECONCILE_LAG_MS).toISOString(), RECONCILE_BATCH)
   if (repaired > 0) {
     log.info('read model rows repaired', { repaired })
     try {
-      metrics?.writeDataPoint({ indexes: ['read_model_repaired'], blobs: ['read_model_repaired', 'orders', 'order_views'], doubles: [repaired] })
+      metrics?.writeDataPoint({
+        indexes: ['read_model_repaired'],
+        blobs: ['read_model_repaired', 'orders', 'order_views'],
+        doubles: [repaired],
+      })
     } catch {
       // A metric is never worth failing the sweep for.
     }

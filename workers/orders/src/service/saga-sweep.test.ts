@@ -8,7 +8,9 @@ import { runDurableObjectAlarm } from 'cloudflare:test'
 import { LOST_START_MS, startLostSagas } from './saga-sweep'
 
 const summary = (orderId: string) =>
-  testEnv.DB.prepare('SELECT status, revision, input FROM sagas WHERE order_id = ?1').bind(orderId).first<{ status: string; revision: number; input: string | null }>()
+  testEnv.DB.prepare('SELECT status, revision, input FROM sagas WHERE order_id = ?1')
+    .bind(orderId)
+    .first<{ status: string; revision: number; input: string | null }>()
 
 describe('the sweep starts sagas whose start was lost', () => {
   it('finds the order written without a started saga, starts it; the payment token is not kept after the end', async () => {
@@ -48,7 +50,8 @@ describe('the sweep starts sagas whose start was lost', () => {
     const stub = sagaStub(input.order_id)
     await stub.start(input)
     // Failed until its next attempt is due 5 s into its retry schedule (alarms run at once).
-    const dueIn = (saga: Saga) => (saga.steps[0]!.next_retry_at ? Date.parse(saga.steps[0]!.next_retry_at) - Date.parse(saga.steps[0]!.started_at!) : 0)
+    const dueIn = (saga: Saga) =>
+      saga.steps[0]!.next_retry_at ? Date.parse(saga.steps[0]!.next_retry_at) - Date.parse(saga.steps[0]!.started_at!) : 0
     for (let round = 0; round < 100 && dueIn((await stub.view()) as Saga) < 5_000; round++) await runDurableObjectAlarm(stub)
     const waiting = (await stub.view()) as Saga
     expect(waiting).toMatchObject({ status: 'running', steps: [{ status: 'running', next_retry_at: expect.any(String) }, {}, {}] })
@@ -58,6 +61,9 @@ describe('the sweep starts sagas whose start was lost', () => {
     await startLostSagas(createSagasRepo(testEnv.DB), sagaClient(testEnv.SAGAS), new Date(Date.now() + 10 * LOST_START_MS))
     expect(await stub.view()).toEqual(waiting)
     liftFaults(input.order_id, ['reserve_inventory'])
-    expect(await settle(input.order_id)).toMatchObject({ status: 'completed', steps: [{ attempts: waiting.steps[0]!.attempts + 1 }, { attempts: 1 }, { attempts: 1 }] })
+    expect(await settle(input.order_id)).toMatchObject({
+      status: 'completed',
+      steps: [{ attempts: waiting.steps[0]!.attempts + 1 }, { attempts: 1 }, { attempts: 1 }],
+    })
   })
 })

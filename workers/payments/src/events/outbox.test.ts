@@ -17,7 +17,12 @@ describe('the payments outbox', () => {
       source: '/services/payments',
       subject: result.value.payment_id,
     })
-    expect(PaymentCapturedV1.parse(event.data)).toEqual({ payment_id: result.value.payment_id, order_id: request.order_id, amount_cents: 777, currency: 'CHF' })
+    expect(PaymentCapturedV1.parse(event.data)).toEqual({
+      payment_id: result.value.payment_id,
+      order_id: request.order_id,
+      amount_cents: 777,
+      currency: 'CHF',
+    })
   })
 
   it('writes payment.refunded with the refund', async () => {
@@ -29,7 +34,12 @@ describe('the payments outbox', () => {
     const refunded = rows.find((row) => row.type === EVENT_TYPES.paymentRefunded)
     const event = CloudEventSchema.parse(JSON.parse(refunded!.envelope))
     expect(event.subject).toBe(result.value.payment_id)
-    expect(PaymentRefundedV1.parse(event.data)).toEqual({ payment_id: result.value.payment_id, order_id: request.order_id, amount_cents: 4200, currency: 'EUR' })
+    expect(PaymentRefundedV1.parse(event.data)).toEqual({
+      payment_id: result.value.payment_id,
+      order_id: request.order_id,
+      amount_cents: 4200,
+      currency: 'EUR',
+    })
   })
 
   it('writes no event for a declined charge, a transient failure or a refund of nothing', async () => {

@@ -8,11 +8,19 @@ import { callPayments, charge, chargeRequest, customer, newUserId, rowsOf, testE
 import { EVENTS_QUEUE } from './queue'
 
 const userDeleted = (user_id: string) =>
-  createEvent({ service: 'users', type: EVENT_TYPES.userDeleted, subject: user_id, data: { user_id, deleted_at: new Date().toISOString() } })
+  createEvent({
+    service: 'users',
+    type: EVENT_TYPES.userDeleted,
+    subject: user_id,
+    data: { user_id, deleted_at: new Date().toISOString() },
+  })
 
 /** Hands the events to the Worker's queue handler, as the Queues runtime would. */
 async function deliver(...bodies: unknown[]) {
-  const batch = createMessageBatch(EVENTS_QUEUE, bodies.map((body) => ({ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })))
+  const batch = createMessageBatch(
+    EVENTS_QUEUE,
+    bodies.map((body) => ({ id: `msg-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
+  )
   const ctx = createExecutionContext()
   await (worker as ExportedHandler<Env>).queue!(batch, testEnv, ctx)
   return getQueueResult(batch, ctx)
@@ -40,7 +48,13 @@ describe('user.deleted in payments', () => {
     expect((await rowsOf(declined.order_id))[0]).toMatchObject({ user_id: DELETED_USER_ID, status: 'declined', amount_cents: 999 })
     // The former owner no longer sees them; an admin still does.
     expect((await callPayments(`/api/v1/payments?order_id=${captured.order_id}`, { principal: customer(userId) })).status).toBe(404)
-    expect((await callPayments(`/api/v1/payments?order_id=${captured.order_id}`, { principal: { id: 'usr_admin', roles: ['customer', 'admin'] } })).status).toBe(200)
+    expect(
+      (
+        await callPayments(`/api/v1/payments?order_id=${captured.order_id}`, {
+          principal: { id: 'usr_admin', roles: ['customer', 'admin'] },
+        })
+      ).status,
+    ).toBe(200)
   })
 
   it('anonymises a charge the saga makes after the deletion', async () => {

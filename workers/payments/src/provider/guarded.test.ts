@@ -15,14 +15,19 @@ function answering(chargeAnswer: () => Promise<unknown>, refundAnswer: () => Pro
 
 describe('a guarded provider', () => {
   it('passes valid outcomes through, dropping fields the contract does not know', async () => {
-    const provider = guardProvider(answering(async () => ({ status: 'captured', provider_charge_id: 'ch_123', card_number: '4242424242424242' })))
+    const provider = guardProvider(
+      answering(async () => ({ status: 'captured', provider_charge_id: 'ch_123', card_number: '4242424242424242' })),
+    )
     expect(await provider.charge(charge)).toEqual({ status: 'captured', provider_charge_id: 'ch_123' })
     const refunds = guardProvider(answering(async () => ({ status: 'refunded', provider_refund_id: 're_1' })))
     expect(await refunds.refund(refund)).toEqual({ status: 'refunded', provider_refund_id: 're_1' })
   })
 
   it('treats a provider that never answers as an unknown outcome, in bounded time', async () => {
-    const provider = guardProvider(answering(() => new Promise(() => {})), { timeoutMs: 50 })
+    const provider = guardProvider(
+      answering(() => new Promise(() => {})),
+      { timeoutMs: 50 },
+    )
     expect(await provider.charge(charge)).toEqual({ status: 'transient_error', reason: 'acme: no answer within 50 ms' })
     expect(await provider.refund(refund)).toMatchObject({ status: 'transient_error' })
   })
@@ -39,7 +44,10 @@ describe('a guarded provider', () => {
     ['a string', 'captured'],
     ['an array', [{ status: 'captured', provider_charge_id: 'ch_1' }]],
   ])('treats %s as an unknown outcome, never as a capture or a decline', async (_, answer) => {
-    expect(await guardProvider(answering(async () => answer)).charge(charge)).toEqual({ status: 'transient_error', reason: 'acme: an answer that is not a valid outcome' })
+    expect(await guardProvider(answering(async () => answer)).charge(charge)).toEqual({
+      status: 'transient_error',
+      reason: 'acme: an answer that is not a valid outcome',
+    })
   })
 
   it('never takes a refund for a capture', async () => {

@@ -28,7 +28,10 @@ const unknownOutcome = (reason: string) => ({ status: 'transient_error' as const
  * A transient reason is cut to 200 characters (it is logged).
  */
 export function guardProvider(provider: PaymentProvider, { timeoutMs = PROVIDER_TIMEOUT_MS } = {}): PaymentProvider {
-  async function consume<T extends ChargeOutcome | RefundOutcome>(call: () => Promise<unknown>, schema: z.ZodType<T>): Promise<T | ReturnType<typeof unknownOutcome>> {
+  async function consume<T extends ChargeOutcome | RefundOutcome>(
+    call: () => Promise<unknown>,
+    schema: z.ZodType<T>,
+  ): Promise<T | ReturnType<typeof unknownOutcome>> {
     let answer: unknown
     try {
       // The adapter gets no signal: a provider call is not cut off, only no longer waited for.

@@ -17,7 +17,10 @@ async function capturedId(provider: ReturnType<typeof sandbox>, token: string, k
 
 describe('sandbox provider: charges', () => {
   it('captures tok_visa', async () => {
-    expect(await sandbox().charge(charge('tok_visa'))).toEqual({ status: 'captured', provider_charge_id: expect.stringMatching(/^ch_sandbox_ok_/) })
+    expect(await sandbox().charge(charge('tok_visa'))).toEqual({
+      status: 'captured',
+      provider_charge_id: expect.stringMatching(/^ch_sandbox_ok_/),
+    })
   })
 
   it('declines tok_chargeDeclined as card_declined, every time', async () => {

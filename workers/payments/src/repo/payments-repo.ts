@@ -46,9 +46,15 @@ function toStored(row: PaymentRow): StoredPayment {
 
 function toPayment(row: PaymentRow): Payment {
   if (row.status === 'pending') throw new Error(`payment ${row.id} is pending: not a public payment`)
-  return { id: row.id, order_id: row.orderId, amount_cents: row.amountCents, currency: row.currency, status: row.status, created_at: row.createdAt }
+  return {
+    id: row.id,
+    order_id: row.orderId,
+    amount_cents: row.amountCents,
+    currency: row.currency,
+    status: row.status,
+    created_at: row.createdAt,
+  }
 }
-
 
 export interface ListFilter {
   orderId: string
@@ -163,7 +169,9 @@ export function createPaymentsRepo(d1: D1Database) {
       const row = await db
         .select({ id: payments.id })
         .from(payments)
-        .where(and(eq(payments.orderId, orderId), eq(payments.userId, userId), inArray(payments.status, ['captured', 'declined', 'refunded'])))
+        .where(
+          and(eq(payments.orderId, orderId), eq(payments.userId, userId), inArray(payments.status, ['captured', 'declined', 'refunded'])),
+        )
         .get()
       return row !== undefined
     },

@@ -33,9 +33,7 @@ export const payments = sqliteTable(
   (table) => [
     // The rule "an order is never captured twice", enforced by the database: at most one
     // attempt per order that is in flight, captured or refunded. Declined ones do not count.
-    uniqueIndex('payments_one_live_per_order')
-      .on(table.orderId)
-      .where(sql`${table.status} IN ('pending', 'captured', 'refunded')`),
+    uniqueIndex('payments_one_live_per_order').on(table.orderId).where(sql`${table.status} IN ('pending', 'captured', 'refunded')`),
     index('payments_by_order').on(table.orderId, table.createdAt, table.id),
     check('payments_status', sql`${table.status} IN ('pending', 'captured', 'declined', 'refunded')`),
     check('payments_amount', sql`${table.amountCents} > 0`),

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { PaymentSchema, type PaymentPage } from '../../../../shared-contracts/payments'
 import type { Principal } from '../../../../platform/auth/principal'
-import { admin, callPayments, charge, chargeRequest, customer, newKey, newOrderId, readProblem, refund } from '../../../../test/support/payments'
+import {
+  admin,
+  callPayments,
+  charge,
+  chargeRequest,
+  customer,
+  newKey,
+  newOrderId,
+  readProblem,
+  refund,
+} from '../../../../test/support/payments'
 
 const list = (query: string, principal: Principal | null) => callPayments(`/api/v1/payments${query}`, { principal })
 
@@ -27,7 +37,14 @@ describe('GET /api/v1/payments?order_id=', () => {
     const { items, next_cursor } = await page(`?order_id=${orderId}`, admin)
     expect(next_cursor).toBeNull()
     expect(items.map((item) => item.status)).toEqual(['declined', 'refunded'])
-    expect(items[1]).toEqual({ id: paymentId, order_id: orderId, amount_cents: 3100, currency: 'EUR', status: 'refunded', created_at: expect.any(String) })
+    expect(items[1]).toEqual({
+      id: paymentId,
+      order_id: orderId,
+      amount_cents: 3100,
+      currency: 'EUR',
+      status: 'refunded',
+      created_at: expect.any(String),
+    })
     for (const item of items) {
       expect(Object.keys(item).sort()).toEqual(['amount_cents', 'created_at', 'currency', 'id', 'order_id', 'status'])
       expect(PaymentSchema.parse(item)).toEqual(item)

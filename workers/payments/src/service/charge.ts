@@ -11,7 +11,8 @@ const captured = (payment: StoredPayment): Result<ChargeResponse> => ok({ paymen
 const declined = (reason: string | null) =>
   fail({
     code: 'payment_declined' as const,
-    detail: reason === 'cancelled' ? 'The charge was cancelled by a refund before it settled.' : `The provider declined the payment (${reason}).`,
+    detail:
+      reason === 'cancelled' ? 'The charge was cancelled by a refund before it settled.' : `The provider declined the payment (${reason}).`,
   })
 
 const providerError = fail({ code: 'provider_error' as const, detail: 'The payment provider failed; retry with the same key.' })
@@ -29,7 +30,8 @@ export async function charge(deps: PaymentsDeps, input: ChargeRequest): Promise<
   const requestHash = await fingerprint(input)
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const sameKey = await deps.repo.findByKey(input.key)
-    if (sameKey) return sameKey.requestHash === requestHash ? replay(deps, sameKey, input.payment_token) : fail({ code: 'idempotency_key_reused' })
+    if (sameKey)
+      return sameKey.requestHash === requestHash ? replay(deps, sameKey, input.payment_token) : fail({ code: 'idempotency_key_reused' })
     const live = await deps.repo.findLiveByOrder(input.order_id)
     if (live) return forOrderTakenBy(live, input)
     const attempt: StoredPayment = {
@@ -76,7 +78,9 @@ function forOrderTakenBy(live: StoredPayment, input: ChargeRequest): Result<Char
   if (live.status === 'pending') return fail({ code: 'conflict', detail: 'Another charge of this order is in progress.' })
   if (live.status === 'refunded') return fail({ code: 'conflict', detail: "This order's payment was refunded." })
   const sameTerms = live.userId === input.user_id && live.amountCents === input.amount_cents && live.currency === input.currency
-  return sameTerms ? captured(live) : fail({ code: 'conflict', detail: 'This order was already captured for another amount, currency or user.' })
+  return sameTerms
+    ? captured(live)
+    : fail({ code: 'conflict', detail: 'This order was already captured for another amount, currency or user.' })
 }
 
 /** Calls the provider for a pending attempt and settles it. */
@@ -99,7 +103,8 @@ async function attemptCharge(deps: PaymentsDeps, payment: StoredPayment, token: 
   // Another call settled it first: the same key concurrently (answer what it settled), or a refund
   // that cancelled it while the provider was capturing (give the money back).
   const current = await reread(deps, payment)
-  if (current.status === 'declined' && current.declineReason === 'cancelled') return voidLateCapture(deps, payment, outcome.provider_charge_id)
+  if (current.status === 'declined' && current.declineReason === 'cancelled')
+    return voidLateCapture(deps, payment, outcome.provider_charge_id)
   return settled(current)
 }
 

@@ -46,7 +46,9 @@ describe('races with the provider', () => {
     expect(await service.refund({ order_id: request.order_id, key: 'refund-1' })).toEqual({ ok: true, value: { status: 'none' } })
     open()
     expect(await charging).toMatchObject({ ok: false, error: { code: 'payment_declined' } })
-    expect(refunds).toEqual([{ provider_charge_id: expect.stringMatching(/^ch_sandbox_/), idempotency_key: `payments:void:${request.key}` }])
+    expect(refunds).toEqual([
+      { provider_charge_id: expect.stringMatching(/^ch_sandbox_/), idempotency_key: `payments:void:${request.key}` },
+    ])
     expect(await rowsOf(request.order_id)).toEqual([expect.objectContaining({ status: 'declined', decline_reason: 'cancelled' })])
     expect(await eventsOf(request.order_id)).toEqual([])
   })

@@ -78,7 +78,11 @@ describe('the users outbox', () => {
   it('never lets two concurrent relays send the same row', async () => {
     const emails = [uniqueEmail('race'), uniqueEmail('race'), uniqueEmail('race')]
     for (const email of emails) await registerQuietly(email)
-    const reports = await Promise.all([relayOutbox(testEnv.DB, testEnv), relayOutbox(testEnv.DB, testEnv), relayOutbox(testEnv.DB, testEnv)])
+    const reports = await Promise.all([
+      relayOutbox(testEnv.DB, testEnv),
+      relayOutbox(testEnv.DB, testEnv),
+      relayOutbox(testEnv.DB, testEnv),
+    ])
     const pendingBefore = reports.reduce((sum, report) => sum + report.sent, 0)
     expect(pendingBefore).toBeGreaterThanOrEqual(emails.length)
     const rows = (await Promise.all(emails.map(outboxFor))).flat()

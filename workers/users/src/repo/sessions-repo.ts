@@ -77,7 +77,10 @@ export function createSessionsRepo(d1: D1Database) {
     },
 
     async revoke(sessionId: string, now: string): Promise<void> {
-      await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+      await db
+        .update(sessions)
+        .set({ revokedAt: now })
+        .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
     },
 
     /** Ends every live session of the user but `keep` (a session id), as a statement for a batch. */

@@ -23,7 +23,6 @@ function toStored(row: UserRow): StoredUser {
   }
 }
 
-
 export type UsersRepo = ReturnType<typeof createUsersRepo>
 
 export function createUsersRepo(d1: D1Database) {
@@ -83,7 +82,9 @@ export function createUsersRepo(d1: D1Database) {
     eraseStatements: (user: User, deletedAt: string, deleted: CloudEvent): Statement[] => [
       db.delete(users).where(eq(users.id, user.id)),
       db.insert(deletedAccounts).values({ id: user.id, roles: user.roles, createdAt: user.created_at, deletedAt }),
-      db.delete(outbox).where(and(eq(outbox.type, EVENT_TYPES.userRegistered), sql`json_extract(${outbox.envelope}, '$.subject') = ${user.id}`)),
+      db
+        .delete(outbox)
+        .where(and(eq(outbox.type, EVENT_TYPES.userRegistered), sql`json_extract(${outbox.envelope}, '$.subject') = ${user.id}`)),
       outboxInsert(db, deleted),
     ],
 

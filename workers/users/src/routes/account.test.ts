@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest'
 import { CloudEventSchema, EVENT_TYPES } from '../../../../shared-contracts/events'
 import type { AdminUser } from '../../../../shared-contracts/users'
-import { callUsers, login, readProblem, refreshCall, registerAndLogin, registerUser, testEnv, TEST_PASSWORD } from '../../../../test/support/users'
+import {
+  callUsers,
+  login,
+  readProblem,
+  refreshCall,
+  registerAndLogin,
+  registerUser,
+  testEnv,
+  TEST_PASSWORD,
+} from '../../../../test/support/users'
 
 const NEW_PASSWORD = 'a brand new passphrase'
 const ADMIN = { id: 'usr_admin_in_tests', roles: ['customer', 'admin'] as ('customer' | 'admin')[] }
 
 const changePassword = (principal: { id: string; roles: ('customer' | 'admin')[] }, body: unknown) =>
   callUsers('/api/v1/users/me/password', { method: 'POST', principal, body })
-const deleteMe = (principal: { id: string; roles: ('customer' | 'admin')[] }, body: unknown) => callUsers('/api/v1/users/me', { method: 'DELETE', principal, body })
+const deleteMe = (principal: { id: string; roles: ('customer' | 'admin')[] }, body: unknown) =>
+  callUsers('/api/v1/users/me', { method: 'DELETE', principal, body })
 const adminView = async (id: string) => callUsers(`/api/v1/admin/users/${id}`, { principal: ADMIN })
 
 async function loginStatus(email: string, password: string): Promise<number> {
@@ -19,7 +29,11 @@ describe('POST /api/v1/users/me/password', () => {
   it('changes the password and ends every other session, keeping the one whose refresh token came along', async () => {
     const { user, principal, token } = await registerAndLogin()
     const other = await login(user.email, TEST_PASSWORD)
-    const response = await changePassword(principal, { current_password: TEST_PASSWORD, new_password: NEW_PASSWORD, refresh_token: token.refresh_token })
+    const response = await changePassword(principal, {
+      current_password: TEST_PASSWORD,
+      new_password: NEW_PASSWORD,
+      refresh_token: token.refresh_token,
+    })
     expect(response.status).toBe(204)
     expect(await loginStatus(user.email, TEST_PASSWORD)).toBe(401)
     expect(await loginStatus(user.email, NEW_PASSWORD)).toBe(200)
@@ -56,7 +70,11 @@ describe('POST /api/v1/users/me/password', () => {
     const { principal } = await registerAndLogin()
     const response = await changePassword(principal, { current_password: TEST_PASSWORD, new_password: 'too short' })
     const { status, body } = await readProblem(response)
-    expect({ status, code: body.code, paths: body.errors?.map((error) => error.path) }).toEqual({ status: 400, code: 'validation_failed', paths: ['new_password'] })
+    expect({ status, code: body.code, paths: body.errors?.map((error) => error.path) }).toEqual({
+      status: 400,
+      code: 'validation_failed',
+      paths: ['new_password'],
+    })
   })
 })
 
@@ -105,10 +123,22 @@ describe('GET /api/v1/admin/users/{id}', () => {
     const { user, principal } = await registerAndLogin()
     const active = await adminView(user.id)
     expect(active.status).toBe(200)
-    expect(await active.json()).toEqual({ id: user.id, status: 'active', roles: ['customer'], created_at: user.created_at, deleted_at: null } satisfies AdminUser)
+    expect(await active.json()).toEqual({
+      id: user.id,
+      status: 'active',
+      roles: ['customer'],
+      created_at: user.created_at,
+      deleted_at: null,
+    } satisfies AdminUser)
     await deleteMe(principal, { password: TEST_PASSWORD })
     const deleted = (await (await adminView(user.id)).json()) as AdminUser
-    expect(deleted).toEqual({ id: user.id, status: 'deleted', roles: ['customer'], created_at: user.created_at, deleted_at: expect.any(String) })
+    expect(deleted).toEqual({
+      id: user.id,
+      status: 'deleted',
+      roles: ['customer'],
+      created_at: user.created_at,
+      deleted_at: expect.any(String),
+    })
   })
 
   it('answers 404 for an id no account ever had', async () => {

@@ -111,7 +111,9 @@ describe('POST /api/v1/auth/login', () => {
 
   it('gives every token its own jti', async () => {
     const { user, password } = await registerUser()
-    const tokens = await Promise.all([1, 2].map(async () => (await (await loginCall({ email: user.email, password })).json()) as { access_token: string }))
+    const tokens = await Promise.all(
+      [1, 2].map(async () => (await (await loginCall({ email: user.email, password })).json()) as { access_token: string }),
+    )
     expect(decodeJwt(tokens[0]!.access_token).jti).not.toBe(decodeJwt(tokens[1]!.access_token).jti)
   })
 

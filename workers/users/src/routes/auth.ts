@@ -24,7 +24,9 @@ authRoutes.post('/register', validated(register), async (c) => {
 
 authRoutes.post('/login', validated(login), async (c) => tokenAnswer(c, await c.var.services.users.login(c.req.valid('json'))))
 
-authRoutes.post('/refresh', validated(refresh), async (c) => tokenAnswer(c, await c.var.services.sessions.refresh(c.req.valid('json').refresh_token)))
+authRoutes.post('/refresh', validated(refresh), async (c) =>
+  tokenAnswer(c, await c.var.services.sessions.refresh(c.req.valid('json').refresh_token)),
+)
 
 // Signed in: the gateway already refuses anonymous calls; checking again here is defense in depth.
 authRoutes.post('/logout', requirePrincipal(), validated(logout), async (c) => {

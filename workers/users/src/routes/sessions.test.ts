@@ -13,7 +13,11 @@ async function refreshed(refreshToken: string): Promise<TokenResponse> {
 /** The one answer to every refresh token that does not work: unknown, used, revoked or expired alike. */
 async function expectRefused(response: Response) {
   const { status, contentType, body } = await readProblem(response)
-  expect({ status, contentType, code: body.code }).toEqual({ status: 401, contentType: 'application/problem+json', code: 'invalid_refresh_token' })
+  expect({ status, contentType, code: body.code }).toEqual({
+    status: 401,
+    contentType: 'application/problem+json',
+    code: 'invalid_refresh_token',
+  })
   expect(response.headers.get('WWW-Authenticate')).toBe('Bearer')
   expect(response.headers.get('Cache-Control')).toBeNull()
 }
@@ -49,9 +53,11 @@ describe('POST /api/v1/auth/refresh', () => {
     await expectRefused(await refreshCall(token.access_token))
   })
 
-  it('keeps sessions apart: reuse in one session leaves the user\'s other sessions alone', async () => {
+  it("keeps sessions apart: reuse in one session leaves the user's other sessions alone", async () => {
     const { token, user, password } = await registerAndLogin()
-    const other = (await (await callUsers('/api/v1/auth/login', { method: 'POST', body: { email: user.email, password } })).json()) as TokenResponse
+    const other = (await (
+      await callUsers('/api/v1/auth/login', { method: 'POST', body: { email: user.email, password } })
+    ).json()) as TokenResponse
     await refreshed(token.refresh_token)
     await expectRefused(await refreshCall(token.refresh_token))
     await refreshed(other.refresh_token)
@@ -76,7 +82,11 @@ describe('POST /api/v1/auth/logout', () => {
   it("changes nothing when handed another user's refresh token", async () => {
     const victim = await registerAndLogin()
     const attacker = await registerAndLogin()
-    const response = await callUsers('/api/v1/auth/logout', { method: 'POST', principal: attacker.principal, body: { refresh_token: victim.token.refresh_token } })
+    const response = await callUsers('/api/v1/auth/logout', {
+      method: 'POST',
+      principal: attacker.principal,
+      body: { refresh_token: victim.token.refresh_token },
+    })
     expect(response.status).toBe(204)
     await refreshed(victim.token.refresh_token)
   })

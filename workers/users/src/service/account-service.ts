@@ -36,7 +36,10 @@ export function createAccountService({ repo, sessionsRepo, sessions, now }: Acco
       if (!account.ok) return account
       const keep = await sessions.liveSessionOf(principal.id, input.refresh_token)
       const at = now().toISOString()
-      await repo.commit([repo.setPasswordStatement(principal.id, await hashPassword(input.new_password), at), sessionsRepo.revokeAllStatement(principal.id, at, keep)])
+      await repo.commit([
+        repo.setPasswordStatement(principal.id, await hashPassword(input.new_password), at),
+        sessionsRepo.revokeAllStatement(principal.id, at, keep),
+      ])
       return ok(null)
     },
 

@@ -16,10 +16,20 @@ const countByEmail = async (email: string) =>
 describe('dev admin bootstrap', () => {
   it('creates no admin account while serving requests under ENVIRONMENT test', async () => {
     expect(testEnv.ENVIRONMENT).toBe('test')
-    expect((await callUsers('/api/v1/auth/register', { method: 'POST', body: { email: uniqueEmail(), password: 'long enough password', name: 'A' } })).status).toBe(201)
+    expect(
+      (
+        await callUsers('/api/v1/auth/register', {
+          method: 'POST',
+          body: { email: uniqueEmail(), password: 'long enough password', name: 'A' },
+        })
+      ).status,
+    ).toBe(201)
     expect((await callUsers('/health')).status).toBe(200)
     expect(await countByEmail(DEV_ADMIN_EMAIL)).toBe(0)
-    const refused = await callUsers('/api/v1/auth/login', { method: 'POST', body: { email: DEV_ADMIN_EMAIL, password: DEV_ADMIN_PASSWORD } })
+    const refused = await callUsers('/api/v1/auth/login', {
+      method: 'POST',
+      body: { email: DEV_ADMIN_EMAIL, password: DEV_ADMIN_PASSWORD },
+    })
     expect(refused.status).toBe(401)
   })
 

@@ -19,9 +19,9 @@ export async function ensureDevAdmin(config: DevAdminConfig, repo: UsersRepo, us
   if (config.environment !== 'development') return
   const email = (config.email ?? DEV_ADMIN_EMAIL).toLowerCase()
   if (await repo.findByEmail(email)) return
-  const result = await users.register(
-    { email, name: 'Administrator', password: config.password ?? DEV_ADMIN_PASSWORD },
-    ['customer', 'admin'],
-  )
+  const result = await users.register({ email, name: 'Administrator', password: config.password ?? DEV_ADMIN_PASSWORD }, [
+    'customer',
+    'admin',
+  ])
   if (!result.ok && result.error.code !== 'email_taken') throw new Error(`admin bootstrap failed: ${result.error.code}`)
 }

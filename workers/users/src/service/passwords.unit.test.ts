@@ -48,7 +48,10 @@ describe('verifyPassword', () => {
     ['another scheme', 'bcrypt$10$abc$def'],
     ['missing parts', 'pbkdf2-sha256$100000$c2FsdA=='],
     ['non-numeric iterations', 'pbkdf2-sha256$many$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='],
-    ['more iterations than the runtime allows', 'pbkdf2-sha256$100001$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='],
+    [
+      'more iterations than the runtime allows',
+      'pbkdf2-sha256$100001$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+    ],
     ['fractional iterations', 'pbkdf2-sha256$1.5$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='],
     ['zero iterations', 'pbkdf2-sha256$0$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='],
     ['invalid base64', 'pbkdf2-sha256$100000$!!!$???'],

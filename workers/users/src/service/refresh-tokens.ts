@@ -12,7 +12,10 @@ export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000
 export const SESSION_TTL_MS = 90 * 24 * 3600 * 1000
 
 function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replaceAll('=', '')
 }
 
 export function newRefreshToken(): string {

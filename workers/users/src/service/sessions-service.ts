@@ -30,7 +30,13 @@ function isLive(stored: StoredRefreshToken, now: string): boolean {
 export function createSessionsService({ sessions, users, tokens, now }: SessionsServiceDeps) {
   async function issue(user: User, sessionId: string, sessionExpiresAt: string, at: Date): Promise<TokenResponse> {
     const refreshToken = newRefreshToken()
-    const token = { tokenHash: await hashRefreshToken(refreshToken), sessionId, userId: user.id, createdAt: at.toISOString(), expiresAt: tokenExpiry(at, sessionExpiresAt) }
+    const token = {
+      tokenHash: await hashRefreshToken(refreshToken),
+      sessionId,
+      userId: user.id,
+      createdAt: at.toISOString(),
+      expiresAt: tokenExpiry(at, sessionExpiresAt),
+    }
     await sessions.add(token)
     return { ...(await tokens.issue(user)), refresh_token: refreshToken }
   }
@@ -39,7 +45,12 @@ export function createSessionsService({ sessions, users, tokens, now }: Sessions
     /** Starts a session for a user who just proved who they are: an access token and the session's first refresh token. */
     async start(user: User): Promise<TokenResponse> {
       const at = now()
-      const session = { id: newSessionId(), userId: user.id, createdAt: at.toISOString(), expiresAt: new Date(at.getTime() + SESSION_TTL_MS).toISOString() }
+      const session = {
+        id: newSessionId(),
+        userId: user.id,
+        createdAt: at.toISOString(),
+        expiresAt: new Date(at.getTime() + SESSION_TTL_MS).toISOString(),
+      }
       // A session whose first token then failed to be written is never seen: nothing refers to it.
       await sessions.open(session)
       return issue(user, session.id, session.expiresAt, at)

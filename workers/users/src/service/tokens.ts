@@ -25,9 +25,7 @@ export function createTokenIssuer(config: TokenConfig): TokenIssuer {
   const privateJwk = parseJwk(config.privateKeyJson, 'JWT_PRIVATE_KEY')
   // A public key here would publish fine and then fail every login: refuse it at creation.
   if (typeof privateJwk.d !== 'string') throw new Error('JWT_PRIVATE_KEY must be a private key (it has no "d")')
-  const previous = config.previousPublicKeyJson
-    ? toPublicJwk(parseJwk(config.previousPublicKeyJson, 'JWT_PREVIOUS_PUBLIC_KEY'))
-    : null
+  const previous = config.previousPublicKeyJson ? toPublicJwk(parseJwk(config.previousPublicKeyJson, 'JWT_PREVIOUS_PUBLIC_KEY')) : null
   const keys = previous ? [toPublicJwk(privateJwk), previous] : [toPublicJwk(privateJwk)]
   const signingKey = importKey(privateJwk)
   return {

@@ -22,7 +22,9 @@ describe('createTokenIssuer', () => {
   it('publishes only the current public key when there is no previous one', async () => {
     const current = await keyPair('current')
     const { keys } = createTokenIssuer(config({ privateKeyJson: JSON.stringify(current.privateJwk) })).jwks()
-    expect(keys).toEqual([{ kty: 'EC', crv: 'P-256', x: current.publicJwk.x, y: current.publicJwk.y, kid: 'current', alg: 'ES256', use: 'sig' }])
+    expect(keys).toEqual([
+      { kty: 'EC', crv: 'P-256', x: current.publicJwk.x, y: current.publicJwk.y, kid: 'current', alg: 'ES256', use: 'sig' },
+    ])
   })
 
   it('publishes the current and the previous public key during a rotation, no private part', async () => {
