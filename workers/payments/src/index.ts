@@ -4,7 +4,7 @@ import type { Env } from './env'
 import { handleQueue } from './events/queue'
 
 import { traceEntrypoint } from '../../../platform/telemetry/trace-entrypoint'
-import { PaymentsRpc as PaymentsRpcClass } from './rpc'
+import { PaymentsRpc as PaymentsRpcClass } from './rpc/payments-rpc'
 
 /** Charge and refund over RPC, each call a span continuing the caller's trace. */
 export const PaymentsRpc = traceEntrypoint('payments', 'PaymentsRpc', PaymentsRpcClass)

@@ -1,7 +1,7 @@
 import { drainOutbox } from '../../../../platform/events/outbox'
 import type { SweepReport } from '../../../../platform/http/sweep'
 import type { Env } from '../env'
-import { maintainInventory } from '../maintenance'
+import { maintainInventory } from '../service/maintenance'
 
 /**
  * The inventory Worker's periodic work, asked for by the gateway's cron every minute

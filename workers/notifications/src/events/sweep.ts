@@ -1,6 +1,6 @@
 import type { SweepReport } from '../../../../platform/http/sweep'
 import type { Env } from '../env'
-import { maintainNotifications } from '../maintenance'
+import { maintainNotifications } from '../service/maintenance'
 import { backgroundServices } from '../services'
 
 /**

@@ -4,7 +4,7 @@ import { sagaClient } from '../../../../durable-objects/saga-coordinator/client'
 import type { Env } from '../env'
 import { createSagasRepo } from '../repo/sagas-repo'
 import { startLostSagas } from '../service/saga-sweep'
-import { maintainOrders } from '../maintenance'
+import { maintainOrders } from '../service/maintenance'
 
 /**
  * The orders Worker's periodic work, asked for by the gateway's cron every minute

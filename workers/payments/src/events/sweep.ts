@@ -1,7 +1,7 @@
 import { drainOutbox } from '../../../../platform/events/outbox'
 import type { SweepReport } from '../../../../platform/http/sweep'
 import type { Env } from '../env'
-import { maintainPayments } from '../maintenance'
+import { maintainPayments } from '../service/maintenance'
 
 /**
  * The payments Worker's periodic work, asked for by the gateway's cron every minute

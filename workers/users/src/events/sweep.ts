@@ -1,7 +1,7 @@
 import { drainOutbox } from '../../../../platform/events/outbox'
 import type { SweepReport } from '../../../../platform/http/sweep'
 import type { Env } from '../env'
-import { maintainUsers } from '../maintenance'
+import { maintainUsers } from '../service/maintenance'
 
 /**
  * The users Worker's periodic work, asked for by the gateway's cron every minute

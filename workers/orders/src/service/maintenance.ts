@@ -1,7 +1,7 @@
-import { applyRetention, eventRetentionMs, eventRules, REPLAY_WINDOW_MS, type RetentionRule } from '../../../platform/events/retention'
-import type { Env } from './env'
-import { createViewRepairRepo } from './repo/view-repair-repo'
-import { reconcileReadModel } from './service/read-model-repair'
+import { applyRetention, eventRetentionMs, eventRules, REPLAY_WINDOW_MS, type RetentionRule } from '../../../../platform/events/retention'
+import type { Env } from '../env'
+import { createViewRepairRepo } from '../repo/view-repair-repo'
+import { reconcileReadModel } from './read-model-repair'
 
 /** What orders keeps and for how long (docs/operations.md). */
 export function ordersRetentionRules(env: Env): RetentionRule[] {

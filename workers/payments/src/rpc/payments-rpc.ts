@@ -1,16 +1,16 @@
 import { WorkerEntrypoint } from 'cloudflare:workers'
-import type { Result } from '../../../shared-contracts/errors'
+import type { Result } from '../../../../shared-contracts/errors'
 import {
   ChargeRequestSchema,
   RefundRequestSchema,
   type ChargeResponse,
   type PaymentsRpcApi,
   type RefundResponse,
-} from '../../../shared-contracts/payments'
-import { rpcMethods } from '../../../platform/rpc/method'
-import type { Env } from './env'
-import { SERVICE } from './events/payment-events'
-import { paymentsService } from './services'
+} from '../../../../shared-contracts/payments'
+import { rpcMethods } from '../../../../platform/rpc/method'
+import type { Env } from '../env'
+import { SERVICE } from '../events/payment-events'
+import { paymentsService } from '../services'
 
 /** Only the order saga charges and refunds. */
 const rpcMethod = rpcMethods({ service: SERVICE, callers: ['orders'], services: (env: Env) => paymentsService(env) })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { REPLAY_WINDOW_MS } from '../../../platform/events/retention'
+import { REPLAY_WINDOW_MS } from '../../../../platform/events/retention'
 import { maintainInventory } from './maintenance'
-import { testEnv } from '../../../test/support/inventory'
+import { testEnv } from '../../../../test/support/inventory'
 
 const DAY = 24 * 60 * 60 * 1000
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { maintainUsers } from './maintenance'
-import { testEnv } from '../../../test/support/users'
+import { testEnv } from '../../../../test/support/users'
 
 // Sessions and refresh tokens are kept only while they can still be used: a day after a session
 // ends (logout, reuse detection, password change, deletion, expiry) it goes with its tokens.

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { EVENT_TYPES } from '../../../shared-contracts/events'
-import { charge, chargeRequest, eventsOf, newKey, newOrderId, ordersCredential, refund, rowsOf, rpc } from '../../../test/support/payments'
+import { EVENT_TYPES } from '../../../../shared-contracts/events'
+import {
+  charge,
+  chargeRequest,
+  eventsOf,
+  newKey,
+  newOrderId,
+  ordersCredential,
+  refund,
+  rowsOf,
+  rpc,
+} from '../../../../test/support/payments'
 
 const typesOf = async (orderId: string) => (await eventsOf(orderId)).map((event) => event.type)
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { applyRetention, DEAD_LETTER_RETENTION_MS, eventRules, REPLAY_WINDOW_MS } from '../../../platform/events/retention'
-import type { Order } from '../../../shared-contracts/orders'
+import { applyRetention, DEAD_LETTER_RETENTION_MS, eventRules, REPLAY_WINDOW_MS } from '../../../../platform/events/retention'
+import type { Order } from '../../../../shared-contracts/orders'
 import { maintainOrders, ordersRetentionRules } from './maintenance'
-import { customer, feedReadModel, placeOrder, seedProduct, settle, testEnv } from '../../../test/support/orders'
+import { customer, feedReadModel, placeOrder, seedProduct, settle, testEnv } from '../../../../test/support/orders'
 
 const DAY = 24 * 60 * 60 * 1000
 const iso = (ms: number) => new Date(ms).toISOString()

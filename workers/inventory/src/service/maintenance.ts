@@ -1,5 +1,5 @@
-import { applyRetention, eventRetentionMs, eventRules, REPLAY_WINDOW_MS, type RetentionRule } from '../../../platform/events/retention'
-import type { Env } from './env'
+import { applyRetention, eventRetentionMs, eventRules, REPLAY_WINDOW_MS, type RetentionRule } from '../../../../platform/events/retention'
+import type { Env } from '../env'
 
 /** What inventory keeps and for how long (docs/operations.md). */
 export function inventoryRetentionRules(env: Env): RetentionRule[] {

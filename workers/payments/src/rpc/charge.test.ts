@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { EVENT_TYPES } from '../../../shared-contracts/events'
-import { charge, chargeRequest, eventsOf, newKey, rowsOf } from '../../../test/support/payments'
+import { EVENT_TYPES } from '../../../../shared-contracts/events'
+import { charge, chargeRequest, eventsOf, newKey, rowsOf } from '../../../../test/support/payments'
 
 describe('PaymentsRpc.charge', () => {
   it('captures tok_visa and records the payment', async () => {

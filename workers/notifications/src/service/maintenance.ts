@@ -1,5 +1,5 @@
-import { applyRetention, eventRetentionMs, eventRules, type RetentionRule } from '../../../platform/events/retention'
-import type { Env } from './env'
+import { applyRetention, eventRetentionMs, eventRules, type RetentionRule } from '../../../../platform/events/retention'
+import type { Env } from '../env'
 
 /** What notifications keeps and for how long (docs/operations.md). */
 export function notificationsRetentionRules(env: Env): RetentionRule[] {

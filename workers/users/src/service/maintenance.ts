@@ -1,5 +1,5 @@
-import { applyRetention, eventRetentionMs, eventRules, type RetentionRule } from '../../../platform/events/retention'
-import type { Env } from './env'
+import { applyRetention, eventRetentionMs, eventRules, type RetentionRule } from '../../../../platform/events/retention'
+import type { Env } from '../env'
 
 /** A day's grace before an ended session and its refresh tokens are deleted (they answer 401 from the moment they end). */
 export const ENDED_SESSION_GRACE_MS = 24 * 60 * 60 * 1000

@@ -1,6 +1,6 @@
 import { generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { chargeRequest, gatewayCredential, newOrderId, ordersCredential, rowsOf, rpc } from '../../../test/support/payments'
+import { chargeRequest, gatewayCredential, newOrderId, ordersCredential, rowsOf, rpc } from '../../../../test/support/payments'
 
 /** A key nobody trusts, signing as `orders` under a made-up kid. */
 async function strangerCredential(): Promise<string> {
