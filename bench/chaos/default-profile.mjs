@@ -36,13 +36,7 @@ export async function defaultProfile({ system, driver, progress, started }) {
         admin = await driver.signIn()
         await driver.setFaults(admin, FAULTY, 'error', FAULT_RATE)
       }
-      const product = run.products[n % run.products.length]
-      await driver.place(
-        run,
-        customers[(index + n) % customers.length],
-        [{ product_id: product.id, quantity: 1 + (n % 3) }],
-        TOKENS[n % TOKENS.length],
-      )
+      await driver.placeNth(run, customers, TOKENS, n, index)
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => client(i)))

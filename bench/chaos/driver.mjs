@@ -64,7 +64,16 @@ export function chaosDriver(system) {
     run.orders.push({ id: answers[0], key, token, items })
   }
 
-  return { api, signIn: () => signIn(...ADMIN), seed, setFaults, place }
+  /** The n-th order of a run: its product, quantity (1–3), customer and payment token in turn. */
+  const placeNth = (run, customers, tokens, n, client) =>
+    place(
+      run,
+      customers[(client + n) % customers.length],
+      [{ product_id: run.products[n % run.products.length].id, quantity: 1 + (n % 3) }],
+      tokens[n % tokens.length],
+    )
+
+  return { api, signIn: () => signIn(...ADMIN), seed, setFaults, place, placeNth }
 }
 
 /** Checks until every invariant holds or `settleMs` has passed since `since`: nothing but the system's own machinery runs meanwhile. */

@@ -75,13 +75,7 @@ export async function harshProfile({ system, driver, progress, started }) {
   async function client(index) {
     while (next < N) {
       const n = next++
-      const product = run.products[n % run.products.length]
-      await driver.place(
-        run,
-        customers[(index + n) % customers.length],
-        [{ product_id: product.id, quantity: 1 + (n % 3) }],
-        TOKENS[n % TOKENS.length],
-      )
+      await driver.placeNth(run, customers, TOKENS, n, index)
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => client(i)))
