@@ -447,7 +447,7 @@ Done in issue 9 (each measured on this suite's harness, the previous gateway bun
   register) stay one exact call per request. This took the limiter from 28 % of an authenticated
   request's time to the figure in the breakdown above.
 - **The gateway answers anonymous public reads from its own memory** (ADR 0039;
-  workers/gateway/src/edge-cache): inventory says until when its answer is known current (its
+  workers/gateway/src/gateway-cache): inventory says until when its answer is known current (its
   last generation check plus \`CACHE_GENERATION_CHECK_MS\`), and the gateway keeps the answer
   until then, so the 1 s staleness bound holds end to end. A hit signs no credential and calls
   no service; every middleware before \`forward\` still runs.

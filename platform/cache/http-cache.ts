@@ -50,7 +50,7 @@ export const PUBLIC_READ_CACHE_CONTROL = 'public, max-age=5, stale-while-revalid
 /**
  * Internal, from a service to the gateway only: until when (ms since the epoch) the answer is
  * known current (`CacheRead.freshUntil`). The gateway may answer it again from memory until then
- * (workers/gateway/src/edge-cache) and strips it from every response it passes on.
+ * (workers/gateway/src/gateway-cache) and strips it from every response it passes on.
  */
 export const FRESH_UNTIL_HEADER = 'X-Cache-Fresh-Until'
 

@@ -7,8 +7,8 @@ import { CREDENTIAL_CHALLENGE } from '../../../platform/http/internal-auth'
 import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import { showsCacheLevel } from '../../../platform/cache/http-cache'
 import { createLogger } from '../../../platform/telemetry/log'
-import { after, before, gatewayCacheHeader, type EdgeRead } from './edge-cache/edge-cache'
-import { edgeCacheOptions } from './edge-cache/options'
+import { gatewayCacheHeader, type GatewayCacheRead } from './gateway-cache/gateway-cache'
+import { gatewayCacheOptions } from './gateway-cache/options'
 import { deferFor } from './defer'
 import type { Env, GatewayEnv } from './env'
 import { resilience, routeClass } from './resilience/layer'
@@ -23,7 +23,6 @@ const DROPPED_RESPONSE_HEADERS = ['x-powered-by', 'server', 'www-authenticate']
 const log = createLogger('gateway')
 
 /** With RESILIENCE=off only: the one timeout a forward had before the resilience layer. */
-const FORWARD_TIMEOUT_MS = 10_000
 
 /** A path with no empty segment (no `//`, no trailing `/`) is already canonical. */
 const NOT_CANONICAL = /\/\/|.\/$/
@@ -41,7 +40,7 @@ async function replayable(request: Request): Promise<ArrayBuffer | null> {
 }
 
 /** Outside production, says whether the gateway's cache answered (X-Cache-Gateway). */
-function labelled(c: Context<GatewayEnv>, response: Response, read: EdgeRead): Response {
+function labelled(c: Context<GatewayEnv>, response: Response, read: GatewayCacheRead): Response {
   if (showsCacheLevel(c.env.ENVIRONMENT)) response.headers.set('X-Cache-Gateway', gatewayCacheHeader(read))
   return response
 }
@@ -50,21 +49,21 @@ function labelled(c: Context<GatewayEnv>, response: Response, read: EdgeRead): R
  * Forwards an authorized request to its service over the service binding, through the
  * resilience layer (bulkhead, circuit breaker, timeout, retries: ./resilience) unless the
  * RESILIENCE var is `off`. Anonymous public reads may be answered from this isolate's memory
- * instead (./edge-cache), after every earlier middleware has run.
+ * instead (./gateway-cache), after every earlier middleware has run.
  */
 export function forward(): MiddlewareHandler<GatewayEnv> {
   // A bad resilience, breaker or cache var stops the gateway here, at start-up, not on some request.
   const bindings: Env = env
   resilience(bindings)
   breakerConfig(bindings)
-  edgeCacheOptions(bindings)
+  gatewayCacheOptions(bindings)
   return async function forward(c, next) {
     const { route, services, principal, requestId } = c.var
     if (route.service === 'gateway') return next()
     const url = new URL(c.req.url)
     const target = internalUrl(route.service, url.pathname, url.search)
-    const store = services.edgeCache
-    const read = before(store, { method: c.req.method, headers: c.req.raw.headers, service: route.service, target })
+    const cache = services.gatewayCache
+    const read = cache.before({ method: c.req.method, headers: c.req.raw.headers, service: route.service, target })
     if (read.kind === 'hit') return labelled(c, read.response, read)
     const headers = new Headers()
     for (const name of FORWARDED_HEADERS) {
@@ -88,34 +87,18 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
     // timeout charged to the service, ever waits on the client. It is sent again on a retry.
     const body = hasBody(c.req.method) ? await replayable(c.req.raw) : null
     c.set('forwarded', true)
-    let response: Response
-    if (layer.enabled) {
-      const result = await layer.client(route.service, routeClass(c.req.method))(
-        fetcher,
-        { method: c.req.method, url: target, headers, body },
-        deferFor(c),
-      )
-      if (!result.ok) {
-        measure(result.error.code === 'gateway_timeout' ? 'timeout' : 'unavailable')
-        const retryAfter: Record<string, string> =
-          result.retryAfterMs === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(result.retryAfterMs / 1_000))) }
-        return problem(c, result.error, retryAfter)
-      }
-      response = result.response
-    } else {
-      try {
-        response = await fetcher.fetch(target, {
-          method: c.req.method,
-          headers,
-          body,
-          signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
-        })
-      } catch (error) {
-        const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
-        measure(timedOut ? 'timeout' : 'unavailable')
-        return problem(c, { code: timedOut ? 'gateway_timeout' : 'service_unavailable' })
-      }
+    const result = await layer.client(route.service, routeClass(c.req.method))(
+      fetcher,
+      { method: c.req.method, url: target, headers, body },
+      deferFor(c),
+    )
+    if (!result.ok) {
+      measure(result.error.code === 'gateway_timeout' ? 'timeout' : 'unavailable')
+      const retryAfter: Record<string, string> =
+        result.retryAfterMs === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(result.retryAfterMs / 1_000))) }
+      return problem(c, result.error, retryAfter)
     }
+    const { response } = result
     measure(response.status)
     if (response.status === 401 && response.headers.get('WWW-Authenticate') === CREDENTIAL_CHALLENGE) {
       // The service refused the gateway's own credential: a key misconfiguration, never the client's fault.
@@ -123,7 +106,7 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
       log.error(`${route.service} refused the gateway credential`, { downstream: route.service })
       return problem(c, { code: 'service_unavailable' }, { 'Retry-After': '30' })
     }
-    const outgoing = await after(store, read, response)
+    const outgoing = await cache.after(read, response)
     for (const name of DROPPED_RESPONSE_HEADERS) outgoing.headers.delete(name)
     // A service's own challenge is internal; the client is always challenged for a bearer token.
     if (response.status === 401) outgoing.headers.set('WWW-Authenticate', 'Bearer realm="api"')

@@ -3,7 +3,7 @@ import type { Principal } from '../../../platform/auth/principal'
 import type { RateLimiterClient } from '../../../durable-objects/rate-limiter/client'
 import type { Result } from '../../../shared-contracts/errors'
 import type { ServiceName } from '../../../shared-contracts/routes'
-import type { EdgeStore } from './edge-cache/store'
+import type { GatewayCache } from './gateway-cache/gateway-cache'
 
 // What `services()` (./services.ts) puts on every request's context: the shape alone, so the
 // environment's types (./env.ts) can name it without importing the code that builds it.
@@ -19,8 +19,8 @@ export interface GatewayServices {
   call(service: ServiceName, path: string, options: InternalCallOptions): Promise<Response>
   /** The rate limiter Durable Objects, one per policy and key. */
   rateLimiter: RateLimiterClient
-  /** This isolate's cache of anonymous public reads (./edge-cache); null when GATEWAY_CACHE is `off`. */
-  edgeCache: EdgeStore | null
+  /** This isolate's cache of anonymous public reads (./gateway-cache); one that is always bypassed (`NO_GATEWAY_CACHE`) when GATEWAY_CACHE is `off`. */
+  gatewayCache: GatewayCache
 }
 
 export interface InternalCallOptions {

@@ -5,7 +5,7 @@ import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import type { ServiceName } from '../../../shared-contracts/routes'
 import { rateLimiterClient } from '../../../durable-objects/rate-limiter/client'
 import { createJwksCache } from './auth/jwks-cache'
-import { edgeStore } from './edge-cache/edge-cache'
+import { gatewayCache } from './gateway-cache/gateway-cache'
 import { createAccessTokenVerifier, type AccessTokenPolicy } from './auth/access-token'
 import type { Env, GatewayEnv } from './env'
 import type { GatewayServices, InternalCallOptions } from './gateway-services'
@@ -60,7 +60,7 @@ function build(env: Env): GatewayServices {
     verifyToken: createAccessTokenVerifier(tokenPolicy),
     call,
     rateLimiter: rateLimiterClient(env.RATE_LIMITER),
-    edgeCache: edgeStore(env),
+    gatewayCache: gatewayCache(env),
   }
 }
 

@@ -36,7 +36,6 @@ export const routeClass = (method: string): RouteClass => (method === 'GET' || m
 export const breakerName = (service: string, klass: RouteClass) => `${service}:${klass}`
 
 export interface Resilience {
-  enabled: boolean
   options: ServiceClientOptions
   breakers: BreakerClient
   /** The client of one downstream and route class: its bulkhead, breaker copy and retry budget live as long as the isolate. */
@@ -63,10 +62,10 @@ function build(env: ResilienceBindings): Resilience {
     return bulkhead
   }
   return {
-    enabled: env.RESILIENCE !== 'off',
     options,
     breakers,
     client(service, klass) {
+      if (env.RESILIENCE === 'off') return plainClient
       const name = breakerName(service, klass)
       let client = clients.get(name)
       if (!client) {
@@ -84,6 +83,22 @@ function build(env: ResilienceBindings): Resilience {
       }
       return client
     },
+  }
+}
+
+/** A plain call's one attempt with RESILIENCE=off (the benchmark's baseline). */
+const PLAIN_TIMEOUT_MS = 10_000
+
+/**
+ * The layer switched off: one plain attempt with a timeout — no bulkhead, breaker, retry or
+ * budget — answering in the same shape, so the forwarding path is one path either way.
+ */
+const plainClient: ServiceClient = async (fetcher, { method, url, headers, body }) => {
+  try {
+    return { ok: true, response: await fetcher.fetch(url, { method, headers, body, signal: AbortSignal.timeout(PLAIN_TIMEOUT_MS) }) }
+  } catch (error) {
+    const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
+    return { ok: false, error: { code: timedOut ? 'gateway_timeout' : 'service_unavailable' }, retryAfterMs: null }
   }
 }
 

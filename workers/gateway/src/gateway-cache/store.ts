@@ -9,7 +9,7 @@ export interface CachedAnswer {
   body: Uint8Array
 }
 
-export interface EdgeStoreOptions {
+export interface GatewayCacheStoreOptions {
   maxEntries: number
   maxBytes: number
   /** However far ahead a service says its answer is current, it is kept no longer than this. */
@@ -25,7 +25,7 @@ export interface Slot {
 }
 
 /** A few seconds: a guard against a service's clock or a large CACHE_GENERATION_CHECK_MS, not the bound itself. */
-export const EDGE_CACHE_MAX_TTL_MS = 5_000
+export const GATEWAY_CACHE_MAX_TTL_MS = 5_000
 
 const sizeOf = ({ headers, body }: CachedAnswer) =>
   body.byteLength + headers.reduce((sum, [name, value]) => sum + name.length + value.length, 0)
@@ -35,12 +35,12 @@ const sizeOf = ({ headers, body }: CachedAnswer) =>
  * Each service has an epoch in its keys: purging a service moves it on, so every entry stored
  * before, and every fill that began before, is never found again.
  */
-export class EdgeStore {
+export class GatewayCacheStore {
   readonly #lru: Lru<CachedAnswer>
   readonly #epochs = new Map<string, number>()
-  readonly #options: EdgeStoreOptions
+  readonly #options: GatewayCacheStoreOptions
 
-  constructor(options: EdgeStoreOptions) {
+  constructor(options: GatewayCacheStoreOptions) {
     this.#options = options
     this.#lru = new Lru({ maxEntries: options.maxEntries, maxBytes: options.maxBytes, now: options.now })
   }

@@ -1,21 +1,21 @@
 import { FRESH_UNTIL_HEADER } from '../../../../platform/cache/http-cache'
 import { fromCachedAnswer, keepUntil, toCachedAnswer } from './answer'
-import { edgeCacheOptions, type EdgeCacheEnv } from './options'
-import { EDGE_CACHE_MAX_TTL_MS, EdgeStore, type Slot } from './store'
+import { gatewayCacheOptions, type GatewayCacheEnv } from './options'
+import { GATEWAY_CACHE_MAX_TTL_MS, GatewayCacheStore, type Slot } from './store'
 
 /**
  * The gateway's cache of anonymous public reads (docs/caching.md; docs/adr/0039).
  * Forward asks it `before` signing a credential: a hit is answered from this isolate's memory,
  * with every earlier middleware (authentication, authorization, the rate limiter) already run.
  */
-export type EdgeRead =
+export type GatewayCacheRead =
   | { kind: 'hit'; response: Response }
   | { kind: 'miss'; slot: Slot }
   | { kind: 'bypass' }
   /** A request that may change the service: its entries are dropped before and after it. */
   | { kind: 'write'; service: string }
 
-export interface EdgeRequest {
+export interface GatewayCacheRequest {
   method: string
   headers: Headers
   service: string
@@ -23,18 +23,31 @@ export interface EdgeRequest {
   target: string
 }
 
-/** A store for this configuration, or null when GATEWAY_CACHE is `off`; a bad var throws. One per isolate: GatewayServices holds it. */
-export function edgeStore(env: EdgeCacheEnv): EdgeStore | null {
-  const options = edgeCacheOptions(env)
-  return options.enabled ? new EdgeStore({ ...options, maxTtlMs: EDGE_CACHE_MAX_TTL_MS, now: Date.now }) : null
+/** What forward asks: `before` the call (a hit answers it), `after` it (a miss may keep the answer). */
+export interface GatewayCache {
+  before(request: GatewayCacheRequest): GatewayCacheRead
+  after(read: GatewayCacheRead, response: Response): Promise<Response>
+}
+
+/** GATEWAY_CACHE=off: every request bypasses it; the internal header is still never passed on. */
+export const NO_GATEWAY_CACHE: GatewayCache = {
+  before: () => ({ kind: 'bypass' }),
+  after: async (_read, response) => passOn(response),
+}
+
+/** The cache for this configuration (in this isolate's memory, or none when `off`); a bad var throws. One per isolate: GatewayServices holds it. */
+export function gatewayCache(env: GatewayCacheEnv): GatewayCache {
+  const options = gatewayCacheOptions(env)
+  if (!options.enabled) return NO_GATEWAY_CACHE
+  const store = new GatewayCacheStore({ ...options, maxTtlMs: GATEWAY_CACHE_MAX_TTL_MS, now: Date.now })
+  return { before: (request) => before(store, request), after: (read, response) => after(store, read, response) }
 }
 
 /** A method that may change what the service answers: anything but GET and HEAD. */
 const mayWrite = (method: string) => method !== 'GET' && method !== 'HEAD'
 
 /** Anonymous GETs are looked up; any other method but HEAD drops the service's entries first. */
-export function before(store: EdgeStore | null, request: EdgeRequest): EdgeRead {
-  if (!store) return { kind: 'bypass' }
+export function before(store: GatewayCacheStore, request: GatewayCacheRequest): GatewayCacheRead {
   if (mayWrite(request.method)) {
     store.purge(request.service)
     return { kind: 'write', service: request.service }
@@ -46,18 +59,20 @@ export function before(store: EdgeStore | null, request: EdgeRequest): EdgeRead 
 }
 
 /** The service's answer to pass on: kept first when a miss may keep it; never with the internal header. */
-export async function after(store: EdgeStore | null, read: EdgeRead, response: Response): Promise<Response> {
-  if (read.kind === 'write') store?.purge(read.service)
+export async function after(store: GatewayCacheStore, read: GatewayCacheRead, response: Response): Promise<Response> {
+  if (read.kind === 'write') store.purge(read.service)
   const freshUntil = read.kind === 'miss' ? keepUntil(response) : null
-  if (read.kind !== 'miss' || freshUntil === null || !store) {
-    const passed = new Response(response.body, response)
-    passed.headers.delete(FRESH_UNTIL_HEADER)
-    return passed
-  }
+  if (read.kind !== 'miss' || freshUntil === null) return passOn(response)
   const answer = await toCachedAnswer(response)
   store.put(read.slot, answer, freshUntil)
   return fromCachedAnswer(answer, null)
 }
 
+function passOn(response: Response): Response {
+  const passed = new Response(response.body, response)
+  passed.headers.delete(FRESH_UNTIL_HEADER)
+  return passed
+}
+
 /** `X-Cache-Gateway` (outside production only): whether this isolate's memory answered. */
-export const gatewayCacheHeader = (read: EdgeRead) => (read.kind === 'hit' ? 'hit' : read.kind === 'miss' ? 'miss' : 'bypass')
+export const gatewayCacheHeader = (read: GatewayCacheRead) => (read.kind === 'hit' ? 'hit' : read.kind === 'miss' ? 'miss' : 'bypass')

@@ -1,20 +1,20 @@
-// biome-ignore-all lint/suspicious/noDuplicateTestHooks: `before` and `after` here are the edge cache's own stages, not vitest hooks
+// biome-ignore-all lint/suspicious/noDuplicateTestHooks: `before` and `after` here are the gateway cache's own stages, not vitest hooks
 import { describe, expect, it } from 'vitest'
 import { FRESH_UNTIL_HEADER } from '../../../../platform/cache/http-cache'
-import { after, before, edgeStore, type EdgeRequest } from './edge-cache'
-import { edgeCacheOptions } from './options'
-import { EdgeStore } from './store'
+import { after, before, gatewayCache, NO_GATEWAY_CACHE, type GatewayCacheRequest } from './gateway-cache'
+import { gatewayCacheOptions } from './options'
+import { GatewayCacheStore } from './store'
 
 // The gateway's cache with an injected clock; the real forward path is in test/e2e/cache.test.ts.
 const T0 = 1_000_000
 function setUp({ maxEntries = 100, maxBytes = 100_000, maxTtlMs = 5_000 } = {}) {
   let time = T0
-  const store = new EdgeStore({ maxEntries, maxBytes, maxTtlMs, now: () => time })
+  const store = new GatewayCacheStore({ maxEntries, maxBytes, maxTtlMs, now: () => time })
   return { store, advance: (ms: number) => (time += ms) }
 }
 
 const TARGET = 'https://inventory.internal/api/v1/products/prd_1'
-const read = (headers: Record<string, string> = {}, method = 'GET', target = TARGET, service = 'inventory'): EdgeRequest => ({
+const read = (headers: Record<string, string> = {}, method = 'GET', target = TARGET, service = 'inventory'): GatewayCacheRequest => ({
   method,
   headers: new Headers(headers),
   service,
@@ -37,7 +37,7 @@ function answer(body = '{"price_cents":1500}', headers: Record<string, string> =
 }
 
 /** A read through the cache: a hit, or the given service answer (kept if it may be). */
-async function through(store: EdgeStore, request: EdgeRequest, service: () => Response = () => answer()) {
+async function through(store: GatewayCacheStore, request: GatewayCacheRequest, service: () => Response = () => answer()) {
   const looked = before(store, request)
   const response = looked.kind === 'hit' ? looked.response : await after(store, looked, service())
   return { kind: looked.kind, response, body: await response.text() }
@@ -150,17 +150,28 @@ describe('the gateway cache of anonymous public reads', () => {
   })
 
   it('is off with GATEWAY_CACHE=off: every read goes to the service', async () => {
-    expect(edgeStore({ GATEWAY_CACHE: 'off' })).toBeNull()
-    expect(before(null, read()).kind).toBe('bypass')
-    const passed = await after(null, { kind: 'bypass' }, answer())
+    const off = gatewayCache({ GATEWAY_CACHE: 'off' })
+    expect(off).toBe(NO_GATEWAY_CACHE)
+    expect(off.before(read()).kind).toBe('bypass')
+    expect(off.before(read({}, 'PATCH')).kind).toBe('bypass')
+    const passed = await off.after({ kind: 'bypass' }, answer())
     expect(passed.headers.has(FRESH_UNTIL_HEADER)).toBe(false)
+  })
+
+  it('is on by default: a repeated anonymous read is answered from memory', async () => {
+    const on = gatewayCache({})
+    const first = on.before(read())
+    expect(first.kind).toBe('miss')
+    // Fresh for another second by the real clock (this cache reads Date.now).
+    await on.after(first, answer(undefined, { [FRESH_UNTIL_HEADER]: String(Date.now() + 4_000) }))
+    expect(on.before(read()).kind).toBe('hit')
   })
 })
 
-describe('edgeCacheOptions', () => {
+describe('gatewayCacheOptions', () => {
   it('has the documented defaults', () => {
-    expect(edgeCacheOptions({})).toEqual({ enabled: true, maxEntries: 1000, maxBytes: 4 * 1024 * 1024 })
-    expect(edgeCacheOptions({ GATEWAY_CACHE: '', GATEWAY_CACHE_MAX_BYTES: ' ' }).enabled).toBe(true)
+    expect(gatewayCacheOptions({})).toEqual({ enabled: true, maxEntries: 1000, maxBytes: 4 * 1024 * 1024 })
+    expect(gatewayCacheOptions({ GATEWAY_CACHE: '', GATEWAY_CACHE_MAX_BYTES: ' ' }).enabled).toBe(true)
   })
 
   it.each([
@@ -168,6 +179,6 @@ describe('edgeCacheOptions', () => {
     ['GATEWAY_CACHE_MAX_ENTRIES', '0'],
     ['GATEWAY_CACHE_MAX_BYTES', 'lots'],
   ])('refuses %s=%s, naming it', (name, value) => {
-    expect(() => edgeCacheOptions({ [name]: value })).toThrow(name)
+    expect(() => gatewayCacheOptions({ [name]: value })).toThrow(name)
   })
 })
