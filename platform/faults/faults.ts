@@ -16,7 +16,7 @@ const NO_FAULT: FaultConfig = { mode: 'none', rate: 0 }
 
 /**
  * The fault a service currently injects: held in the isolate for every call, and kept in the
- * service's own D1 (table `dev_faults`, created only where fault injection is enabled) so that a
+ * service's own D1 (table `dev_faults`, created by the first fault set, only where fault injection is enabled) so that a
  * restart of `wrangler dev` in the middle of a chaos run does not silently lift it. Null until
  * this isolate has read it back.
  */
@@ -44,15 +44,15 @@ async function saveFault(env: FaultBindings, config: FaultConfig): Promise<void>
   current = config
 }
 
-/** The fault in force: this isolate's, or after a restart the one kept in the database. */
+/** The fault in force: this isolate's, or after a restart the one kept in the database (none if it never had one). */
 async function currentFault(env: FaultBindings): Promise<FaultConfig> {
   if (current) return current
   if (!env.DB) return NO_FAULT
-  const [, kept] = await env.DB.batch<{ config: string }>([
-    env.DB.prepare(TABLE),
-    env.DB.prepare('SELECT config FROM dev_faults WHERE id = 1'),
-  ])
-  const parsed = FaultConfigSchema.safeParse(kept?.results[0] ? JSON.parse(kept.results[0].config) : NO_FAULT)
+  // Read only: the table is created by the first PUT, so a service that never had a fault stores nothing.
+  const kept = await env.DB.prepare('SELECT config FROM dev_faults WHERE id = 1')
+    .first<{ config: string }>()
+    .catch(() => null)
+  const parsed = FaultConfigSchema.safeParse(kept ? JSON.parse(kept.config) : NO_FAULT)
   current = parsed.success ? parsed.data : NO_FAULT
   return current
 }
