@@ -36,16 +36,16 @@ describe('retryTransient', () => {
   })
 })
 
+/** The transient codes: the callee unreachable, slow or failing, or its own dependency unavailable. */
+const TRANSIENT = ['service_unavailable', 'gateway_timeout', 'provider_error', 'internal_error', 'dependency_unavailable'] as const
+
 describe('isTransient: one definition for pricing and the saga', () => {
-  it('says an unreachable, slow or failing callee is transient', () => {
-    for (const code of ['service_unavailable', 'gateway_timeout', 'provider_error', 'internal_error'] as const)
-      expect(isTransient({ code })).toBe(true)
+  it('says an unreachable, slow or failing callee, or one whose own dependency is, is transient', () => {
+    for (const code of TRANSIENT) expect(isTransient({ code })).toBe(true)
   })
 
   it('says every other code is an answer, never retried: inventory refusing a reservation among them', () => {
-    const answers = ERROR_CODES.filter(
-      (code) => !['service_unavailable', 'gateway_timeout', 'provider_error', 'internal_error'].includes(code),
-    )
+    const answers = ERROR_CODES.filter((code) => !(TRANSIENT as readonly string[]).includes(code))
     expect(answers).toContain('out_of_stock')
     expect(answers).toContain('not_found')
     expect(answers).toContain('payment_declined')
