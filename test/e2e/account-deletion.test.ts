@@ -51,7 +51,10 @@ describe('deleting an account, end to end', () => {
 
     // The APIs: the account is gone (its unexpired access token reaches nothing of it), an admin sees it deleted.
     expect((await api('GET', '/api/v1/users/me', { token: customer.token })).status).toBe(404)
-    expect((await api('GET', '/api/v1/orders', { token: customer.token })).body).toEqual({ items: [], next_cursor: null })
+    // The order list is the read model: user.deleted reaches it through orders' queue, eventually.
+    await expect
+      .poll(async () => (await api('GET', '/api/v1/orders', { token: customer.token })).body, EVENTUALLY)
+      .toEqual({ items: [], next_cursor: null })
     await expect
       .poll(async () => (await api('GET', '/api/v1/notifications', { token: customer.token })).body, EVENTUALLY)
       .toEqual({ items: [], next_cursor: null })
