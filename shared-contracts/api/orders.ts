@@ -30,7 +30,7 @@ export const placeOrder = route({
   headers: z.object({ 'Idempotency-Key': IdempotencyKeySchema }),
   body: { schema: PlaceOrderRequestSchema, example: EXAMPLES.placeOrder },
   success: { status: 202, schema: OrderSchema, example: EXAMPLES.order, location: true },
-  errors: ['conflict', 'idempotency_key_reused'],
+  errors: ['conflict', 'idempotency_key_reused', 'dependency_unavailable'],
 })
 
 export const listOrders = route({
