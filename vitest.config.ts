@@ -178,7 +178,7 @@ export default defineConfig({
       serviceProject('inventory', { sharedRuntime: true }),
       serviceProject('payments', { sharedRuntime: true }),
       serviceProject('notifications'),
-      serviceProject('orders', { auxiliaries: ['inventory', 'payments'], include: ['durable-objects/saga-coordinator/**/*.test.ts'] }),
+      serviceProject('orders', { sharedRuntime: true, auxiliaries: ['inventory', 'payments'], include: ['durable-objects/saga-coordinator/**/*.test.ts'] }),
       gatewayProject,
       e2eProject,
       buildProject,
