@@ -177,7 +177,7 @@ export default defineConfig({
       serviceProject('users', { sharedRuntime: true }),
       serviceProject('inventory', { sharedRuntime: true }),
       serviceProject('payments', { sharedRuntime: true }),
-      serviceProject('notifications'),
+      serviceProject('notifications', { sharedRuntime: true }),
       serviceProject('orders', { sharedRuntime: true, auxiliaries: ['inventory', 'payments'], include: ['durable-objects/saga-coordinator/**/*.test.ts'] }),
       gatewayProject,
       e2eProject,
