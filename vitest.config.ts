@@ -112,40 +112,64 @@ async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<st
   }
 }
 
-// The cross-Worker project: the gateway under test reaches the real internal Workers over real
-// service bindings.
-const gatewayProject = {
-  plugins: [
-    cloudflareTest(async () => {
-      const all = await vars
-      const internal = WORKERS.filter(({ name }) => name !== 'gateway')
-      const auxiliaries = await Promise.all(
-        internal.map((worker) => auxiliaryWorker(worker, all[worker.name as keyof typeof all] as Record<string, string>)),
-      )
-      const databases = auxiliaries.flatMap(({ database }) => (database ? [database] : []))
-      return {
-        wrangler: { configPath: './wrangler.toml' },
-        miniflare: {
-          bindings: {
-            ...all.gateway,
-            OTEL_EXPORTER_OTLP_ENDPOINT: '',
-            TEST_MIGRATIONS: Object.fromEntries(databases.map(({ binding, migrations }) => [binding, migrations])),
-            // test/cross/fuzz.test.ts: FUZZ_SEED and FUZZ_RUNS from the shell replay or lengthen a run.
-            ...(process.env.FUZZ_SEED ? { TEST_FUZZ_SEED: process.env.FUZZ_SEED } : {}),
-            ...(process.env.FUZZ_RUNS ? { TEST_FUZZ_RUNS: process.env.FUZZ_RUNS } : {}),
+/**
+ * The cross-Worker projects: the gateway under test reaches the real internal Workers over real
+ * service bindings. Files that change what every request meets (fault injection, a breaker they
+ * open, the whole dead-letter list, the metrics of every request) run in a runtime of their own;
+ * the others share one (ADR 0058).
+ */
+const ISOLATED_CROSS_FILES = [
+  'test/cross/circuit-breaker.test.ts',
+  'test/cross/dead-letters.test.ts',
+  'test/cross/failure-isolation.test.ts',
+  'test/cross/faults.test.ts',
+  'test/cross/forwarding.test.ts',
+  'test/cross/fuzz.test.ts',
+  'test/cross/hostile-clients.test.ts',
+  'test/cross/logs-and-metrics.test.ts',
+  'test/cross/operations.test.ts',
+  'test/cross/resilience.test.ts',
+  'test/cross/sweep.test.ts',
+  'test/cross/owasp/api4-unrestricted-resource-consumption.test.ts',
+  'test/cross/owasp/api8-security-misconfiguration.test.ts',
+]
+const CROSS_FILES = ['workers/gateway/**/*.test.ts', 'test/cross/**/*.test.ts', 'durable-objects/rate-limiter/**/*.test.ts']
+
+function gatewayProject(name: string, { isolated }: { isolated: boolean }) {
+  return {
+    plugins: [
+      cloudflareTest(async () => {
+        const all = await vars
+        const internal = WORKERS.filter(({ name }) => name !== 'gateway')
+        const auxiliaries = await Promise.all(
+          internal.map((worker) => auxiliaryWorker(worker, all[worker.name as keyof typeof all] as Record<string, string>)),
+        )
+        const databases = auxiliaries.flatMap(({ database }) => (database ? [database] : []))
+        return {
+          wrangler: { configPath: './wrangler.toml' },
+          miniflare: {
+            bindings: {
+              ...all.gateway,
+              OTEL_EXPORTER_OTLP_ENDPOINT: '',
+              TEST_MIGRATIONS: Object.fromEntries(databases.map(({ binding, migrations }) => [binding, migrations])),
+              // test/cross/fuzz.test.ts: FUZZ_SEED and FUZZ_RUNS from the shell replay or lengthen a run.
+              ...(process.env.FUZZ_SEED ? { TEST_FUZZ_SEED: process.env.FUZZ_SEED } : {}),
+              ...(process.env.FUZZ_RUNS ? { TEST_FUZZ_RUNS: process.env.FUZZ_RUNS } : {}),
+            },
+            d1Databases: Object.fromEntries(databases.map(({ binding, id }) => [binding, id])),
+            workers: auxiliaries.map(({ worker }) => worker),
           },
-          d1Databases: Object.fromEntries(databases.map(({ binding, id }) => [binding, id])),
-          workers: auxiliaries.map(({ worker }) => worker),
-        },
-      }
-    }),
-  ],
-  test: {
-    name: 'gateway',
-    include: ['workers/gateway/**/*.test.ts', 'test/cross/**/*.test.ts', 'durable-objects/rate-limiter/**/*.test.ts'],
-    exclude: ['**/*.unit.test.ts'],
-    setupFiles: ['./test/support/apply-migrations.ts'],
-  },
+        }
+      }),
+    ],
+    test: {
+      name,
+      include: isolated ? ISOLATED_CROSS_FILES : CROSS_FILES,
+      exclude: ['**/*.unit.test.ts', ...(isolated ? [] : ISOLATED_CROSS_FILES)],
+      setupFiles: ['./test/support/apply-migrations.ts'],
+      isolate: isolated,
+    },
+  }
 }
 
 // End to end: the system started exactly as `npm start` starts it, driven over HTTP.
@@ -179,7 +203,8 @@ export default defineConfig({
       serviceProject('payments', { sharedRuntime: true }),
       serviceProject('notifications', { sharedRuntime: true }),
       serviceProject('orders', { sharedRuntime: true, auxiliaries: ['inventory', 'payments'], include: ['durable-objects/saga-coordinator/**/*.test.ts'] }),
-      gatewayProject,
+      gatewayProject('gateway', { isolated: false }),
+      gatewayProject('gateway-isolated', { isolated: true }),
       e2eProject,
       buildProject,
     ],
