@@ -16,8 +16,15 @@ const buildDir = process.env.TEST_BUILD_DIR ?? '.build/test'
 // (test/support/worker-logs.mjs).
 holdWorkerLogs(`${buildDir}/worker-logs.log`)
 
+/**
+ * The most one test may take before it counts as hung. Tests assert outcomes, never speed (the
+ * bench measures that); on a loaded 2-core machine a heavy test (the whole OpenAPI document's
+ * examples, a cursor walk of every dead letter) may take several times its usual second.
+ */
+const testTimeout = 15_000
+
 const unitProject = {
-  test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude: ['node_modules/**'], environment: 'node' },
+  test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude: ['node_modules/**'], environment: 'node', testTimeout },
 }
 
 /**
@@ -81,6 +88,7 @@ function serviceProject(name: ServiceName, { auxiliaries = [], include = [], sha
       exclude: ['**/*.unit.test.ts'],
       setupFiles: ['./test/support/apply-migrations.ts'],
       isolate: !sharedRuntime,
+      testTimeout,
     },
   }
 }
@@ -168,6 +176,7 @@ function gatewayProject(name: string, { isolated }: { isolated: boolean }) {
       exclude: ['**/*.unit.test.ts', ...(isolated ? [] : ISOLATED_CROSS_FILES)],
       setupFiles: ['./test/support/apply-migrations.ts'],
       isolate: isolated,
+      testTimeout,
     },
   }
 }
@@ -193,6 +202,9 @@ const buildProject = {
 
 export default defineConfig({
   test: {
+    // Two test files at a time on a 2-core machine (vitest's default leaves one core idle): a
+    // file spends much of its time waiting on workerd, queues and alarms.
+    maxWorkers: 2,
     // Console output of a passed test stays off the terminal; a failed test shows its own.
     silent: showLogs ? false : 'passed-only',
     reporters: ['default', new WorkerLogsReporter()],
@@ -202,7 +214,11 @@ export default defineConfig({
       serviceProject('inventory', { sharedRuntime: true }),
       serviceProject('payments', { sharedRuntime: true }),
       serviceProject('notifications', { sharedRuntime: true }),
-      serviceProject('orders', { sharedRuntime: true, auxiliaries: ['inventory', 'payments'], include: ['durable-objects/saga-coordinator/**/*.test.ts'] }),
+      serviceProject('orders', {
+        sharedRuntime: true,
+        auxiliaries: ['inventory', 'payments'],
+        include: ['durable-objects/saga-coordinator/**/*.test.ts'],
+      }),
       gatewayProject('gateway', { isolated: false }),
       gatewayProject('gateway-isolated', { isolated: true }),
       e2eProject,
