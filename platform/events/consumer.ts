@@ -3,6 +3,7 @@ import { traceMessage } from './trace-message'
 import { createLogger, type Logger } from '../telemetry/log'
 import { withRequestContext } from '../telemetry/request-context'
 import { isUniqueViolation } from '../db/sql-errors'
+import { positiveNumberVar } from '../env/vars'
 
 /** What a handler wants written: statements run in one batch with the inbox row. */
 export type Effects = D1PreparedStatement[]
@@ -21,14 +22,8 @@ export interface ConsumerOptions {
   afterCommit?: (event: CloudEvent) => Promise<void>
 }
 
-/** A consumer's RETRY_BASE_SECONDS var: a positive number, 2 when unset; anything else is a configuration bug. */
-export function retryBaseSeconds(env: { RETRY_BASE_SECONDS?: string }): number {
-  const raw = env.RETRY_BASE_SECONDS?.trim()
-  if (!raw) return 2
-  const value = Number(raw)
-  if (!Number.isFinite(value) || value <= 0) throw new Error('RETRY_BASE_SECONDS must be a positive number of seconds')
-  return value
-}
+/** A consumer's RETRY_BASE_SECONDS var (part of its Worker's config): a positive number of seconds, 2 when unset. */
+export const RETRY_VARS = { RETRY_BASE_SECONDS: positiveNumberVar(2) }
 
 export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
   return Math.min(60, Math.round(baseSeconds * 2 ** Math.max(0, attempts - 1)))

@@ -2,6 +2,7 @@ import type { Route } from '../../../shared-contracts/routes'
 import type { Principal } from '../../../platform/auth/principal'
 import type { RedMetrics } from '../../../platform/telemetry/metrics'
 import type { GatewayServices } from './gateway-services'
+import type { GatewayConfig } from './config'
 import type { RateLimitSubject } from './middleware/rate-limit-policy'
 
 /**
@@ -29,6 +30,7 @@ export interface GatewayEnv {
   Bindings: Env
   Variables: {
     requestId: string
+    config: GatewayConfig
     services: GatewayServices
     principal: Principal | null
     route: Route

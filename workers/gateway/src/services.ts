@@ -5,7 +5,8 @@ import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import type { ServiceName } from '../../../shared-contracts/routes'
 import { rateLimiterClient } from '../../../durable-objects/rate-limiter/client'
 import { createJwksCache } from './auth/jwks-cache'
-import { gatewayCache } from './gateway-cache/gateway-cache'
+import { gatewayCacheFrom } from './gateway-cache/gateway-cache'
+import { gatewayConfig, type GatewayConfig } from './config'
 import { createAccessTokenVerifier, type AccessTokenPolicy } from './auth/access-token'
 import type { Env, GatewayEnv } from './env'
 import type { GatewayServices, InternalCallOptions } from './gateway-services'
@@ -18,10 +19,10 @@ const JWKS_MAX_AGE_MS = 10 * 60_000
 const JWKS_COOLDOWN_MS = 30_000
 
 /** Per-isolate state: key imports, the JWKS cache, the credential, token and read caches outlive a request. */
-let isolate: { fingerprint: string; services: GatewayServices } | null = null
+let isolate: { config: GatewayConfig; services: GatewayServices } | null = null
 
-function build(env: Env): GatewayServices {
-  const sign = createCredentialSigner(env.GATEWAY_PRIVATE_KEY)
+function build(env: Env, config: GatewayConfig): GatewayServices {
+  const sign = createCredentialSigner(config.privateKey)
   const bindings: Record<ServiceName, Fetcher> = {
     users: env.USERS,
     inventory: env.INVENTORY,
@@ -53,28 +54,27 @@ function build(env: Env): GatewayServices {
       return (await response.json()) as JSONWebKeySet
     },
   })
-  const tokenPolicy: AccessTokenPolicy = { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, getKey }
+  const tokenPolicy: AccessTokenPolicy = { ...config.token, getKey }
   return {
     binding,
     forwardCredential: reuseCredentials(sign),
     verifyToken: createAccessTokenVerifier(tokenPolicy),
     call,
     rateLimiter: rateLimiterClient(env.RATE_LIMITER),
-    gatewayCache: gatewayCache(env),
+    gatewayCache: gatewayCacheFrom(config.gatewayCache),
   }
 }
 
-/** This isolate's services for `env`: requests and the scheduled sweep share them. */
-export function gatewayServices(env: Env): GatewayServices {
-  const fingerprint = `${env.GATEWAY_PRIVATE_KEY}|${env.JWT_ISSUER}|${env.JWT_AUDIENCE}`
-  if (isolate?.fingerprint !== fingerprint) isolate = { fingerprint, services: build(env) }
+/** This isolate's services for this configuration: requests and the scheduled sweep share them. */
+export function gatewayServices(env: Env, config: GatewayConfig = gatewayConfig(env)): GatewayServices {
+  if (isolate?.config !== config) isolate = { config, services: build(env, config) }
   return isolate.services
 }
 
 /** Sets `c.var.services`; handlers never build clients themselves. */
 export function services(): MiddlewareHandler<GatewayEnv> {
   return async function services(c, next) {
-    c.set('services', gatewayServices(c.env))
+    c.set('services', gatewayServices(c.env, c.var.config))
     await next()
   }
 }

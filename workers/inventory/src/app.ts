@@ -8,11 +8,12 @@ import type { InventoryEnv } from './env'
 import { productRoutes } from './routes/products'
 import { stockRoutes } from './routes/stock'
 import { services } from './services'
+import { inventoryConfig } from './config'
 import { sweep } from './events/sweep'
 
 const SERVICE = 'inventory'
 
-export const app = createInternalApp<InventoryEnv>(SERVICE, (env) => d1Ready(env.DB), sweep)
+export const app = createInternalApp<InventoryEnv>(SERVICE, inventoryConfig, (env) => d1Ready(env.DB), sweep)
 
 app.use(services())
 app.use(relayAfterResponse<InventoryEnv>('inventory', (env) => env.DB))

@@ -1,4 +1,5 @@
 import type { Caller } from '../../../platform/auth/internal-credential'
+import type { InventoryConfig } from './config'
 import type { CacheEnv } from '../../../platform/cache/options'
 import type { InventoryServices } from './inventory-services'
 
@@ -23,6 +24,7 @@ export interface InventoryEnv {
   Variables: {
     requestId: string
     caller: Caller
+    config: InventoryConfig
     services: InventoryServices
   }
 }

@@ -1,4 +1,5 @@
 import type { Caller } from '../../../platform/auth/internal-credential'
+import type { NotificationsConfig } from './config'
 import type { NotificationsService } from './service/notifications-service'
 
 /**
@@ -20,6 +21,7 @@ export interface NotificationsEnv {
   Variables: {
     requestId: string
     caller: Caller
+    config: NotificationsConfig
     services: { notifications: NotificationsService }
   }
 }

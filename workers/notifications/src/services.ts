@@ -1,21 +1,22 @@
 import type { MiddlewareHandler } from 'hono'
 import { createDelivery } from './delivery/select'
+import { notificationsConfig } from './config'
 import type { Env, NotificationsEnv } from './env'
 import { createContactsRepo } from './repo/contacts-repo'
 import { createNotificationsRepo } from './repo/notifications-repo'
 import { createDeliveryService } from './service/delivery-service'
 import { createNotificationsService } from './service/notifications-service'
-import { retryBaseSeconds } from '../../../platform/events/consumer'
 
 /** What the queue handler and the sweep need: built from the bindings, once per invocation. */
 export function backgroundServices(env: Env, now: () => Date = () => new Date()) {
+  const config = notificationsConfig(env)
   const repo = createNotificationsRepo(env.DB)
   return {
     db: env.DB,
     repo,
     contacts: createContactsRepo(env.DB),
-    delivery: createDeliveryService({ repo, delivery: createDelivery(env), now }),
-    retryBaseSeconds: retryBaseSeconds(env),
+    delivery: createDeliveryService({ repo, delivery: createDelivery(config.delivery), now }),
+    retryBaseSeconds: config.retryBaseSeconds,
     now,
   }
 }

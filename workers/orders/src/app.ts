@@ -9,11 +9,12 @@ import { adminReadModelRoutes } from './routes/admin-read-models'
 import { adminSagaRoutes } from './routes/admin-sagas'
 import { orderRoutes, orderRoutesV2 } from './routes/orders'
 import { services } from './services'
+import { ordersConfig } from './config'
 import { sweep } from './events/sweep'
 
 const SERVICE = 'orders'
 
-export const app = createInternalApp<OrdersEnv>(SERVICE, (env) => d1Ready(env.DB), sweep)
+export const app = createInternalApp<OrdersEnv>(SERVICE, ordersConfig, (env) => d1Ready(env.DB), sweep)
 
 app.use(services())
 app.use(relayAfterResponse<OrdersEnv>('orders', (env) => env.DB))

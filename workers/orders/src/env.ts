@@ -1,4 +1,5 @@
 import type { Caller } from '../../../platform/auth/internal-credential'
+import type { OrdersConfig } from './config'
 import type { InventoryRpcApi } from '../../../shared-contracts/inventory'
 import type { PaymentsRpcApi } from '../../../shared-contracts/payments'
 import type { SagaClient } from '../../../durable-objects/saga-coordinator/client'
@@ -39,6 +40,7 @@ export interface OrdersEnv {
   Variables: {
     requestId: string
     caller: Caller
+    config: OrdersConfig
     services: { orders: OrdersService; queries: QueriesService; sagas: SagaClient }
   }
 }

@@ -7,10 +7,11 @@ import type { PaymentsEnv } from './env'
 import { SERVICE } from './events/payment-events'
 import { paymentsRoutes } from './routes/payments'
 import { services } from './services'
+import { paymentsConfig } from './config'
 import { sweep } from './events/sweep'
 
 // HTTP serves reads only (writes are RPC: rpc.ts), so no relay runs after responses here.
-export const app = createInternalApp<PaymentsEnv>(SERVICE, (env) => d1Ready(env.DB), sweep)
+export const app = createInternalApp<PaymentsEnv>(SERVICE, paymentsConfig, (env) => d1Ready(env.DB), sweep)
 
 app.use(services())
 app.route('/api/v1/payments', paymentsRoutes)

@@ -1,4 +1,5 @@
 import type { Caller } from '../../../platform/auth/internal-credential'
+import type { PaymentsConfig } from './config'
 import type { RpcGuardBindings } from '../../../platform/rpc/guard'
 import type { PaymentsService } from './service/payments-service'
 
@@ -21,6 +22,7 @@ export interface PaymentsEnv {
   Variables: {
     requestId: string
     caller: Caller
+    config: PaymentsConfig
     services: { payments: PaymentsService }
   }
 }

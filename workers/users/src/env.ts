@@ -1,4 +1,5 @@
 import type { Caller } from '../../../platform/auth/internal-credential'
+import type { UsersConfig } from './config'
 import type { AccountService } from './service/account-service'
 import type { SessionsService } from './service/sessions-service'
 import type { UsersService } from './service/users-service'
@@ -29,6 +30,7 @@ export interface UsersEnv {
   Variables: {
     requestId: string
     caller: Caller
+    config: UsersConfig
     services: { users: UsersService; sessions: SessionsService; account: AccountService }
   }
 }

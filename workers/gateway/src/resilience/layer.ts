@@ -1,4 +1,5 @@
-import { positiveIntVar } from '../../../../platform/env/vars'
+import type { VarsOf } from '../../../../platform/env/config'
+import { durationMsVar, intVar, onOffVar } from '../../../../platform/env/vars'
 import { breakerClient, type BreakerClient } from '../../../../durable-objects/circuit-breaker/client'
 import type { CircuitBreaker } from '../../../../durable-objects/circuit-breaker/circuit-breaker'
 import { BreakerGate, DEFAULT_GATE } from './breaker-gate'
@@ -8,18 +9,36 @@ import { DEFAULT_RETRY } from './retry'
 import { createServiceClient, type ServiceClient, type ServiceClientOptions } from './service-client'
 import { sleep, systemClock } from './timing'
 
-/** The gateway vars the resilience layer reads (all optional but the binding). */
+/** The binding the resilience layer reads. */
 export interface ResilienceBindings {
   CIRCUIT_BREAKERS: DurableObjectNamespace<CircuitBreaker>
-  /** `off` forwards with a plain fetch and a timeout (the benchmark's baseline); on otherwise. */
-  RESILIENCE?: string
-  /** One attempt's timeout (default 5000). */
-  UPSTREAM_TIMEOUT_MS?: string
-  /** A call's overall deadline, retries included (default 10000). */
-  UPSTREAM_DEADLINE_MS?: string
-  /** The bulkhead: calls in flight per downstream and isolate (default 100). */
-  UPSTREAM_MAX_CONCURRENT?: string
 }
+
+/** The gateway vars the resilience layer reads (all optional), part of the gateway's config. */
+export const RESILIENCE_VARS = {
+  /** `off` forwards with a plain fetch and a timeout (the benchmark's baseline); `on` by default. */
+  RESILIENCE: onOffVar('on'),
+  /** One attempt's timeout. */
+  UPSTREAM_TIMEOUT_MS: durationMsVar(5_000),
+  /** A call's overall deadline, retries included. */
+  UPSTREAM_DEADLINE_MS: durationMsVar(10_000),
+  /** The bulkhead: calls in flight per downstream and isolate. */
+  UPSTREAM_MAX_CONCURRENT: intVar(100),
+}
+
+export interface ResilienceConfig {
+  enabled: boolean
+  timeoutMs: number
+  deadlineMs: number
+  maxConcurrent: number
+}
+
+export const resilienceConfigOf = (vars: VarsOf<typeof RESILIENCE_VARS>): ResilienceConfig => ({
+  enabled: vars.RESILIENCE,
+  timeoutMs: vars.UPSTREAM_TIMEOUT_MS,
+  deadlineMs: vars.UPSTREAM_DEADLINE_MS,
+  maxConcurrent: vars.UPSTREAM_MAX_CONCURRENT,
+})
 
 /**
  * Reads and writes of a service fail differently (a write path waits on dependencies and locks;
@@ -42,13 +61,9 @@ export interface Resilience {
   client(service: string, klass: RouteClass): ServiceClient
 }
 
-function build(env: ResilienceBindings): Resilience {
-  const options: ServiceClientOptions = {
-    timeoutMs: positiveIntVar('UPSTREAM_TIMEOUT_MS', env.UPSTREAM_TIMEOUT_MS, 5_000),
-    deadlineMs: positiveIntVar('UPSTREAM_DEADLINE_MS', env.UPSTREAM_DEADLINE_MS, 10_000),
-    retry: DEFAULT_RETRY,
-  }
-  const capacity = positiveIntVar('UPSTREAM_MAX_CONCURRENT', env.UPSTREAM_MAX_CONCURRENT, 100)
+function build(env: ResilienceBindings, config: ResilienceConfig): Resilience {
+  const options: ServiceClientOptions = { timeoutMs: config.timeoutMs, deadlineMs: config.deadlineMs, retry: DEFAULT_RETRY }
+  const capacity = config.maxConcurrent
   const breakers = breakerClient(env.CIRCUIT_BREAKERS)
   const clients = new Map<string, ServiceClient>()
   // The bulkhead guards the downstream's capacity, so its reads and writes share one.
@@ -65,7 +80,7 @@ function build(env: ResilienceBindings): Resilience {
     options,
     breakers,
     client(service, klass) {
-      if (env.RESILIENCE === 'off') return plainClient
+      if (!config.enabled) return plainClient
       const name = breakerName(service, klass)
       let client = clients.get(name)
       if (!client) {
@@ -103,11 +118,10 @@ const plainClient: ServiceClient = async (fetcher, { method, url, headers, body 
 }
 
 /** Per isolate: bulkheads count this isolate's calls, and the breaker copies are this isolate's. */
-let isolate: { key: string; layer: Resilience } | null = null
+let isolate: { config: ResilienceConfig; layer: Resilience } | null = null
 
-/** The layer for this configuration (built once per isolate; a bad var throws here, on first use). */
-export function resilience(env: ResilienceBindings): Resilience {
-  const key = [env.RESILIENCE, env.UPSTREAM_TIMEOUT_MS, env.UPSTREAM_DEADLINE_MS, env.UPSTREAM_MAX_CONCURRENT].join('|')
-  if (isolate?.key !== key) isolate = { key, layer: build(env) }
+/** The layer for this configuration (the gateway's config: one object per configuration), built once per isolate. */
+export function resilience(env: ResilienceBindings, config: ResilienceConfig): Resilience {
+  if (isolate?.config !== config) isolate = { config, layer: build(env, config) }
   return isolate.layer
 }

@@ -21,7 +21,7 @@ const view = (snapshot: BreakerSnapshot) => ({
 export const circuitBreakerRoutes = new Hono<GatewayEnv>()
 
 circuitBreakerRoutes.get('/api/v1/admin/circuit-breakers', async (c) => {
-  const { breakers } = resilience(c.env)
+  const { breakers } = resilience(c.env, c.var.config.resilience)
   const items = await Promise.all(
     SERVICES.map(async (service): Promise<CircuitBreakerView> => {
       const [read, write] = await Promise.all([

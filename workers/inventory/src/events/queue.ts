@@ -1,6 +1,7 @@
-import { consumeEvents, retryBaseSeconds } from '../../../../platform/events/consumer'
+import { consumeEvents } from '../../../../platform/events/consumer'
 import { storeDeadLetters } from '../../../../platform/events/dead-letters'
 import { isolateProductCache } from '../cache/product-cache'
+import { inventoryConfig } from '../config'
 import type { Env } from '../env'
 import { afterInvalidation, cacheInvalidationHandlers } from './cache-invalidation'
 
@@ -10,13 +11,15 @@ export const DEAD_LETTER_QUEUE = 'inventory-events-dlq'
 
 /** Dispatches a batch by the queue it came from. */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  // A bad var throws here, before any message is acked: the whole batch is retried.
+  const config = inventoryConfig(env)
   switch (batch.queue) {
     case EVENTS_QUEUE:
       return consumeEvents(batch, {
         service: 'inventory',
         db: env.DB,
         handlers: cacheInvalidationHandlers(env.DB),
-        retryBaseSeconds: retryBaseSeconds(env),
+        retryBaseSeconds: config.retryBaseSeconds,
         afterCommit: afterInvalidation(isolateProductCache()),
       })
     case DEAD_LETTER_QUEUE:
