@@ -120,8 +120,14 @@ const plainClient: ServiceClient = async (fetcher, { method, url, headers, body 
 /** Per isolate: bulkheads count this isolate's calls, and the breaker copies are this isolate's. */
 let isolate: { config: ResilienceConfig; layer: Resilience } | null = null
 
-/** The layer for this configuration (the gateway's config: one object per configuration), built once per isolate. */
+const sameResilience = (a: ResilienceConfig, b: ResilienceConfig) =>
+  a.enabled === b.enabled && a.timeoutMs === b.timeoutMs && a.deadlineMs === b.deadlineMs && a.maxConcurrent === b.maxConcurrent
+
+/**
+ * The layer for these settings, built once per isolate and rebuilt only when they change (not
+ * when some other var of the gateway does: the bulkheads and breaker copies would be lost).
+ */
 export function resilience(env: ResilienceBindings, config: ResilienceConfig): Resilience {
-  if (isolate?.config !== config) isolate = { config, layer: build(env, config) }
+  if (!isolate || !sameResilience(isolate.config, config)) isolate = { config, layer: build(env, config) }
   return isolate.layer
 }
