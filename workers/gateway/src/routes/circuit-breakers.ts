@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { BreakerSnapshot } from '../../../../durable-objects/circuit-breaker/client'
 import type { CircuitBreakerView } from '../../../../shared-contracts/api-schemas'
 import { SERVICES } from '../../../../shared-contracts/routes'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 import { breakerName, resilience } from '../resilience/layer'
 
 /** Worst first: the breaker a reader of the list should look at. */
