@@ -145,13 +145,3 @@ export function jsonVar<T>(schema: z.ZodType<T>, fallback?: T): VarSchema<T> {
     fallback === undefined ? undefined : () => fallback,
   )
 }
-
-/**
- * Reads a var that must be a positive whole number; absent or empty, `fallback`; anything else throws, naming the var.
- * @deprecated a Worker's config schema (./config.ts) with `intVar` replaces it.
- */
-export function positiveIntVar(name: string, value: string | undefined, fallback: number): number {
-  const parsed = parsePositiveInt(value)
-  if (parsed === null) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}`)
-  return parsed ?? fallback
-}

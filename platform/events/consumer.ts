@@ -1,5 +1,6 @@
 import { CloudEventSchema, EVENT_SCHEMAS, type CloudEvent, type EventData, type EventType } from '../../shared-contracts/events'
 import { traceMessage } from './trace-message'
+import { SpanKind, withSpan } from '../telemetry/trace-context'
 import { createLogger, type Logger } from '../telemetry/log'
 import { withRequestContext } from '../telemetry/request-context'
 import { isUniqueViolation } from '../db/sql-errors'
@@ -126,7 +127,22 @@ export async function consumeEventBatch(batch: MessageBatch<unknown>, options: O
   if (fresh.length > 0) {
     try {
       const processedAt = new Date().toISOString()
-      await options.db.batch(fresh.flatMap(({ event, effects }) => [inboxInsert(options.db, event, processedAt), ...effects]))
+      // The one write of the whole batch: a CONSUMER span of its own, linked to each message's producer.
+      await withSpan(
+        'process batch',
+        {
+          kind: SpanKind.CONSUMER,
+          links: fresh.map(({ event }) => event.traceparent),
+          attributes: {
+            'messaging.system': 'cloudflare_queues',
+            'messaging.operation.type': 'process',
+            'messaging.operation.name': 'process',
+            'messaging.consumer.group.name': options.service,
+            'messaging.batch.message_count': fresh.length,
+          },
+        },
+        () => options.db.batch(fresh.flatMap(({ event, effects }) => [inboxInsert(options.db, event, processedAt), ...effects])),
+      )
       for (const { message } of fresh) message.ack()
     } catch (error) {
       log.warn('batch write failed; handling its messages one by one', { messages: fresh.length, error })

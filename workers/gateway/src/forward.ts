@@ -7,7 +7,7 @@ import { showsCacheLevel } from '../../../platform/cache/http-cache'
 import { createLogger } from '../../../platform/telemetry/log'
 import { gatewayCacheHeader, type GatewayCacheRead } from './gateway-cache/gateway-cache'
 import { deferFor } from './defer'
-import type { GatewayEnv } from './env'
+import type { GatewayEnv } from './services'
 import { resilience, routeClass } from './resilience/layer'
 
 /**

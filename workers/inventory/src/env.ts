@@ -1,7 +1,4 @@
-import type { Caller } from '../../../platform/auth/internal-credential'
-import type { InventoryConfig } from './config'
 import type { CacheEnv } from '../../../platform/cache/options'
-import type { InventoryServices } from './inventory-services'
 
 /**
  * The inventory Worker's bindings: everything its wrangler.toml declares comes from `wrangler types`
@@ -17,14 +14,4 @@ export interface Env extends InventoryBindings, CacheEnv {
   GATEWAY_PUBLIC_KEYS?: string
   /** `{ "orders": { "keys": [...] } }`: who may call InventoryRpc, with which public keys. */
   TRUSTED_CALLERS?: string
-}
-
-export interface InventoryEnv {
-  Bindings: Env
-  Variables: {
-    requestId: string
-    caller: Caller
-    config: InventoryConfig
-    services: InventoryServices
-  }
 }

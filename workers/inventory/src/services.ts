@@ -9,10 +9,21 @@ import { createCatalogService } from './service/catalog-service'
 import { createProductReads } from './service/product-reads'
 import { createReservationsService } from './service/reservations-service'
 import { createStockService } from './service/stock-service'
-import type { Env, InventoryEnv } from './env'
-import type { InventoryServices } from './inventory-services'
+import type { Env } from './env'
+import type { Caller } from '../../../platform/auth/internal-credential'
+import type { InventoryConfig } from './config'
+import type { CatalogService } from './service/catalog-service'
+import type { ProductReads } from './service/product-reads'
+import type { ReservationsService } from './service/reservations-service'
+import type { StockService } from './service/stock-service'
 
-export type { InventoryServices } from './inventory-services'
+export interface InventoryServices {
+  catalog: CatalogService
+  /** Public catalog reads through this isolate's product cache. */
+  reads: ProductReads
+  stock: StockService
+  reservations: ReservationsService
+}
 
 /** The services over this Worker's D1: built the same way for HTTP requests and RPC calls. */
 export function createServices(env: Env, now: () => Date = () => new Date()): InventoryServices {
@@ -40,5 +51,16 @@ export function services(): MiddlewareHandler<InventoryEnv> {
   return async function services(c, next) {
     c.set('services', createServices(c.env))
     await next()
+  }
+}
+
+/** The Hono env of this Worker's app: its bindings, and what its middleware sets on the context. */
+export interface InventoryEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    caller: Caller
+    config: InventoryConfig
+    services: InventoryServices
   }
 }

@@ -1,7 +1,7 @@
 import { deadLetterRoutes } from '../../../platform/events/dead-letters'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
-import type { NotificationsEnv } from './env'
+import type { NotificationsEnv } from './services'
 import { notificationRoutes } from './routes/notifications'
 import { requireRole } from '../../../platform/http/require-role'
 import { services } from './services'

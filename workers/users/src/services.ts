@@ -6,8 +6,12 @@ import { ensureDevAdmin } from './service/dev-admin'
 import { createSessionsService } from './service/sessions-service'
 import { createTokenIssuer, type TokenIssuer } from './service/tokens'
 import { createUsersService } from './service/users-service'
+import type { Env } from './env'
+import type { Caller } from '../../../platform/auth/internal-credential'
 import type { UsersConfig } from './config'
-import type { UsersEnv } from './env'
+import type { AccountService } from './service/account-service'
+import type { SessionsService } from './service/sessions-service'
+import type { UsersService } from './service/users-service'
 
 /** Key import is costly: one token issuer per isolate, rebuilt only when the config changes. */
 let issuer: { config: UsersConfig; tokens: TokenIssuer } | null = null
@@ -41,5 +45,16 @@ export function services(): MiddlewareHandler<UsersEnv> {
     await adminBootstrap
     c.set('services', built)
     await next()
+  }
+}
+
+/** The Hono env of this Worker's app: its bindings, and what its middleware sets on the context. */
+export interface UsersEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    caller: Caller
+    config: UsersConfig
+    services: { users: UsersService; sessions: SessionsService; account: AccountService }
   }
 }

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { cors as honoCors } from 'hono/cors'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 
 /** CORS from the `CORS_ALLOWED_ORIGINS` allow-list (comma-separated, in the config); an unknown origin is never echoed. */
 export function cors(): MiddlewareHandler<GatewayEnv> {

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { useConfig } from '../../../../platform/http/config'
 import { gatewayConfig } from '../config'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 import { cors } from './cors'
 
 const app = new Hono<GatewayEnv>()

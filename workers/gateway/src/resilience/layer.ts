@@ -6,7 +6,7 @@ import { BreakerGate, DEFAULT_GATE } from './breaker-gate'
 import { createBulkhead } from './bulkhead'
 import { createRetryBudget, DEFAULT_RETRY_BUDGET } from './budget'
 import { DEFAULT_RETRY } from './retry'
-import { createServiceClient, type ServiceClient, type ServiceClientOptions } from './service-client'
+import { attempt, createServiceClient, failed, type ServiceClient, type ServiceClientOptions } from './service-client'
 import { sleep, systemClock } from './timing'
 
 /** The binding the resilience layer reads. */
@@ -66,6 +66,7 @@ function build(env: ResilienceBindings, config: ResilienceConfig): Resilience {
   const capacity = config.maxConcurrent
   const breakers = breakerClient(env.CIRCUIT_BREAKERS)
   const clients = new Map<string, ServiceClient>()
+  const plainClients = new Map<string, ServiceClient>()
   // The bulkhead guards the downstream's capacity, so its reads and writes share one.
   const bulkheads = new Map<string, ReturnType<typeof createBulkhead>>()
   const bulkheadOf = (service: string) => {
@@ -80,7 +81,14 @@ function build(env: ResilienceBindings, config: ResilienceConfig): Resilience {
     options,
     breakers,
     client(service, klass) {
-      if (!config.enabled) return plainClient
+      if (!config.enabled) {
+        let plain = plainClients.get(service)
+        if (!plain) {
+          plain = plainClient(service)
+          plainClients.set(service, plain)
+        }
+        return plain
+      }
       const name = breakerName(service, klass)
       let client = clients.get(name)
       if (!client) {
@@ -106,22 +114,25 @@ const PLAIN_TIMEOUT_MS = 10_000
 
 /**
  * The layer switched off: one plain attempt with a timeout — no bulkhead, breaker, retry or
- * budget — answering in the same shape, so the forwarding path is one path either way.
+ * budget — answering in the same shape and with the same errors, so the forwarding path is one
+ * path either way.
  */
-const plainClient: ServiceClient = async (fetcher, { method, url, headers, body }) => {
-  try {
-    return { ok: true, response: await fetcher.fetch(url, { method, headers, body, signal: AbortSignal.timeout(PLAIN_TIMEOUT_MS) }) }
-  } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
-    return { ok: false, error: { code: timedOut ? 'gateway_timeout' : 'service_unavailable' }, retryAfterMs: null }
-  }
-}
+const plainClient =
+  (service: string): ServiceClient =>
+  async (fetcher, request) =>
+    failed(await attempt(fetcher, request, PLAIN_TIMEOUT_MS, Date.now()), service)
 
 /** Per isolate: bulkheads count this isolate's calls, and the breaker copies are this isolate's. */
 let isolate: { config: ResilienceConfig; layer: Resilience } | null = null
 
-/** The layer for this configuration (the gateway's config: one object per configuration), built once per isolate. */
+const sameResilience = (a: ResilienceConfig, b: ResilienceConfig) =>
+  a.enabled === b.enabled && a.timeoutMs === b.timeoutMs && a.deadlineMs === b.deadlineMs && a.maxConcurrent === b.maxConcurrent
+
+/**
+ * The layer for these settings, built once per isolate and rebuilt only when they change (not
+ * when some other var of the gateway does: the bulkheads and breaker copies would be lost).
+ */
 export function resilience(env: ResilienceBindings, config: ResilienceConfig): Resilience {
-  if (isolate?.config !== config) isolate = { config, layer: build(env, config) }
+  if (!isolate || !sameResilience(isolate.config, config)) isolate = { config, layer: build(env, config) }
   return isolate.layer
 }

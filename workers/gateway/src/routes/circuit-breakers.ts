@@ -2,11 +2,9 @@ import { Hono } from 'hono'
 import type { BreakerSnapshot } from '../../../../durable-objects/circuit-breaker/client'
 import type { CircuitBreakerView } from '../../../../shared-contracts/api-schemas'
 import { SERVICES } from '../../../../shared-contracts/routes'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 import { breakerName, resilience } from '../resilience/layer'
-
-/** Worst first: the breaker a reader of the list should look at. */
-const SEVERITY = { open: 2, half_open: 1, closed: 0 } as const
+import { BREAKER_SEVERITY } from '../../../../durable-objects/circuit-breaker/severity'
 
 const view = (snapshot: BreakerSnapshot) => ({
   state: snapshot.state,
@@ -28,7 +26,7 @@ circuitBreakerRoutes.get('/api/v1/admin/circuit-breakers', async (c) => {
         breakers.snapshot(breakerName(service, 'read')).then(view),
         breakers.snapshot(breakerName(service, 'write')).then(view),
       ])
-      const worse = SEVERITY[write.state] > SEVERITY[read.state] ? write : read
+      const worse = BREAKER_SEVERITY[write.state] > BREAKER_SEVERITY[read.state] ? write : read
       return { service, ...worse, classes: { read, write } }
     }),
   )

@@ -10,7 +10,7 @@ import {
   type Representation,
 } from '../../../../platform/cache/http-cache'
 import { problem } from '../../../../platform/errors/problem'
-import type { InventoryEnv } from '../env'
+import type { InventoryEnv } from '../services'
 import type { Served } from '../service/product-reads'
 
 // The body and ETag of a cached value, kept once computed: an L1 hit hands out the same object

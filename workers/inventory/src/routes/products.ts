@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { createProduct, getProduct, listProducts, updateProduct } from '../../../../shared-contracts/api/catalog'
 import { problem } from '../../../../platform/errors/problem'
 import { validated } from '../../../../platform/http/validated'
-import type { InventoryEnv } from '../env'
+import type { InventoryEnv } from '../services'
 import { requireRole } from '../../../../platform/http/require-role'
 import { refusalsBypassCache, respondCached } from './cached-read'
 
