@@ -1,8 +1,7 @@
 import { consumeEvents, retryBaseSeconds } from '../../../../platform/events/consumer'
 import { storeDeadLetters } from '../../../../platform/events/dead-letters'
-import { isolateProductCache } from '../cache/product-cache'
 import type { Env } from '../env'
-import { afterInvalidation, cacheInvalidationHandlers } from './cache-invalidation'
+import { ownEventHandlers } from './own-events'
 
 /** The queues this Worker consumes (wrangler.toml): its own events, and their dead letters. */
 export const EVENTS_QUEUE = 'inventory-events'
@@ -15,9 +14,8 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       return consumeEvents(batch, {
         service: 'inventory',
         db: env.DB,
-        handlers: cacheInvalidationHandlers(env.DB),
+        handlers: ownEventHandlers(),
         retryBaseSeconds: retryBaseSeconds(env),
-        afterCommit: afterInvalidation(isolateProductCache()),
       })
     case DEAD_LETTER_QUEUE:
       return storeDeadLetters(batch, env.DB)
