@@ -135,6 +135,20 @@ describe('the product cache over HTTP', () => {
     expect(((await (await get(`/api/v1/products/${product.id}`)).json()) as Product).available).toBe(3)
   })
 
+  it('after a reservation answers, the product is refilled in L2 with what it left, before anyone reads it', async () => {
+    const product = await createProduct({ initial_stock: 5 })
+    await get(`/api/v1/products/${product.id}`)
+    const reserved = await rpc.reserve(await ordersCredential(), {
+      order_id: uniqueId('ord'),
+      key: uniqueId('key'),
+      items: [{ product_id: product.id, quantity: 2 }],
+    })
+    expect(reserved.ok).toBe(true)
+    const stored = async () =>
+      ((await testEnv.CACHE.get(`products:product:${product.id}`, 'json')) as { value: Product } | null)?.value.available
+    await expect.poll(stored, { timeout: 5_000, interval: 50 }).toBe(3)
+  })
+
   it('answers a strong ETag, and 304 with no body to If-None-Match that matches (a list, W/, *)', async () => {
     const product = await createProduct()
     const path = `/api/v1/products/${product.id}`

@@ -38,6 +38,7 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
       schema: ReserveRequestSchema,
       run: (services, caller, value) => services.reservations.reserve(caller.service, value),
       writes: true,
+      answered: (services, reservation) => services.reads.refill(reservation.items.map((item) => item.product_id)),
     })
   }
 
@@ -46,6 +47,7 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
       schema: ReservationChangeRequestSchema,
       run: (services, caller, value) => services.reservations.release(caller.service, value),
       writes: true,
+      answered: (services, change) => services.reads.refill(change.items.map((item) => item.product_id)),
     })
   }
 

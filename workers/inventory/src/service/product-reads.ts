@@ -3,7 +3,10 @@ import type { Product } from '../../../../shared-contracts/inventory'
 import type { ListQuery, Page } from '../../../../shared-contracts/pagination'
 import type { CacheLevel } from '../../../../platform/cache/tiered-cache'
 import { pageKey, productKey, type ProductCache } from '../cache/product-cache'
+import { createLogger } from '../../../../platform/telemetry/log'
 import { unknownProduct, type CatalogService } from './catalog-service'
+
+const log = createLogger('inventory')
 
 /** A read's result, the cache level that answered it, and until when it is known current (CacheRead). */
 export interface Served<T> {
@@ -49,6 +52,18 @@ export function createProductReads({ catalog, cache }: ProductReadsDeps) {
      */
     changed(): void {
       cache.refreshStamps()
+    },
+
+    /**
+     * Reads `ids` through the cache after a write changed them (after its answer left): their
+     * copies are stale, so each read fills L1 and L2 anew. The first reader of each, here or in
+     * another isolate, then finds a copy instead of going to D1: the source read moves from a
+     * reader to the writer. A failure is only logged, the next reader fills it instead.
+     */
+    async refill(ids: readonly string[]): Promise<void> {
+      for (const id of new Set(ids)) {
+        await this.product(id).catch((error: unknown) => log.warn('refilling a product after a write failed', { error }))
+      }
     },
   }
 }
