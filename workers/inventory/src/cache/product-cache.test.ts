@@ -53,7 +53,7 @@ async function listed(id: string): Promise<Product | undefined> {
   return undefined
 }
 
-/** Another isolate: its own L1 and generation view, on the same KV and D1, with a clock the test moves. */
+/** Another isolate: its own L1 and stamp view, on the same KV and D1, with a clock the test moves. */
 function isolate() {
   let now = 1_000_000
   const cache = createProductCache(testEnv, () => now)
