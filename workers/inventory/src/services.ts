@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from 'hono'
-import { createCacheGenerationsRepo } from './repo/cache-generations-repo'
 import { createProductsRepo } from './repo/products-repo'
 import { createRequestsRepo } from './repo/requests-repo'
 import { createReservationsRepo } from './repo/reservations-repo'
@@ -32,7 +31,7 @@ export function createServices(env: Env, now: () => Date = () => new Date()): In
   const catalog = createCatalogService({ products, now })
   return {
     catalog,
-    reads: createProductReads({ catalog, cache: isolateProductCache(), generations: createCacheGenerationsRepo(env.DB) }),
+    reads: createProductReads({ catalog, cache: isolateProductCache() }),
     stock: createStockService({ stock, now }),
     reservations: createReservationsService({
       reservations: createReservationsRepo(env.DB),

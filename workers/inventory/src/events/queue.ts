@@ -1,9 +1,8 @@
 import { consumeEvents } from '../../../../platform/events/consumer'
 import { storeDeadLetters } from '../../../../platform/events/dead-letters'
-import { isolateProductCache } from '../cache/product-cache'
 import { inventoryConfig } from '../config'
 import type { Env } from '../env'
-import { afterInvalidation, cacheInvalidationHandlers } from './cache-invalidation'
+import { ownEventHandlers } from './own-events'
 
 /** The queues this Worker consumes (wrangler.toml): its own events, and their dead letters. */
 export const EVENTS_QUEUE = 'inventory-events'
@@ -18,9 +17,8 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       return consumeEvents(batch, {
         service: 'inventory',
         db: env.DB,
-        handlers: cacheInvalidationHandlers(env.DB),
+        handlers: ownEventHandlers(),
         retryBaseSeconds: config.retryBaseSeconds,
-        afterCommit: afterInvalidation(isolateProductCache()),
       })
     case DEAD_LETTER_QUEUE:
       return storeDeadLetters(batch, env.DB)
