@@ -5,8 +5,7 @@ import { rateLimiterClient, type RateLimiterClient } from '../../../../durable-o
 import type { Principal } from '../../../../platform/auth/principal'
 import { requestId } from '../../../../platform/http/request-id'
 import { ROUTES, type Route } from '../../../../shared-contracts/routes'
-import type { GatewayEnv } from '../services'
-import type { GatewayServices } from '../services'
+import type { GatewayEnv, GatewayServices } from '../services'
 import { rateLimit, type RateLimitOptions } from './rate-limit'
 
 const LOGIN = ROUTES.find((row) => row.path === '/api/v1/auth/login')!
