@@ -80,11 +80,12 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     await this.ctx.storage.put({ [STATE_KEY]: state, ...(traceparent ? { [TRACE_KEY]: traceparent } : {}) })
     // The first step runs now, below; the alarm is its watchdog, should this object die first.
     await this.ctx.storage.setAlarm(this.watchdogAt())
-    // Started either way: the next change of status writes the summary again.
-    await this.record(state)
+    // The first step starts at once, beside the summary's write (whose revision keeps the later
+    // writes of the run from being overwritten by it); the start answers once the summary is there.
     this.ctx.waitUntil(
       this.drive().catch((error: unknown) => this.log('saga run failed; its watchdog alarm resumes it', { order_id: state.id, error })),
     )
+    await this.record(state)
     return sagaView(state)
   }
 
