@@ -13,6 +13,20 @@ import { summary } from './tally.mjs'
 
 const ORDERS = Number(process.env.BENCH_ANATOMY_ORDERS ?? 3)
 const SERVER = 2
+// Cloudflare Workers Paid list prices, USD, as published in 2026-12 (beyond the monthly inclusions).
+const PRICES = {
+  date: '2026-12',
+  workerRequest: 0.3 / 1e6,
+  doRequest: 0.15 / 1e6,
+  d1RowRead: 0.001 / 1e6,
+  d1RowWritten: 1 / 1e6,
+  doRowRead: 0.001 / 1e6,
+  doRowWritten: 1 / 1e6,
+  kvRead: 0.5 / 1e6,
+  kvWrite: 5 / 1e6,
+  queueOperation: 0.4 / 1e6,
+}
+const QUEUE_OPERATIONS_PER_MESSAGE = 3
 const log = (...args) => console.log(`[order-anatomy ${new Date().toISOString().slice(11, 19)}]`, ...args)
 const hex = (bytes) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 
@@ -95,21 +109,6 @@ try {
 writeFileSync(`${BUILD_ROOT}/order-anatomy.json`, JSON.stringify(result))
 writeSection('order-anatomy', render(result))
 log(`time to confirmed p50 ${median(result.orders.map((order) => order.toConfirmed))} ms; written to bench/RESULTS.md`)
-
-// Cloudflare Workers Paid list prices, USD, as published in 2026-12 (beyond the monthly inclusions).
-const PRICES = {
-  date: '2026-12',
-  workerRequest: 0.3 / 1e6,
-  doRequest: 0.15 / 1e6,
-  d1RowRead: 0.001 / 1e6,
-  d1RowWritten: 1 / 1e6,
-  doRowRead: 0.001 / 1e6,
-  doRowWritten: 1 / 1e6,
-  kvRead: 0.5 / 1e6,
-  kvWrite: 5 / 1e6,
-  queueOperation: 0.4 / 1e6,
-}
-const QUEUE_OPERATIONS_PER_MESSAGE = 3
 
 /** The cost of 1,000,000 orders from the counts of `r.count` orders. */
 function costRows(r) {
