@@ -19,7 +19,7 @@ import { writeSection } from './sections.mjs'
 import { cell, ratios, summarize } from './stats.mjs'
 
 const ROUNDS = Number(process.env.BENCH_ORDERS_ROUNDS ?? 3)
-const ONE = { items: 1, concurrency: 1, count: 6 }
+const ONE = { items: 1, concurrency: 1, count: 10 }
 const EIGHT = { items: 1, concurrency: 8, count: 32 }
 const TARGETS = { latency: 0.5, throughput: 1.5 }
 

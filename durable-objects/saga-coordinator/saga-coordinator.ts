@@ -128,9 +128,10 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
   /**
    * Applies an event and stores the result before anything else happens: one storage write, and
    * with it the alarm if there is one to set — `watchdog` before a call, the time of a retry the
-   * transition scheduled, or the end of a finished saga's retention. The summary is written only when someone reading it would see a difference that
-   * lasts: the saga's status changed, or it now waits for a retry; passing states (a step
-   * running, then succeeded while the next one is due) stay in the object's own view.
+   * transition scheduled, or the end of a finished saga's retention. The summary is written only
+   * when someone reading it would see a difference that lasts: the saga's status changed, or it
+   * now waits for a retry; passing states (a step running, then succeeded while the next one is
+   * due) stay in the object's own view.
    */
   private async apply(state: SagaState<I>, event: SagaEvent, watchdog?: number): Promise<SagaState<I>> {
     const now = Date.now()
