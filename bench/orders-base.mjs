@@ -10,7 +10,7 @@
 //   BENCH_ORDERS_ROUNDS  rounds (default 3)
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { BUILD_ROOT, production, variant } from './harness.mjs'
 import { placeOrders } from './load.mjs'
@@ -33,6 +33,7 @@ const git = (...args) => execFileSync('git', args, { encoding: 'utf8' }).trim()
 const commit = git('rev-parse', '--verify', `${ref}^{commit}`)
 const head = git('rev-parse', 'HEAD')
 const source = resolve(BUILD_ROOT, 'orders-base-src')
+const loadBefore = loadavg()[0]
 
 /** The tree of `commit` in `source`, resolving packages from this checkout's node_modules. */
 function exportTree() {
@@ -92,6 +93,7 @@ const result = {
   head,
   date: new Date().toISOString(),
   cores: cpus().length,
+  load: [loadBefore, loadavg()[0]],
   rounds,
   p50: {
     ...figure('p50'),
@@ -126,7 +128,7 @@ function render(r) {
   return `## Orders: this design against ${r.ref} (${r.commit.slice(0, 12)}), in the same run
 
 \`BENCH_ORDERS_BASE=${r.ref} npm exec -- node bench/orders-base.mjs\`, ${r.date.slice(0, 16).replace('T', ' ')} UTC, HEAD ${r.head.slice(0, 12)},
-${r.cores} cores. The orders Worker of ${r.ref} runs beside the current one, each behind its own copy
+${r.cores} cores, load average (1 min) ${r.load.map((value) => value.toFixed(1)).join(' before, ')} after. The orders Worker of ${r.ref} runs beside the current one, each behind its own copy
 of the gateway, sharing every other Worker; ${ROUNDS} rounds, alternating which goes first. Per round and
 variant: ${ONE.count} orders by one client, then ${EIGHT.count} by ${EIGHT.concurrency} clients (1 item, \`tok_visa\`; time to
 \`confirmed\` polled every 20 ms, as in figure 3). Ratios are taken round by round (now ÷ base), so
