@@ -8,7 +8,7 @@
 //   BENCH_CONNECTIONS  concurrent connections per slice (default 16)
 //   BENCH_PERSIST_DIR  where local storage lives during the run (default /dev/shm: bench/harness.mjs)
 //   BENCH_DEBUG        set: workerd's error logs go to stderr
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { decodeJwt } from 'jose'
 import { developmentVars } from '../scripts/dev-keys.mjs'
@@ -16,6 +16,7 @@ import { WORKERS } from '../scripts/workers.mjs'
 import { BUILD_ROOT, PERSIST_ROOT, credentialSigner, direct, expectCall, migrate, production, sleep, start, variant } from './harness.mjs'
 import { alternate, placeOrders, slice } from './load.mjs'
 import { render } from './report.mjs'
+import { keepSections } from './sections.mjs'
 import { quantile } from './stats.mjs'
 import { profileWorker } from './profile.mjs'
 import { bundleSizes, startupTimes } from './per-worker.mjs'
@@ -386,5 +387,9 @@ const input = {
 }
 // The raw figures too (not committed): the report can be rendered again from them.
 writeFileSync(`${BUILD_ROOT}/results.json`, JSON.stringify(input))
-writeFileSync(new URL('./RESULTS.md', import.meta.url), render(input))
+// The sections the order benchmarks wrote on their own (bench/sections.mjs) stay.
+const previousReport = existsSync(new URL('./RESULTS.md', import.meta.url))
+  ? readFileSync(new URL('./RESULTS.md', import.meta.url), 'utf8')
+  : ''
+writeFileSync(new URL('./RESULTS.md', import.meta.url), keepSections(previousReport, render(input)))
 log(`done in ${((Date.now() - began) / 1000).toFixed(0)} s; written to bench/RESULTS.md`)

@@ -20,19 +20,26 @@ const WATCHDOG_GRACE_MS = 5_000
  */
 export const FINISHED_SAGA_RETENTION_MS = 24 * 60 * 60_000
 
+/** When a finished saga's storage is deleted. */
+const retentionEnd = (state: { updated_at: string }) => Date.parse(state.updated_at) + FINISHED_SAGA_RETENTION_MS
+
 /** The fault point of one call of one saga (`<step>`, `compensate:<step>` or `finalize`). */
 export const sagaFaultPoint = (sagaId: string, call: string) => `saga:${sagaId}:${call}`
 
 /**
  * One saga per id (`idFromName(input.order_id)`), run as its host's definition says. Its state
- * lives in the object's storage and is written before and after every call; alarms drive it, one
- * action per alarm, so an eviction or a restart at any point resumes where the stored state says.
+ * lives in the object's storage and is written before and after every call. Due actions run one
+ * after the other in the invocation that made them due (the start, or an alarm); the alarm is for
+ * what has to wait — a retry's backoff, the retention of a finished saga — and, while a call is
+ * in flight, a watchdog: an eviction or a restart at any point resumes where the stored state says.
  * The hosting Worker extends it with the host it builds from its env.
  */
 export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableObject<FaultBindings> {
   private readonly host: SagaHost<I>
   private readonly log: (message: string, fields: Record<string, unknown>) => void
   private advancing: Promise<void> | null = null
+  /** The stored traceparent, read once per activation (it never changes after the start). */
+  private traceparent: Promise<string | undefined> | null = null
 
   constructor(ctx: DurableObjectState, env: FaultBindings, host: SagaHost<I>) {
     super(ctx, env)
@@ -69,10 +76,16 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
       Date.now(),
     )
     const traceparent = currentTraceparent()
+    this.traceparent = Promise.resolve(traceparent)
     await this.ctx.storage.put({ [STATE_KEY]: state, ...(traceparent ? { [TRACE_KEY]: traceparent } : {}) })
-    await this.ctx.storage.setAlarm(state.next_at)
-    // Started either way: the next change writes the summary again.
-    await this.host.record(state).catch((error: unknown) => this.log('saga summary not written', { order_id: state.id, error }))
+    // The first step runs now, below; the alarm is its watchdog, should this object die first.
+    await this.ctx.storage.setAlarm(this.watchdogAt())
+    // The first step starts at once, beside the summary's write (whose revision keeps the later
+    // writes of the run from being overwritten by it); the start answers once the summary is there.
+    this.ctx.waitUntil(
+      this.drive().catch((error: unknown) => this.log('saga run failed; its watchdog alarm resumes it', { order_id: state.id, error })),
+    )
+    await this.record(state)
     return sagaView(state)
   }
 
@@ -83,33 +96,61 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
   }
 
   override async alarm(): Promise<void> {
-    // One action at a time, even if a manual and a scheduled alarm meet.
-    // An alarm is no request: its log lines carry the id the saga's calls carry (`saga-<order id>`).
+    await this.drive()
+  }
+
+  /**
+   * Runs the saga on from its stored state: one run at a time, even if the start's run, a manual
+   * and a scheduled alarm meet. No request: its log lines carry the id the saga's calls carry
+   * (`saga-<order id>`).
+   */
+  private drive(): Promise<void> {
     const requestId = `saga-${this.ctx.id.name ?? this.ctx.id.toString()}`
     this.advancing ??= withRequestContext({ requestId }, () => this.advance()).finally(() => {
       this.advancing = null
     })
-    await this.advancing
+    return this.advancing
+  }
+
+  /** When a call that has not answered by then is given up for dead, and the saga resumed. */
+  private watchdogAt(): number {
+    return Date.now() + this.host.stepTimeoutMs + WATCHDOG_GRACE_MS
+  }
+
+  private async record(state: SagaState<I>): Promise<void> {
+    await this.host.record(state).catch((error: unknown) => this.log('saga summary not written', { order_id: state.id, error }))
   }
 
   private async load(): Promise<SagaState<I> | null> {
     return (await this.ctx.storage.get<SagaState<I>>(STATE_KEY)) ?? null
   }
 
-  /** Applies an event and stores the result before anything else happens. */
-  private async apply(state: SagaState<I>, event: SagaEvent): Promise<SagaState<I>> {
-    const next = this.host.scrub(transition(state, event, this.host.policy, { now: Date.now(), random: Math.random() }))
+  /**
+   * Applies an event and stores the result before anything else happens: one storage write, and
+   * with it the alarm if there is one to set — `watchdog` before a call, the time of a retry the
+   * transition scheduled, or the end of a finished saga's retention. The summary is written only
+   * when someone reading it would see a difference that lasts: the saga's status changed, or it
+   * now waits for a retry; passing states (a step running, then succeeded while the next one is
+   * due) stay in the object's own view.
+   */
+  private async apply(state: SagaState<I>, event: SagaEvent, watchdog?: number): Promise<SagaState<I>> {
+    const now = Date.now()
+    const next = this.host.scrub(transition(state, event, this.host.policy, { now, random: Math.random() }))
+    const waiting = next.next_at > now
+    const ended = TERMINAL.includes(next.status)
+    const alarmAt = watchdog ?? (ended ? retentionEnd(next) : waiting ? next.next_at : undefined)
+    // Storage calls only in between: the write and the alarm are committed together.
     await this.ctx.storage.put(STATE_KEY, next)
-    await this.host.record(next).catch((error: unknown) => this.log('saga summary not written', { order_id: state.id, error }))
+    if (alarmAt !== undefined) await this.ctx.storage.setAlarm(alarmAt)
+    if (next.status !== state.status || waiting) await this.record(next)
     return next
   }
 
   /** A step's call, in a span that is a child of the request that started the saga. */
   private async call(state: SagaState<I>, name: string, run: () => Promise<Outcome>): Promise<Outcome> {
-    const parent = await this.ctx.storage.get<string>(TRACE_KEY)
+    const parent = await this.storedTraceparent()
     const attributes = { 'saga.name': this.host.name, 'saga.step': name, 'saga.order_id': this.ctx.id.name ?? '' }
     return withSpan(`saga ${name}`, { parent, attributes }, async (span) => {
-      await this.ctx.storage.setAlarm(Date.now() + this.host.stepTimeoutMs + WATCHDOG_GRACE_MS)
       const outcome = await guarded(() => atFaultPoint(this.env, sagaFaultPoint(state.id, name), run), this.host.stepTimeoutMs)
       span?.setAttribute('saga.outcome', outcome.kind)
       if (outcome.kind !== 'ok') span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error })
@@ -117,55 +158,71 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     })
   }
 
-  /** Does the next action, stores the result, and sets the alarm for the one after. */
+  private storedTraceparent(): Promise<string | undefined> {
+    this.traceparent ??= this.ctx.storage.get<string>(TRACE_KEY)
+    return this.traceparent
+  }
+
+  /**
+   * Does the next action, then every action that is due at once after it, each transition
+   * stored before the next call, until the saga ends or has to wait (its alarm then set at the
+   * retry's time). The first action runs even if it is not yet due: an alarm that fires early
+   * (tests run them at once) follows the stored schedule, which the engine keeps.
+   */
   private async advance(): Promise<void> {
     let state = await this.load()
     if (!state) return
+    for (;;) {
+      if (nextAction(state).kind === 'done') return this.retire(state)
+      state = await this.act(state)
+      // Ended or waiting: the transition stored its summary and set the alarm that comes back.
+      if (TERMINAL.includes(state.status) || state.next_at > Date.now()) return
+    }
+  }
+
+  /** One action: its start stored with the watchdog alarm, its call, its outcome stored. */
+  private async act(before: SagaState<I>): Promise<SagaState<I>> {
+    let state = before
     const action = nextAction(state)
     switch (action.kind) {
       case 'done':
-        return this.retire(state)
+        return state
       case 'run': {
         const step = this.host.steps[action.step]!
-        state = await this.apply(state, { type: 'step_started', step: action.step })
-        if (state.steps[action.step]!.status !== 'running') break
+        state = await this.apply(state, { type: 'step_started', step: action.step }, this.watchdogAt())
+        if (state.steps[action.step]!.status !== 'running') return state
         const input = state.input
         const outcome = await this.call(state, step.name, () => step.run(input))
         state = await this.apply(state, { type: 'step_finished', step: action.step, outcome })
         if (step.publishes && outcome.kind === 'ok') await this.relay()
-        break
+        return state
       }
       case 'compensate': {
         const step = this.host.steps[action.step]!
-        state = await this.apply(state, { type: 'compensation_started', step: action.step })
+        state = await this.apply(state, { type: 'compensation_started', step: action.step }, this.watchdogAt())
         const input = state.input
         const outcome = await this.call(state, `compensate:${step.name}`, () => step.compensate(input))
-        state = await this.apply(state, { type: 'compensation_finished', step: action.step, outcome })
-        break
+        return this.apply(state, { type: 'compensation_finished', step: action.step, outcome })
       }
       case 'finalize': {
-        state = await this.apply(state, { type: 'finalize_started' })
+        state = await this.apply(state, { type: 'finalize_started' }, this.watchdogAt())
         const input = state.input
         const outcome = await this.call(state, 'finalize', () => this.host.finalize(input, action.reason))
         state = await this.apply(state, { type: 'finalized', outcome })
         if (outcome.kind === 'ok') await this.relay()
-        break
+        return state
       }
-    }
-    if (TERMINAL.includes(state.status)) {
-      await this.retire(state)
-    } else {
-      await this.ctx.storage.setAlarm(state.next_at)
     }
   }
 
   /**
-   * A finished saga: its summary written, then its storage deleted FINISHED_SAGA_RETENTION_MS
-   * after it ended (the alarm comes back then).
+   * A finished saga's alarm (or a replayed one): its summary written again (the one written when
+   * it ended was best effort), then its storage deleted FINISHED_SAGA_RETENTION_MS after it
+   * ended (the alarm comes back then).
    */
   private async retire(state: SagaState<I>): Promise<void> {
     await this.host.record(state)
-    const deleteAt = Date.parse(state.updated_at) + FINISHED_SAGA_RETENTION_MS
+    const deleteAt = retentionEnd(state)
     if (Date.now() < deleteAt) {
       await this.ctx.storage.setAlarm(deleteAt)
       return
@@ -176,8 +233,8 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
 
   /** The events a step wrote leave now, not at the next sweep (best effort). */
   private async relay(): Promise<void> {
-    // In the saga's trace too (an alarm runs this), beside the step that wrote the events.
-    const parent = await this.ctx.storage.get<string>(TRACE_KEY)
+    // In the saga's trace too (an alarm may run this), beside the step that wrote the events.
+    const parent = await this.storedTraceparent()
     await withSpan('saga relay_events', { parent }, () =>
       this.host.relay().catch((error: unknown) => this.log('outbox relay failed', { error })),
     )

@@ -1,5 +1,8 @@
 import { context, type Context } from '@opentelemetry/api'
 import { exportSpans, instrument, instrumentDO, type ResolveConfigFn } from '@microlabs/otel-cf-workers'
+import { withD1Meta } from './d1-meta'
+import { SpanKind, withSpan } from './trace-context'
+import { tracedState } from './traced-state'
 import { traceConfig, tracingEnabled, type TracingVars } from './tracing-config'
 
 // One place that turns tracing on for a Worker and its Durable Objects (issue 6). With no
@@ -24,7 +27,8 @@ const configFor =
 export function instrumentWorker<H extends Handler<any>>(service: string, handler: H): H {
   type E = H extends Handler<infer Bindings> ? Bindings : never
   let traced: Handler<E> | null = null
-  const tracedHandler = () => (traced ??= instrument({ ...handler } as Handler<Record<string, unknown>>, configFor(service)) as Handler<E>)
+  const tracedHandler = () =>
+    (traced ??= instrument(withMetaEnv(handler) as Handler<Record<string, unknown>>, configFor(service)) as Handler<E>)
   const wrapped: Handler<E> = {}
   if (handler.fetch) {
     const plain = handler.fetch
@@ -42,18 +46,59 @@ export function instrumentWorker<H extends Handler<any>>(service: string, handle
   return wrapped as H
 }
 
+/** The handler's functions given the traced env with D1's `first()` rows recorded (d1-meta.ts). */
+// biome-ignore lint/suspicious/noExplicitAny: any Worker's handler.
+function withMetaEnv(handler: Handler<any>): Handler<Record<string, unknown>> {
+  const wrapped: Handler<Record<string, unknown>> = {}
+  if (handler.fetch) wrapped.fetch = (request, env, ctx) => handler.fetch!(request, withD1Meta(env), ctx)
+  if (handler.queue) wrapped.queue = (batch, env, ctx) => handler.queue!(batch, withD1Meta(env), ctx)
+  if (handler.scheduled) wrapped.scheduled = (controller, env, ctx) => handler.scheduled!(controller, withD1Meta(env), ctx)
+  return wrapped
+}
+
 /**
- * Wraps a Durable Object class: fetch and alarm get spans, storage calls client spans, and every
- * RPC method runs with the tracing configuration active, so the spans the object starts itself
- * (trace-context.ts, with the caller's traceparent as parent) are recorded and exported.
+ * Every call into the object (an RPC method, fetch, alarm) in a SERVER span naming its class and
+ * method (`do.class`, `do.method`): one span per billed Durable Object request. Calls the object
+ * makes to itself are not wrapped.
  */
-export function instrumentDurableObject<C extends AnyDOClass>(service: string, doClass: C): C {
-  let traced: C | null = null
+function tracedInstance<T extends object>(instance: T, className: string, idName: string | undefined): T {
+  return new Proxy(instance, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown
+      if (typeof value !== 'function' || prop === 'constructor' || typeof prop === 'symbol') return value
+      return (...args: unknown[]) => {
+        const attributes = { 'do.class': className, 'do.method': prop, ...(idName ? { 'do.id.name': idName } : {}) }
+        return withSpan(`${className}.${prop}`, { kind: SpanKind.SERVER, attributes }, () =>
+          (value as (...a: unknown[]) => unknown).apply(target, args),
+        )
+      }
+    },
+  })
+}
+
+/**
+ * Wraps a Durable Object class: fetch and alarm get spans, every call into the object a span
+ * naming its class and method, its storage calls client spans naming its class (traced-state.ts),
+ * its env's bindings client spans (D1, queues, KV, service bindings); and every method runs with
+ * the tracing configuration active, so the spans the object starts itself (trace-context.ts, with
+ * the caller's traceparent as parent) are recorded and exported.
+ */
+export function instrumentDurableObject<C extends AnyDOClass>(service: string, doClass: C, className = doClass.name): C {
   return new Proxy(doClass, {
     construct(target, args, newTarget) {
-      if (!tracingEnabled(args[1])) return Reflect.construct(target, args, newTarget) as object
-      traced ??= instrumentDO(target as never, configFor(service)) as unknown as C
-      return Reflect.construct(traced, args) as object
+      const [state, env] = args as [DurableObjectState, object]
+      if (!tracingEnabled(env)) return Reflect.construct(target, args, newTarget) as object
+      // Not a DurableObject subclass, so the library hands it the env with its bindings traced
+      // (a subclass would get the plain one); it builds the real object with that env, then gives
+      // it a state whose storage is traced per class (the runtime's base class takes only the real
+      // state: calls its constructor makes on that go untraced).
+      function Traced(_state: unknown, tracedEnv: object) {
+        const instance = Reflect.construct(target, [state, withD1Meta(tracedEnv)]) as object
+        Object.defineProperty(instance, 'ctx', { value: tracedState(state, className), configurable: true, writable: true })
+        return tracedInstance(instance, className, state.id.name)
+      }
+      const instrumented = instrumentDO(Traced as never, configFor(service)) as unknown as new (...a: unknown[]) => object
+      return Reflect.construct(instrumented, args) as object
     },
   })
 }
@@ -74,7 +119,7 @@ export function tracingBase(service: string, env: object): { context: Context; e
     let captured = { context: context.active(), env }
     class Probe {
       constructor(_state: unknown, tracedEnv: object) {
-        captured = { context: context.active(), env: tracedEnv }
+        captured = { context: context.active(), env: withD1Meta(tracedEnv) }
       }
     }
     const Traced = instrumentDO(Probe as never, configFor(service)) as unknown as new (state: unknown, env: unknown) => object

@@ -16,6 +16,9 @@ export interface ReceivedSpan {
   links: Array<{ traceId: string; spanId: string }>
   events: Array<{ name: string; attributes: Record<string, unknown> }>
   status: { code?: number; message?: string }
+  /** Start and end, ms since the epoch (fractional). */
+  startMs: number
+  endMs: number
 }
 
 interface OtlpValue {
@@ -34,6 +37,8 @@ interface OtlpSpan {
   links?: Array<{ traceId: string; spanId: string }>
   events?: Array<{ name: string; attributes?: Array<{ key: string; value: OtlpValue }> }>
   status?: { code?: number; message?: string }
+  startTimeUnixNano?: OtlpTime
+  endTimeUnixNano?: OtlpTime
 }
 interface OtlpTraces {
   resourceSpans?: Array<{
@@ -53,6 +58,14 @@ function hexId(id: string | undefined): string {
   return /^[0-9a-f]+$/i.test(id) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex')
 }
 
+type OtlpTime = string | number | { low: number; high: number }
+/** An OTLP time (a decimal string, a number, or protobuf-JSON's low/high halves) in ms. */
+function nanosToMs(nanos: OtlpTime | undefined): number {
+  if (nanos === undefined) return 0
+  const value = typeof nanos === 'object' ? (BigInt(nanos.high >>> 0) << 32n) + BigInt(nanos.low >>> 0) : BigInt(nanos)
+  return Number(value / 1000n) / 1000
+}
+
 export function decodeTraces(body: OtlpTraces): ReceivedSpan[] {
   return (body.resourceSpans ?? []).flatMap((resourceSpans) => {
     const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name'] ?? '')
@@ -68,6 +81,8 @@ export function decodeTraces(body: OtlpTraces): ReceivedSpan[] {
         links: (span.links ?? []).map((link) => ({ traceId: hexId(link.traceId), spanId: hexId(link.spanId) })),
         events: (span.events ?? []).map((event) => ({ name: event.name, attributes: attributesOf(event.attributes) })),
         status: span.status ?? {},
+        startMs: nanosToMs(span.startTimeUnixNano),
+        endMs: nanosToMs(span.endTimeUnixNano),
       })),
     )
   })

@@ -1,0 +1,237 @@
+// The anatomy of one order: `npm exec -- node bench/order-anatomy.mjs` (about a minute). Places
+// orders through the gateway of the traced system (bench/operations.mjs), one at a time, and
+// from each order's own trace breaks its time to `confirmed` down by stage; then counts every
+// operation the orders caused. Writes the `order-anatomy` section of bench/RESULTS.md and
+// .build/bench/order-anatomy.json.
+//   BENCH_ANATOMY_ORDERS  orders measured (default 3; the tables show their medians / means)
+import { writeFileSync } from 'node:fs'
+import { BUILD_ROOT, expectCall, sleep } from './harness.mjs'
+import { countOperations, startTracedSystem } from './operations.mjs'
+import { writeSection } from './sections.mjs'
+import { median } from './stats.mjs'
+import { summary } from './tally.mjs'
+
+const ORDERS = Number(process.env.BENCH_ANATOMY_ORDERS ?? 3)
+const SERVER = 2
+// Cloudflare Workers Paid list prices, USD, as published in 2026-12 (beyond the monthly inclusions).
+const PRICES = {
+  date: '2026-12',
+  workerRequest: 0.3 / 1e6,
+  doRequest: 0.15 / 1e6,
+  d1RowRead: 0.001 / 1e6,
+  d1RowWritten: 1 / 1e6,
+  doRowRead: 0.001 / 1e6,
+  doRowWritten: 1 / 1e6,
+  kvRead: 0.5 / 1e6,
+  kvWrite: 5 / 1e6,
+  queueOperation: 0.4 / 1e6,
+}
+const QUEUE_OPERATIONS_PER_MESSAGE = 3
+const log = (...args) => console.log(`[order-anatomy ${new Date().toISOString().slice(11, 19)}]`, ...args)
+const hex = (bytes) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+
+/**
+ * One order with a traceparent of our own; waits for `confirmed` by reading orders' D1 from
+ * outside the Workers (every 5 ms), so that no polling request adds to the count or the trace.
+ */
+async function placeOne(system, db) {
+  const traceId = hex(16)
+  const posted = Date.now()
+  const body = { items: [{ product_id: system.products[0], quantity: 1 }], payment_token: 'tok_visa' }
+  const headers = { 'Idempotency-Key': crypto.randomUUID(), traceparent: `00-${traceId}-${hex(8)}-01` }
+  const placed = await expectCall(202, system.url.gateway, 'POST', '/api/v1/orders', { token: system.token, body, headers })
+  const answered = Date.now()
+  for (let waited = 0; waited < 30_000; waited += 5) {
+    const row = await db.prepare('SELECT status FROM orders WHERE id = ?1').bind(placed.body.id).first()
+    if (row?.status === 'confirmed') return { traceId, orderId: placed.body.id, posted, answered, confirmed: Date.now() }
+    await sleep(5)
+  }
+  throw new Error(`order ${placed.body.id} not confirmed within 30 s`)
+}
+
+/** The stages of one order's trace, in time order, each with the wait before it. */
+function stages(order, spans) {
+  const trace = spans.filter((span) => span.traceId === order.traceId)
+  const pick = (label, test) => trace.filter(test).map((span) => ({ label: label(span), start: span.startMs, end: span.endMs }))
+  const isStep = (span) => span.name.startsWith('saga ') && span.name !== 'saga relay_events'
+  const rows = [
+    ...pick(
+      () => 'gateway (whole request)',
+      (span) => span.service === 'gateway' && span.kind === SERVER && span.name.startsWith('fetchHandler'),
+    ),
+    ...pick(
+      () => 'orders: place (whole request)',
+      (span) => span.service === 'orders' && span.kind === SERVER && span.name.startsWith('fetchHandler'),
+    ),
+    ...pick(
+      () => 'saga start',
+      (span) => span.name === 'SagaCoordinator/start',
+    ),
+    ...pick((span) => span.name.replace('saga ', 'step '), isStep),
+    ...pick(
+      () => 'relay of the events',
+      (span) => span.name === 'saga relay_events',
+    ),
+  ].sort((a, b) => a.start - b.start)
+  return rows.map((row) => ({ label: row.label, from: row.start - order.posted, ms: row.end - row.start }))
+}
+
+const system = await startTracedSystem()
+let result
+try {
+  const db = await system.mf.getD1Database('DB', 'orders')
+  log('warming up: one order')
+  await placeOne(system, db)
+  log(`placing ${ORDERS} orders, one at a time, traced`)
+  const counted = await countOperations(system, async () => {
+    const orders = []
+    for (let index = 0; index < ORDERS; index++) orders.push(await placeOne(system, db))
+    return orders
+  })
+  const orders = counted.value
+  const perOrder = orders.map((order) => stages(order, counted.spans))
+  result = {
+    date: new Date().toISOString(),
+    orders: orders.map((order, index) => ({
+      toConfirmed: order.confirmed - order.posted,
+      answered: order.answered - order.posted,
+      stages: perOrder[index],
+    })),
+    totals: counted.totals,
+    // Not in the report: every span of the orders' traces, to look into (.build/bench/order-anatomy.json).
+    spans: counted.spans.filter((span) => orders.some((order) => order.traceId === span.traceId)),
+    summary: summary(counted.totals),
+    count: ORDERS,
+  }
+} finally {
+  await system.stop()
+}
+writeFileSync(`${BUILD_ROOT}/order-anatomy.json`, JSON.stringify(result))
+writeSection('order-anatomy', render(result))
+log(`time to confirmed p50 ${median(result.orders.map((order) => order.toConfirmed))} ms; written to bench/RESULTS.md`)
+
+/** The cost of 1,000,000 orders from the counts of `r.count` orders. */
+function costRows(r) {
+  const s = r.summary
+  const per = (value) => value / r.count
+  const storage = Object.values(r.totals.doStorage)
+  const sum = (pick) => storage.reduce((total, ops) => total + pick(ops), 0)
+  const doReads = sum((ops) => (ops.get ?? 0) + (ops.list ?? 0) + (ops.getAlarm ?? 0))
+  const doWrites = sum((ops) => (ops.put ?? 0) + (ops.delete ?? 0) + (ops.deleteAll ?? 0) + (ops.setAlarm ?? 0) + (ops.deleteAlarm ?? 0))
+  const rows = [
+    ['Worker invocations (every fetch, queue batch: an upper bound, see below)', per(s.workerInvocations), PRICES.workerRequest],
+    ['Durable Object requests (RPC calls and alarms)', per(s.doRequests), PRICES.doRequest],
+    ['Durable Object storage rows read (a get = 1)', per(doReads), PRICES.doRowRead],
+    ['Durable Object storage rows written (a put or alarm set = 1)', per(doWrites), PRICES.doRowWritten],
+    ['D1 rows read (as D1 reports them)', per(s.d1RowsRead), PRICES.d1RowRead],
+    ['D1 rows written', per(s.d1RowsWritten), PRICES.d1RowWritten],
+    ['KV reads', per(s.kvReads), PRICES.kvRead],
+    ['KV writes', per(s.kvWrites), PRICES.kvWrite],
+    [
+      `Queue operations (${QUEUE_OPERATIONS_PER_MESSAGE} per message: write, read, delete)`,
+      per(s.queueMessages) * QUEUE_OPERATIONS_PER_MESSAGE,
+      PRICES.queueOperation,
+    ],
+  ]
+  return rows.map(([what, count, price]) => ({ what, count, perMillion: count * price * 1e6 }))
+}
+
+function render(r) {
+  const per = (value) => (value / r.count).toFixed(value % r.count === 0 ? 0 : 1)
+  // The stages of the order with the median time to confirmed.
+  const sorted = [...r.orders].sort((a, b) => a.toConfirmed - b.toConfirmed)
+  const typical = sorted[Math.floor(sorted.length / 2)]
+  const stageRows = typical.stages.map((stage) => `| ${stage.label} | ${stage.from.toFixed(1)} | ${stage.ms.toFixed(1)} |`)
+  const rows = []
+  for (const [service, db] of Object.entries(r.totals.d1))
+    rows.push(
+      `| D1 \`${service}\` | ${per(db.statements)} statements, ${per(db.rowsRead)} rows read, ${per(db.rowsWritten)} rows written${db.unreported ? ` (${per(db.unreported)} statements via \`raw()\`, rows not reported by D1)` : ''} |`,
+    )
+  for (const [cls, ops] of Object.entries(r.totals.doStorage))
+    rows.push(
+      `| ${cls} storage | ${Object.entries(ops)
+        .map(([op, n]) => `${op} ${per(n)}`)
+        .join(', ')} |`,
+    )
+  for (const [cls, methods] of Object.entries(r.totals.doRequests))
+    rows.push(
+      `| ${cls} requests | ${Object.entries(methods)
+        .map(([method, n]) => `${method} ${per(n)}`)
+        .join(', ')} |`,
+    )
+  for (const [service, ops] of Object.entries(r.totals.kv))
+    rows.push(
+      `| KV (${service}) | ${Object.entries(ops)
+        .map(([op, n]) => `${op} ${per(n)}`)
+        .join(', ')} |`,
+    )
+  const q = r.totals.queues
+  rows.push(
+    `| Queues | ${per(q.sent)} messages sent in ${per(q.sendCalls)} sends; ${per(q.delivered)} delivered in ${per(q.batchesDelivered)} batches |`,
+  )
+  rows.push(
+    `| service-binding RPC calls | ${Object.entries(r.totals.rpc)
+      .map(([service, n]) => `${service} ${per(n)}`)
+      .join(', ')} |`,
+  )
+  rows.push(
+    `| Worker invocations | ${Object.entries(r.totals.invocations)
+      .map(
+        ([service, kinds]) =>
+          `${service} ${Object.entries(kinds)
+            .map(([kind, n]) => `${kind} ${per(n)}`)
+            .join('+')}`,
+      )
+      .join(', ')} |`,
+  )
+  const costs = costRows(r)
+  const total = costs.reduce((sum, row) => sum + row.perMillion, 0)
+  const costTable = costs.map((row) => `| ${row.what} | ${row.count.toFixed(1)} | $${row.perMillion.toFixed(2)} |`).join('\n')
+  return `## Anatomy of one order
+
+\`npm exec -- node bench/order-anatomy.mjs\`, ${r.date.slice(0, 16).replace('T', ' ')} UTC: the bench system with tracing on
+(every Worker and Durable Object exporting to an OTLP receiver in the harness — tracing costs time
+of its own), ${r.count} orders of 1 item placed one after the other through the gateway after a
+warm-up order; \`confirmed\` is watched in orders' D1 from outside (every 5 ms), so no polling
+request is in the trace or the count. Time to confirmed: ${r.orders.map((order) => `${order.toConfirmed} ms`).join(', ')} (the 202 answered after
+${r.orders.map((order) => `${order.answered} ms`).join(', ')}).
+
+Stages of the median order, from its own trace (ms after the POST was sent; spans nest: the gateway's
+request contains orders' place, which contains the saga's start; the steps run after the start
+answered, in the coordinator):
+
+| stage | starts at ms | lasts ms |
+| --- | ---: | ---: |
+${stageRows.join('\n')}
+
+Operations per order (the total over the ${r.count} orders ÷ ${r.count}: the order's request and
+everything it caused — saga, RPC calls, outbox relay, queue deliveries to the read model and
+notifications — counted from spans; bench/README.md, "Counting operations"):
+
+| what | per order |
+| --- | --- |
+${rows.join('\n')}
+
+### Cost of 1,000,000 orders
+
+The counts above priced with Cloudflare's Workers Paid list prices as published in ${PRICES.date}, beyond
+each product's monthly inclusions: Workers $0.30 / M requests, $0.02 / M CPU-ms
+(https://developers.cloudflare.com/workers/platform/pricing/); Durable Objects $0.15 / M requests
+(RPC calls and alarms included), $12.50 / M GB-s, SQLite storage $0.001 / M rows read and $1.00 / M
+rows written (https://developers.cloudflare.com/durable-objects/platform/pricing/); D1 $0.001 / M
+rows read, $1.00 / M rows written (https://developers.cloudflare.com/d1/platform/pricing/); KV $0.50 / M
+reads, $5.00 / M writes (https://developers.cloudflare.com/kv/platform/pricing/); Queues $0.40 / M
+operations, one per 64 KB written, read or deleted (https://developers.cloudflare.com/queues/platform/pricing/).
+
+| what | per order | per 1,000,000 orders |
+| --- | ---: | ---: |
+${costTable}
+| **total of the counted operations** | | **$${total.toFixed(2)}** |
+
+Not in the total: CPU time and Durable Object duration (GB-s), which this harness does not measure
+per invocation; D1 rows read by \`raw()\` statements, which D1 does not report; storage calls in a
+Durable Object's constructor. Worker invocations count every fetch and queue batch of every Worker,
+internal ones included; how requests arriving over a service binding are billed is the Workers
+pricing page's to say, so that line is an upper bound.
+`
+}

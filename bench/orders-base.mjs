@@ -1,0 +1,145 @@
+// Order placement against an earlier design of the orders Worker, in the same run:
+//   BENCH_ORDERS_BASE=<git ref> npm exec -- node bench/orders-base.mjs
+// builds the orders Worker of that ref (its tree exported with `git archive` into .build, this
+// checkout's node_modules beside it, removed at the end) as `orders-base`, behind a gateway of its
+// own (`gateway-orders-base`: the same gateway bundle bound to it), beside the system as it is now.
+// Both share every other Worker and orders' D1 (the schema is the same); each has its own saga
+// coordinators. Rounds alternate which one goes first. Figures: p50 time to `confirmed` with one
+// client, orders/s with 8 clients, and their ratios round by round. Writes the `orders-base`
+// section of bench/RESULTS.md and .build/bench/orders-base.json.
+//   BENCH_ORDERS_ROUNDS  rounds (default 3)
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { join, resolve } from 'node:path'
+import { BUILD_ROOT, production, variant } from './harness.mjs'
+import { placeOrders } from './load.mjs'
+import { buildSystem, startSystem } from './order-system.mjs'
+import { writeSection } from './sections.mjs'
+import { cell, ratios, summarize } from './stats.mjs'
+
+const ROUNDS = Number(process.env.BENCH_ORDERS_ROUNDS ?? 3)
+const ONE = { items: 1, concurrency: 1, count: 10 }
+const EIGHT = { items: 1, concurrency: 8, count: 32 }
+const TARGETS = { latency: 0.5, throughput: 1.5 }
+
+const log = (...args) => console.log(`[orders-base ${new Date().toISOString().slice(11, 19)}]`, ...args)
+const ref = process.env.BENCH_ORDERS_BASE
+if (!ref) {
+  console.error('BENCH_ORDERS_BASE=<git ref> is required: the orders Worker to compare with')
+  process.exit(2)
+}
+const git = (...args) => execFileSync('git', args, { encoding: 'utf8' }).trim()
+const commit = git('rev-parse', '--verify', `${ref}^{commit}`)
+const head = git('rev-parse', 'HEAD')
+const source = resolve(BUILD_ROOT, 'orders-base-src')
+const loadBefore = loadavg()[0]
+
+/** The tree of `commit` in `source`, resolving packages from this checkout's node_modules. */
+function exportTree() {
+  rmSync(source, { recursive: true, force: true })
+  mkdirSync(source, { recursive: true })
+  execFileSync('sh', ['-c', 'git archive "$1" | tar -x -C "$2"', 'sh', commit, source])
+  symlinkSync(resolve('node_modules'), join(source, 'node_modules'))
+}
+
+/** One batch per figure, of one variant (`url`): p50 ms with one client, orders/s with eight. */
+async function measure(system, url) {
+  const one = await placeOrders(url, system.token, system.products, ONE)
+  const eight = await placeOrders(url, system.token, system.products, EIGHT)
+  return {
+    p50: one.p50,
+    ops: eight.ops,
+    p50Loaded: eight.p50,
+    notConfirmed: ONE.count - one.confirmed + (EIGHT.count - eight.confirmed),
+    errors: [...one.errors, ...eight.errors],
+  }
+}
+
+log(`building orders at ${ref} (${commit.slice(0, 12)}) and the system at HEAD (${head.slice(0, 12)})`)
+exportTree()
+const rounds = []
+try {
+  const { built, vars } = await buildSystem()
+  const base = variant(
+    production({ name: 'orders-base', config: join(source, 'workers/orders/wrangler.toml') }, { ...vars.orders }),
+    'orders-base',
+  )
+  const gatewayBase = variant(built.gateway, 'gateway-orders-base', { serviceBindings: { ORDERS: { name: 'orders-base' } } })
+  const system = await startSystem([...Object.values(built), base, gatewayBase], { directs: ['gateway', 'gateway-orders-base'] })
+  try {
+    const variants = { now: system.url.gateway, base: system.url['gateway-orders-base'] }
+    // A warm-up order each: the first saga coordinator of each class pays for its isolate.
+    for (const url of Object.values(variants)) await placeOrders(url, system.token, system.products, { items: 1, concurrency: 1, count: 2 })
+    for (let round = 0; round < ROUNDS; round++) {
+      const row = {}
+      for (const key of round % 2 === 0 ? ['now', 'base'] : ['base', 'now']) {
+        row[key] = await measure(system, variants[key])
+        log(`round ${round + 1} ${key}: p50 ${row[key].p50.toFixed(0)} ms (1 client), ${row[key].ops.toFixed(2)} orders/s (8 clients)`)
+      }
+      rounds.push(row)
+    }
+  } finally {
+    await system.stop()
+  }
+} finally {
+  rmSync(source, { recursive: true, force: true })
+}
+
+const figure = (key) => ({ now: summarize(rounds.map((row) => row.now[key])), base: summarize(rounds.map((row) => row.base[key])) })
+const result = {
+  ref,
+  commit,
+  head,
+  date: new Date().toISOString(),
+  cores: cpus().length,
+  load: [loadBefore, loadavg()[0]],
+  rounds,
+  p50: {
+    ...figure('p50'),
+    ratio: ratios(
+      rounds.map((row) => row.now.p50),
+      rounds.map((row) => row.base.p50),
+    ),
+  },
+  ops: {
+    ...figure('ops'),
+    ratio: ratios(
+      rounds.map((row) => row.now.ops),
+      rounds.map((row) => row.base.ops),
+    ),
+  },
+  p50Loaded: {
+    ...figure('p50Loaded'),
+    ratio: ratios(
+      rounds.map((row) => row.now.p50Loaded),
+      rounds.map((row) => row.base.p50Loaded),
+    ),
+  },
+}
+writeFileSync(`${BUILD_ROOT}/orders-base.json`, JSON.stringify(result))
+writeSection('orders-base', render(result))
+log(`p50 ratio ${result.p50.ratio.median.toFixed(2)}, orders/s ratio ${result.ops.ratio.median.toFixed(2)}; written to bench/RESULTS.md`)
+
+function render(r) {
+  const meets = (ok) => (ok ? '**meets**' : '**misses**')
+  const notConfirmed = rounds.reduce((sum, row) => sum + row.now.notConfirmed + row.base.notConfirmed, 0)
+  const errors = rounds.flatMap((row) => [...row.now.errors, ...row.base.errors])
+  return `## Orders: this design against ${r.ref} (${r.commit.slice(0, 12)}), in the same run
+
+\`BENCH_ORDERS_BASE=${r.ref} npm exec -- node bench/orders-base.mjs\`, ${r.date.slice(0, 16).replace('T', ' ')} UTC, HEAD ${r.head.slice(0, 12)},
+${r.cores} cores, load average (1 min) ${r.load.map((value) => value.toFixed(1)).join(' before, ')} after. The orders Worker of ${r.ref} runs beside the current one, each behind its own copy
+of the gateway, sharing every other Worker; ${ROUNDS} rounds, alternating which goes first. Per round and
+variant: ${ONE.count} orders by one client, then ${EIGHT.count} by ${EIGHT.concurrency} clients (1 item, \`tok_visa\`; time to
+\`confirmed\` polled every 20 ms, as in figure 3). Ratios are taken round by round (now ÷ base), so
+load from elsewhere on the machine falls on both alike; absolute figures move with that load.
+
+| figure | now | ${r.ref} | ratio now ÷ base | target | |
+| --- | ---: | ---: | ---: | ---: | --- |
+| p50 ms to confirmed, 1 client | ${cell(r.p50.now)} | ${cell(r.p50.base)} | ${cell(r.p50.ratio, 2)} | ≤ ${TARGETS.latency} | ${meets(r.p50.ratio.median <= TARGETS.latency)} |
+| orders/s, 8 clients | ${cell(r.ops.now, 1)} | ${cell(r.ops.base, 1)} | ${cell(r.ops.ratio, 2)} | ≥ ${TARGETS.throughput} | ${meets(r.ops.ratio.median >= TARGETS.throughput)} |
+| p50 ms to confirmed, 8 clients | ${cell(r.p50Loaded.now)} | ${cell(r.p50Loaded.base)} | ${cell(r.p50Loaded.ratio, 2)} | | |
+
+Orders not confirmed: ${notConfirmed}${errors.length ? ` (first error: ${errors[0]})` : ''}.
+`
+}

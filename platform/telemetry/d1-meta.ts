@@ -1,0 +1,60 @@
+// D1 answers every query with `meta.rows_read` / `meta.rows_written`, and the tracing library
+// records them on the spans of `all()`, `run()` and `batch()`, but `first()` drops them. With
+// tracing on, `first()` is run as `all()` (the same query, the same rows read: D1 reads them for
+// either) and answers its first row, so every billed row shows on a span. `raw()` (drizzle's
+// selects) has no such twin and stays a statement whose rows D1 does not report.
+
+const wrapped = new WeakMap<object, object>()
+
+const isD1 = (value: unknown): value is D1Database =>
+  typeof value === 'object' && value !== null && 'prepare' in value && 'batch' in value && 'exec' in value
+
+function firstOf(row: Record<string, unknown> | undefined, column?: string): unknown {
+  if (row === undefined) return null
+  if (column === undefined) return row
+  if (!(column in row)) throw new Error(`D1_COLUMN_NOTFOUND: Column not found (${column})`)
+  return row[column]
+}
+
+function statement(stmt: D1PreparedStatement): D1PreparedStatement {
+  return new Proxy(stmt, {
+    get(target, prop) {
+      if (prop === 'bind') return (...values: unknown[]) => statement(target.bind(...values))
+      if (prop === 'first') return async (column?: string) => firstOf((await target.all<Record<string, unknown>>()).results[0], column)
+      const value = Reflect.get(target, prop, target) as unknown
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+function database(db: D1Database): D1Database {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'prepare') return (sql: string) => statement(target.prepare(sql))
+      const value = Reflect.get(target, prop, target) as unknown
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+/** `env` whose D1 databases answer `first()` through `all()` (traced envs only). */
+export function withD1Meta<E extends object>(env: E): E {
+  let traced = wrapped.get(env) as E | undefined
+  if (!traced) {
+    const databases = new Map<PropertyKey, D1Database>()
+    traced = new Proxy(env, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target) as unknown
+        if (!isD1(value)) return value
+        let db = databases.get(prop)
+        if (!db) {
+          db = database(value)
+          databases.set(prop, db)
+        }
+        return db
+      },
+    })
+    wrapped.set(env, traced)
+  }
+  return traced
+}
