@@ -1,0 +1,82 @@
+// Figure 5b's entries bound, measuring only what it names (bench/README.md, figure 5). The
+// check reads many products through an L1 of `bound` entries and expects the last `bound` keys
+// to be L1 hits and the ones before them misses. An L1 entry also stops being reachable when
+// the product cache's generation changes (inventory's queue consumer bumps it for every
+// product.created, product.updated and stock.changed event): a round during which the
+// generation moved measures the invalidation, not the bound. So the check first waits until the
+// generation is still — no event left in inventory's outbox and no bump for `quietMs` — then
+// reads the generation before and after its reads, and runs again (up to `attempts` times) when
+// it moved. Every attempt is reported.
+import { sleep } from './harness.mjs'
+
+const GENERATION = "SELECT generation FROM cache_generations WHERE namespace = 'products'"
+const PENDING = 'SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL'
+
+/** The product cache's generation in inventory's D1 (0 until first bumped). */
+export async function productGeneration(db) {
+  return (await db.prepare(GENERATION).first())?.generation ?? 0
+}
+
+/**
+ * Waits until the product generation has not moved for `quietMs` and inventory's outbox holds
+ * no event not yet sent (bounded by `timeoutMs`). Answers the generation, the time waited and
+ * whether it got still.
+ */
+export async function waitForStillGeneration(db, { quietMs, timeoutMs = 60_000, pollMs = 250 }) {
+  const began = Date.now()
+  let last = await productGeneration(db)
+  let since = Date.now()
+  while (Date.now() - began < timeoutMs) {
+    await sleep(pollMs)
+    const generation = await productGeneration(db)
+    const pending = (await db.prepare(PENDING).first()).n
+    if (generation !== last || pending > 0) {
+      last = generation
+      since = Date.now()
+    } else if (Date.now() - since >= quietMs) return { generation, waitedMs: Date.now() - began, still: true }
+  }
+  return { generation: last, waitedMs: Date.now() - began, still: false }
+}
+
+/**
+ * The check: `read(id)` answers a product read's Response-like `{ headers }` through the
+ * bounded L1; `keySpace` is read round-robin twice, then its last `bound` keys (all hits) and
+ * the `bound` before them (no hits).
+ */
+export async function l1BoundCheck({ db, read, keySpace, bound, quietMs, attempts = 3 }) {
+  const level = async (ids) => {
+    const seen = []
+    for (const id of ids) seen.push((await read(id)).headers.get('x-cache'))
+    return seen
+  }
+  const rounds = []
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const wait = await waitForStillGeneration(db, { quietMs })
+    const before = await productGeneration(db)
+    for (let pass = 0; pass < 2; pass++) for (const id of keySpace) await read(id)
+    // An L1 of `bound` entries now holds exactly the last `bound` keys read: read them again
+    // (all hits, nothing evicted), then the `bound` keys before them (all misses).
+    const recent = await level(keySpace.slice(-bound))
+    const older = await level(keySpace.slice(-2 * bound, -bound))
+    const after = await productGeneration(db)
+    rounds.push({
+      waitedMs: wait.waitedMs,
+      still: wait.still,
+      generationBefore: before,
+      generationAfter: after,
+      recentHits: recent.filter((seen) => seen === 'L1 hit').length,
+      olderHits: older.filter((seen) => seen === 'L1 hit').length,
+      olderSeen: [...new Set(older)].join(', '),
+    })
+    if (after === before) break
+  }
+  const last = rounds.at(-1)
+  return {
+    recentHits: last.recentHits,
+    olderHits: last.olderHits,
+    olderSeen: last.olderSeen,
+    // True when the counted round ran with the generation still: the figure is about the bound.
+    generationStill: last.generationAfter === last.generationBefore,
+    rounds,
+  }
+}
