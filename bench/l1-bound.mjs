@@ -19,12 +19,13 @@ export async function productGeneration(db) {
 
 /**
  * Waits until the product generation has not moved for `quietMs` and inventory's outbox holds
- * no event not yet sent (bounded by `timeoutMs`). Answers the generation, the time waited and
- * whether it got still.
+ * no event not yet sent (bounded by `timeoutMs`). Answers the generation when it began waiting
+ * and when still, the time waited and whether it got still.
  */
 export async function waitForStillGeneration(db, { quietMs, timeoutMs = 60_000, pollMs = 250 }) {
   const began = Date.now()
-  let last = await productGeneration(db)
+  const initial = await productGeneration(db)
+  let last = initial
   let since = Date.now()
   while (Date.now() - began < timeoutMs) {
     await sleep(pollMs)
@@ -33,9 +34,10 @@ export async function waitForStillGeneration(db, { quietMs, timeoutMs = 60_000, 
     if (generation !== last || pending > 0) {
       last = generation
       since = Date.now()
-    } else if (Date.now() - since >= quietMs) return { generation, waitedMs: Date.now() - began, still: true }
+    } else if (Date.now() - since >= quietMs)
+      return { initial, generation, waitedMs: Date.now() - began, lastChangeMs: since - began, still: true }
   }
-  return { generation: last, waitedMs: Date.now() - began, still: false }
+  return { initial, generation: last, waitedMs: Date.now() - began, lastChangeMs: since - began, still: false }
 }
 
 /**
@@ -61,6 +63,10 @@ export async function l1BoundCheck({ db, read, keySpace, bound, quietMs, attempt
     const after = await productGeneration(db)
     rounds.push({
       waitedMs: wait.waitedMs,
+      // Bumps that landed while waiting: what a check reading at once would have run into.
+      bumpsWhileWaiting: wait.generation - wait.initial,
+      // When the last bump or unsent event was seen, after the products were created.
+      lastChangeMs: wait.lastChangeMs,
       still: wait.still,
       generationBefore: before,
       generationAfter: after,

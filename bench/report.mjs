@@ -33,7 +33,7 @@ function generationNote(bound) {
   const attempts = bound.rounds
     .map(
       (round) =>
-        `generation ${round.generationBefore}→${round.generationAfter} after waiting ${fixed(round.waitedMs / 1000, 1)} s${round.still ? '' : ' (not still within 60 s)'}`,
+        `waited ${fixed(round.waitedMs / 1000, 1)} s${round.bumpsWhileWaiting === undefined ? '' : `, ${round.bumpsWhileWaiting} bump(s) meanwhile, the last ${fixed(round.lastChangeMs / 1000, 1)} s in`}${round.still ? '' : ' (not still within 60 s)'}, then generation ${round.generationBefore}→${round.generationAfter} during the reads`,
     )
     .join('; ')
   const moved = bound.rounds.filter((round) => round.generationAfter !== round.generationBefore).length
@@ -167,7 +167,9 @@ export function render({ command, settings, machine, date, durationS, results, s
       [`stage (${label})`, 'ms of machine time per request', 'share'],
       stages(path).map(([name, value]) => [name, fixed(value, 3), `${fixed((value / cost(top(path))) * 100, 0)} %`]),
     )
-  const profileSection = (
+  const profileSection = (label, profile) =>
+    profile ? profileTables(label, profile) : `**${label}**: no profile in this run (the inspector did not answer in time).`
+  const profileTables = (
     label,
     profile,
   ) => `**${label}** (${fixed(profile.busyMs)} ms busy in ${settings.PROFILE_S} s). Self time by component — the bundled module's package or project folder:
@@ -190,7 +192,7 @@ ${table(['function — module', 'self ms', 'share of busy'], profileRows(profile
   }
   const serviceShare = (path) => `${fixed(((cost(`${path}-direct`) - cost('floor')) / cost(top(path))) * 100, 0)} %`
   const topComponents = (profile) =>
-    profile.components
+    (profile?.components ?? [])
       .slice(0, 3)
       .map(({ key, share }) => `\`${key}\` ${fixed(share * 100, 0)} %`)
       .join(', ')
