@@ -45,7 +45,7 @@ export async function waitForStillGeneration(db, { quietMs, timeoutMs = 60_000, 
  * bounded L1; `keySpace` is read round-robin twice, then its last `bound` keys (all hits) and
  * the `bound` before them (no hits).
  */
-export async function l1BoundCheck({ db, read, keySpace, bound, quietMs, attempts = 3 }) {
+export async function l1BoundCheck({ db, read, keySpace, bound, quietMs, attempts = 3, pollMs = 250 }) {
   const level = async (ids) => {
     const seen = []
     for (const id of ids) seen.push((await read(id)).headers.get('x-cache'))
@@ -53,7 +53,7 @@ export async function l1BoundCheck({ db, read, keySpace, bound, quietMs, attempt
   }
   const rounds = []
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const wait = await waitForStillGeneration(db, { quietMs })
+    const wait = await waitForStillGeneration(db, { quietMs, pollMs })
     const before = await productGeneration(db)
     for (let pass = 0; pass < 2; pass++) for (const id of keySpace) await read(id)
     // An L1 of `bound` entries now holds exactly the last `bound` keys read: read them again
