@@ -121,3 +121,45 @@ describe('RED metrics', () => {
     expect(unmatched).toMatchObject({ indexes: ['unmatched'], blobs: ['request', 'gateway', 'unmatched', 'GET', '404', '4xx', 'gateway'] })
   })
 })
+
+describe('request log sampling', () => {
+  let console_: ReturnType<typeof captureConsole>
+  beforeEach(() => {
+    console_ = captureConsole()
+  })
+  afterEach(() => console_.restore())
+
+  it('writes no line for a sampled-out success but counts it in the metrics; an error is always logged', async () => {
+    const points: AnalyticsEngineDataPoint[] = []
+    const METRICS = { writeDataPoint: (point?: AnalyticsEngineDataPoint) => void points.push(point!) }
+    // The production gateway with every success sampled out.
+    const fetch = async (path: string, requestId: string, headers: Record<string, string> = {}) => {
+      const ctx = createExecutionContext()
+      const response = await gateway.fetch(
+        new Request(`https://api.example${path}`, {
+          headers: { 'CF-Connecting-IP': '2001:db8::ab', 'X-Request-Id': requestId, ...headers },
+        }),
+        { ...env, METRICS, LOG_SAMPLE_RATE: '0' },
+        ctx,
+      )
+      await waitOnExecutionContext(ctx)
+      return response
+    }
+    const run = crypto.randomUUID()
+    expect((await fetch('/api/v1/products', `sampled-out-${run}`)).status).toBe(200)
+    expect((await fetch('/api/v1/products/prd_unknown', `not-found-${run}`)).status).toBe(404)
+    expect((await fetch('/api/v1/users/me', `unauthenticated-${run}`, bearer('not-a-token'))).status).toBe(401)
+
+    const requestLines = entries(console_.lines).filter((entry) => entry.message === 'request')
+    expect(requestLines.map((entry) => [entry.request_id, entry.status])).toEqual([
+      [`not-found-${run}`, 404],
+      [`unauthenticated-${run}`, 401],
+    ])
+    const requests = points.filter((point) => point.blobs?.[0] === 'request')
+    expect(requests.map((point) => [point.blobs?.[2], point.blobs?.[4]])).toEqual([
+      ['/api/v1/products', '200'],
+      ['/api/v1/products/:id', '404'],
+      ['/api/v1/users/me', '401'],
+    ])
+  })
+})

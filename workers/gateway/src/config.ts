@@ -2,6 +2,7 @@ import { BREAKER_VARS, breakerConfigOf } from '../../../durable-objects/circuit-
 import { ConfigError, defineConfig } from '../../../platform/env/config'
 import { listVar, optionalTextVar, requiredTextVar } from '../../../platform/env/vars'
 import { BODY_LIMIT_VARS, bodyLimitsOf } from '../../../platform/http/request-body'
+import { REQUEST_LOG_VARS, requestLogOptionsOf } from '../../../platform/telemetry/request-log-policy'
 import { GATEWAY_CACHE_VARS, gatewayCacheOptionsOf } from './gateway-cache/options'
 import { rateLimitOptionsFrom, type RateLimitOptions } from './middleware/rate-limit'
 import { DEFAULT_RATE_LIMITS, parsePolicy } from './middleware/rate-limit-policy'
@@ -44,6 +45,7 @@ export const gatewayConfig = defineConfig(
     ...GATEWAY_CACHE_VARS,
     ...RESILIENCE_VARS,
     ...BREAKER_VARS,
+    ...REQUEST_LOG_VARS,
   },
   (vars) => ({
     environment: vars.ENVIRONMENT,
@@ -55,6 +57,7 @@ export const gatewayConfig = defineConfig(
     gatewayCache: gatewayCacheOptionsOf(vars),
     resilience: resilienceConfigOf(vars),
     breaker: breakerConfigOf(vars),
+    requestLog: requestLogOptionsOf(vars),
   }),
 )
 

@@ -1,14 +1,17 @@
 import type { MiddlewareHandler } from 'hono'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { redMetrics } from '../../../../platform/telemetry/metrics'
+import { shouldLogRequest } from '../../../../platform/telemetry/request-log-policy'
 import { createRouteMatcher, type Route } from '../../../../shared-contracts/routes'
 import type { GatewayEnv } from '../services'
 
 const log = createLogger('gateway')
 
 /**
- * Measures every request once it has been answered: one `request` log line (method, route
- * pattern, status, duration_ms) and one RED data point (platform/telemetry/metrics). Only the
+ * Measures every request once it has been answered: one RED data point for every request
+ * (platform/telemetry/metrics), and one `request` log line (method, route pattern, status,
+ * duration_ms) for the requests the log policy keeps (platform/telemetry/request-log-policy:
+ * every error but 429, every slow request, a sample of the rest by request id). Only the
  * route pattern is recorded, never the path or its query string: ids stay out of the metric's
  * cardinality and tokens out of the logs. Sets `c.var.metrics`, which `forward` records its
  * downstream calls with; the no-op recorder when the METRICS dataset is not bound.
@@ -16,6 +19,7 @@ const log = createLogger('gateway')
 export function observe(routes: readonly Route[]): MiddlewareHandler<GatewayEnv> {
   const match = createRouteMatcher(routes)
   return async function observe(c, next) {
+    const options = c.var.config.requestLog
     const started = Date.now()
     const metrics = redMetrics(c.env.METRICS, 'gateway')
     c.set('metrics', metrics)
@@ -30,6 +34,7 @@ export function observe(routes: readonly Route[]): MiddlewareHandler<GatewayEnv>
     const status = c.res.status
     const pattern = route?.path ?? 'unmatched'
     metrics.request({ route: pattern, method: c.req.method, status, durationMs, target: route?.service ?? 'gateway' })
+    if (!shouldLogRequest(options, { status, durationMs, requestId: c.var.requestId ?? '' })) return
     const fields = { method: c.req.method, route: pattern, status, duration_ms: durationMs }
     if (status >= 500) log.warn('request', fields)
     else log.info('request', fields)
