@@ -12,6 +12,7 @@ import {
   type Outcome,
   type Permit,
 } from './state-machine'
+import { ReportPace } from './report-pace'
 import { applyTally, type Tally } from './tally'
 
 const STATE_KEY = 'breaker'
@@ -36,6 +37,8 @@ export interface ReportBatch {
  */
 export class CircuitBreaker extends DurableObject<BreakerVars> {
   private readonly config: BreakerConfig
+  /** How often isolates should report, from how many reports arrive (report-pace.ts). */
+  private readonly pace = new ReportPace()
 
   constructor(ctx: DurableObjectState, env: BreakerVars) {
     super(ctx, env)
@@ -86,7 +89,7 @@ export class CircuitBreaker extends DurableObject<BreakerVars> {
       for (const tally of batch.tallies) state = applyTally(state, tally, now, this.config)
       for (const { permit, outcome } of batch.probes) state = transition(state, { type: 'report', permit, outcome }, now, this.config).state
       if (state !== before) this.ctx.storage.kv.put(STATE_KEY, state)
-      return snapshotOf(state, now)
+      return { ...snapshotOf(state, now), reportEveryMs: this.pace.hear(now) }
     })
   }
 
@@ -94,7 +97,8 @@ export class CircuitBreaker extends DurableObject<BreakerVars> {
   snapshot(): BreakerSnapshot {
     return this.traced('snapshot', () => {
       this.apply({ type: 'tick' })
-      return snapshotOf(this.load(), Date.now())
+      const now = Date.now()
+      return { ...snapshotOf(this.load(), now), reportEveryMs: this.pace.hear(now) }
     })
   }
 

@@ -57,6 +57,8 @@ export interface BreakerSnapshot {
   retryAfterMs: number
   /** Closed only: the count window, oldest first (an isolate projects its own outcomes onto it). */
   window?: Outcome[]
+  /** From the object: how often each isolate should report (report-pace.ts). */
+  reportEveryMs?: number
 }
 
 export const initialState = (): BreakerState => ({ status: 'closed', generation: 0, calls: [] })

@@ -14,15 +14,16 @@ export interface GateOptions {
   /** A view older than this is not trusted at all: the call asks the breaker first. */
   maxStaleMs: number
   /**
-   * Outcomes while closed are gathered this long into one aggregated report; only outcomes that
-   * would change the breaker's state (docs/adr/0055) go at once.
+   * Outcomes while closed are gathered at least this long into one aggregated report (longer
+   * when the object asks for it, `report-pace.ts`); only outcomes that would change the
+   * breaker's state (docs/adr/0055) go at once.
    */
   reportDelayMs: number
   /** The breaker's count window, to tell which outcomes would open it (the object's own constants by default). */
   window?: WindowConfig
 }
 
-export const DEFAULT_GATE: GateOptions = { refreshMs: 1_000, maxStaleMs: 10_000, reportDelayMs: 1_000 }
+export const DEFAULT_GATE: GateOptions = { refreshMs: 1_000, maxStaleMs: 10_000, reportDelayMs: 250 }
 
 /** The most rounds (a wait and a report) one flush makes: the request that keeps it alive is released within a few seconds. */
 const FLUSH_ROUNDS = 2
@@ -46,8 +47,8 @@ interface View {
  * calls are admitted without a Durable Object round trip; while it says open, they are refused
  * locally until its retry time. Only then — and when half-open, where the breaker itself must
  * count out the probes — does a call wait for the object. Outcomes are reported after the
- * response, aggregated (docs/adr/0055): at most one report per `reportDelayMs` per service and
- * isolate, whatever the request rate, carrying a tally per closed generation (bounded in size,
+ * response, aggregated (docs/adr/0055): at most one report per interval per service and
+ * isolate (`reportDelayMs`, or longer when the object asks), whatever the request rate, carrying a tally per closed generation (bounded in size,
  * `tally.ts`) and the half-open probes. Outcomes that would change the breaker's state — those
  * that open it when projected onto the object's last known window, and every probe — are
  * reported at once. Each answer refreshes the copy.
@@ -60,6 +61,8 @@ export class BreakerGate {
   private refreshing: Promise<void> | null = null
   private urgent = false
   private wake: (() => void) | null = null
+  /** The interval the object last asked for (0: none yet). */
+  private paceMs = 0
   private readonly window: WindowConfig
 
   constructor(
@@ -82,7 +85,8 @@ export class BreakerGate {
     if (view && now - view.fetchedAt <= this.options.maxStaleMs) {
       if (view.status === 'closed') {
         // A report on its way refreshes the copy with its answer: no second round trip for that.
-        if (now - view.fetchedAt > this.options.refreshMs && this.refreshing === null && this.flushing === null) {
+        const refreshMs = Math.max(this.options.refreshMs, this.paceMs)
+        if (now - view.fetchedAt > refreshMs && this.refreshing === null && this.flushing === null) {
           this.refreshing = this.refresh()
           defer(this.refreshing)
         }
@@ -166,7 +170,7 @@ export class BreakerGate {
   /** Waits out the gathering interval, or less if an urgent outcome arrives. */
   private async gather(): Promise<void> {
     const woken = new Promise<void>((resolve) => (this.wake = resolve))
-    await Promise.race([this.sleep(this.options.reportDelayMs), woken])
+    await Promise.race([this.sleep(Math.max(this.options.reportDelayMs, this.paceMs)), woken])
     this.wake = null
   }
 
@@ -208,6 +212,8 @@ export class BreakerGate {
 
   private learn(snapshot: BreakerSnapshot): void {
     const now = this.clock.now()
+    // Never beyond the age at which a copy is not trusted at all.
+    this.paceMs = Math.min(snapshot.reportEveryMs ?? 0, this.options.maxStaleMs / 2)
     this.view = {
       status: snapshot.state,
       generation: snapshot.generation,

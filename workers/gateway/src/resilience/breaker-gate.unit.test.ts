@@ -17,7 +17,7 @@ const INTERVAL = 1_000
  * A gate over an in-memory breaker object with a hand-driven clock: `sleep` resolves only when
  * the test moves time past it, so "at most one report per interval" is counted, not timed.
  */
-function setup() {
+function setup({ reportEveryMs }: { reportEveryMs?: number } = {}) {
   let now = 0
   let state: BreakerState = initialState()
   const batches: ReportBatch[] = []
@@ -34,7 +34,7 @@ function setup() {
       for (const tally of batch.tallies) state = applyTally(state, tally, now, DEFAULT_BREAKER_CONFIG)
       for (const { permit, outcome } of batch.probes)
         state = transition(state, { type: 'report', permit, outcome }, now, DEFAULT_BREAKER_CONFIG).state
-      return snapshotOf(state, now)
+      return { ...snapshotOf(state, now), reportEveryMs }
     },
     snapshot: async () => snapshotOf(transition(state, { type: 'tick' }, now, DEFAULT_BREAKER_CONFIG).state, now),
   } as unknown as BreakerClient
@@ -112,5 +112,18 @@ describe('breaker gate: aggregated reports', () => {
     await t.call('failure')
     expect(t.batches).toHaveLength(1)
     expect(t.batches[0]!.tallies[0]).toMatchObject({ calls: 1, head: ['failure'] })
+  })
+
+  it('reports less often when the object asks for a longer interval (many isolates)', async () => {
+    const t = setup({ reportEveryMs: 4 * INTERVAL })
+    await t.call('success')
+    await t.advance(INTERVAL)
+    const before = t.batches.length
+    for (let second = 0; second < 8; second += 1) {
+      for (let i = 0; i < 50; i += 1) await t.call('success')
+      await t.advance(INTERVAL)
+    }
+    expect(t.batches.length - before).toBeLessThanOrEqual(2)
+    expect(t.state.status).toBe('closed')
   })
 })
