@@ -154,6 +154,13 @@ try {
   await phase('hot-key', 'one client IP over its 120/min anonymous quota (production limits)', N, () =>
     call(url.strict, 'GET', path, { headers: { 'cf-connecting-ip': '198.51.100.7' } }),
   )
+  // A service failing one call in five: not enough to open its breaker (50 %), so every outcome is reported.
+  await expectCall(200, url.gateway, 'PUT', '/api/v1/admin/faults/users', { token: admin, body: { mode: 'error', rate: 0.2 } })
+  await phase('partial-failure', 'GET /api/v1/users/me while users fails 20 % of calls (breaker stays closed)', N, () =>
+    call(url.gateway, 'GET', '/api/v1/users/me', { token }),
+  )
+  await expectCall(200, url.gateway, 'PUT', '/api/v1/admin/faults/users', { token: admin, body: { mode: 'none', rate: 0 } })
+  await drain()
   let price = 1000
   await phase('product-write', 'PATCH /api/v1/products/{id} (admin)', Math.min(N, 40), () =>
     call(url.gateway, 'PATCH', `/api/v1/products/${products[1]}`, { token: admin, body: { price_cents: (price += 1) } }),
