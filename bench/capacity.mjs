@@ -57,6 +57,7 @@ function classify({ service, name }) {
   if (name.startsWith('CircuitBreaker/')) return `CircuitBreaker call (${name.slice('CircuitBreaker/'.length)})`
   if (/^DB (first|all|run|raw)$/.test(name) || name === 'DB batch > query') return `D1 statement: ${service}`
   if (/^KV /.test(name)) return `KV ${name.split(' ').at(-1)}: ${service}`
+  if (/^send [A-Z_]+$/.test(name)) return `queue send: ${name.slice('send '.length)}`
   return null
 }
 
