@@ -107,9 +107,7 @@ describe('rate limits through the gateway', () => {
     const me = (token: string) => call('/api/v1/users/me', { headers: bearer(token) })
     const responses: Response[] = []
     const started = Date.now()
-    // Batches of 100 until one is refused: however slow the machine, sending outpaces the refill of 10 a second.
-    for (let batch = 0; batch < 20 && !responses.some((response) => response.status === 429); batch++)
-      responses.push(...(await Promise.all(Array.from({ length: 100 }, () => me(ada.token)))))
+    for (let batch = 0; batch < 7; batch++) responses.push(...(await Promise.all(Array.from({ length: 100 }, () => me(ada.token)))))
     const elapsedMs = Date.now() - started
     const admitted = responses.filter((response) => response.status === 200).length
     // 600 at once, then one more every 100 ms while the test runs (GCRA refills smoothly).
