@@ -16,8 +16,15 @@ const buildDir = process.env.TEST_BUILD_DIR ?? '.build/test'
 // (test/support/worker-logs.mjs).
 holdWorkerLogs(`${buildDir}/worker-logs.log`)
 
+/**
+ * The most one test may take before it counts as hung. Tests assert outcomes, never speed (the
+ * bench measures that); on a loaded 2-core machine a heavy test (the whole OpenAPI document's
+ * examples, a cursor walk of every dead letter) may take several times its usual second.
+ */
+const testTimeout = 15_000
+
 const unitProject = {
-  test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude: ['node_modules/**'], environment: 'node' },
+  test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude: ['node_modules/**'], environment: 'node', testTimeout },
 }
 
 /**
@@ -81,6 +88,7 @@ function serviceProject(name: ServiceName, { auxiliaries = [], include = [], sha
       exclude: ['**/*.unit.test.ts'],
       setupFiles: ['./test/support/apply-migrations.ts'],
       isolate: !sharedRuntime,
+      testTimeout,
     },
   }
 }
@@ -112,40 +120,65 @@ async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<st
   }
 }
 
-// The cross-Worker project: the gateway under test reaches the real internal Workers over real
-// service bindings.
-const gatewayProject = {
-  plugins: [
-    cloudflareTest(async () => {
-      const all = await vars
-      const internal = WORKERS.filter(({ name }) => name !== 'gateway')
-      const auxiliaries = await Promise.all(
-        internal.map((worker) => auxiliaryWorker(worker, all[worker.name as keyof typeof all] as Record<string, string>)),
-      )
-      const databases = auxiliaries.flatMap(({ database }) => (database ? [database] : []))
-      return {
-        wrangler: { configPath: './wrangler.toml' },
-        miniflare: {
-          bindings: {
-            ...all.gateway,
-            OTEL_EXPORTER_OTLP_ENDPOINT: '',
-            TEST_MIGRATIONS: Object.fromEntries(databases.map(({ binding, migrations }) => [binding, migrations])),
-            // test/cross/fuzz.test.ts: FUZZ_SEED and FUZZ_RUNS from the shell replay or lengthen a run.
-            ...(process.env.FUZZ_SEED ? { TEST_FUZZ_SEED: process.env.FUZZ_SEED } : {}),
-            ...(process.env.FUZZ_RUNS ? { TEST_FUZZ_RUNS: process.env.FUZZ_RUNS } : {}),
+/**
+ * The cross-Worker projects: the gateway under test reaches the real internal Workers over real
+ * service bindings. Files that change what every request meets (fault injection, a breaker they
+ * open, the whole dead-letter list, the metrics of every request) run in a runtime of their own;
+ * the others share one (ADR 0058).
+ */
+const ISOLATED_CROSS_FILES = [
+  'test/cross/circuit-breaker.test.ts',
+  'test/cross/dead-letters.test.ts',
+  'test/cross/failure-isolation.test.ts',
+  'test/cross/faults.test.ts',
+  'test/cross/forwarding.test.ts',
+  'test/cross/fuzz.test.ts',
+  'test/cross/hostile-clients.test.ts',
+  'test/cross/logs-and-metrics.test.ts',
+  'test/cross/operations.test.ts',
+  'test/cross/resilience.test.ts',
+  'test/cross/sweep.test.ts',
+  'test/cross/owasp/api4-unrestricted-resource-consumption.test.ts',
+  'test/cross/owasp/api8-security-misconfiguration.test.ts',
+]
+const CROSS_FILES = ['workers/gateway/**/*.test.ts', 'test/cross/**/*.test.ts', 'durable-objects/rate-limiter/**/*.test.ts']
+
+function gatewayProject(name: string, { isolated }: { isolated: boolean }) {
+  return {
+    plugins: [
+      cloudflareTest(async () => {
+        const all = await vars
+        const internal = WORKERS.filter(({ name }) => name !== 'gateway')
+        const auxiliaries = await Promise.all(
+          internal.map((worker) => auxiliaryWorker(worker, all[worker.name as keyof typeof all] as Record<string, string>)),
+        )
+        const databases = auxiliaries.flatMap(({ database }) => (database ? [database] : []))
+        return {
+          wrangler: { configPath: './wrangler.toml' },
+          miniflare: {
+            bindings: {
+              ...all.gateway,
+              OTEL_EXPORTER_OTLP_ENDPOINT: '',
+              TEST_MIGRATIONS: Object.fromEntries(databases.map(({ binding, migrations }) => [binding, migrations])),
+              // test/cross/fuzz.test.ts: FUZZ_SEED and FUZZ_RUNS from the shell replay or lengthen a run.
+              ...(process.env.FUZZ_SEED ? { TEST_FUZZ_SEED: process.env.FUZZ_SEED } : {}),
+              ...(process.env.FUZZ_RUNS ? { TEST_FUZZ_RUNS: process.env.FUZZ_RUNS } : {}),
+            },
+            d1Databases: Object.fromEntries(databases.map(({ binding, id }) => [binding, id])),
+            workers: auxiliaries.map(({ worker }) => worker),
           },
-          d1Databases: Object.fromEntries(databases.map(({ binding, id }) => [binding, id])),
-          workers: auxiliaries.map(({ worker }) => worker),
-        },
-      }
-    }),
-  ],
-  test: {
-    name: 'gateway',
-    include: ['workers/gateway/**/*.test.ts', 'test/cross/**/*.test.ts', 'durable-objects/rate-limiter/**/*.test.ts'],
-    exclude: ['**/*.unit.test.ts'],
-    setupFiles: ['./test/support/apply-migrations.ts'],
-  },
+        }
+      }),
+    ],
+    test: {
+      name,
+      include: isolated ? ISOLATED_CROSS_FILES : CROSS_FILES,
+      exclude: ['**/*.unit.test.ts', ...(isolated ? [] : ISOLATED_CROSS_FILES)],
+      setupFiles: ['./test/support/apply-migrations.ts'],
+      isolate: isolated,
+      testTimeout,
+    },
+  }
 }
 
 // End to end: the system started exactly as `npm start` starts it, driven over HTTP.
@@ -169,6 +202,9 @@ const buildProject = {
 
 export default defineConfig({
   test: {
+    // Two test files at a time on a 2-core machine (vitest's default leaves one core idle): a
+    // file spends much of its time waiting on workerd, queues and alarms.
+    maxWorkers: 2,
     // Console output of a passed test stays off the terminal; a failed test shows its own.
     silent: showLogs ? false : 'passed-only',
     reporters: ['default', new WorkerLogsReporter()],
@@ -177,9 +213,14 @@ export default defineConfig({
       serviceProject('users', { sharedRuntime: true }),
       serviceProject('inventory', { sharedRuntime: true }),
       serviceProject('payments', { sharedRuntime: true }),
-      serviceProject('notifications'),
-      serviceProject('orders', { auxiliaries: ['inventory', 'payments'], include: ['durable-objects/saga-coordinator/**/*.test.ts'] }),
-      gatewayProject,
+      serviceProject('notifications', { sharedRuntime: true }),
+      serviceProject('orders', {
+        sharedRuntime: true,
+        auxiliaries: ['inventory', 'payments'],
+        include: ['durable-objects/saga-coordinator/**/*.test.ts'],
+      }),
+      gatewayProject('gateway', { isolated: false }),
+      gatewayProject('gateway-isolated', { isolated: true }),
       e2eProject,
       buildProject,
     ],

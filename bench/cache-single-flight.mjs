@@ -2,8 +2,8 @@
 // it is load, bounded in time). Inventory's production bundle runs in Miniflare (bench/harness.mjs)
 // twice: with CACHE_LEVELS=l2 (every read shares a KV read with the reads in flight) and with
 // the default l1,l2. For each, CONNECTIONS autocannon connections read one product for SECONDS
-// while a writer changes its price every WRITE_EVERY_MS (each change bumps the generation, so the
-// generation view's shared D1 read and shared source reads run under load too). Exits 1 if any
+// while a writer changes its price every WRITE_EVERY_MS (each change bumps the product's stamp, so
+// the stamp view's shared D1 read and shared source reads run under load too). Exits 1 if any
 // answer is not a 2xx: before docs/adr/0017's "Single-flight across requests", the l2 run got
 // workerd's own 500s ("Cannot perform I/O on behalf of a different request (ReadableStreamSource)").
 //   npm exec -- node bench/cache-single-flight.mjs

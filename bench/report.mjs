@@ -1,6 +1,7 @@
 // bench/RESULTS.md from one run of bench/run.mjs: every figure a median over rounds with its
 // range, every comparison a ratio of figures from the same rounds.
 import { cell, fixed, quantile, ratios, summarize } from './stats.mjs'
+import { renderCacheUnderOrders } from './cache-under-orders.mjs'
 
 const MiB = 1024 * 1024
 const FREE_GZIP_LIMIT = 3 * MiB
@@ -367,6 +368,7 @@ same ${settings.KEY_SPACE} keys round-robin, twice: its L1 then held ${usageText
       : '**Not within its bytes bound, or the bound never evicted.**'
   }
 
+${results.cacheUnderOrders ? renderCacheUnderOrders(results.cacheUnderOrders) : ''}
 ## 6. Per Worker
 
 Bundle: the files \`wrangler deploy --dry-run\` writes (no source maps), gzip level 6 here (the
@@ -448,7 +450,7 @@ Done in issue 9 (each measured on this suite's harness, the previous gateway bun
   request's time to the figure in the breakdown above.
 - **The gateway answers anonymous public reads from its own memory** (ADR 0039;
   workers/gateway/src/gateway-cache): inventory says until when its answer is known current (its
-  last generation check plus \`CACHE_GENERATION_CHECK_MS\`), and the gateway keeps the answer
+  last stamp check plus \`CACHE_GENERATION_CHECK_MS\`), and the gateway keeps the answer
   until then, so the 1 s staleness bound holds end to end. A hit signs no credential and calls
   no service; every middleware before \`forward\` still runs.
 

@@ -8,7 +8,8 @@ import { EVENT_TYPES, type EventType } from './events'
 export const SUBSCRIPTIONS = {
   notifications: [EVENT_TYPES.userRegistered, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled, EVENT_TYPES.userDeleted],
   orders: [EVENT_TYPES.orderPlaced, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled, EVENT_TYPES.userDeleted],
-  // Its own product cache: any change of a product or its stock bumps the cache's generation.
+  // Its own events: recorded once and acknowledged; its product cache is invalidated by the
+  // writes' own batches now (workers/inventory/src/events/own-events.ts).
   inventory: [EVENT_TYPES.productCreated, EVENT_TYPES.productUpdated, EVENT_TYPES.stockChanged],
   // Account deletion: its payment records lose the user's id (docs/adr/0028).
   payments: [EVENT_TYPES.userDeleted],

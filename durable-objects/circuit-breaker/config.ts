@@ -1,4 +1,5 @@
-import { positiveIntVar } from '../../platform/env/vars'
+import { defineConfig, type VarsOf } from '../../platform/env/config'
+import { durationMsVar } from '../../platform/env/vars'
 /** How a breaker judges its downstream. */
 export interface BreakerConfig {
   /** The count window: the last N calls. */
@@ -27,14 +28,19 @@ export const DEFAULT_BREAKER_CONFIG: BreakerConfig = {
   probeLeaseMs: 15_000,
 }
 
-/** The vars a deployment may set (all optional; the production defaults otherwise). */
-export interface BreakerVars {
+/** The vars a deployment may set (all optional; the production defaults otherwise), part of its host's config. */
+export const BREAKER_VARS = {
   /** The first open period in ms (local development uses a short one so the e2e suite can watch a breaker close). */
-  CIRCUIT_BREAKER_OPEN_MS?: string
+  CIRCUIT_BREAKER_OPEN_MS: durationMsVar(DEFAULT_BREAKER_CONFIG.openMs),
 }
 
-/** The config from env vars; a bad value throws (fails at creation, not mid-call). */
-export function breakerConfig(vars: BreakerVars): BreakerConfig {
-  const openMs = positiveIntVar('CIRCUIT_BREAKER_OPEN_MS', vars.CIRCUIT_BREAKER_OPEN_MS, DEFAULT_BREAKER_CONFIG.openMs)
+/** The vars as text, as the Durable Object's env holds them. */
+export type BreakerVars = { [K in keyof typeof BREAKER_VARS]?: string }
+
+export function breakerConfigOf(vars: VarsOf<typeof BREAKER_VARS>): BreakerConfig {
+  const openMs = vars.CIRCUIT_BREAKER_OPEN_MS
   return { ...DEFAULT_BREAKER_CONFIG, openMs, maxOpenMs: Math.max(openMs, DEFAULT_BREAKER_CONFIG.maxOpenMs) }
 }
+
+/** The config from env vars, parsed once per configuration; a bad value throws (fails at creation, not mid-call). */
+export const breakerConfig = defineConfig(BREAKER_VARS, breakerConfigOf)

@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import { defineConfig, type VarsOf } from '../env/config'
+import { durationMsVar, intVar, oneOfVar } from '../env/vars'
 
 /** The levels a cache reads through: both, KV only, or none (every read goes to the source). */
 export type CacheLevels = 'l1,l2' | 'l2' | 'none'
@@ -13,7 +14,7 @@ export interface CacheOptions {
   generationCheckMs: number
 }
 
-/** The CACHE_* vars (docs/caching.md); unset or empty means the default. */
+/** The CACHE_* vars (docs/caching.md), as text; unset or empty means the default. */
 export interface CacheEnv {
   CACHE_LEVELS?: string
   CACHE_L1_MAX_ENTRIES?: string
@@ -24,39 +25,29 @@ export interface CacheEnv {
   CACHE_GENERATION_CHECK_MS?: string
 }
 
-export const blankIsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
-/** An integer var of at least `min`; unset or blank means `fallback`. */
-export const count = (fallback: number, min = 1) =>
-  z.preprocess(blankIsUnset, z.coerce.number().int().min(min).optional().default(fallback)) as unknown as z.ZodType<number>
-
 /** KV refuses an expirationTtl under 60 seconds. */
 export const KV_MIN_TTL_SECONDS = 60
 
-const CacheEnvSchema = z.object({
-  CACHE_LEVELS: z.preprocess(blankIsUnset, z.enum(['l1,l2', 'l2', 'none']).optional().default('l1,l2')),
-  CACHE_L1_MAX_ENTRIES: count(1000),
-  CACHE_L1_MAX_BYTES: count(8 * 1024 * 1024),
-  CACHE_L1_TTL_MS: count(30_000),
-  CACHE_L2_TTL_S: count(300, KV_MIN_TTL_SECONDS),
-  CACHE_NEGATIVE_TTL_MS: count(5_000),
-  CACHE_GENERATION_CHECK_MS: count(1_000, 0),
+/** The CACHE_* vars, part of the config of a Worker with a product cache. */
+export const CACHE_VARS = {
+  CACHE_LEVELS: oneOfVar(['l1,l2', 'l2', 'none'], 'l1,l2'),
+  CACHE_L1_MAX_ENTRIES: intVar(1000),
+  CACHE_L1_MAX_BYTES: intVar(8 * 1024 * 1024),
+  CACHE_L1_TTL_MS: durationMsVar(30_000),
+  CACHE_L2_TTL_S: intVar(300, { min: KV_MIN_TTL_SECONDS }),
+  CACHE_NEGATIVE_TTL_MS: durationMsVar(5_000),
+  CACHE_GENERATION_CHECK_MS: intVar(1_000, { min: 0 }),
+}
+
+export const cacheOptionsOf = (vars: VarsOf<typeof CACHE_VARS>): CacheOptions => ({
+  levels: vars.CACHE_LEVELS,
+  l1MaxEntries: vars.CACHE_L1_MAX_ENTRIES,
+  l1MaxBytes: vars.CACHE_L1_MAX_BYTES,
+  l1TtlMs: vars.CACHE_L1_TTL_MS,
+  l2TtlSeconds: vars.CACHE_L2_TTL_S,
+  negativeTtlMs: vars.CACHE_NEGATIVE_TTL_MS,
+  generationCheckMs: vars.CACHE_GENERATION_CHECK_MS,
 })
 
-/** Reads the CACHE_* vars; a value that is not what it should be throws, naming the var. */
-export function cacheOptions(env: CacheEnv): CacheOptions {
-  const parsed = CacheEnvSchema.safeParse(env)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
-    throw new Error(`bad cache configuration: ${problems}`)
-  }
-  const vars = parsed.data
-  return {
-    levels: vars.CACHE_LEVELS,
-    l1MaxEntries: vars.CACHE_L1_MAX_ENTRIES,
-    l1MaxBytes: vars.CACHE_L1_MAX_BYTES,
-    l1TtlMs: vars.CACHE_L1_TTL_MS,
-    l2TtlSeconds: vars.CACHE_L2_TTL_S,
-    negativeTtlMs: vars.CACHE_NEGATIVE_TTL_MS,
-    generationCheckMs: vars.CACHE_GENERATION_CHECK_MS,
-  }
-}
+/** Reads the CACHE_* vars alone; a value that is not what it should be throws, naming the var. */
+export const cacheOptions: (env: CacheEnv) => CacheOptions = defineConfig(CACHE_VARS, cacheOptionsOf)

@@ -1,10 +1,18 @@
-import type { GenerationView, KnownGeneration } from './generation'
 import { Lru } from './lru'
 import { KV_MIN_TTL_SECONDS, type CacheOptions } from './options'
 import { singleFlight } from './single-flight'
+import { isCurrent, type KnownStamps, type Stamps, type StampView } from './stamps'
 
-/** What a loader found: a value and its version (grows with every change), or null for "not found". */
-export type Loaded<T> = { value: T; version: number } | null
+/**
+ * What a loader found: a value and its version (grows with every change), or `value: null` for
+ * "not found" (version 0); and the stamps of what it holds, read with it (not after it: a change
+ * between the two would be missed).
+ */
+export interface Loaded<T> {
+  value: T | null
+  version: number
+  stamps: Stamps
+}
 
 /** Every cached value, in both levels. `value: null` caches "not found" (version 0). */
 export interface Envelope<T> {
@@ -12,6 +20,8 @@ export interface Envelope<T> {
   value: T | null
   /** When the source was read (ms since the epoch): no copy outlives its fill's TTL. */
   stored_at: number
+  /** The stamps of what it holds at the fill: it is served while none of them has grown. */
+  stamps: Stamps
 }
 
 /** Which level answered a read; `bypass` when caching is off or failing and the source answered. */
@@ -21,8 +31,8 @@ export interface CacheRead<T> {
   value: T | null
   level: CacheLevel
   /**
-   * Until when (ms since the epoch) this answer is known current: the generation's confirmation
-   * plus the check interval, never past the fill's own TTL. Null for `bypass`: nothing vouches
+   * Until when (ms since the epoch) this answer is known current: the stamp check that confirmed
+   * it plus the check interval, never past the fill's own TTL. Null for `bypass`: nothing vouches
    * for it beyond this read.
    */
   freshUntil: number | null
@@ -49,10 +59,10 @@ export interface L1Usage {
 }
 
 export interface TieredCacheOptions extends CacheOptions {
-  /** Keys are `<namespace>:g<generation>:<key>` in both levels. */
+  /** Keys are `<namespace>:<key>` in both levels. */
   namespace: string
   kv: KVNamespace | undefined
-  generation: GenerationView
+  stamps: StampView
   now: () => number
   /** Told which level answered each read (metrics). */
   observe?: (level: CacheLevel) => void
@@ -65,13 +75,21 @@ const byteLength = (text: string) => new TextEncoder().encode(text).byteLength
 
 function isEnvelope(value: unknown): value is Envelope<unknown> {
   const candidate = value as Envelope<unknown> | null
-  return typeof candidate?.version === 'number' && typeof candidate.stored_at === 'number' && 'value' in candidate
+  return (
+    typeof candidate?.version === 'number' &&
+    typeof candidate.stored_at === 'number' &&
+    'value' in candidate &&
+    typeof candidate.stamps === 'object' &&
+    candidate.stamps !== null
+  )
 }
 
 /**
  * Reads through L1 (this isolate's LRU), L2 (Workers KV) and the source. A miss fills both
  * levels; concurrent misses of one key share one fill; a newer version is never replaced by an
- * older one. Bumping the namespace's generation makes every older entry unreachable at once.
+ * older one. An entry is served while the stamps it holds are the latest this isolate has seen
+ * (checked against the source once per `generationCheckMs`): a write bumps only the stamps of
+ * what it changed, so only the entries holding those go.
  */
 export class TieredCache<T> {
   readonly stats: CacheStats = { l1: { hits: 0, misses: 0 }, l2: { hits: 0, misses: 0 }, sourceLoads: 0, negativeHits: 0 }
@@ -103,55 +121,48 @@ export class TieredCache<T> {
     return read
   }
 
-  /** Asks for the generation again on the next read (this isolate has just bumped it, say). */
-  refreshGeneration(): void {
-    this.#options.generation.expire()
-  }
-
-  /** Drops `key` from both levels in the current generation (the writer's read-your-writes). */
-  async invalidate(key: string): Promise<void> {
-    if (this.#options.levels === 'none') return
-    const full = this.#fullKey((await this.#options.generation.current()).generation, key)
-    this.#l1?.delete(full)
-    await this.#l2?.delete(full)
+  /** Asks for the stamps again on the next read (this isolate has just written, say). */
+  refreshStamps(): void {
+    this.#options.stamps.expire()
   }
 
   async #read(key: string, load: () => Promise<Loaded<T>>): Promise<CacheRead<T>> {
     if (this.#options.levels === 'none') return this.#bypass(load)
-    let known: KnownGeneration
+    let known: KnownStamps
     try {
-      known = await this.#options.generation.current()
+      known = await this.#options.stamps.current()
     } catch (error) {
       this.#options.onError?.(error)
       return this.#bypass(load)
     }
-    const full = this.#fullKey(known.generation, key)
+    const full = this.#fullKey(key)
     const cached = this.#l1?.get(full)
-    if (cached) {
+    if (cached && isCurrent(cached.stamps, known)) {
       this.stats.l1.hits += 1
       return this.#served(cached, 'l1', known)
     }
+    if (cached) this.#l1?.delete(full)
     if (this.#l1) this.stats.l1.misses += 1
-    const { envelope, level } = await this.#fills(full, () => this.#fill(full, load))
+    const { envelope, level } = await this.#fills(full, () => this.#fill(full, load, known))
     return this.#served(envelope, level, known)
   }
 
-  #served(envelope: Envelope<T>, level: 'l1' | 'l2' | 'source', known: KnownGeneration): CacheRead<T> {
+  #served(envelope: Envelope<T>, level: 'l1' | 'l2' | 'source', known: KnownStamps): CacheRead<T> {
     return { value: envelope.value, level, freshUntil: Math.min(known.freshUntil, this.#expiresAt(envelope)) }
   }
 
   async #bypass(load: () => Promise<Loaded<T>>): Promise<CacheRead<T>> {
     this.stats.sourceLoads += 1
-    return { value: (await load())?.value ?? null, level: 'bypass', freshUntil: null }
+    return { value: (await load()).value, level: 'bypass', freshUntil: null }
   }
 
-  #fullKey(generation: number, key: string): string {
-    return `${this.#options.namespace}:g${generation}:${key}`
+  #fullKey(key: string): string {
+    return `${this.#options.namespace}:${key}`
   }
 
   /** L2, else the source; whatever is found goes into the levels above it. */
-  async #fill(full: string, load: () => Promise<Loaded<T>>): Promise<Filled<T>> {
-    const stored = await this.#fromL2(full)
+  async #fill(full: string, load: () => Promise<Loaded<T>>, known: KnownStamps): Promise<Filled<T>> {
+    const stored = await this.#fromL2(full, known)
     if (stored) {
       this.stats.l2.hits += 1
       this.#toL1(full, stored)
@@ -159,10 +170,10 @@ export class TieredCache<T> {
     }
     this.stats.l2.misses += 1
     this.stats.sourceLoads += 1
-    const loaded = await load()
-    const envelope: Envelope<T> = { version: loaded?.version ?? 0, value: loaded?.value ?? null, stored_at: this.#options.now() }
+    const { value, version, stamps } = await load()
+    const envelope: Envelope<T> = { version: value === null ? 0 : version, value, stored_at: this.#options.now(), stamps }
     // A newer version another isolate wrote meanwhile wins over what this fill read.
-    const kept = await this.#toL2(full, envelope)
+    const kept = await this.#toL2(full, envelope, known)
     this.#toL1(full, kept)
     return { envelope: kept, level: 'source' }
   }
@@ -190,11 +201,14 @@ export class TieredCache<T> {
     this.#l1.set(full, envelope, byteLength(serialise(envelope)), ttl)
   }
 
-  async #fromL2(full: string): Promise<Envelope<T> | null> {
+  /** A live envelope whose stamps are current, else null (a stale one is overwritten by the fill). */
+  async #fromL2(full: string, known: KnownStamps): Promise<Envelope<T> | null> {
     if (!this.#l2) return null
     try {
       const stored = await this.#l2.get(full, 'json')
-      return isEnvelope(stored) && this.#remainingMs(stored as Envelope<T>) > 0 ? (stored as Envelope<T>) : null
+      if (!isEnvelope(stored)) return null
+      const envelope = stored as Envelope<T>
+      return this.#remainingMs(envelope) > 0 && isCurrent(envelope.stamps, known) ? envelope : null
     } catch (error) {
       this.#options.onError?.(error)
       return null
@@ -204,12 +218,12 @@ export class TieredCache<T> {
   /**
    * Writes unless L2 holds a newer version, and answers the envelope L2 keeps. KV has no compare-and-set: this read-before-write
    * narrows the window in which an older fill overwrites a newer one, it does not close it. The
-   * generation does: a filler that read old data writes into a generation nobody reads any more.
+   * stamps do: an older fill holds older stamps, which no reader that has seen the newer ones serves.
    */
-  async #toL2(full: string, envelope: Envelope<T>): Promise<Envelope<T>> {
+  async #toL2(full: string, envelope: Envelope<T>, known: KnownStamps): Promise<Envelope<T>> {
     if (!this.#l2) return envelope
     try {
-      const current = await this.#fromL2(full)
+      const current = await this.#fromL2(full, known)
       if (current && current.version > envelope.version) return current
       const expirationTtl = Math.max(KV_MIN_TTL_SECONDS, Math.ceil(this.#ttlMs(envelope) / 1_000))
       await this.#l2.put(full, serialise(envelope), { expirationTtl })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { generationView } from './generation'
 import { cacheOptions } from './options'
+import { stampView, type StampSource } from './stamps'
 import { TieredCache, type Loaded } from './tiered-cache'
 
 // The cache's logic with an injected clock. L2 here is a Map behind KV's get/put/delete (with
@@ -24,36 +24,57 @@ function memoryKv(now: () => number) {
   return { kv: kv as unknown as KVNamespace, entries }
 }
 
+/** Stamps in memory: one sequence over every key, as the D1 table keeps them. */
+function memoryStamps(now: () => number) {
+  const rows = new Map<string, { stamp: number; changedAt: number }>()
+  let sequence = 0
+  let reads = 0
+  const source: StampSource = {
+    async changes(after, since) {
+      reads += 1
+      const all = [...rows].map(([key, row]) => ({ key, ...row }))
+      const changed = all.filter((row) => (after === null ? row.changedAt > since : row.stamp > after))
+      return { stamps: changed.map(({ key, stamp }) => ({ key, stamp })), high: sequence }
+    },
+  }
+  return {
+    source,
+    reads: () => reads,
+    stampOf: (key: string) => rows.get(key)?.stamp ?? 0,
+    bump: (key: string) => rows.set(key, { stamp: (sequence += 1), changedAt: now() }),
+  }
+}
+
 function setUp(env: Record<string, string> = {}) {
   let time = 1_000_000
   const now = () => time
   const l2 = memoryKv(now)
-  let generation = 1
-  let generationReads = 0
+  const stamps = memoryStamps(now)
   const options = cacheOptions(env)
-  const makeCache = (kv = l2.kv) =>
-    new TieredCache<{ price: number }>({
-      ...options,
-      namespace: 'products',
-      kv,
-      now,
-      generation: generationView({ read: async () => ((generationReads += 1), generation), checkMs: options.generationCheckMs, now }),
-    })
+  const view = () => stampView({ source: stamps.source, checkMs: options.generationCheckMs, windowMs: options.l2TtlSeconds * 1_000, now })
+  const makeCache = (kv = l2.kv) => new TieredCache<{ price: number }>({ ...options, namespace: 'products', kv, now, stamps: view() })
   const source = new Map<string, { price: number; version: number }>()
   let loads = 0
+  // Each value holds its own key's stamp, read with it.
   const load = (id: string) => async (): Promise<Loaded<{ price: number }>> => {
     loads += 1
     const row = source.get(id)
-    return row ? { value: { price: row.price }, version: row.version } : null
+    const held = { [id]: stamps.stampOf(id) }
+    return row ? { value: { price: row.price }, version: row.version, stamps: held } : { value: null, version: 0, stamps: held }
+  }
+  /** A write: the source changes and its key's stamp is bumped with it. */
+  const write = (id: string, price: number, version: number) => {
+    source.set(id, { price, version })
+    stamps.bump(id)
   }
   return {
     l2,
     makeCache,
     source,
     load,
+    write,
     loads: () => loads,
-    generationReads: () => generationReads,
-    bump: () => (generation += 1),
+    stampReads: stamps.reads,
     advance: (ms: number) => (time += ms),
   }
 }
@@ -64,14 +85,14 @@ describe('TieredCache', () => {
     t.source.set('p1', { price: 10, version: 1 })
     const cache = t.makeCache()
     expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'source' })
-    expect([...t.l2.entries.keys()]).toEqual(['products:g1:p1'])
+    expect([...t.l2.entries.keys()]).toEqual(['products:p1'])
     expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'l1' })
     expect(await t.makeCache().get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'l2' })
     expect(t.loads()).toBe(1)
     expect(cache.stats).toEqual({ l1: { hits: 1, misses: 1 }, l2: { hits: 0, misses: 1 }, sourceLoads: 1, negativeHits: 0 })
     expect(cache.l1Usage).toMatchObject({ entries: 1, maxEntries: 1000, maxBytes: 8 * 1024 * 1024 })
     expect(cache.l1Usage.bytes).toBe(
-      new TextEncoder().encode(JSON.stringify({ version: 1, value: { price: 10 }, stored_at: 1_000_000 })).byteLength,
+      new TextEncoder().encode(JSON.stringify({ version: 1, value: { price: 10 }, stored_at: 1_000_000, stamps: { p1: 0 } })).byteLength,
     )
   })
 
@@ -148,46 +169,65 @@ describe('TieredCache', () => {
       // While this filler loads version 1, another isolate fills version 2.
       t.source.set('p1', { price: 20, version: 2 })
       await t.makeCache().get('p1', t.load('p1'))
-      return { value: { price: 10 }, version: 1 }
+      return { value: { price: 10 }, version: 1, stamps: { p1: 0 } }
     })
     expect((await read).value).toEqual({ price: 20 })
-    expect(JSON.parse(t.l2.entries.get('products:g1:p1')!.text)).toMatchObject({ version: 2, value: { price: 20 } })
+    expect(JSON.parse(t.l2.entries.get('products:p1')!.text)).toMatchObject({ version: 2, value: { price: 20 } })
     expect(await slow.get('p1', t.load('p1'))).toMatchObject({ value: { price: 20 }, level: 'l1' })
   })
 
-  it('a generation bump makes every older entry unreachable, after the check interval', async () => {
+  it('a bumped stamp makes the entries holding it unreachable after the check interval, and no other', async () => {
     const t = setUp({ CACHE_GENERATION_CHECK_MS: '1000' })
-    t.source.set('p1', { price: 10, version: 1 })
+    t.write('p1', 10, 1)
+    t.write('p2', 20, 1)
     const cache = t.makeCache()
     await cache.get('p1', t.load('p1'))
-    t.source.set('p1', { price: 12, version: 2 })
-    t.bump()
+    await cache.get('p2', t.load('p2'))
+    t.write('p1', 12, 2)
     expect((await cache.get('p1', t.load('p1'))).value).toEqual({ price: 10 }) // within the interval
     t.advance(1_000)
     expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 12 }, level: 'source' })
-    expect([...t.l2.entries.keys()].sort()).toEqual(['products:g1:p1', 'products:g2:p1'])
+    expect(await cache.get('p2', t.load('p2'))).toMatchObject({ value: { price: 20 }, level: 'l1' })
+    // The fill replaced the stale copy in L2 under the same key: another isolate finds the new one.
+    expect([...t.l2.entries.keys()].sort()).toEqual(['products:p1', 'products:p2'])
+    expect(await t.makeCache().get('p1', t.load('p1'))).toMatchObject({ value: { price: 12 }, level: 'l2' })
   })
 
-  it('asks for the generation at most once per interval, one request at a time', async () => {
+  it('another isolate does not serve an L2 copy older than a stamp it has seen', async () => {
+    const t = setUp()
+    t.write('p1', 10, 1)
+    const other = t.makeCache()
+    await other.get('p1', t.load('p1')) // its first check: p1 at stamp 1
+    t.write('p1', 11, 2) // behind every cache's back: L2 still holds price 10
+    t.advance(1_000)
+    expect(await other.get('p1', t.load('p1'))).toMatchObject({ value: { price: 11 }, level: 'source' })
+    // An isolate that starts now learns p1's stamp in its first check, and skips the old copy too.
+    t.l2.entries.set('products:p1', {
+      text: JSON.stringify({ version: 1, value: { price: 10 }, stored_at: 1_000_000, stamps: { p1: 1 } }),
+      expiresAt: Number.POSITIVE_INFINITY,
+    })
+    expect(await t.makeCache().get('p1', t.load('p1'))).toMatchObject({ value: { price: 11 }, level: 'source' })
+  })
+
+  it('asks for the stamps at most once per interval, one request at a time', async () => {
     const t = setUp({ CACHE_GENERATION_CHECK_MS: '1000' })
     const cache = t.makeCache()
     await Promise.all(Array.from({ length: 10 }, (_, i) => cache.get(`k${i}`, t.load(`k${i}`))))
     t.advance(999)
     await cache.get('k0', t.load('k0'))
-    expect(t.generationReads()).toBe(1)
+    expect(t.stampReads()).toBe(1)
     t.advance(1)
     await cache.get('k0', t.load('k0'))
-    expect(t.generationReads()).toBe(2)
+    expect(t.stampReads()).toBe(2)
   })
 
-  it('invalidate drops the key from both levels', async () => {
-    const t = setUp()
-    t.source.set('p1', { price: 10, version: 1 })
+  it('refreshStamps makes the next read ask again (the writer reads its own write)', async () => {
+    const t = setUp({ CACHE_GENERATION_CHECK_MS: '1000' })
+    t.write('p1', 10, 1)
     const cache = t.makeCache()
     await cache.get('p1', t.load('p1'))
-    t.source.set('p1', { price: 11, version: 2 })
-    await cache.invalidate('p1')
-    expect(t.l2.entries.size).toBe(0)
+    t.write('p1', 11, 2)
+    cache.refreshStamps()
     expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 11 }, level: 'source' })
   })
 
@@ -202,13 +242,13 @@ describe('TieredCache', () => {
       namespace: 'products',
       kv: undefined,
       now: Date.now,
-      generation: generationView({ read: async () => 1, checkMs: 0, now: Date.now }),
+      stamps: stampView({ source: { changes: async () => ({ stamps: [], high: 0 }) }, checkMs: 0, windowMs: 1, now: Date.now }),
     })
     expect(await none.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'bypass' })
     expect(await none.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'bypass' })
   })
 
-  it('a generation source that fails makes the read go to the source (bypass), not fail', async () => {
+  it('a stamp source that fails makes the read go to the source (bypass), not fail', async () => {
     const t = setUp()
     t.source.set('p1', { price: 10, version: 1 })
     const errors: unknown[] = []
@@ -218,7 +258,7 @@ describe('TieredCache', () => {
       kv: t.l2.kv,
       now: Date.now,
       onError: (e) => errors.push(e),
-      generation: generationView({ read: () => Promise.reject(new Error('D1 down')), checkMs: 1000, now: Date.now }),
+      stamps: stampView({ source: { changes: () => Promise.reject(new Error('D1 down')) }, checkMs: 1000, windowMs: 1, now: Date.now }),
     })
     expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 10 }, level: 'bypass' })
     expect(errors).toHaveLength(1)
@@ -226,7 +266,7 @@ describe('TieredCache', () => {
 })
 
 describe('TieredCache: how long an answer is known current (freshUntil)', () => {
-  it('is the generation check plus its interval, for every level, and moves on with the next check', async () => {
+  it('is the stamp check plus its interval, for every level, and moves on with the next check', async () => {
     const t = setUp({ CACHE_GENERATION_CHECK_MS: '1000' })
     t.source.set('p1', { price: 10, version: 1 })
     const cache = t.makeCache()
@@ -246,7 +286,7 @@ describe('TieredCache: how long an answer is known current (freshUntil)', () => 
     expect(await cache.get('nope', t.load('nope'))).toMatchObject({ level: 'source', freshUntil: 1_005_000 })
   })
 
-  it('is null when nothing vouches for the answer (caching off, or the generation unknown)', async () => {
+  it('is null when nothing vouches for the answer (caching off, or the stamps unknown)', async () => {
     const t = setUp()
     t.source.set('p1', { price: 10, version: 1 })
     const none = new TieredCache({
@@ -254,7 +294,7 @@ describe('TieredCache: how long an answer is known current (freshUntil)', () => 
       namespace: 'products',
       kv: undefined,
       now: Date.now,
-      generation: generationView({ read: async () => 1, checkMs: 0, now: Date.now }),
+      stamps: stampView({ source: { changes: async () => ({ stamps: [], high: 0 }) }, checkMs: 0, windowMs: 1, now: Date.now }),
     })
     expect(await none.get('p1', t.load('p1'))).toEqual({ value: { price: 10 }, level: 'bypass', freshUntil: null })
   })

@@ -1,8 +1,10 @@
 import { CloudEventSchema, EVENT_SCHEMAS, type CloudEvent, type EventData, type EventType } from '../../shared-contracts/events'
 import { traceMessage } from './trace-message'
+import { SpanKind, withSpan } from '../telemetry/trace-context'
 import { createLogger, type Logger } from '../telemetry/log'
 import { withRequestContext } from '../telemetry/request-context'
 import { isUniqueViolation } from '../db/sql-errors'
+import { positiveNumberVar } from '../env/vars'
 
 /** What a handler wants written: statements run in one batch with the inbox row. */
 export type Effects = D1PreparedStatement[]
@@ -21,14 +23,8 @@ export interface ConsumerOptions {
   afterCommit?: (event: CloudEvent) => Promise<void>
 }
 
-/** A consumer's RETRY_BASE_SECONDS var: a positive number, 2 when unset; anything else is a configuration bug. */
-export function retryBaseSeconds(env: { RETRY_BASE_SECONDS?: string }): number {
-  const raw = env.RETRY_BASE_SECONDS?.trim()
-  if (!raw) return 2
-  const value = Number(raw)
-  if (!Number.isFinite(value) || value <= 0) throw new Error('RETRY_BASE_SECONDS must be a positive number of seconds')
-  return value
-}
+/** A consumer's RETRY_BASE_SECONDS var (part of its Worker's config): a positive number of seconds, 2 when unset. */
+export const RETRY_VARS = { RETRY_BASE_SECONDS: positiveNumberVar(2) }
 
 export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
   return Math.min(60, Math.round(baseSeconds * 2 ** Math.max(0, attempts - 1)))
@@ -131,7 +127,22 @@ export async function consumeEventBatch(batch: MessageBatch<unknown>, options: O
   if (fresh.length > 0) {
     try {
       const processedAt = new Date().toISOString()
-      await options.db.batch(fresh.flatMap(({ event, effects }) => [inboxInsert(options.db, event, processedAt), ...effects]))
+      // The one write of the whole batch: a CONSUMER span of its own, linked to each message's producer.
+      await withSpan(
+        'process batch',
+        {
+          kind: SpanKind.CONSUMER,
+          links: fresh.map(({ event }) => event.traceparent),
+          attributes: {
+            'messaging.system': 'cloudflare_queues',
+            'messaging.operation.type': 'process',
+            'messaging.operation.name': 'process',
+            'messaging.consumer.group.name': options.service,
+            'messaging.batch.message_count': fresh.length,
+          },
+        },
+        () => options.db.batch(fresh.flatMap(({ event, effects }) => [inboxInsert(options.db, event, processedAt), ...effects])),
+      )
       for (const { message } of fresh) message.ack()
     } catch (error) {
       log.warn('batch write failed; handling its messages one by one', { messages: fresh.length, error })

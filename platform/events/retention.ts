@@ -1,3 +1,5 @@
+import type { VarsOf } from '../env/config'
+import { positiveNumberVar } from '../env/vars'
 import { createLogger } from '../telemetry/log'
 
 // What a service keeps, and for how long. Every rule deletes in bounded batches, so one sweep
@@ -32,14 +34,11 @@ export interface RetentionOptions {
 
 export type RetentionReport = Record<string, number>
 
-/** EVENT_RETENTION_DAYS: a positive number of days, 7 when unset; anything else is a configuration bug. */
-export function eventRetentionMs(env: { EVENT_RETENTION_DAYS?: string }): number {
-  const raw = env.EVENT_RETENTION_DAYS?.trim()
-  if (!raw) return DEFAULT_EVENT_RETENTION_DAYS * DAY_MS
-  const days = Number(raw)
-  if (!Number.isFinite(days) || days <= 0) throw new Error('EVENT_RETENTION_DAYS must be a positive number of days')
-  return days * DAY_MS
-}
+/** EVENT_RETENTION_DAYS (part of a Worker's config): a positive number of days, 7 when unset. */
+export const RETENTION_VARS = { EVENT_RETENTION_DAYS: positiveNumberVar(DEFAULT_EVENT_RETENTION_DAYS) }
+
+/** The event retention window in ms, from the parsed vars. */
+export const eventRetentionMs = (vars: VarsOf<typeof RETENTION_VARS>): number => vars.EVENT_RETENTION_DAYS * DAY_MS
 
 /** The backbone's rules, for the tables a service has (its schema re-exports them from ./tables). */
 export const eventRules = {

@@ -4,17 +4,36 @@ import { faultInjection, faultRoutes, type FaultBindings } from '../faults/fault
 import { notFound, onError } from './errors'
 import { healthRoutes } from './health'
 import { requireGatewayCredential, type InternalAuthBindings } from './internal-auth'
-import { releaseUnreadBody, requestBody, type BodyLimitVars } from './request-body'
+import type { ConfigOf, VarsOf } from '../env/config'
+import { requiredTextVar } from '../env/vars'
+import { useConfig } from './config'
+import { BODY_LIMIT_VARS, bodyLimitsOf, releaseUnreadBody, requestBody, type BodyLimits } from './request-body'
 import { requestId } from './request-id'
 import { sweepRoutes, type Sweep } from './sweep'
 
+/** The vars every internal Worker's config starts with. */
+export const INTERNAL_VARS = { ENVIRONMENT: requiredTextVar(), ...BODY_LIMIT_VARS }
+
+/** What every internal Worker's config holds. */
+export interface InternalConfig {
+  /** `production`, `staging`, `development` or `test`. */
+  environment: string
+  bodyLimits: BodyLimits
+}
+
+export const internalConfig = (vars: VarsOf<typeof INTERNAL_VARS>): InternalConfig => ({
+  environment: vars.ENVIRONMENT,
+  bodyLimits: bodyLimitsOf(vars),
+})
+
 export interface InternalEnv extends HonoEnv {
-  Bindings: InternalAuthBindings & FaultBindings & BodyLimitVars
-  Variables: { caller: Caller; requestId: string }
+  Bindings: InternalAuthBindings & FaultBindings
+  Variables: { caller: Caller; requestId: string; config: InternalConfig }
 }
 
 /**
- * What every internal Worker's app starts with, in this order: request id → the gateway
+ * What every internal Worker's app starts with, in this order: request id → its config (parsed
+ * once per configuration; a bad var answers every request 500, ./config.ts) → the gateway
  * credential (zero trust: nothing answers without it) → the body, read in full within the same
  * size limit and client deadline as at the gateway (`MAX_BODY_BYTES`, `CLIENT_BODY_TIMEOUT_MS`),
  * so a slow caller inside the system cannot hold a handler either → health and readiness → the
@@ -23,11 +42,13 @@ export interface InternalEnv extends HonoEnv {
  */
 export function createInternalApp<E extends InternalEnv>(
   service: string,
+  config: ConfigOf<E['Variables']['config']>,
   isReady: (env: E['Bindings']) => Promise<boolean>,
   sweep: Sweep<E['Bindings']>,
 ): Hono<E> {
   const app = new Hono<E>()
   app.use(requestId())
+  app.use(useConfig(config))
   app.use(releaseUnreadBody())
   app.use(requireGatewayCredential(service))
   app.use(requestBody())

@@ -1,4 +1,5 @@
-import { positiveIntVar } from '../env/vars'
+import { defineConfig, type VarsOf } from '../env/config'
+import { durationMsVar, intVar } from '../env/vars'
 import type { Context, MiddlewareHandler } from 'hono'
 import { fail, ok, type Result } from '../../shared-contracts/errors'
 import { problem } from '../errors/problem'
@@ -14,18 +15,23 @@ export interface BodyLimits {
 
 export const DEFAULT_BODY_LIMITS: BodyLimits = { maxBytes: 1024 * 1024, deadlineMs: 10_000 }
 
-/** The vars that set the limits; absent, the defaults above. */
-export interface BodyLimitVars {
-  MAX_BODY_BYTES?: string
-  CLIENT_BODY_TIMEOUT_MS?: string
+/** The vars that set the limits (part of every Worker's config); absent, the defaults above. */
+export const BODY_LIMIT_VARS = {
+  MAX_BODY_BYTES: intVar(DEFAULT_BODY_LIMITS.maxBytes),
+  CLIENT_BODY_TIMEOUT_MS: durationMsVar(DEFAULT_BODY_LIMITS.deadlineMs),
 }
 
-/** Reads the limits from `MAX_BODY_BYTES` and `CLIENT_BODY_TIMEOUT_MS`; throws on a bad value. */
-export function bodyLimitsFrom(vars: BodyLimitVars): BodyLimits {
-  return {
-    maxBytes: positiveIntVar('MAX_BODY_BYTES', vars.MAX_BODY_BYTES, DEFAULT_BODY_LIMITS.maxBytes),
-    deadlineMs: positiveIntVar('CLIENT_BODY_TIMEOUT_MS', vars.CLIENT_BODY_TIMEOUT_MS, DEFAULT_BODY_LIMITS.deadlineMs),
-  }
+export const bodyLimitsOf = (vars: VarsOf<typeof BODY_LIMIT_VARS>): BodyLimits => ({
+  maxBytes: vars.MAX_BODY_BYTES,
+  deadlineMs: vars.CLIENT_BODY_TIMEOUT_MS,
+})
+
+/** The limits alone, from `MAX_BODY_BYTES` and `CLIENT_BODY_TIMEOUT_MS`; throws on a bad value. */
+export const bodyLimitsFrom = defineConfig(BODY_LIMIT_VARS, bodyLimitsOf)
+
+/** What the body stage reads from the Worker's config (`c.var.config`, ../http/config.ts). */
+export interface BodyLimitsConfig {
+  bodyLimits: BodyLimits
 }
 
 const tooLarge = (limits: BodyLimits) => fail({ code: 'payload_too_large' as const, detail: `Send at most ${limits.maxBytes} bytes.` })
@@ -91,28 +97,21 @@ export async function readBody(request: Request, limits: BodyLimits): Promise<Re
 const carriesBody = (request: Request) => request.body !== null || request.headers.has('Content-Length')
 
 /**
- * Buffers the body of every request that has one, within the limits its environment's
- * `MAX_BODY_BYTES` and `CLIENT_BODY_TIMEOUT_MS` set, and answers 413 or 408 problem+json
- * otherwise. What runs after it sees the whole body at once: no later step (a handler, a
- * forwarded call and its timeout) ever waits on the client. `startup`: the vars to validate at
- * creation, so a bad value stops the Worker at start-up rather than on a request. The vars are
- * read per request (one parse per configuration) so tests may vary them.
+ * Buffers the body of every request that has one, within the limits of the Worker's config
+ * (`MAX_BODY_BYTES`, `CLIENT_BODY_TIMEOUT_MS`), and answers 413 or 408 problem+json otherwise.
+ * What runs after it sees the whole body at once: no later step (a handler, a forwarded call and
+ * its timeout) ever waits on the client.
  */
-export function requestBody(startup?: BodyLimitVars): MiddlewareHandler<{ Bindings: BodyLimitVars }> {
-  let cached = startup ? { key: keyOf(startup), limits: bodyLimitsFrom(startup) } : null
-  return async function requestBody(c: Context<{ Bindings: BodyLimitVars }>, next) {
+export function requestBody(): MiddlewareHandler<{ Variables: { config: BodyLimitsConfig } }> {
+  return async function requestBody(c: Context<{ Variables: { config: BodyLimitsConfig } }>, next) {
     const raw = c.req.raw
     if (!carriesBody(raw)) return next()
-    const key = keyOf(c.env)
-    if (cached?.key !== key) cached = { key, limits: bodyLimitsFrom(c.env) }
-    const body = await readBody(raw, cached.limits)
+    const body = await readBody(raw, c.var.config.bodyLimits)
     if (!body.ok) return problem(c, body.error)
     c.req.raw = new Request(raw, { body: body.value })
     await next()
   }
 }
-
-const keyOf = (vars: BodyLimitVars) => `${vars.MAX_BODY_BYTES}|${vars.CLIENT_BODY_TIMEOUT_MS}`
 
 /**
  * Lets go of a body nothing read: a request refused before its body stage (an unknown path, a

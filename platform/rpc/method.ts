@@ -32,6 +32,12 @@ export interface RpcMethod<Services, S extends z.ZodType, T> {
   run: (services: Services, caller: RpcCaller, input: z.output<S>) => Promise<Result<T>>
   /** A write: afterwards the outbox is relayed at once, whatever the answer (a refusal may have recorded an event). */
   writes: boolean
+  /**
+   * After a write that succeeded, once its answer has left (the call's `waitUntil`): work the
+   * answer says is worth doing but the caller need not wait for (refilling a cache, say). It
+   * handles its own failures.
+   */
+  answered?: (services: Services, value: T) => Promise<void>
 }
 
 /**
@@ -75,7 +81,10 @@ export function rpcMethods<E extends RpcMethodBindings, Services>(options: RpcEn
           (error: unknown) => log.error('outbox relay failed', { error }),
         ),
       )
-      if (result.ok) await options.written?.(services)
+      if (result.ok) {
+        await options.written?.(services)
+        if (method.answered) ctx.waitUntil(method.answered(services, result.value))
+      }
     }
     return result
   }

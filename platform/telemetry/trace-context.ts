@@ -52,6 +52,8 @@ export interface SpanOptions {
   parent?: string
   /** Where to start when no handler wrapper set the context (see tracingBase); default the active context. */
   base?: Context | null
+  /** Spans this one is linked to (`traceparent`s; invalid ones are left out): e.g. the messages of one batch write. */
+  links?: readonly unknown[]
 }
 
 function recordFailure(span: Span, error: unknown): void {
@@ -71,7 +73,18 @@ export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span 
   let span: Span
   try {
     span = context.with(base, () =>
-      tracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, parentContext),
+      tracer().startSpan(
+        name,
+        {
+          kind: options.kind ?? SpanKind.INTERNAL,
+          attributes: options.attributes,
+          links: (options.links ?? []).flatMap((link) => {
+            const linked = parseTraceparent(link)
+            return linked ? [{ context: linked }] : []
+          }),
+        },
+        parentContext,
+      ),
     )
   } catch {
     // The library's tracer refuses to start a span outside a configured context: run untraced.

@@ -9,6 +9,7 @@ import gateway from '../../workers/gateway/src/index'
 import type { Env } from '../../workers/gateway/src/env'
 import { breakerName, ROUTE_CLASSES, type RouteClass } from '../../workers/gateway/src/resilience/layer'
 import { bearer, send, uniqueIp } from './client'
+import { BREAKER_SEVERITY } from '../../durable-objects/circuit-breaker/severity'
 
 export const gatewayEnv: Env = env
 
@@ -33,8 +34,6 @@ export async function setFault(token: string, service: ServiceName, fault: objec
 
 export const liftFault = (token: string, service: ServiceName) => setFault(token, service, { mode: 'none', rate: 0 })
 
-const SEVERITY = { open: 2, half_open: 1, closed: 0 } as const
-
 /** One breaker's stored state (a downstream's reads or writes), as the gateway's object keeps it. */
 export function classBreakerState(service: ServiceName, klass: RouteClass): Promise<BreakerState | undefined> {
   const stub = gatewayEnv.CIRCUIT_BREAKERS.get(gatewayEnv.CIRCUIT_BREAKERS.idFromName(breakerName(service, klass)))
@@ -44,7 +43,7 @@ export function classBreakerState(service: ServiceName, klass: RouteClass): Prom
 /** A downstream's breaker state: the worse of its read and write breakers (undefined if neither was ever used). */
 export async function breakerState(service: ServiceName): Promise<BreakerState | undefined> {
   const states = (await Promise.all(ROUTE_CLASSES.map((klass) => classBreakerState(service, klass)))).filter((state) => state !== undefined)
-  return states.sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status])[0]
+  return states.sort((a, b) => BREAKER_SEVERITY[b.status] - BREAKER_SEVERITY[a.status])[0]
 }
 
 /** The calls the closed breakers of a downstream have counted: one per attempt that reached (or tried to reach) the service. */

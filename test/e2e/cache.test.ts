@@ -82,7 +82,7 @@ describe('the product cache through the gateway', () => {
 })
 
 // docs/caching.md: the gateway answers anonymous public reads from its isolate's memory until
-// inventory's fresh-until (at most CACHE_GENERATION_CHECK_MS after the generation was confirmed).
+// inventory's fresh-until (at most CACHE_GENERATION_CHECK_MS after its stamps were confirmed).
 // A fill may come with little of that second left, so a hit is polled for, never timed.
 describe('the gateway’s cache of anonymous public reads', () => {
   const FRESH_UNTIL = 'X-Cache-Fresh-Until'

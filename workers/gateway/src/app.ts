@@ -4,7 +4,9 @@ import { ROUTES } from '../../../shared-contracts/routes'
 import { notFound, onError } from '../../../platform/http/errors'
 import { releaseUnreadBody, requestBody } from '../../../platform/http/request-body'
 import { requestId } from '../../../platform/http/request-id'
-import type { Env, GatewayEnv } from './env'
+import type { GatewayEnv } from './services'
+import { gatewayConfig } from './config'
+import { configAtStartup, useConfig } from '../../../platform/http/config'
 import { forward } from './forward'
 import { authenticate } from './middleware/authenticate'
 import { authorize } from './middleware/authorize'
@@ -14,7 +16,7 @@ import { observe } from './middleware/observe'
 import { requireJsonBody } from './middleware/content-type'
 import { cors } from './middleware/cors'
 import { deprecation } from './middleware/deprecation'
-import { Limiter, rateLimit, rateLimitOptionsFrom } from './middleware/rate-limit'
+import { Limiter, rateLimit } from './middleware/rate-limit'
 import { securityHeaders } from './middleware/security-headers'
 import { circuitBreakerRoutes } from './routes/circuit-breakers'
 import { deadLetterRoutes } from './routes/dead-letters'
@@ -32,8 +34,12 @@ export const app = new Hono<GatewayEnv>()
 // body, so an unknown path, a wrong method, a bad token, a refused policy or a spent quota is
 // answered at once however slowly the body arrives; only a request that will be handled is read,
 // within the size limit and the client deadline. Every refusal spends the client's anonymous quota.
-const limiter = new Limiter(rateLimitOptionsFrom(env as Partial<Env>))
+// The config is parsed at start-up (a bad var is logged at once) and again, from the cache, by
+// every request: with a bad var each request answers 500 `internal_error` (platform/http/config.ts).
+const startup = configAtStartup(gatewayConfig, env, 'gateway')
+const limiter = new Limiter(startup?.rateLimits)
 app.use(requestId())
+app.use(useConfig(gatewayConfig))
 app.use(releaseUnreadBody())
 app.use(observe(ROUTES))
 app.use(securityHeaders())
@@ -46,7 +52,7 @@ app.use(authorize(ROUTES))
 app.use(deprecation(ROUTES))
 app.use(rateLimit(limiter))
 app.use(requireJsonBody())
-app.use(requestBody(env as Partial<Env>))
+app.use(requestBody())
 app.use(forward())
 
 // Routes the gateway serves itself (rows whose service is `gateway` in the route table).

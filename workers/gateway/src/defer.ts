@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { GatewayEnv } from './env'
+import type { GatewayEnv } from './services'
 
 /** Keeps a promise's work alive after the response (ExecutionContext.waitUntil). */
 export type Defer = (work: Promise<unknown>) => void

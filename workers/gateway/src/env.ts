@@ -1,9 +1,3 @@
-import type { Route } from '../../../shared-contracts/routes'
-import type { Principal } from '../../../platform/auth/principal'
-import type { RedMetrics } from '../../../platform/telemetry/metrics'
-import type { GatewayServices } from './gateway-services'
-import type { RateLimitSubject } from './middleware/rate-limit-policy'
-
 /**
  * The gateway's bindings: everything its wrangler.toml declares comes from `wrangler types`
  * (../worker-configuration.d.ts, `npm run types`); below are only what the config cannot
@@ -23,19 +17,4 @@ export interface Env extends GatewayBindings {
   UPSTREAM_TIMEOUT_MS?: string
   UPSTREAM_DEADLINE_MS?: string
   UPSTREAM_MAX_CONCURRENT?: string
-}
-
-export interface GatewayEnv {
-  Bindings: Env
-  Variables: {
-    requestId: string
-    services: GatewayServices
-    principal: Principal | null
-    route: Route
-    metrics: RedMetrics
-    /** The quota the rate limiter took this request's unit from, once it has. */
-    rateLimited?: RateLimitSubject
-    /** Set once the request was handed to its service: its answer is the service's, not a refusal. */
-    forwarded?: boolean
-  }
 }

@@ -1,6 +1,4 @@
-import { env } from 'cloudflare:workers'
 import type { Context, MiddlewareHandler } from 'hono'
-import { breakerConfig } from '../../../durable-objects/circuit-breaker/config'
 import { CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
 import { problem } from '../../../platform/errors/problem'
 import { CREDENTIAL_CHALLENGE } from '../../../platform/http/internal-auth'
@@ -8,9 +6,8 @@ import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import { showsCacheLevel } from '../../../platform/cache/http-cache'
 import { createLogger } from '../../../platform/telemetry/log'
 import { gatewayCacheHeader, type GatewayCacheRead } from './gateway-cache/gateway-cache'
-import { gatewayCacheOptions } from './gateway-cache/options'
 import { deferFor } from './defer'
-import type { Env, GatewayEnv } from './env'
+import type { GatewayEnv } from './services'
 import { resilience, routeClass } from './resilience/layer'
 
 /**
@@ -41,7 +38,7 @@ async function replayable(request: Request): Promise<ArrayBuffer | null> {
 
 /** Outside production, says whether the gateway's cache answered (X-Cache-Gateway). */
 function labelled(c: Context<GatewayEnv>, response: Response, read: GatewayCacheRead): Response {
-  if (showsCacheLevel(c.env.ENVIRONMENT)) response.headers.set('X-Cache-Gateway', gatewayCacheHeader(read))
+  if (showsCacheLevel(c.var.config.environment)) response.headers.set('X-Cache-Gateway', gatewayCacheHeader(read))
   return response
 }
 
@@ -52,11 +49,6 @@ function labelled(c: Context<GatewayEnv>, response: Response, read: GatewayCache
  * instead (./gateway-cache), after every earlier middleware has run.
  */
 export function forward(): MiddlewareHandler<GatewayEnv> {
-  // A bad resilience, breaker or cache var stops the gateway here, at start-up, not on some request.
-  const bindings: Env = env
-  resilience(bindings)
-  breakerConfig(bindings)
-  gatewayCacheOptions(bindings)
   return async function forward(c, next) {
     const { route, services, principal, requestId } = c.var
     if (route.service === 'gateway') return next()
@@ -73,7 +65,7 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
     headers.set(REQUEST_ID_HEADER, requestId)
     headers.set(CREDENTIAL_HEADER, await services.forwardCredential(route.service, { principal, requestId }))
     const fetcher = services.binding(route.service)
-    const layer = resilience(c.env)
+    const layer = resilience(c.env, c.var.config.resilience)
     const started = Date.now()
     const measure = (outcome: number | 'timeout' | 'unavailable') =>
       c.var.metrics.downstream({

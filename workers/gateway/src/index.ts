@@ -2,6 +2,7 @@ import { instrumentDurableObject, instrumentWorker } from '../../../platform/tel
 import { app } from './app'
 import type { Env } from './env'
 import { gatewayServices } from './services'
+import { gatewayConfig } from './config'
 import { sweepServices } from './sweep'
 
 import { RateLimiter as RateLimiterClass } from '../../../durable-objects/rate-limiter/rate-limiter'
@@ -17,6 +18,7 @@ export default instrumentWorker(SERVICE, {
   fetch: app.fetch,
   /** The environment's one cron trigger: every service's sweep, over its service binding (./sweep.ts). */
   scheduled(controller, env, ctx) {
-    ctx.waitUntil(sweepServices(gatewayServices(env), controller.scheduledTime).then(() => undefined))
+    // A bad var throws here, so the cron run fails visibly rather than sweeping with defaults.
+    ctx.waitUntil(sweepServices(gatewayServices(env, gatewayConfig(env)), controller.scheduledTime).then(() => undefined))
   },
 } satisfies ExportedHandler<Env>)

@@ -5,12 +5,41 @@ import { REQUEST_ID_HEADER } from '../../../platform/http/request-id'
 import type { ServiceName } from '../../../shared-contracts/routes'
 import { rateLimiterClient } from '../../../durable-objects/rate-limiter/client'
 import { createJwksCache } from './auth/jwks-cache'
-import { gatewayCache } from './gateway-cache/gateway-cache'
+import { gatewayCacheFrom } from './gateway-cache/gateway-cache'
+import { gatewayConfig, type GatewayConfig } from './config'
 import { createAccessTokenVerifier, type AccessTokenPolicy } from './auth/access-token'
-import type { Env, GatewayEnv } from './env'
-import type { GatewayServices, InternalCallOptions } from './gateway-services'
+import type { Env } from './env'
+import type { Route } from '../../../shared-contracts/routes'
+import type { Principal } from '../../../platform/auth/principal'
+import type { RedMetrics } from '../../../platform/telemetry/metrics'
+import type { RateLimitSubject } from './middleware/rate-limit-policy'
+import type { Caller } from '../../../platform/auth/internal-credential'
+import type { RateLimiterClient } from '../../../durable-objects/rate-limiter/client'
+import type { Result } from '../../../shared-contracts/errors'
+import type { GatewayCache } from './gateway-cache/gateway-cache'
 
-export type { GatewayServices, InternalCallOptions } from './gateway-services'
+export interface GatewayServices {
+  /** The Worker behind each service name: the gateway's service registry. */
+  binding(service: ServiceName): Fetcher
+  /** The credential for a forwarded request: one signed credential is reused for a while (ADR 0002). */
+  forwardCredential(service: ServiceName, caller: Caller): Promise<string>
+  /** Verifies a bearer token, reusing successful verifications for up to a minute (auth/access-token.ts). */
+  verifyToken(token: string): Promise<Result<Principal>>
+  /** Calls a service's own (internal) route as the gateway, with a credential for `caller`. */
+  call(service: ServiceName, path: string, options: InternalCallOptions): Promise<Response>
+  /** The rate limiter Durable Objects, one per policy and key. */
+  rateLimiter: RateLimiterClient
+  /** This isolate's cache of anonymous public reads (./gateway-cache); one that is always bypassed (`NO_GATEWAY_CACHE`) when GATEWAY_CACHE is `off`. */
+  gatewayCache: GatewayCache
+}
+
+export interface InternalCallOptions {
+  caller: Caller
+  method?: string
+  /** Sent as JSON. */
+  body?: unknown
+  timeoutMs?: number
+}
 
 const DEFAULT_INTERNAL_TIMEOUT_MS = 5_000
 
@@ -18,10 +47,10 @@ const JWKS_MAX_AGE_MS = 10 * 60_000
 const JWKS_COOLDOWN_MS = 30_000
 
 /** Per-isolate state: key imports, the JWKS cache, the credential, token and read caches outlive a request. */
-let isolate: { fingerprint: string; services: GatewayServices } | null = null
+let isolate: { config: GatewayConfig; services: GatewayServices } | null = null
 
-function build(env: Env): GatewayServices {
-  const sign = createCredentialSigner(env.GATEWAY_PRIVATE_KEY)
+function build(env: Env, config: GatewayConfig): GatewayServices {
+  const sign = createCredentialSigner(config.privateKey)
   const bindings: Record<ServiceName, Fetcher> = {
     users: env.USERS,
     inventory: env.INVENTORY,
@@ -53,28 +82,48 @@ function build(env: Env): GatewayServices {
       return (await response.json()) as JSONWebKeySet
     },
   })
-  const tokenPolicy: AccessTokenPolicy = { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, getKey }
+  const tokenPolicy: AccessTokenPolicy = { ...config.token, getKey }
   return {
     binding,
     forwardCredential: reuseCredentials(sign),
     verifyToken: createAccessTokenVerifier(tokenPolicy),
     call,
     rateLimiter: rateLimiterClient(env.RATE_LIMITER),
-    gatewayCache: gatewayCache(env),
+    gatewayCache: gatewayCacheFrom(config.gatewayCache),
   }
 }
 
-/** This isolate's services for `env`: requests and the scheduled sweep share them. */
-export function gatewayServices(env: Env): GatewayServices {
-  const fingerprint = `${env.GATEWAY_PRIVATE_KEY}|${env.JWT_ISSUER}|${env.JWT_AUDIENCE}`
-  if (isolate?.fingerprint !== fingerprint) isolate = { fingerprint, services: build(env) }
+/** Key imports and the caches are kept while the key and the token policy stay (other vars may vary per request in tests). */
+const sameServices = (a: GatewayConfig, b: GatewayConfig) =>
+  a.privateKey === b.privateKey && a.token.issuer === b.token.issuer && a.token.audience === b.token.audience
+
+/** This isolate's services for this configuration: requests and the scheduled sweep share them. */
+export function gatewayServices(env: Env, config: GatewayConfig = gatewayConfig(env)): GatewayServices {
+  if (!isolate || !sameServices(isolate.config, config)) isolate = { config, services: build(env, config) }
   return isolate.services
 }
 
 /** Sets `c.var.services`; handlers never build clients themselves. */
 export function services(): MiddlewareHandler<GatewayEnv> {
   return async function services(c, next) {
-    c.set('services', gatewayServices(c.env))
+    c.set('services', gatewayServices(c.env, c.var.config))
     await next()
+  }
+}
+
+/** The Hono env of this Worker's app: its bindings, and what its middleware sets on the context. */
+export interface GatewayEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    config: GatewayConfig
+    services: GatewayServices
+    principal: Principal | null
+    route: Route
+    metrics: RedMetrics
+    /** The quota the rate limiter took this request's unit from, once it has. */
+    rateLimited?: RateLimitSubject
+    /** Set once the request was handed to its service: its answer is the service's, not a refusal. */
+    forwarded?: boolean
   }
 }

@@ -4,15 +4,16 @@ import { relayAfterResponse } from '../../../platform/events/relay-middleware'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
 import { requireRole } from '../../../platform/http/require-role'
-import type { InventoryEnv } from './env'
+import type { InventoryEnv } from './services'
 import { productRoutes } from './routes/products'
 import { stockRoutes } from './routes/stock'
 import { services } from './services'
+import { inventoryConfig } from './config'
 import { sweep } from './events/sweep'
 
 const SERVICE = 'inventory'
 
-export const app = createInternalApp<InventoryEnv>(SERVICE, (env) => d1Ready(env.DB), sweep)
+export const app = createInternalApp<InventoryEnv>(SERVICE, inventoryConfig, (env) => d1Ready(env.DB), sweep)
 
 app.use(services())
 app.use(relayAfterResponse<InventoryEnv>('inventory', (env) => env.DB))

@@ -1,6 +1,4 @@
-import type { Caller } from '../../../platform/auth/internal-credential'
 import type { CacheEnv } from '../../../platform/cache/options'
-import type { InventoryServices } from './inventory-services'
 
 /**
  * The inventory Worker's bindings: everything its wrangler.toml declares comes from `wrangler types`
@@ -16,13 +14,4 @@ export interface Env extends InventoryBindings, CacheEnv {
   GATEWAY_PUBLIC_KEYS?: string
   /** `{ "orders": { "keys": [...] } }`: who may call InventoryRpc, with which public keys. */
   TRUSTED_CALLERS?: string
-}
-
-export interface InventoryEnv {
-  Bindings: Env
-  Variables: {
-    requestId: string
-    caller: Caller
-    services: InventoryServices
-  }
 }

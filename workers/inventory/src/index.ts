@@ -13,7 +13,7 @@ export const InventoryRpc = traceEntrypoint('inventory', 'InventoryRpc', Invento
 export default instrumentWorker('inventory', {
   fetch: app.fetch,
 
-  /** inventory-events invalidates the product cache; inventory-events-dlq keeps what exhausted its retries. */
+  /** inventory-events records inventory's own events; inventory-events-dlq keeps what exhausted its retries. */
   async queue(batch, env) {
     await handleQueue(batch, env)
   },

@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from 'hono'
-import { createCacheGenerationsRepo } from './repo/cache-generations-repo'
 import { createProductsRepo } from './repo/products-repo'
 import { createRequestsRepo } from './repo/requests-repo'
 import { createReservationsRepo } from './repo/reservations-repo'
@@ -9,10 +8,21 @@ import { createCatalogService } from './service/catalog-service'
 import { createProductReads } from './service/product-reads'
 import { createReservationsService } from './service/reservations-service'
 import { createStockService } from './service/stock-service'
-import type { Env, InventoryEnv } from './env'
-import type { InventoryServices } from './inventory-services'
+import type { Env } from './env'
+import type { Caller } from '../../../platform/auth/internal-credential'
+import type { InventoryConfig } from './config'
+import type { CatalogService } from './service/catalog-service'
+import type { ProductReads } from './service/product-reads'
+import type { ReservationsService } from './service/reservations-service'
+import type { StockService } from './service/stock-service'
 
-export type { InventoryServices } from './inventory-services'
+export interface InventoryServices {
+  catalog: CatalogService
+  /** Public catalog reads through this isolate's product cache. */
+  reads: ProductReads
+  stock: StockService
+  reservations: ReservationsService
+}
 
 /** The services over this Worker's D1: built the same way for HTTP requests and RPC calls. */
 export function createServices(env: Env, now: () => Date = () => new Date()): InventoryServices {
@@ -21,7 +31,7 @@ export function createServices(env: Env, now: () => Date = () => new Date()): In
   const catalog = createCatalogService({ products, now })
   return {
     catalog,
-    reads: createProductReads({ catalog, cache: isolateProductCache(), generations: createCacheGenerationsRepo(env.DB) }),
+    reads: createProductReads({ catalog, cache: isolateProductCache() }),
     stock: createStockService({ stock, now }),
     reservations: createReservationsService({
       reservations: createReservationsRepo(env.DB),
@@ -40,5 +50,16 @@ export function services(): MiddlewareHandler<InventoryEnv> {
   return async function services(c, next) {
     c.set('services', createServices(c.env))
     await next()
+  }
+}
+
+/** The Hono env of this Worker's app: its bindings, and what its middleware sets on the context. */
+export interface InventoryEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    caller: Caller
+    config: InventoryConfig
+    services: InventoryServices
   }
 }

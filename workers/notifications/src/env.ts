@@ -1,6 +1,3 @@
-import type { Caller } from '../../../platform/auth/internal-credential'
-import type { NotificationsService } from './service/notifications-service'
-
 /**
  * The notifications Worker's bindings: everything its wrangler.toml declares comes from `wrangler types`
  * (../worker-configuration.d.ts, `npm run types`); below are only what the config cannot
@@ -13,13 +10,4 @@ export interface Env extends NotificationsBindings {
   FAULT_INJECTION?: string
   /** JWKS of the gateway's credential-signing keys: every HTTP route checks the gateway credential. */
   GATEWAY_PUBLIC_KEYS?: string
-}
-
-export interface NotificationsEnv {
-  Bindings: Env
-  Variables: {
-    requestId: string
-    caller: Caller
-    services: { notifications: NotificationsService }
-  }
 }

@@ -4,16 +4,17 @@ import { relayAfterResponse } from '../../../platform/events/relay-middleware'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
 import { requireRole } from '../../../platform/http/require-role'
-import type { OrdersEnv } from './env'
+import type { OrdersEnv } from './services'
 import { adminReadModelRoutes } from './routes/admin-read-models'
 import { adminSagaRoutes } from './routes/admin-sagas'
 import { orderRoutes, orderRoutesV2 } from './routes/orders'
 import { services } from './services'
+import { ordersConfig } from './config'
 import { sweep } from './events/sweep'
 
 const SERVICE = 'orders'
 
-export const app = createInternalApp<OrdersEnv>(SERVICE, (env) => d1Ready(env.DB), sweep)
+export const app = createInternalApp<OrdersEnv>(SERVICE, ordersConfig, (env) => d1Ready(env.DB), sweep)
 
 app.use(services())
 app.use(relayAfterResponse<OrdersEnv>('orders', (env) => env.DB))

@@ -1,11 +1,7 @@
-import type { Caller } from '../../../platform/auth/internal-credential'
 import type { InventoryRpcApi } from '../../../shared-contracts/inventory'
 import type { PaymentsRpcApi } from '../../../shared-contracts/payments'
-import type { SagaClient } from '../../../durable-objects/saga-coordinator/client'
 import type { SagaCoordinatorBase } from '../../../durable-objects/saga-coordinator/saga-coordinator'
 import type { PlaceOrderSagaInput } from '../../../shared-contracts/orders'
-import type { OrdersService } from './service/orders-service'
-import type { QueriesService } from './service/queries-service'
 
 /**
  * The orders Worker's bindings: everything its wrangler.toml declares comes from `wrangler types`
@@ -32,13 +28,4 @@ export interface Env extends Omit<OrdersBindings, 'INVENTORY' | 'PAYMENTS' | 'SA
   GATEWAY_PUBLIC_KEYS?: string
   /** Secret: the ES256 private JWK that signs this service's RPC credentials. */
   SERVICE_PRIVATE_KEY?: string
-}
-
-export interface OrdersEnv {
-  Bindings: Env
-  Variables: {
-    requestId: string
-    caller: Caller
-    services: { orders: OrdersService; queries: QueriesService; sagas: SagaClient }
-  }
 }

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { fail, ok } from '../../../shared-contracts/errors'
 import { sagaClient } from '../../../durable-objects/saga-coordinator/client'
-import type { Env, OrdersEnv } from './env'
+import type { Env } from './env'
 import { createIdempotencyRepo } from './repo/idempotency-repo'
 import { createOrdersRepo } from './repo/orders-repo'
 import { createSagasRepo } from './repo/sagas-repo'
@@ -13,6 +13,11 @@ import { PLACE_ORDER_STEP_NAMES } from './saga/place-order'
 import { retryTransient } from '../../../platform/resilience/retry-transient'
 import { createLogger } from '../../../platform/telemetry/log'
 import { isErased } from '../../../platform/privacy/erasures'
+import type { Caller } from '../../../platform/auth/internal-credential'
+import type { OrdersConfig } from './config'
+import type { SagaClient } from '../../../durable-objects/saga-coordinator/client'
+import type { OrdersService } from './service/orders-service'
+import type { QueriesService } from './service/queries-service'
 
 /** Pricing waits at most ~150 ms more on a flaky catalog before answering 503. */
 const PRICING_RETRY = { attempts: 3, baseMs: 25, capMs: 100 }
@@ -62,5 +67,16 @@ export function services(): MiddlewareHandler<OrdersEnv> {
   return async function services(c, next) {
     c.set('services', createServices(c.env, c.var.requestId))
     await next()
+  }
+}
+
+/** The Hono env of this Worker's app: its bindings, and what its middleware sets on the context. */
+export interface OrdersEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    caller: Caller
+    config: OrdersConfig
+    services: { orders: OrdersService; queries: QueriesService; sagas: SagaClient }
   }
 }

@@ -1,6 +1,4 @@
-import type { Caller } from '../../../platform/auth/internal-credential'
 import type { RpcGuardBindings } from '../../../platform/rpc/guard'
-import type { PaymentsService } from './service/payments-service'
 
 /**
  * The payments Worker's bindings: everything its wrangler.toml declares comes from `wrangler types`
@@ -14,13 +12,4 @@ export interface Env extends PaymentsBindings, RpcGuardBindings {
   FAULT_INJECTION?: string
   /** JWKS of the gateway's credential-signing keys: every HTTP route checks the gateway credential. */
   GATEWAY_PUBLIC_KEYS?: string
-}
-
-export interface PaymentsEnv {
-  Bindings: Env
-  Variables: {
-    requestId: string
-    caller: Caller
-    services: { payments: PaymentsService }
-  }
 }

@@ -3,16 +3,17 @@ import { replayRoutes } from '../../../platform/events/replay'
 import { relayAfterResponse } from '../../../platform/events/relay-middleware'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
-import type { UsersEnv } from './env'
+import type { UsersEnv } from './services'
 import { adminUserRoutes } from './routes/admin-users'
 import { authRoutes } from './routes/auth'
 import { meRoutes } from './routes/me'
 import { services } from './services'
+import { usersConfig } from './config'
 import { sweep } from './events/sweep'
 
 const SERVICE = 'users'
 
-export const app = createInternalApp<UsersEnv>(SERVICE, (env) => d1Ready(env.DB), sweep)
+export const app = createInternalApp<UsersEnv>(SERVICE, usersConfig, (env) => d1Ready(env.DB), sweep)
 
 app.use(services())
 app.use(relayAfterResponse<UsersEnv>('users', (env) => env.DB))

@@ -1,8 +1,3 @@
-import type { Caller } from '../../../platform/auth/internal-credential'
-import type { AccountService } from './service/account-service'
-import type { SessionsService } from './service/sessions-service'
-import type { UsersService } from './service/users-service'
-
 /**
  * The users Worker's bindings: everything its wrangler.toml declares comes from `wrangler types`
  * (../worker-configuration.d.ts, `npm run types`); below are only what the config cannot
@@ -22,13 +17,4 @@ export interface Env extends UsersBindings {
   /** The local development admin account (production never has a default). */
   ADMIN_EMAIL?: string
   ADMIN_PASSWORD?: string
-}
-
-export interface UsersEnv {
-  Bindings: Env
-  Variables: {
-    requestId: string
-    caller: Caller
-    services: { users: UsersService; sessions: SessionsService; account: AccountService }
-  }
 }

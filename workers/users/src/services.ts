@@ -6,21 +6,17 @@ import { ensureDevAdmin } from './service/dev-admin'
 import { createSessionsService } from './service/sessions-service'
 import { createTokenIssuer, type TokenIssuer } from './service/tokens'
 import { createUsersService } from './service/users-service'
-import type { Env, UsersEnv } from './env'
+import type { Env } from './env'
+import type { Caller } from '../../../platform/auth/internal-credential'
+import type { UsersConfig } from './config'
+import type { AccountService } from './service/account-service'
+import type { SessionsService } from './service/sessions-service'
+import type { UsersService } from './service/users-service'
 
-/** Key import is costly: one token issuer per isolate, rebuilt only if its secrets change. */
-let issuer: { env: string; tokens: TokenIssuer } | null = null
-function tokenIssuer(env: Env): TokenIssuer {
-  const fingerprint = `${env.JWT_PRIVATE_KEY}|${env.JWT_PREVIOUS_PUBLIC_KEY}|${env.JWT_ISSUER}|${env.JWT_AUDIENCE}`
-  if (issuer?.env !== fingerprint) {
-    const tokens = createTokenIssuer({
-      issuer: env.JWT_ISSUER,
-      audience: env.JWT_AUDIENCE,
-      privateKeyJson: env.JWT_PRIVATE_KEY,
-      previousPublicKeyJson: env.JWT_PREVIOUS_PUBLIC_KEY,
-    })
-    issuer = { env: fingerprint, tokens }
-  }
+/** Key import is costly: one token issuer per isolate, rebuilt only when the config changes. */
+let issuer: { config: UsersConfig; tokens: TokenIssuer } | null = null
+function tokenIssuer(config: UsersConfig): TokenIssuer {
+  if (issuer?.config !== config) issuer = { config, tokens: createTokenIssuer(config.tokens) }
   return issuer.tokens
 }
 
@@ -39,18 +35,26 @@ let adminBootstrap: Promise<void> | null = null
 /** Builds the services a request needs, once, and sets them on the context. */
 export function services(): MiddlewareHandler<UsersEnv> {
   return async function services(c, next) {
-    const { repo, services: built } = createServices(c.env.DB, tokenIssuer(c.env))
+    const config = c.var.config
+    const { repo, services: built } = createServices(c.env.DB, tokenIssuer(config))
     const { users } = built
-    adminBootstrap ??= ensureDevAdmin(
-      { environment: c.env.ENVIRONMENT, email: c.env.ADMIN_EMAIL, password: c.env.ADMIN_PASSWORD },
-      repo,
-      users,
-    ).catch((error: unknown) => {
+    adminBootstrap ??= ensureDevAdmin(config.devAdmin, repo, users).catch((error: unknown) => {
       adminBootstrap = null // try again on the next request
       throw error
     })
     await adminBootstrap
     c.set('services', built)
     await next()
+  }
+}
+
+/** The Hono env of this Worker's app: its bindings, and what its middleware sets on the context. */
+export interface UsersEnv {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    caller: Caller
+    config: UsersConfig
+    services: { users: UsersService; sessions: SessionsService; account: AccountService }
   }
 }

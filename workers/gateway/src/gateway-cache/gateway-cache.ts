@@ -1,6 +1,6 @@
 import { FRESH_UNTIL_HEADER } from '../../../../platform/cache/http-cache'
 import { fromCachedAnswer, keepUntil, toCachedAnswer } from './answer'
-import { gatewayCacheOptions, type GatewayCacheEnv } from './options'
+import { gatewayCacheOptions, type GatewayCacheEnv, type GatewayCacheOptions } from './options'
 import { GATEWAY_CACHE_MAX_TTL_MS, GatewayCacheStore, type Slot } from './store'
 
 /**
@@ -37,7 +37,11 @@ export const NO_GATEWAY_CACHE: GatewayCache = {
 
 /** The cache for this configuration (in this isolate's memory, or none when `off`); a bad var throws. One per isolate: GatewayServices holds it. */
 export function gatewayCache(env: GatewayCacheEnv): GatewayCache {
-  const options = gatewayCacheOptions(env)
+  return gatewayCacheFrom(gatewayCacheOptions(env))
+}
+
+/** The cache for these parsed options (the gateway's config holds them). */
+export function gatewayCacheFrom(options: GatewayCacheOptions): GatewayCache {
   if (!options.enabled) return NO_GATEWAY_CACHE
   const store = new GatewayCacheStore({ ...options, maxTtlMs: GATEWAY_CACHE_MAX_TTL_MS, now: Date.now })
   return { before: (request) => before(store, request), after: (read, response) => after(store, read, response) }

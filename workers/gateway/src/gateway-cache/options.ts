@@ -1,5 +1,5 @@
-import { z } from 'zod'
-import { blankIsUnset, count } from '../../../../platform/cache/options'
+import { defineConfig, type VarsOf } from '../../../../platform/env/config'
+import { intVar, onOffVar } from '../../../../platform/env/vars'
 
 /** The GATEWAY_CACHE* vars (docs/caching.md); unset or empty means the default. */
 export interface GatewayCacheEnv {
@@ -15,19 +15,18 @@ export interface GatewayCacheOptions {
   maxBytes: number
 }
 
-const GatewayCacheEnvSchema = z.object({
-  GATEWAY_CACHE: z.preprocess(blankIsUnset, z.enum(['on', 'off']).optional().default('on')),
-  GATEWAY_CACHE_MAX_ENTRIES: count(1000),
-  GATEWAY_CACHE_MAX_BYTES: count(4 * 1024 * 1024),
+/** The GATEWAY_CACHE* vars, part of the gateway's config. */
+export const GATEWAY_CACHE_VARS = {
+  GATEWAY_CACHE: onOffVar('on'),
+  GATEWAY_CACHE_MAX_ENTRIES: intVar(1000),
+  GATEWAY_CACHE_MAX_BYTES: intVar(4 * 1024 * 1024),
+}
+
+export const gatewayCacheOptionsOf = (vars: VarsOf<typeof GATEWAY_CACHE_VARS>): GatewayCacheOptions => ({
+  enabled: vars.GATEWAY_CACHE,
+  maxEntries: vars.GATEWAY_CACHE_MAX_ENTRIES,
+  maxBytes: vars.GATEWAY_CACHE_MAX_BYTES,
 })
 
-/** Reads the GATEWAY_CACHE* vars; a value that is not what it should be throws, naming the var. */
-export function gatewayCacheOptions(env: GatewayCacheEnv): GatewayCacheOptions {
-  const parsed = GatewayCacheEnvSchema.safeParse(env)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
-    throw new Error(`bad gateway cache configuration: ${problems}`)
-  }
-  const vars = parsed.data
-  return { enabled: vars.GATEWAY_CACHE === 'on', maxEntries: vars.GATEWAY_CACHE_MAX_ENTRIES, maxBytes: vars.GATEWAY_CACHE_MAX_BYTES }
-}
+/** Reads the GATEWAY_CACHE* vars alone; a value that is not what it should be throws, naming the var. */
+export const gatewayCacheOptions: (env: GatewayCacheEnv) => GatewayCacheOptions = defineConfig(GATEWAY_CACHE_VARS, gatewayCacheOptionsOf)

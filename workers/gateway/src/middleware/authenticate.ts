@@ -4,7 +4,7 @@ import { problem } from '../../../../platform/errors/problem'
 import type { Result } from '../../../../shared-contracts/errors'
 import { bearerToken } from '../auth/access-token'
 import { KeysUnavailableError } from '../auth/jwks-cache'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 
 const CHALLENGE = 'Bearer realm="api", error="invalid_token"'
 

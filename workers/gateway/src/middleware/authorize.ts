@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { createRouteMatcher, isAllowed, type Route } from '../../../../shared-contracts/routes'
 import { problem } from '../../../../platform/errors/problem'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 
 /**
  * Deny by default: the request must match a row of the route table (else 404, or 405 with

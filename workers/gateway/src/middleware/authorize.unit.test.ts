@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import type { Principal } from '../../../../platform/auth/principal'
 import { ROUTES } from '../../../../shared-contracts/routes'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 import { authorize } from './authorize'
 
 const CUSTOMER: Principal = { id: 'usr_ada', roles: ['customer'] }

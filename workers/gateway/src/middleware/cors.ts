@@ -1,17 +1,13 @@
 import type { MiddlewareHandler } from 'hono'
 import { cors as honoCors } from 'hono/cors'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 
-/** CORS from the `CORS_ALLOWED_ORIGINS` allow-list (comma-separated); an unknown origin is never echoed. */
+/** CORS from the `CORS_ALLOWED_ORIGINS` allow-list (comma-separated, in the config); an unknown origin is never echoed. */
 export function cors(): MiddlewareHandler<GatewayEnv> {
-  let cached: { list: string; handler: MiddlewareHandler } | null = null
+  let cached: { origins: readonly string[]; handler: MiddlewareHandler } | null = null
   return async function cors(c, next) {
-    const list = c.env.CORS_ALLOWED_ORIGINS ?? ''
-    if (cached?.list !== list) {
-      const origins = list
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean)
+    const origins = c.var.config.corsOrigins
+    if (cached?.origins !== origins) {
       const handler = honoCors({
         origin: (origin) => (origins.includes(origin) ? origin : null),
         allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -29,7 +25,7 @@ export function cors(): MiddlewareHandler<GatewayEnv> {
         ],
         maxAge: 600,
       })
-      cached = { list, handler }
+      cached = { origins, handler }
     }
     return cached.handler(c, next)
   }

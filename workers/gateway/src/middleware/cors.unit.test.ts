@@ -1,14 +1,21 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import type { GatewayEnv } from '../env'
+import { useConfig } from '../../../../platform/http/config'
+import { gatewayConfig } from '../config'
+import type { GatewayEnv } from '../services'
 import { cors } from './cors'
 
-const app = new Hono<GatewayEnv>().use(cors()).get('/api/v1/products', (c) => c.json({ items: [] }))
+const app = new Hono<GatewayEnv>()
+  .use(useConfig(gatewayConfig))
+  .use(cors())
+  .get('/api/v1/products', (c) => c.json({ items: [] }))
+const REQUIRED = { ENVIRONMENT: 'test', JWT_ISSUER: 'https://auth.example', JWT_AUDIENCE: 'api' }
 const ALLOWED = 'https://shop.example, https://admin.example'
 const call = (origin: string, init: RequestInit = {}, list = ALLOWED) =>
   app.request('/api/v1/products', { ...init, headers: { Origin: origin, ...init.headers } }, {
+    ...REQUIRED,
     CORS_ALLOWED_ORIGINS: list,
-  } as GatewayEnv['Bindings'])
+  } as unknown as GatewayEnv['Bindings'])
 
 describe('cors', () => {
   it('echoes an origin on the allow-list and exposes the headers clients read', async () => {

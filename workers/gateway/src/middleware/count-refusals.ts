@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { spanAttributes } from '../../../../platform/telemetry/trace-context'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 import { limiterOf, refused, withHeaders, type Limiter, type RateLimitOptions } from './rate-limit'
 import { clientIp, rateLimitHeaders } from './rate-limit-policy'
 

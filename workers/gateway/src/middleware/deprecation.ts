@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import type { Deprecation, Route } from '../../../../shared-contracts/routes'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 
 /** The headers announcing a deprecated route: `Deprecation` (RFC 9745), `Sunset` (RFC 8594), `Link`. */
 export function deprecationHeadersOf({ since, sunset, successor }: Deprecation): Record<string, string> {

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { redMetrics } from '../../../../platform/telemetry/metrics'
 import { createRouteMatcher, type Route } from '../../../../shared-contracts/routes'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 
 const log = createLogger('gateway')
 

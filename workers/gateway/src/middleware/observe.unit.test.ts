@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ROUTES } from '../../../../shared-contracts/routes'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 import { observe } from './observe'
 
 const app = new Hono<GatewayEnv>()

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 import { rateLimit, rateLimitOptionsFrom } from './rate-limit'
 
 describe('RATE_LIMITING (the benchmarks’ baseline switch)', () => {

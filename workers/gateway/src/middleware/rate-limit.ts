@@ -6,7 +6,7 @@ import { createLogger } from '../../../../platform/telemetry/log'
 import { spanAttributes, spanEvent } from '../../../../platform/telemetry/trace-context'
 import type { RateLimitPolicyName } from '../../../../shared-contracts/routes'
 import { deferFor } from '../defer'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 import { DEFAULT_LEASES, RateLimitLeases, type Ask, type LeaseOptions } from './rate-limit-lease'
 import {
   DEFAULT_RATE_LIMITS,

@@ -1,25 +1,44 @@
-import { positiveIntVar } from '../../../../platform/env/vars'
+import type { VarsOf } from '../../../../platform/env/config'
+import { durationMsVar, intVar, onOffVar } from '../../../../platform/env/vars'
 import { breakerClient, type BreakerClient } from '../../../../durable-objects/circuit-breaker/client'
 import type { CircuitBreaker } from '../../../../durable-objects/circuit-breaker/circuit-breaker'
 import { BreakerGate, DEFAULT_GATE } from './breaker-gate'
 import { createBulkhead } from './bulkhead'
 import { createRetryBudget, DEFAULT_RETRY_BUDGET } from './budget'
 import { DEFAULT_RETRY } from './retry'
-import { createServiceClient, type ServiceClient, type ServiceClientOptions } from './service-client'
+import { attempt, createServiceClient, failed, type ServiceClient, type ServiceClientOptions } from './service-client'
 import { sleep, systemClock } from './timing'
 
-/** The gateway vars the resilience layer reads (all optional but the binding). */
+/** The binding the resilience layer reads. */
 export interface ResilienceBindings {
   CIRCUIT_BREAKERS: DurableObjectNamespace<CircuitBreaker>
-  /** `off` forwards with a plain fetch and a timeout (the benchmark's baseline); on otherwise. */
-  RESILIENCE?: string
-  /** One attempt's timeout (default 5000). */
-  UPSTREAM_TIMEOUT_MS?: string
-  /** A call's overall deadline, retries included (default 10000). */
-  UPSTREAM_DEADLINE_MS?: string
-  /** The bulkhead: calls in flight per downstream and isolate (default 100). */
-  UPSTREAM_MAX_CONCURRENT?: string
 }
+
+/** The gateway vars the resilience layer reads (all optional), part of the gateway's config. */
+export const RESILIENCE_VARS = {
+  /** `off` forwards with a plain fetch and a timeout (the benchmark's baseline); `on` by default. */
+  RESILIENCE: onOffVar('on'),
+  /** One attempt's timeout. */
+  UPSTREAM_TIMEOUT_MS: durationMsVar(5_000),
+  /** A call's overall deadline, retries included. */
+  UPSTREAM_DEADLINE_MS: durationMsVar(10_000),
+  /** The bulkhead: calls in flight per downstream and isolate. */
+  UPSTREAM_MAX_CONCURRENT: intVar(100),
+}
+
+export interface ResilienceConfig {
+  enabled: boolean
+  timeoutMs: number
+  deadlineMs: number
+  maxConcurrent: number
+}
+
+export const resilienceConfigOf = (vars: VarsOf<typeof RESILIENCE_VARS>): ResilienceConfig => ({
+  enabled: vars.RESILIENCE,
+  timeoutMs: vars.UPSTREAM_TIMEOUT_MS,
+  deadlineMs: vars.UPSTREAM_DEADLINE_MS,
+  maxConcurrent: vars.UPSTREAM_MAX_CONCURRENT,
+})
 
 /**
  * Reads and writes of a service fail differently (a write path waits on dependencies and locks;
@@ -42,15 +61,12 @@ export interface Resilience {
   client(service: string, klass: RouteClass): ServiceClient
 }
 
-function build(env: ResilienceBindings): Resilience {
-  const options: ServiceClientOptions = {
-    timeoutMs: positiveIntVar('UPSTREAM_TIMEOUT_MS', env.UPSTREAM_TIMEOUT_MS, 5_000),
-    deadlineMs: positiveIntVar('UPSTREAM_DEADLINE_MS', env.UPSTREAM_DEADLINE_MS, 10_000),
-    retry: DEFAULT_RETRY,
-  }
-  const capacity = positiveIntVar('UPSTREAM_MAX_CONCURRENT', env.UPSTREAM_MAX_CONCURRENT, 100)
+function build(env: ResilienceBindings, config: ResilienceConfig): Resilience {
+  const options: ServiceClientOptions = { timeoutMs: config.timeoutMs, deadlineMs: config.deadlineMs, retry: DEFAULT_RETRY }
+  const capacity = config.maxConcurrent
   const breakers = breakerClient(env.CIRCUIT_BREAKERS)
   const clients = new Map<string, ServiceClient>()
+  const plainClients = new Map<string, ServiceClient>()
   // The bulkhead guards the downstream's capacity, so its reads and writes share one.
   const bulkheads = new Map<string, ReturnType<typeof createBulkhead>>()
   const bulkheadOf = (service: string) => {
@@ -65,7 +81,14 @@ function build(env: ResilienceBindings): Resilience {
     options,
     breakers,
     client(service, klass) {
-      if (env.RESILIENCE === 'off') return plainClient
+      if (!config.enabled) {
+        let plain = plainClients.get(service)
+        if (!plain) {
+          plain = plainClient(service)
+          plainClients.set(service, plain)
+        }
+        return plain
+      }
       const name = breakerName(service, klass)
       let client = clients.get(name)
       if (!client) {
@@ -91,23 +114,25 @@ const PLAIN_TIMEOUT_MS = 10_000
 
 /**
  * The layer switched off: one plain attempt with a timeout — no bulkhead, breaker, retry or
- * budget — answering in the same shape, so the forwarding path is one path either way.
+ * budget — answering in the same shape and with the same errors, so the forwarding path is one
+ * path either way.
  */
-const plainClient: ServiceClient = async (fetcher, { method, url, headers, body }) => {
-  try {
-    return { ok: true, response: await fetcher.fetch(url, { method, headers, body, signal: AbortSignal.timeout(PLAIN_TIMEOUT_MS) }) }
-  } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
-    return { ok: false, error: { code: timedOut ? 'gateway_timeout' : 'service_unavailable' }, retryAfterMs: null }
-  }
-}
+const plainClient =
+  (service: string): ServiceClient =>
+  async (fetcher, request) =>
+    failed(await attempt(fetcher, request, PLAIN_TIMEOUT_MS, Date.now()), service)
 
 /** Per isolate: bulkheads count this isolate's calls, and the breaker copies are this isolate's. */
-let isolate: { key: string; layer: Resilience } | null = null
+let isolate: { config: ResilienceConfig; layer: Resilience } | null = null
 
-/** The layer for this configuration (built once per isolate; a bad var throws here, on first use). */
-export function resilience(env: ResilienceBindings): Resilience {
-  const key = [env.RESILIENCE, env.UPSTREAM_TIMEOUT_MS, env.UPSTREAM_DEADLINE_MS, env.UPSTREAM_MAX_CONCURRENT].join('|')
-  if (isolate?.key !== key) isolate = { key, layer: build(env) }
+const sameResilience = (a: ResilienceConfig, b: ResilienceConfig) =>
+  a.enabled === b.enabled && a.timeoutMs === b.timeoutMs && a.deadlineMs === b.deadlineMs && a.maxConcurrent === b.maxConcurrent
+
+/**
+ * The layer for these settings, built once per isolate and rebuilt only when they change (not
+ * when some other var of the gateway does: the bulkheads and breaker copies would be lost).
+ */
+export function resilience(env: ResilienceBindings, config: ResilienceConfig): Resilience {
+  if (!isolate || !sameResilience(isolate.config, config)) isolate = { config, layer: build(env, config) }
   return isolate.layer
 }

@@ -41,7 +41,8 @@ export interface ServiceClientParts {
 
 type Attempt = { result: AttemptResult; response?: Response }
 
-async function attempt(fetcher: Fetcher, request: UpstreamRequest, timeoutMs: number, now: number): Promise<Attempt> {
+/** One call with its own timeout: the answer, or how it failed (a timeout, the network). */
+export async function attempt(fetcher: Fetcher, request: UpstreamRequest, timeoutMs: number, now: number): Promise<Attempt> {
   try {
     const { method, url, headers, body } = request
     const response = await withTimeout(timeoutMs, (signal) => fetcher.fetch(url, { method, headers, body, signal }))
@@ -75,7 +76,8 @@ async function isDependencyAnswer(response: Response): Promise<boolean> {
 const outcomeOf = (result: AttemptResult): Outcome =>
   result.kind !== 'response' ? 'failure' : result.dependency ? 'success' : outcomeForStatus(result.status)
 
-function failed({ result, response }: Attempt, service: string): UpstreamResult {
+/** An attempt as the client's result: the answer, or 504 `gateway_timeout` / 503 `service_unavailable`. */
+export function failed({ result, response }: Attempt, service: string): UpstreamResult {
   if (response) return { ok: true, response }
   return result.kind === 'timeout'
     ? { ok: false, error: { code: 'gateway_timeout', detail: `${service} did not answer in time.` }, retryAfterMs: null }

@@ -2,11 +2,9 @@ import { Hono } from 'hono'
 import type { BreakerSnapshot } from '../../../../durable-objects/circuit-breaker/client'
 import type { CircuitBreakerView } from '../../../../shared-contracts/api-schemas'
 import { SERVICES } from '../../../../shared-contracts/routes'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 import { breakerName, resilience } from '../resilience/layer'
-
-/** Worst first: the breaker a reader of the list should look at. */
-const SEVERITY = { open: 2, half_open: 1, closed: 0 } as const
+import { BREAKER_SEVERITY } from '../../../../durable-objects/circuit-breaker/severity'
 
 const view = (snapshot: BreakerSnapshot) => ({
   state: snapshot.state,
@@ -21,14 +19,14 @@ const view = (snapshot: BreakerSnapshot) => ({
 export const circuitBreakerRoutes = new Hono<GatewayEnv>()
 
 circuitBreakerRoutes.get('/api/v1/admin/circuit-breakers', async (c) => {
-  const { breakers } = resilience(c.env)
+  const { breakers } = resilience(c.env, c.var.config.resilience)
   const items = await Promise.all(
     SERVICES.map(async (service): Promise<CircuitBreakerView> => {
       const [read, write] = await Promise.all([
         breakers.snapshot(breakerName(service, 'read')).then(view),
         breakers.snapshot(breakerName(service, 'write')).then(view),
       ])
-      const worse = SEVERITY[write.state] > SEVERITY[read.state] ? write : read
+      const worse = BREAKER_SEVERITY[write.state] > BREAKER_SEVERITY[read.state] ? write : read
       return { service, ...worse, classes: { read, write } }
     }),
   )

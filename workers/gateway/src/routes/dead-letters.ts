@@ -6,7 +6,7 @@ import { encodeCursor, type Page } from '../../../../shared-contracts/pagination
 import type { DeadLetter } from '../../../../platform/events/dead-letters'
 import type { DeadLetterView } from '../../../../shared-contracts/api-schemas'
 import { SUBSCRIBERS, type Subscriber } from '../../../../shared-contracts/subscriptions'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 
 /**
  * Dead letters live with the service whose queue they died in (database per service). The

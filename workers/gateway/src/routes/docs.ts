@@ -3,7 +3,7 @@ import swaggerUiBundle from 'swagger-ui-dist/swagger-ui-bundle.js'
 import swaggerUiCss from 'swagger-ui-dist/swagger-ui.css'
 import { validated } from '../../../../platform/http/validated'
 import { docsAsset, docsPage, type DocsAsset } from '../../../../shared-contracts/api/system'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 import { conditionalResponse, type Representation } from '../../../../platform/cache/http-cache'
 import { staticBody } from './static-body'
 

@@ -5,7 +5,7 @@ import { validated } from '../../../../platform/http/validated'
 import { setFault } from '../../../../shared-contracts/api/admin'
 import type { FaultState } from '../../../../shared-contracts/api-schemas'
 import type { FaultConfig } from '../../../../shared-contracts/faults'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 
 /**
  * `PUT /api/v1/admin/faults/{service}`: sets the fault a service injects into its own calls.

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import type { Health } from '../../../../shared-contracts/api-schemas'
 import { SERVICES, type ServiceName } from '../../../../shared-contracts/routes'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 
 const PROBE_TIMEOUT_MS = 2_000
 

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { buildOpenApiDocument } from '../../../../shared-contracts/openapi'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 import { conditionalResponse } from '../../../../platform/cache/http-cache'
 import { staticBody } from './static-body'
 

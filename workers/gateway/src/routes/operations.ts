@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { validated } from '../../../../platform/http/validated'
 import { rebuildOrdersReadModel, replayEvents } from '../../../../shared-contracts/api/admin'
 import { producersFor, type RebuildResult, type ReplayResult } from '../../../../shared-contracts/operations'
-import type { GatewayEnv } from '../env'
+import type { GatewayEnv } from '../services'
 
 /**
  * Operations the gateway fans out. `POST /api/v1/admin/events/replay`: each producer keeps its sent events for the retention

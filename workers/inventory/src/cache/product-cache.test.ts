@@ -3,27 +3,26 @@ import { describe, expect, it } from 'vitest'
 import { PUBLIC_READ_CACHE_CONTROL } from '../../../../platform/cache/http-cache'
 import { createEvent } from '../../../../platform/events/envelope'
 import { EVENT_TYPES } from '../../../../shared-contracts/events'
+import type { Result } from '../../../../shared-contracts/errors'
 import type { Product } from '../../../../shared-contracts/inventory'
-import type { Page } from '../../../../shared-contracts/pagination'
+import { ListQuerySchema, type Page } from '../../../../shared-contracts/pagination'
 import { EVENTS_QUEUE } from '../events/queue'
 import worker from '../index'
-import { createCacheGenerationsRepo } from '../repo/cache-generations-repo'
+import { LIST_STAMP, productStamp } from '../repo/cache-stamps-repo'
 import { createProductReads } from '../service/product-reads'
 import { createServices } from '../services'
 import { ADMIN, callInventory, createProduct, ordersCredential, rpc, testEnv, uniqueId } from '../../../../test/support/inventory'
-import { createProductCache, PRODUCTS_NAMESPACE } from './product-cache'
+import { createProductCache } from './product-cache'
 import type { Env } from '../env'
 
 const handlers: ExportedHandler<Env> = worker
-const generations = createCacheGenerationsRepo(testEnv.DB)
-const generation = () => generations.current(PRODUCTS_NAMESPACE)
+/** A key's stamp in D1 (0 until first bumped). */
+const stamp = async (key: string) =>
+  (await testEnv.DB.prepare('SELECT stamp FROM cache_stamps WHERE key = ?1').bind(key).first<{ stamp: number }>())?.stamp ?? 0
 const get = (path: string, headers: Record<string, string> = {}) => callInventory(path, { principal: null, headers })
 const patch = (id: string, body: unknown) => callInventory(`/api/v1/products/${id}`, { method: 'PATCH', principal: ADMIN, body })
 
-/**
- * Waits until inventory's own queue has consumed every event written so far, so that no
- * generation bump from an earlier write lands in the middle of a test.
- */
+/** Waits until inventory's own queue has consumed every event written so far. */
 async function settled(): Promise<void> {
   const pending = async () =>
     (
@@ -54,11 +53,11 @@ async function listed(id: string): Promise<Product | undefined> {
   return undefined
 }
 
-/** Another isolate: its own L1 and generation view, on the same KV and D1, with a clock the test moves. */
+/** Another isolate: its own L1 and stamp view, on the same KV and D1, with a clock the test moves. */
 function isolate() {
   let now = 1_000_000
   const cache = createProductCache(testEnv, () => now)
-  const reads = createProductReads({ catalog: createServices(testEnv).catalog, cache, generations })
+  const reads = createProductReads({ catalog: createServices(testEnv).catalog, cache })
   return { reads, advance: (ms: number) => (now += ms) }
 }
 
@@ -72,29 +71,19 @@ async function deliver(bodies: unknown[]) {
   return getQueueResult(batch, ctx)
 }
 
-/** Changes a price in D1 alone, as another isolate's write would: this isolate's caches are not told. */
-async function changePriceBehindTheCache(product: Product, price_cents: number) {
-  await testEnv.DB.prepare('UPDATE products SET price_cents = ?1, version = version + 1 WHERE id = ?2').bind(price_cents, product.id).run()
-  const data = {
-    product_id: product.id,
-    sku: product.sku,
-    name: product.name,
-    description: product.description,
-    price_cents,
-    currency: product.currency,
-    version: 99,
-  }
-  return createEvent({ service: 'inventory', type: EVENT_TYPES.productUpdated, subject: product.id, data })
-}
-
 describe('the product cache over HTTP', () => {
   it('a first read is a miss that fills L2 (KV); the next is an L1 hit with the same body', async () => {
     const product = await quietProduct()
     const first = await get(`/api/v1/products/${product.id}`)
     expect(first.headers.get('X-Cache')).toBe('miss')
     expect(await first.json()).toEqual(product)
-    const stored = await testEnv.CACHE.get(`products:g${await generation()}:product:${product.id}`, 'json')
-    expect(stored).toMatchObject({ value: product, version: expect.any(Number), stored_at: expect.any(Number) })
+    const stored = await testEnv.CACHE.get(`products:product:${product.id}`, 'json')
+    expect(stored).toMatchObject({
+      value: product,
+      version: expect.any(Number),
+      stored_at: expect.any(Number),
+      stamps: { [productStamp(product.id)]: await stamp(productStamp(product.id)) },
+    })
     const second = await get(`/api/v1/products/${product.id}`)
     expect(second.headers.get('X-Cache')).toBe('L1 hit')
     expect(await second.json()).toEqual(product)
@@ -144,6 +133,20 @@ describe('the product cache over HTTP', () => {
     })
     expect(reserved.ok).toBe(true)
     expect(((await (await get(`/api/v1/products/${product.id}`)).json()) as Product).available).toBe(3)
+  })
+
+  it('after a reservation answers, the product is refilled in L2 with what it left, before anyone reads it', async () => {
+    const product = await createProduct({ initial_stock: 5 })
+    await get(`/api/v1/products/${product.id}`)
+    const reserved = await rpc.reserve(await ordersCredential(), {
+      order_id: uniqueId('ord'),
+      key: uniqueId('key'),
+      items: [{ product_id: product.id, quantity: 2 }],
+    })
+    expect(reserved.ok).toBe(true)
+    const stored = async () =>
+      ((await testEnv.CACHE.get(`products:product:${product.id}`, 'json')) as { value: Product } | null)?.value.available
+    await expect.poll(stored, { timeout: 5_000, interval: 50 }).toBe(3)
   })
 
   it('answers a strong ETag, and 304 with no body to If-None-Match that matches (a list, W/, *)', async () => {
@@ -196,42 +199,86 @@ describe('the product cache across isolates (real KV and D1, injected clocks)', 
     expect((await b.reads.product(product.id)).level).toBe('l1')
   })
 
-  it('the queue consumer bumps the generation once per event; another isolate sees the change after its check interval', async () => {
+  it("a write bumps its product's stamp in its own batch; another isolate sees the change after its check interval", async () => {
     const product = await quietProduct({ price_cents: 500 })
     const other = isolate()
     expect((await other.reads.product(product.id)).result).toMatchObject({ value: { price_cents: 500 } })
-    const before = await generation()
-    const event = await changePriceBehindTheCache(product, 700)
-    expect(await deliver([event])).toMatchObject({ explicitAcks: [expect.any(String)], retryMessages: [] })
-    expect(await generation()).toBe(before + 1)
-    await deliver([event]) // a redelivery: the inbox has it, nothing is bumped again
-    expect(await generation()).toBe(before + 1)
+    const before = await stamp(productStamp(product.id))
+    expect((await patch(product.id, { price_cents: 700 })).status).toBe(200)
+    expect(await stamp(productStamp(product.id))).toBeGreaterThan(before)
 
-    // Within its generation check interval (1 s) the other isolate still serves its copy...
+    // Within its stamp check interval (1 s) the other isolate still serves its copy...
     other.advance(999)
     expect(await other.reads.product(product.id)).toMatchObject({ result: { value: { price_cents: 500 } }, level: 'l1' })
-    // ...and after it, the old copy is unreachable in both levels: the source answers.
+    // ...and after it, the old copy is unreachable in both levels: the writer's isolate has
+    // filled L2 anew, or the source answers.
     other.advance(1)
-    expect(await other.reads.product(product.id)).toMatchObject({ result: { value: { price_cents: 700 } }, level: 'source' })
+    const after = await other.reads.product(product.id)
+    expect(after.result).toMatchObject({ value: { price_cents: 700 } })
+    expect(['l2', 'source']).toContain(after.level)
   })
 
-  it('stock and creation events bump it too', async () => {
+  it('a reservation invalidates only the products it reserved: another isolate keeps the others in its L1', async () => {
+    const [reserved, untouched] = [await createProduct({ initial_stock: 5 }), await createProduct({ initial_stock: 5 })]
+    await settled()
+    const other = isolate()
+    await other.reads.product(reserved.id)
+    await other.reads.product(untouched.id)
+    const result = await rpc.reserve(await ordersCredential(), {
+      order_id: uniqueId('ord'),
+      key: uniqueId('key'),
+      items: [{ product_id: reserved.id, quantity: 2 }],
+    })
+    expect(result.ok).toBe(true)
+    other.advance(1_000)
+    expect(await other.reads.product(untouched.id)).toMatchObject({ result: { value: { available: 5 } }, level: 'l1' })
+    expect((await other.reads.product(reserved.id)).result).toMatchObject({ value: { available: 3 } })
+  })
+
+  it('a commit leaves what the product shows, and its cached copies, as they were', async () => {
+    const product = await createProduct({ initial_stock: 5 })
+    const order_id = uniqueId('ord')
+    const credential = await ordersCredential()
+    await rpc.reserve(credential, { order_id, key: uniqueId('key'), items: [{ product_id: product.id, quantity: 2 }] })
+    const other = isolate()
+    expect((await other.reads.product(product.id)).result).toMatchObject({ value: { available: 3 } })
+    const before = await stamp(productStamp(product.id))
+    expect(await rpc.commit(credential, { order_id, key: uniqueId('key') })).toMatchObject({ ok: true })
+    expect(await stamp(productStamp(product.id))).toBe(before)
+    other.advance(1_000)
+    expect(await other.reads.product(product.id)).toMatchObject({ result: { value: { available: 3 } }, level: 'l1' })
+  })
+
+  it("creating a product bumps the list's stamp: another isolate's list pages show it after its check interval", async () => {
+    await settled()
+    const other = isolate()
+    expect((await other.reads.page(ListQuerySchema.parse({ limit: 100 }))).result.ok).toBe(true)
+    const before = await stamp(LIST_STAMP)
+    const created = await createProduct()
+    expect(await stamp(LIST_STAMP)).toBeGreaterThan(before)
+    other.advance(1_000)
+    // Walk the pages as that isolate sees them: the new product is on one of them.
+    const ids: string[] = []
+    let cursor: string | null = null
+    do {
+      const page: Result<Page<Product>> = (await other.reads.page(ListQuerySchema.parse({ limit: 100, cursor: cursor ?? undefined })))
+        .result
+      if (!page.ok) throw new Error('a page failed')
+      ids.push(...page.value.items.map((item) => item.id))
+      cursor = page.value.next_cursor
+    } while (cursor)
+    expect(ids).toContain(created.id)
+  })
+
+  it("the queue consumer records inventory's own events once and changes no stamp", async () => {
     const product = await quietProduct()
-    const before = await generation()
+    const stamps = [await stamp(productStamp(product.id)), await stamp(LIST_STAMP)]
     const levels = { product_id: product.id, on_hand: 1, reserved: 0, available: 1, version: 50 }
-    const snapshot = {
-      product_id: product.id,
-      sku: product.sku,
-      name: product.name,
-      description: product.description,
-      price_cents: 1,
-      currency: 'EUR',
-      version: 1,
-    }
-    await deliver([
-      createEvent({ service: 'inventory', type: EVENT_TYPES.stockChanged, subject: product.id, data: levels }),
-      createEvent({ service: 'inventory', type: EVENT_TYPES.productCreated, subject: product.id, data: snapshot }),
-    ])
-    expect(await generation()).toBe(before + 2)
+    const event = createEvent({ service: 'inventory', type: EVENT_TYPES.stockChanged, subject: product.id, data: levels })
+    expect(await deliver([event])).toMatchObject({ explicitAcks: [expect.any(String)], retryMessages: [] })
+    expect(await deliver([event])).toMatchObject({ explicitAcks: [expect.any(String)], retryMessages: [] })
+    const inbox = await testEnv.DB.prepare('SELECT COUNT(*) AS n FROM inbox WHERE id = ?1').bind(event.id).first<{ n: number }>()
+    expect(inbox?.n).toBe(1)
+    expect([await stamp(productStamp(product.id)), await stamp(LIST_STAMP)]).toEqual(stamps)
   })
 })

@@ -1,15 +1,18 @@
 import { env as isolateEnv } from 'cloudflare:workers'
-import { generationView } from '../../../../platform/cache/generation'
+import { drizzle } from 'drizzle-orm/d1'
 import { cacheLevelRecorder } from '../../../../platform/cache/metrics'
 import { cacheOptions, type CacheEnv } from '../../../../platform/cache/options'
+import { stampView } from '../../../../platform/cache/stamps'
 import { TieredCache } from '../../../../platform/cache/tiered-cache'
 import { createLogger } from '../../../../platform/telemetry/log'
 import type { Product } from '../../../../shared-contracts/inventory'
 import { encodeCursor, type ListQuery, type Page } from '../../../../shared-contracts/pagination'
-import { createCacheGenerationsRepo } from '../repo/cache-generations-repo'
+import { createStampSource } from '../repo/cache-stamps-repo'
 
-/** Products and list pages share one namespace, so one generation bump drops them all. */
+/** Products and list pages, in both levels: `products:product:<id>`, `products:list:<limit>:<cursor>`. */
 export const PRODUCTS_NAMESPACE = 'products'
+/** How much longer than the L2 TTL an isolate remembers a change: room for clocks that disagree. */
+export const CLOCK_MARGIN_MS = 60_000
 
 export type ProductCache = TieredCache<Product | Page<Product>>
 
@@ -18,19 +21,20 @@ export const pageKey = (query: ListQuery) => `list:${query.limit}:${query.cursor
 
 const log = createLogger('inventory')
 
-/** The bindings a product cache reads: its vars, its KV (L2), its D1 (the generation) and its metrics. */
+/** The bindings a product cache reads: its vars, its KV (L2), its D1 (the stamps) and its metrics. */
 export type ProductCacheEnv = CacheEnv & { DB: D1Database; CACHE: KVNamespace; METRICS?: AnalyticsEngineDataset }
 
 /** A product cache over this env's KV and D1 (tests make extra ones, as other isolates, with their own clock). */
 export function createProductCache(env: ProductCacheEnv, now: () => number = Date.now): ProductCache {
   const options = cacheOptions(env)
-  const generations = createCacheGenerationsRepo(env.DB)
+  const source = createStampSource(drizzle(env.DB))
+  const windowMs = options.l2TtlSeconds * 1_000 + CLOCK_MARGIN_MS
   return new TieredCache({
     ...options,
     namespace: PRODUCTS_NAMESPACE,
     kv: env.CACHE,
     now,
-    generation: generationView({ read: () => generations.current(PRODUCTS_NAMESPACE), checkMs: options.generationCheckMs, now }),
+    stamps: stampView({ source, checkMs: options.generationCheckMs, windowMs, now }),
     observe: cacheLevelRecorder(env.METRICS, 'inventory', PRODUCTS_NAMESPACE),
     onError: (error) => log.warn('a product cache level failed; the read went on to the next', { error }),
   })

@@ -1,8 +1,8 @@
-import { consumeEvents, retryBaseSeconds } from '../../../../platform/events/consumer'
+import { consumeEvents } from '../../../../platform/events/consumer'
 import { storeDeadLetters } from '../../../../platform/events/dead-letters'
-import { isolateProductCache } from '../cache/product-cache'
+import { inventoryConfig } from '../config'
 import type { Env } from '../env'
-import { afterInvalidation, cacheInvalidationHandlers } from './cache-invalidation'
+import { ownEventHandlers } from './own-events'
 
 /** The queues this Worker consumes (wrangler.toml): its own events, and their dead letters. */
 export const EVENTS_QUEUE = 'inventory-events'
@@ -10,14 +10,15 @@ export const DEAD_LETTER_QUEUE = 'inventory-events-dlq'
 
 /** Dispatches a batch by the queue it came from. */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  // A bad var throws here, before any message is acked: the whole batch is retried.
+  const config = inventoryConfig(env)
   switch (batch.queue) {
     case EVENTS_QUEUE:
       return consumeEvents(batch, {
         service: 'inventory',
         db: env.DB,
-        handlers: cacheInvalidationHandlers(env.DB),
-        retryBaseSeconds: retryBaseSeconds(env),
-        afterCommit: afterInvalidation(isolateProductCache()),
+        handlers: ownEventHandlers(),
+        retryBaseSeconds: config.retryBaseSeconds,
       })
     case DEAD_LETTER_QUEUE:
       return storeDeadLetters(batch, env.DB)

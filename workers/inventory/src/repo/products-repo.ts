@@ -2,7 +2,8 @@ import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { Product, UpdateProductRequest } from '../../../../shared-contracts/inventory'
 import { productCreated, productUpdatedFromRow, stockInitialised } from '../events/publish'
-import { products, stock } from './schema'
+import { LIST_STAMP, PRODUCT_STAMP_PREFIX, productStamp, stampBump, stampsOf, stampsSelect } from './cache-stamps-repo'
+import { cacheStamps, products, stock } from './schema'
 import { isUniqueViolation } from '../../../../platform/db/sql-errors'
 
 export type NewProduct = Omit<Product, 'available' | 'updated_at'>
@@ -29,7 +30,14 @@ export interface VersionedProduct {
   version: number
 }
 
+/** A read for the product cache, with the stamps of what it holds (read in the same batch). */
+export interface Stamped<T> {
+  value: T
+  stamps: Record<string, number>
+}
+
 const versionColumn = sql<number>`${products.version} + ${stock.version}`.mapWith(Number)
+const stampColumn = sql<number>`COALESCE(${cacheStamps.stamp}, 0)`.mapWith(Number)
 const versioned = ({ cache_version, ...product }: Product & { cache_version: number }): VersionedProduct => ({
   product,
   version: cache_version,
@@ -45,21 +53,38 @@ export function createProductsRepo(d1: D1Database) {
       .select({ ...productColumns, cache_version: versionColumn })
       .from(products)
       .innerJoin(stock, eq(stock.productId, products.id))
+  // Each row with its product's stamp: one statement, so the stamp is the one of the row read.
+  const selectStamped = () =>
+    db
+      .select({ ...productColumns, cache_version: versionColumn, cache_stamp: stampColumn })
+      .from(products)
+      .innerJoin(stock, eq(stock.productId, products.id))
+      .leftJoin(cacheStamps, eq(cacheStamps.key, sql`${PRODUCT_STAMP_PREFIX} || ${products.id}`))
   const find = async (id: string): Promise<Product | null> => (await selectProducts().where(eq(products.id, id)).get()) ?? null
 
   return {
-    /** Up to `limit` products after the (created_at, id) position, in that order, with their versions. */
-    async page(limit: number, after: readonly [string, string] | null): Promise<VersionedProduct[]> {
+    /**
+     * Up to `limit` products after the (created_at, id) position, in that order, with their
+     * versions; stamped with the list's membership and each product read.
+     */
+    async page(limit: number, after: readonly [string, string] | null): Promise<Stamped<VersionedProduct[]>> {
       const position = after
         ? or(gt(products.createdAt, after[0]), and(eq(products.createdAt, after[0]), gt(products.id, after[1])))
         : undefined
-      const rows = await selectVersioned().where(position).orderBy(asc(products.createdAt), asc(products.id)).limit(limit).all()
-      return rows.map(versioned)
+      const [lists, rows] = await db.batch([
+        stampsSelect(db, [LIST_STAMP]),
+        selectStamped().where(position).orderBy(asc(products.createdAt), asc(products.id)).limit(limit),
+      ])
+      const stamps = stampsOf([LIST_STAMP], lists)
+      for (const { cache_stamp, ...row } of rows) stamps[productStamp(row.id)] = cache_stamp
+      return { value: rows.map(({ cache_stamp: _, ...row }) => versioned(row)), stamps }
     },
 
-    async findVersioned(id: string): Promise<VersionedProduct | null> {
-      const row = await selectVersioned().where(eq(products.id, id)).get()
-      return row ? versioned(row) : null
+    /** The product and its version, or null; stamped with the product's stamp (creating it bumps that too). */
+    async findVersioned(id: string): Promise<Stamped<VersionedProduct | null>> {
+      const keys = [productStamp(id)]
+      const [found, [row]] = await db.batch([stampsSelect(db, keys), selectVersioned().where(eq(products.id, id))])
+      return { value: row ? versioned(row) : null, stamps: stampsOf(keys, found) }
     },
 
     async findMany(ids: readonly string[]): Promise<Product[]> {
@@ -84,6 +109,9 @@ export function createProductsRepo(d1: D1Database) {
           .values({ id, sku, name, description, priceCents: price_cents, currency, version: 1, createdAt: at, updatedAt: at }),
         db.insert(stock).values({ productId: id, onHand: initialStock, reserved: 0, version: stockVersion, updatedAt: at }),
         productCreated(db, { product_id: id, sku, name, description, price_cents, currency, version: 1 }, now),
+        // The list pages gain it; "not found" of its id, cached, goes too.
+        stampBump(db, LIST_STAMP, now),
+        stampBump(db, productStamp(id), now),
       ] as const
       const levels = { product_id: id, on_hand: initialStock, reserved: 0, available: initialStock, version: stockVersion }
       try {
@@ -113,6 +141,7 @@ export function createProductsRepo(d1: D1Database) {
           })
           .where(eq(products.id, id)),
         productUpdatedFromRow(db, id, now),
+        stampBump(db, productStamp(id), now),
       ])
       return find(id)
     },

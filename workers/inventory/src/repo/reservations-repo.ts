@@ -3,6 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { drizzle } from 'drizzle-orm/d1'
 import type { ReservedItem } from '../../../../shared-contracts/inventory'
 import { stockChangedFromRow } from '../events/publish'
+import { productStamp, stampBump } from './cache-stamps-repo'
 import { requestInsert, type RequestRecord } from './requests-repo'
 import { reservationItems, reservations, reservationTransitions, stock, type ReservationStatus } from './schema'
 import { isCheckViolation, isNotNullViolation, isUniqueViolation } from '../../../../platform/db/sql-errors'
@@ -73,6 +74,8 @@ export function createReservationsRepo(d1: D1Database) {
           db.insert(reservationItems).values(lines),
           ...items.map((item) => stockChange(item.product_id, { reserved: sql`${stock.reserved} + ${item.quantity}` }, at)),
           ...items.map((item) => stockChangedFromRow(db, item.product_id, now)),
+          // `available` changed: the cached copies of these products, and of no other, go.
+          ...items.map((item) => stampBump(db, productStamp(item.product_id), now)),
         ])
         return 'reserved'
       } catch (error) {
@@ -105,6 +108,9 @@ export function createReservationsRepo(d1: D1Database) {
         db.update(reservations).set({ status: to, updatedAt: at }).where(eq(reservations.orderId, orderId)),
         ...items.map((item) => stockChange(item.product_id, levels(item.quantity), at)),
         ...items.map((item) => stockChangedFromRow(db, item.product_id, now)),
+        // A commit takes as much from on_hand as from reserved: `available`, all the public
+        // product shows of stock, stays, and so do the cached copies. A release raises it.
+        ...(to === 'released' ? items.map((item) => stampBump(db, productStamp(item.product_id), now)) : []),
         requestInsert(db, request, now),
       ]
       try {

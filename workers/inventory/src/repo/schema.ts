@@ -128,14 +128,21 @@ export const rpcRequests = sqliteTable(
 )
 
 /**
- * The generation of each cache namespace (platform/cache): part of every cache key, bumped by
- * the consumer of product and stock events. It lives here, not in KV, because D1 is strongly
- * consistent: every isolate that asks sees a bump at once (KV takes up to a minute).
+ * The product cache's stamps (docs/caching.md): one row per product (`product:<id>`) and one for
+ * the list's membership (`list`). A write bumps its products' stamps in its own batch to the next
+ * number of one sequence over the whole table, so "what changed since stamp N" is one indexed
+ * range read; `changed_at` (ms since the epoch) lets an isolate that has just started read only
+ * the changes recent enough to matter. D1, not KV: every isolate that asks sees a bump at once.
  */
-export const cacheGenerations = sqliteTable('cache_generations', {
-  namespace: text('namespace').primaryKey(),
-  generation: integer('generation').notNull(),
-})
+export const cacheStamps = sqliteTable(
+  'cache_stamps',
+  {
+    key: text('key').primaryKey(),
+    stamp: integer('stamp').notNull(),
+    changedAt: integer('changed_at').notNull(),
+  },
+  (table) => [uniqueIndex('cache_stamps_stamp').on(table.stamp), index('cache_stamps_changed_at').on(table.changedAt)],
+)
 
 export type ProductRow = typeof products.$inferSelect
 export type StockRow = typeof stock.$inferSelect

@@ -2,6 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { StockLevels } from '../../../../shared-contracts/inventory'
 import { stockChangedFromRow } from '../events/publish'
+import { productStamp, stampBump } from './cache-stamps-repo'
 import { stock, type StockRow } from './schema'
 import { isCheckViolation } from '../../../../platform/db/sql-errors'
 
@@ -51,6 +52,8 @@ export function createStockRepo(d1: D1Database) {
             .where(eq(stock.productId, productId))
             .returning(),
           stockChangedFromRow(db, productId, now),
+          // `available` is part of the public product and its list pages.
+          stampBump(db, productStamp(productId), now),
         ])
         const row = rows[0]
         return row ? { kind: 'set', levels: toLevels(row) } : { kind: 'not_found' }

@@ -10,7 +10,7 @@ import {
   type Representation,
 } from '../../../../platform/cache/http-cache'
 import { problem } from '../../../../platform/errors/problem'
-import type { InventoryEnv } from '../env'
+import type { InventoryEnv } from '../services'
 import type { Served } from '../service/product-reads'
 
 // The body and ETag of a cached value, kept once computed: an L1 hit hands out the same object
@@ -37,7 +37,7 @@ async function representationOf(value: object): Promise<Representation> {
 export async function respondCached<T extends object>(c: Context<InventoryEnv>, served: Served<T>): Promise<Response> {
   const response = await represent(c, served)
   if (served.result.ok && served.freshUntil !== null) response.headers.set(FRESH_UNTIL_HEADER, String(served.freshUntil))
-  if (showsCacheLevel(c.env.ENVIRONMENT)) {
+  if (showsCacheLevel(c.var.config.environment)) {
     response.headers.set('X-Cache', X_CACHE[served.level])
     response.headers.set('X-Cache-L1', l1UsageHeader(c.var.services.reads.l1Usage()))
   }
@@ -56,7 +56,7 @@ async function represent<T extends object>(c: Context<InventoryEnv>, served: Ser
 export function refusalsBypassCache(): MiddlewareHandler<InventoryEnv> {
   return async function refusalsBypassCache(c, next) {
     await next()
-    if (c.res.status < 400 || c.res.headers.has('X-Cache') || !showsCacheLevel(c.env.ENVIRONMENT)) return
+    if (c.res.status < 400 || c.res.headers.has('X-Cache') || !showsCacheLevel(c.var.config.environment)) return
     c.res.headers.set('X-Cache', X_CACHE.bypass)
     c.res.headers.set('X-Cache-L1', l1UsageHeader(c.var.services.reads.l1Usage()))
   }

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { getStock, setStock } from '../../../../shared-contracts/api/catalog'
 import { problem } from '../../../../platform/errors/problem'
 import { validated } from '../../../../platform/http/validated'
-import type { InventoryEnv } from '../env'
+import type { InventoryEnv } from '../services'
 import { requireRole } from '../../../../platform/http/require-role'
 
 /** /api/v1/inventory/{product_id}: stock levels, for admins. */
@@ -19,6 +19,6 @@ stockRoutes.put('/:productId', validated(setStock), async (c) => {
   const levels = await c.var.services.stock.setOnHand(c.req.param('productId'), c.req.valid('json').on_hand)
   if (!levels.ok) return problem(c, levels.error)
   // `available` is part of the public product and its list pages.
-  await c.var.services.reads.changed()
+  c.var.services.reads.changed()
   return c.json(levels.value)
 })

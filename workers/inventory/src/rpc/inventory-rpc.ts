@@ -13,21 +13,18 @@ import {
   type ReserveRequest,
 } from '../../../../shared-contracts/inventory'
 import { rpcMethods } from '../../../../platform/rpc/method'
-import { createLogger } from '../../../../platform/telemetry/log'
 import type { Env } from '../env'
 import { createServices } from '../services'
-
-const logger = createLogger('inventory')
 
 const rpcMethod = rpcMethods({
   service: 'inventory',
   /** Only the order saga reserves, releases and commits stock. */
   callers: ['orders'],
   services: (env: Env) => createServices(env),
-  // Every write changes `available`, which the public product shows: the product cache is
-  // invalidated before the answer, so that a read after it sees the change. A failure is only
-  // logged: the event the call published bumps the generation too.
-  written: (services) => services.reads.changed().catch((error: unknown) => logger.error('cache invalidation failed', { error })),
+  // A reservation or a release changes `available`, which the public product shows: its batch
+  // bumped the products' stamps, and this isolate asks for them on its next read, so that a read
+  // after the answer sees the change.
+  written: async (services) => services.reads.changed(),
 })
 
 /**
@@ -41,6 +38,7 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
       schema: ReserveRequestSchema,
       run: (services, caller, value) => services.reservations.reserve(caller.service, value),
       writes: true,
+      answered: (services, reservation) => services.reads.refill(reservation.items.map((item) => item.product_id)),
     })
   }
 
@@ -49,6 +47,7 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
       schema: ReservationChangeRequestSchema,
       run: (services, caller, value) => services.reservations.release(caller.service, value),
       writes: true,
+      answered: (services, change) => services.reads.refill(change.items.map((item) => item.product_id)),
     })
   }
 

@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from '../../../../shared-contracts/errors'
 import type { CreateProductRequest, Product, UpdateProductRequest } from '../../../../shared-contracts/inventory'
 import type { Page } from '../../../../shared-contracts/pagination'
-import type { ProductsRepo, VersionedProduct } from '../repo/products-repo'
+import type { ProductsRepo, Stamped, VersionedProduct } from '../repo/products-repo'
 import { pageOf } from './page'
 import type { Position } from '../../../../shared-contracts/pagination'
 
@@ -21,10 +21,11 @@ export function createCatalogService({ products, now }: CatalogDeps) {
      * Products oldest first, by (created_at, id), after `after` (a cursor's position, checked by
      * the route's query schema): a stable order for cursors. The version is the
      * sum of the versions of the rows the page was made from (the extra row too: it decides
-     * `next_cursor`), so it grows with any change that changes the page.
+     * `next_cursor`), so it grows with any change that changes the page. The stamps are those of
+     * the list's membership and of every row read (for the product cache).
      */
-    async list(limit: number, after: Position | null): Promise<{ page: Page<Product>; version: number }> {
-      const rows = await products.page(limit + 1, after)
+    async list(limit: number, after: Position | null): Promise<{ page: Page<Product>; version: number; stamps: Record<string, number> }> {
+      const { value: rows, stamps } = await products.page(limit + 1, after)
       const version = rows.reduce((sum, row) => sum + row.version, 0)
       return {
         page: pageOf(
@@ -32,11 +33,12 @@ export function createCatalogService({ products, now }: CatalogDeps) {
           limit,
         ),
         version,
+        stamps,
       }
     },
 
-    /** The product and its version (for caches); null if there is none. */
-    async find(id: string): Promise<VersionedProduct | null> {
+    /** The product and its version, or null if there is none, with its stamp (for caches). */
+    async find(id: string): Promise<Stamped<VersionedProduct | null>> {
       return products.findVersioned(id)
     },
 

@@ -1,9 +1,10 @@
-import { applyRetention, eventRetentionMs, eventRules, REPLAY_WINDOW_MS, type RetentionRule } from '../../../../platform/events/retention'
+import { applyRetention, eventRules, REPLAY_WINDOW_MS, type RetentionRule } from '../../../../platform/events/retention'
 import type { Env } from '../env'
+import { inventoryConfig } from '../config'
 
 /** What inventory keeps and for how long (docs/operations.md). */
 export function inventoryRetentionRules(env: Env): RetentionRule[] {
-  const events = eventRetentionMs(env)
+  const events = inventoryConfig(env).eventRetentionMs
   return [
     eventRules.outbox(events),
     eventRules.inbox(events),

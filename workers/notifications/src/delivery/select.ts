@@ -10,7 +10,7 @@ export interface DeliverySettings {
 }
 
 /** Where a webhook on this machine's own network is normal: local development and the tests. */
-const LOCAL_ENVIRONMENTS = ['development', 'test']
+export const LOCAL_ENVIRONMENTS = ['development', 'test']
 
 /**
  * The sandbox when no webhook is configured; otherwise the webhook. A URL that is malformed or

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { problem } from '../../../../platform/errors/problem'
 import { validated } from '../../../../platform/http/validated'
 import { listNotifications } from '../../../../shared-contracts/api/notifications'
-import type { NotificationsEnv } from '../env'
+import type { NotificationsEnv } from '../services'
 
 export const notificationRoutes = new Hono<NotificationsEnv>()
 

@@ -1,9 +1,10 @@
-import { applyRetention, eventRetentionMs, eventRules, type RetentionRule } from '../../../../platform/events/retention'
+import { applyRetention, eventRules, type RetentionRule } from '../../../../platform/events/retention'
 import type { Env } from '../env'
+import { notificationsConfig } from '../config'
 
 /** What notifications keeps and for how long (docs/operations.md). */
 export function notificationsRetentionRules(env: Env): RetentionRule[] {
-  const events = eventRetentionMs(env)
+  const events = notificationsConfig(env).eventRetentionMs
   return [eventRules.inbox(events), ...eventRules.deadLetters()]
 }
 

@@ -1,7 +1,8 @@
-import { consumeEventBatch, retryBaseSeconds, type EventHandlers } from '../../../../platform/events/consumer'
+import { consumeEventBatch, type EventHandlers } from '../../../../platform/events/consumer'
 import { storeDeadLetters } from '../../../../platform/events/dead-letters'
 import { EVENT_TYPES, type CloudEvent, type EventData } from '../../../../shared-contracts/events'
 import { eraseUserStatements } from './user-deleted'
+import { ordersConfig } from '../config'
 import type { Env } from '../env'
 import { createViewsRepo } from '../repo/views-repo'
 
@@ -25,6 +26,8 @@ export function readModelHandlers(db: D1Database): EventHandlers {
 
 /** Dispatches a batch by the queue it came from. */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  // A bad var throws here, before any message is acked: the whole batch is retried.
+  const config = ordersConfig(env)
   switch (batch.queue) {
     case EVENTS_QUEUE:
       // One D1 batch per queue batch: the snapshots are versioned, so their order does not matter.
@@ -32,7 +35,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
         service: 'orders',
         db: env.DB,
         handlers: readModelHandlers(env.DB),
-        retryBaseSeconds: retryBaseSeconds(env),
+        retryBaseSeconds: config.retryBaseSeconds,
       })
     case DEAD_LETTER_QUEUE:
       return storeDeadLetters(batch, env.DB)

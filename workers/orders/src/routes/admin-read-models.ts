@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { RebuildResult } from '../../../../shared-contracts/operations'
-import type { OrdersEnv } from '../env'
+import type { OrdersEnv } from '../services'
 import { createViewRepairRepo } from '../repo/view-repair-repo'
 import { rebuildReadModel } from '../service/read-model-repair'
 

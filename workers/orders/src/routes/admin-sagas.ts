@@ -3,7 +3,7 @@ import { problem } from '../../../../platform/errors/problem'
 import { requireRole } from '../../../../platform/http/require-role'
 import { validated } from '../../../../platform/http/validated'
 import { adminListSagas } from '../../../../shared-contracts/api/orders'
-import type { OrdersEnv } from '../env'
+import type { OrdersEnv } from '../services'
 
 /** /api/v1/admin/sagas?status=&limit=&cursor=: every saga's summary, newest first (admin). */
 export const adminSagaRoutes = new Hono<OrdersEnv>()

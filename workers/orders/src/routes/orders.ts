@@ -3,7 +3,7 @@ import { problem } from '../../../../platform/errors/problem'
 import { requirePrincipal } from '../../../../platform/http/require-role'
 import { validated } from '../../../../platform/http/validated'
 import { getOrder, getOrderSaga, listOrders, listOrdersV2, placeOrder } from '../../../../shared-contracts/api/orders'
-import type { OrdersEnv } from '../env'
+import type { OrdersEnv } from '../services'
 import { toOrderV2 } from '../service/queries-service'
 
 /** The signed-in principal's id: every route here is behind requirePrincipal. */

@@ -2,20 +2,13 @@ import { relayOutbox } from '../../../../platform/events/outbox'
 import type { PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
 import { sagaView } from '../../../../durable-objects/saga-coordinator/engine'
 import type { SagaHost } from '../../../../durable-objects/saga-coordinator/host'
+import { ordersConfig } from '../config'
 import type { Env } from '../env'
 import { createOrdersRepo } from '../repo/orders-repo'
 import { createSagasRepo } from '../repo/sagas-repo'
 import { rpcCredential } from '../rpc/credentials'
 import { applyOrderCommand } from '../service/orders-service'
-import {
-  cancelOrder,
-  PLACE_ORDER_POLICY,
-  PLACE_ORDER_STEPS,
-  sagaRetryHorizonMs,
-  STEP_TIMEOUT_MS,
-  withoutSpentToken,
-  type PlaceOrderDeps,
-} from './place-order'
+import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEPS, STEP_TIMEOUT_MS, withoutSpentToken, type PlaceOrderDeps } from './place-order'
 
 /**
  * The PlaceOrder saga as the coordinator runs it, built from orders' env: its steps bound to
@@ -24,7 +17,7 @@ import {
 export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
   const orders = createOrdersRepo(env.DB)
   const sagas = createSagasRepo(env.DB)
-  const policy = { ...PLACE_ORDER_POLICY, horizonMs: sagaRetryHorizonMs(env) }
+  const policy = { ...PLACE_ORDER_POLICY, horizonMs: ordersConfig(env).sagaRetryHorizonMs }
   // Each call's credential names the saga (`saga-<order id>`), as its log lines do.
   const deps = (orderId: string): PlaceOrderDeps => ({
     inventory: env.INVENTORY,

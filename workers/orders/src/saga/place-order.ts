@@ -2,7 +2,6 @@ import type { AppError, Result } from '../../../../shared-contracts/errors'
 import type { InventoryRpcApi } from '../../../../shared-contracts/inventory'
 import { CANCELLATION_REASONS, type CancellationReason, type PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
 import type { PaymentsRpcApi } from '../../../../shared-contracts/payments'
-import { positiveIntVar } from '../../../../platform/env/vars'
 import { isTransient } from '../../../../platform/resilience/retry-transient'
 import { SAGA_FAILED, type Outcome, type RetryPolicy } from '../../../../durable-objects/saga-coordinator/engine'
 import type { OrderCommand, OrderState } from '../service/order-state'
@@ -46,10 +45,6 @@ export const PLACE_ORDER_POLICY: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 30_000,
 }
-
-/** SAGA_RETRY_HORIZON_MS: a positive whole number of milliseconds; anything else stops the Worker's saga at start-up. */
-export const sagaRetryHorizonMs = (env: { SAGA_RETRY_HORIZON_MS?: string }): number =>
-  positiveIntVar('SAGA_RETRY_HORIZON_MS', env.SAGA_RETRY_HORIZON_MS, DEFAULT_SAGA_RETRY_HORIZON_MS)
 
 /** A step call that has not answered by then counts as a transient failure. */
 export const STEP_TIMEOUT_MS = 15_000

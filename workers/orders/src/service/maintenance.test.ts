@@ -118,14 +118,23 @@ describe('retention: what orders keeps, and for how long', () => {
     }
     for (const order of placed) await settle(order.id)
     await feedReadModel()
+    // This test's rows only: the project's files share one database (vitest.config.ts).
+    const orderIds = JSON.stringify(placed.map((order) => order.id))
+    const ownEvents = "SELECT id FROM outbox WHERE json_extract(envelope, '$.subject') IN (SELECT value FROM json_each(?1))"
+    const eventIds = JSON.stringify((await db.prepare(ownEvents).bind(orderIds).all<{ id: string }>()).results.map(({ id }) => id))
     const sizes = async () => ({
-      outbox: await count('SELECT count(*) AS n FROM outbox'),
-      inbox: await count('SELECT count(*) AS n FROM inbox'),
-      idempotency_keys: await count('SELECT count(*) AS n FROM idempotency_keys'),
-      orders: await count('SELECT count(*) AS n FROM orders'),
+      outbox: await count(`SELECT count(*) AS n FROM (${ownEvents})`, orderIds),
+      inbox: await count('SELECT count(*) AS n FROM inbox WHERE id IN (SELECT value FROM json_each(?1))', eventIds),
+      idempotency_keys: await count(
+        'SELECT count(*) AS n FROM idempotency_keys WHERE order_id IN (SELECT value FROM json_each(?1))',
+        orderIds,
+      ),
+      orders: await count('SELECT count(*) AS n FROM orders WHERE id IN (SELECT value FROM json_each(?1))', orderIds),
     })
     const before = await sizes()
+    expect(before).toMatchObject({ orders: 12, idempotency_keys: 12 })
     expect(before.outbox).toBeGreaterThanOrEqual(24)
+    expect(before.inbox).toBeGreaterThanOrEqual(24)
 
     // Eight days on: everything written so far is past every window (the sweep runs every minute;
     // one pass deletes up to 2,000 rows per rule).
@@ -133,6 +142,6 @@ describe('retention: what orders keeps, and for how long', () => {
     const after = await sizes()
     expect(after).toEqual({ outbox: 0, inbox: 0, idempotency_keys: 0, orders: before.orders })
     // The business records stay, and the read model still shows every order.
-    expect(await count('SELECT count(*) AS n FROM order_views WHERE order_id IN (SELECT id FROM orders)')).toBe(before.orders)
+    expect(await count('SELECT count(*) AS n FROM order_views WHERE order_id IN (SELECT value FROM json_each(?1))', orderIds)).toBe(12)
   }, 30_000)
 })

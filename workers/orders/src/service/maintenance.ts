@@ -1,11 +1,12 @@
-import { applyRetention, eventRetentionMs, eventRules, REPLAY_WINDOW_MS, type RetentionRule } from '../../../../platform/events/retention'
+import { applyRetention, eventRules, REPLAY_WINDOW_MS, type RetentionRule } from '../../../../platform/events/retention'
 import type { Env } from '../env'
+import { ordersConfig } from '../config'
 import { createViewRepairRepo } from '../repo/view-repair-repo'
 import { reconcileReadModel } from './read-model-repair'
 
 /** What orders keeps and for how long (docs/operations.md). */
 export function ordersRetentionRules(env: Env): RetentionRule[] {
-  const events = eventRetentionMs(env)
+  const events = ordersConfig(env).eventRetentionMs
   return [
     eventRules.outbox(events),
     eventRules.inbox(events),

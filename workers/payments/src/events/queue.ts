@@ -1,7 +1,8 @@
-import { consumeEvents, retryBaseSeconds } from '../../../../platform/events/consumer'
+import { consumeEvents } from '../../../../platform/events/consumer'
 import { storeDeadLetters } from '../../../../platform/events/dead-letters'
 import { pseudonymiseRows, pseudonymiseStoredEvents, recordErasure } from '../../../../platform/privacy/erasures'
 import { EVENT_TYPES } from '../../../../shared-contracts/events'
+import { paymentsConfig } from '../config'
 import type { Env } from '../env'
 
 /** The queues this Worker consumes (wrangler.toml): its events, and their dead letters. */
@@ -19,13 +20,15 @@ function eraseUser(db: D1Database, userId: string, at: string): D1PreparedStatem
 
 /** Dispatches a batch by the queue it came from. */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  // A bad var throws here, before any message is acked: the whole batch is retried.
+  const config = paymentsConfig(env)
   switch (batch.queue) {
     case EVENTS_QUEUE:
       return consumeEvents(batch, {
         service: 'payments',
         db: env.DB,
         handlers: { [EVENT_TYPES.userDeleted]: async (event) => eraseUser(env.DB, event.data.user_id, new Date().toISOString()) },
-        retryBaseSeconds: retryBaseSeconds(env),
+        retryBaseSeconds: config.retryBaseSeconds,
       })
     case DEAD_LETTER_QUEUE:
       return storeDeadLetters(batch, env.DB)

@@ -3,7 +3,7 @@ import { listPayments } from '../../../../shared-contracts/api/payments'
 import { problem } from '../../../../platform/errors/problem'
 import { requirePrincipal } from '../../../../platform/http/require-role'
 import { validated } from '../../../../platform/http/validated'
-import type { PaymentsEnv } from '../env'
+import type { PaymentsEnv } from '../services'
 
 export const paymentsRoutes = new Hono<PaymentsEnv>()
 

@@ -3,7 +3,7 @@ import { problem } from '../../../../platform/errors/problem'
 import { requireRole } from '../../../../platform/http/require-role'
 import { validated } from '../../../../platform/http/validated'
 import { adminGetUser } from '../../../../shared-contracts/api/users'
-import type { UsersEnv } from '../env'
+import type { UsersEnv } from '../services'
 
 export const adminUserRoutes = new Hono<UsersEnv>()
 

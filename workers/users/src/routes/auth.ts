@@ -6,7 +6,7 @@ import { requirePrincipal } from '../../../../platform/http/require-role'
 import { validated } from '../../../../platform/http/validated'
 import type { Result } from '../../../../shared-contracts/errors'
 import type { Context } from 'hono'
-import type { UsersEnv } from '../env'
+import type { UsersEnv } from '../services'
 
 export const authRoutes = new Hono<UsersEnv>()
 

@@ -3,7 +3,7 @@ import { changePassword, deleteMe, getMe, updateMe } from '../../../../shared-co
 import { problem } from '../../../../platform/errors/problem'
 import { requirePrincipal } from '../../../../platform/http/require-role'
 import { validated } from '../../../../platform/http/validated'
-import type { UsersEnv } from '../env'
+import type { UsersEnv } from '../services'
 
 export const meRoutes = new Hono<UsersEnv>()
 

@@ -1,4 +1,5 @@
-import { applyRetention, eventRetentionMs, eventRules, type RetentionRule } from '../../../../platform/events/retention'
+import { applyRetention, eventRules, type RetentionRule } from '../../../../platform/events/retention'
+import { usersConfig } from '../config'
 import type { Env } from '../env'
 
 /** A day's grace before an ended session and its refresh tokens are deleted (they answer 401 from the moment they end). */
@@ -7,7 +8,7 @@ const ended = `(revoked_at IS NOT NULL AND revoked_at < ?1) OR expires_at < ?1`
 
 /** What users keeps and for how long (docs/operations.md). */
 export function usersRetentionRules(env: Env): RetentionRule[] {
-  const events = eventRetentionMs(env)
+  const events = usersConfig(env).eventRetentionMs
   return [
     eventRules.outbox(events),
     // Sessions that ended (revoked, or past their expiry) a day ago, their tokens first; and any

@@ -1,0 +1,61 @@
+import { BREAKER_VARS, breakerConfigOf } from '../../../durable-objects/circuit-breaker/config'
+import { ConfigError, defineConfig } from '../../../platform/env/config'
+import { listVar, optionalTextVar, requiredTextVar } from '../../../platform/env/vars'
+import { BODY_LIMIT_VARS, bodyLimitsOf } from '../../../platform/http/request-body'
+import { GATEWAY_CACHE_VARS, gatewayCacheOptionsOf } from './gateway-cache/options'
+import { rateLimitOptionsFrom, type RateLimitOptions } from './middleware/rate-limit'
+import { DEFAULT_RATE_LIMITS, parsePolicy } from './middleware/rate-limit-policy'
+import { RESILIENCE_VARS, resilienceConfigOf } from './resilience/layer'
+
+/** The rate limit policies, each checked now: a malformed `<limit>/<window>` is a configuration error. */
+function rateLimits(vars: Parameters<typeof rateLimitOptionsFrom>[0]): RateLimitOptions {
+  const options = rateLimitOptionsFrom(vars)
+  const problems: string[] = []
+  for (const name of Object.keys(DEFAULT_RATE_LIMITS) as (keyof typeof DEFAULT_RATE_LIMITS)[]) {
+    try {
+      parsePolicy(name, options[name] ?? DEFAULT_RATE_LIMITS[name])
+    } catch (error) {
+      problems.push(`RATE_LIMIT_${name.toUpperCase()} ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return options
+}
+
+/**
+ * Every var and secret the gateway reads, parsed once per configuration (docs/configuration.md).
+ * JWT_ISSUER and JWT_AUDIENCE are required: a token is checked against what this deployment
+ * names, never a default.
+ */
+export const gatewayConfig = defineConfig(
+  {
+    ENVIRONMENT: requiredTextVar(),
+    JWT_ISSUER: requiredTextVar(),
+    JWT_AUDIENCE: requiredTextVar(),
+    /** Secret: the ES256 private JWK that signs the gateway credential. */
+    GATEWAY_PRIVATE_KEY: optionalTextVar(),
+    CORS_ALLOWED_ORIGINS: listVar(),
+    ...BODY_LIMIT_VARS,
+    RATE_LIMIT_AUTH: optionalTextVar(),
+    RATE_LIMIT_USER: optionalTextVar(),
+    RATE_LIMIT_ANONYMOUS: optionalTextVar(),
+    /** `off` (exactly) turns rate limiting off: the benchmarks' baseline only. */
+    RATE_LIMITING: optionalTextVar(),
+    ...GATEWAY_CACHE_VARS,
+    ...RESILIENCE_VARS,
+    ...BREAKER_VARS,
+  },
+  (vars) => ({
+    environment: vars.ENVIRONMENT,
+    token: { issuer: vars.JWT_ISSUER, audience: vars.JWT_AUDIENCE },
+    privateKey: vars.GATEWAY_PRIVATE_KEY,
+    corsOrigins: vars.CORS_ALLOWED_ORIGINS,
+    bodyLimits: bodyLimitsOf(vars),
+    rateLimits: rateLimits(vars),
+    gatewayCache: gatewayCacheOptionsOf(vars),
+    resilience: resilienceConfigOf(vars),
+    breaker: breakerConfigOf(vars),
+  }),
+)
+
+export type GatewayConfig = ReturnType<typeof gatewayConfig>
