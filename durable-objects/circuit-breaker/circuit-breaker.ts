@@ -12,6 +12,8 @@ import {
   type Outcome,
   type Permit,
 } from './state-machine'
+import { ReportPace } from './report-pace'
+import { applyTally, type Tally } from './tally'
 
 const STATE_KEY = 'breaker'
 
@@ -19,6 +21,12 @@ const STATE_KEY = 'breaker'
 export interface Report {
   permit: Permit
   outcome: Outcome
+}
+
+/** What one isolate gathered since its last report: a tally per closed generation, half-open probes one by one. */
+export interface ReportBatch {
+  tallies: Tally[]
+  probes: Report[]
 }
 
 /**
@@ -29,6 +37,8 @@ export interface Report {
  */
 export class CircuitBreaker extends DurableObject<BreakerVars> {
   private readonly config: BreakerConfig
+  /** How often isolates should report, from how many reports arrive (report-pace.ts). */
+  private readonly pace = new ReportPace()
 
   constructor(ctx: DurableObjectState, env: BreakerVars) {
     super(ctx, env)
@@ -62,16 +72,45 @@ export class CircuitBreaker extends DurableObject<BreakerVars> {
     return this.reportMany([{ permit, outcome }])
   }
 
-  /** `report` for several calls at once (the gateway batches outcomes per isolate). */
+  /** `report` for several calls at once. */
   reportMany(reports: Report[]): BreakerSnapshot {
-    for (const { permit, outcome } of reports) this.apply({ type: 'report', permit, outcome })
-    return this.snapshot()
+    return this.settle({ tallies: [], probes: reports })
+  }
+
+  /**
+   * An isolate's aggregated report (docs/adr/0055): its tallies, then its probes, applied in
+   * memory and stored once. Answers the state after, which refreshes the isolate's copy.
+   */
+  settle(batch: ReportBatch): BreakerSnapshot {
+    return this.traced('settle', () => {
+      const now = Date.now()
+      const before = this.load()
+      let state = transition(before, { type: 'tick' }, now, this.config).state
+      for (const tally of batch.tallies) state = applyTally(state, tally, now, this.config)
+      for (const { permit, outcome } of batch.probes) state = transition(state, { type: 'report', permit, outcome }, now, this.config).state
+      if (state !== before) this.ctx.storage.kv.put(STATE_KEY, state)
+      return { ...snapshotOf(state, now), reportEveryMs: this.pace.hear(now) }
+    })
   }
 
   /** The breaker as it is now (time-driven changes applied). */
   snapshot(): BreakerSnapshot {
-    this.apply({ type: 'tick' })
-    return snapshotOf(this.load(), Date.now())
+    return this.traced('snapshot', () => {
+      this.apply({ type: 'tick' })
+      const now = Date.now()
+      return { ...snapshotOf(this.load(), now), reportEveryMs: this.pace.hear(now) }
+    })
+  }
+
+  /** A span per call, so a trace (and bench/capacity.mjs) sees every round trip the breaker receives. */
+  private traced<T>(method: string, fn: () => T): T {
+    const attributes = {
+      'rpc.system': 'cloudflare_durable_objects',
+      'rpc.service': 'CircuitBreaker',
+      'rpc.method': method,
+      'breaker.service': this.ctx.id.name ?? '',
+    }
+    return withSpan(`CircuitBreaker/${method}`, { kind: SpanKind.SERVER, attributes }, () => fn())
   }
 
   private load(): BreakerState {

@@ -1,8 +1,8 @@
 import { currentTraceparent } from '../../platform/telemetry/trace-context'
-import type { CircuitBreaker, Report } from './circuit-breaker'
+import type { CircuitBreaker, Report, ReportBatch } from './circuit-breaker'
 import type { BreakerSnapshot, Decision, Outcome, Permit } from './state-machine'
 
-export type { BreakerSnapshot, Decision, Outcome, Permit, Report }
+export type { BreakerSnapshot, Decision, Outcome, Permit, Report, ReportBatch }
 
 /** The typed client: one breaker per downstream service, named by the service. */
 export function breakerClient(namespace: DurableObjectNamespace<CircuitBreaker>) {
@@ -13,6 +13,7 @@ export function breakerClient(namespace: DurableObjectNamespace<CircuitBreaker>)
       stub(service).report(permit, outcome) as Promise<BreakerSnapshot>,
     reportMany: (service: string, reports: Report[]): Promise<BreakerSnapshot> =>
       stub(service).reportMany(reports) as Promise<BreakerSnapshot>,
+    settle: (service: string, batch: ReportBatch): Promise<BreakerSnapshot> => stub(service).settle(batch) as Promise<BreakerSnapshot>,
     snapshot: (service: string): Promise<BreakerSnapshot> => stub(service).snapshot() as Promise<BreakerSnapshot>,
   }
 }

@@ -36,7 +36,12 @@ export type Decision =
   | { allowed: true; permit: Permit; state: BreakerStatus; retryAfterMs: 0 }
   | { allowed: false; state: BreakerStatus; retryAfterMs: number }
 
-export type BreakerEvent = { type: 'acquire' } | { type: 'report'; permit: Permit; outcome: Outcome } | { type: 'tick' }
+export type BreakerEvent =
+  | { type: 'acquire' }
+  | { type: 'report'; permit: Permit; outcome: Outcome }
+  /** `calls` (at least a window's worth, all later than what the window holds) are the window now (tally.ts). */
+  | { type: 'window'; permit: Permit; calls: Outcome[] }
+  | { type: 'tick' }
 
 export interface Transition {
   state: BreakerState
@@ -50,6 +55,10 @@ export interface BreakerSnapshot {
   failureRate: number
   /** How long until an open breaker lets probes through; 0 otherwise. */
   retryAfterMs: number
+  /** Closed only: the count window, oldest first (an isolate projects its own outcomes onto it). */
+  window?: Outcome[]
+  /** From the object: how often each isolate should report (report-pace.ts). */
+  reportEveryMs?: number
 }
 
 export const initialState = (): BreakerState => ({ status: 'closed', generation: 0, calls: [] })
@@ -108,6 +117,15 @@ function acquire(state: BreakerState, now: number, config: BreakerConfig): Trans
   }
 }
 
+/** A closed breaker's window replaced by `calls`; opens if they reach the threshold. */
+function replaceWindow(state: BreakerState, permit: Permit, calls: Outcome[], now: number, config: BreakerConfig): BreakerState {
+  if (state.status !== 'closed' || permit.generation !== state.generation) return state
+  const window = calls.slice(-config.windowSize)
+  const rate = failureRate(window)
+  if (window.length >= config.minimumCalls && rate >= config.failureRateThreshold) return open(state.generation, now, config.openMs, rate)
+  return { ...state, calls: window }
+}
+
 function report(state: BreakerState, permit: Permit, outcome: Outcome, now: number, config: BreakerConfig): BreakerState {
   if (permit.generation !== state.generation) return state // late: the breaker has moved on
   if (state.status === 'closed') {
@@ -140,6 +158,8 @@ export function transition(
       return acquire(current, now, config)
     case 'report':
       return { state: report(current, event.permit, event.outcome, now, config) }
+    case 'window':
+      return { state: replaceWindow(current, event.permit, event.calls, now, config) }
   }
 }
 
@@ -147,7 +167,13 @@ export function transition(
 export function snapshotOf(state: BreakerState, now: number): BreakerSnapshot {
   switch (state.status) {
     case 'closed':
-      return { state: 'closed', generation: state.generation, failureRate: failureRate(state.calls), retryAfterMs: 0 }
+      return {
+        state: 'closed',
+        generation: state.generation,
+        failureRate: failureRate(state.calls),
+        retryAfterMs: 0,
+        window: [...state.calls],
+      }
     case 'open':
       return { state: 'open', generation: state.generation, failureRate: state.failureRate, retryAfterMs: Math.max(0, state.until - now) }
     case 'half_open':

@@ -10,6 +10,10 @@ import type { RateLimitPolicy } from './rate-limit-policy'
  * isolates together never admit more than the limit; what a lease costs is the other way:
  * units one isolate holds unspent are not available to another until they are spent, given
  * back, or refilled by time.
+ *
+ * A key the object refused is refused here, with no round trip, until the `Retry-After` the
+ * client was told (docs/adr/0056): however hard a client hammers, its key's object hears from
+ * this isolate at most once per that period.
  */
 export interface LeaseOptions {
   /** The most one isolate holds of a policy's limit; a policy where that is under 2 units is never leased. */
@@ -37,6 +41,8 @@ interface Lease {
   expiresAt: number
   /** A take of this key is on its way to the object: no second one asks for extra units. */
   asking: boolean
+  /** Local time until which the key is refused here: the end of the `Retry-After` its last refusal told the client. */
+  refusedUntil: number
 }
 
 /** A take to send to the object for a key, and what to do with its answer. */
@@ -63,6 +69,17 @@ export class RateLimitLeases {
     if (!lease || lease.units === 0 || this.#options.now() >= lease.expiresAt) return null
     lease.units -= 1
     return this.#decision(policy, lease)
+  }
+
+  /**
+   * The refusal of a key the object refused, until the `Retry-After` it was given ends; null
+   * when the key must ask (call after `spend`: units this isolate holds are spent first).
+   */
+  refusal(policy: RateLimitPolicy, key: string): RateLimitDecision | null {
+    const lease = this.#leases.get(leaseKey(policy, key))
+    const now = this.#options.now()
+    if (!lease || now >= lease.refusedUntil) return null
+    return { allowed: false, remaining: 0, resetMs: Math.max(0, lease.resetAt - now), retryAfterMs: lease.refusedUntil - now }
   }
 
   /** The take for a request that found no unit here: its own unit, plus extra ones for a busy key. */
@@ -110,6 +127,9 @@ export class RateLimitLeases {
         lease.units -= 1
         return this.#decision(policy, lease)
       }
+      // Until the Retry-After this refusal tells the client (whole seconds, as the header says), refuse here.
+      if (cost > 0 && Number.isFinite(grant.retryAfterMs))
+        lease.refusedUntil = at + Math.max(1, Math.ceil(grant.retryAfterMs / 1_000)) * 1_000
       return grant
     }
     const fail = () => {
@@ -122,7 +142,7 @@ export class RateLimitLeases {
     const name = leaseKey(policy, key)
     const known = this.#leases.get(name)
     if (known) return known
-    const lease: Lease = { units: 0, size: 0, remaining: policy.limit, resetAt: 0, expiresAt: 0, asking: false }
+    const lease: Lease = { units: 0, size: 0, remaining: policy.limit, resetAt: 0, expiresAt: 0, asking: false, refusedUntil: 0 }
     this.#leases.set(name, lease, 1, Number.POSITIVE_INFINITY)
     return lease
   }

@@ -33,6 +33,8 @@ function request(leases: RateLimitLeases, object: ReturnType<typeof objectFor>, 
     if (refill) refill.settle(object.take(refill.take))
     return held
   }
+  const refusal = leases.refusal(policy, key)
+  if (refusal) return refusal
   const ask = leases.ask(policy, key)
   return ask.settle(object.take(ask.take))
 }
@@ -173,5 +175,43 @@ describe('RateLimitLeases', () => {
     }
     // Three keys in turn through a bound of two: each key was evicted before it came back, so none ever held a lease.
     expect(objects.map((object) => object.takes)).toEqual([3, 3, 3])
+  })
+
+  it('refuses a refused key locally until the Retry-After it was told, then asks the object again', () => {
+    const clock = { now: T0 }
+    const object = objectFor(AUTH, clock)
+    const leases = isolate(clock)
+    for (let i = 0; i < 10; i += 1) request(leases, object, AUTH, '203.0.113.9')
+    const refused = request(leases, object, AUTH, '203.0.113.9')
+    expect(refused.allowed).toBe(false)
+    // GCRA at 10 a minute: one unit back every 6 s, so the client was told Retry-After: 6.
+    expect(Math.ceil(refused.retryAfterMs / 1_000)).toBe(6)
+    const takes = object.takes
+    const hammered = Array.from({ length: 1_000 }, () => request(leases, object, AUTH, '203.0.113.9'))
+    expect(hammered.every((decision) => !decision.allowed)).toBe(true)
+    expect(object.takes).toBe(takes)
+    // Each local refusal counts the same Retry-After down; never past the moment the object admits again.
+    clock.now += 2_500
+    expect(Math.ceil(request(leases, object, AUTH, '203.0.113.9').retryAfterMs / 1_000)).toBe(4)
+    expect(object.takes).toBe(takes)
+    clock.now += 3_500
+    expect(request(leases, object, AUTH, '203.0.113.9').allowed).toBe(true)
+    expect(object.takes).toBe(takes + 1)
+  })
+
+  it('a hot key hammered far over its limit costs its object about one take per Retry-After per isolate', () => {
+    const clock = { now: T0 }
+    const anonymous = parsePolicy('anonymous', '120/60')
+    const object = objectFor(anonymous, clock)
+    const isolates = [isolate(clock), isolate(clock), isolate(clock)]
+    let admitted = 0
+    // 10 seconds of 1,000 requests a second from one client IP, spread over three isolates.
+    for (let ms = 0; ms < 10_000; ms += 1) {
+      clock.now = T0 + ms
+      if (request(isolates[ms % 3]!, object, anonymous, '198.51.100.7').allowed) admitted += 1
+    }
+    expect(admitted).toBeLessThanOrEqual(120 + 20)
+    // Without local refusal every one of the ~9,900 refused requests would have been a take.
+    expect(object.takes).toBeLessThan(200)
   })
 })

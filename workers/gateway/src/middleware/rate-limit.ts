@@ -49,7 +49,7 @@ export function rateLimitOptionsFrom(
   }
 }
 
-/** What the limiter decided for one request, and whether a held lease answered without the object. */
+/** What the limiter decided for one request, and whether this isolate answered without the object (a held unit, or a refusal still in force). */
 export interface Admission {
   decision: RateLimitDecision
   leased: boolean
@@ -96,6 +96,9 @@ export class Limiter {
       }
       return { decision: held, leased: true }
     }
+    // Refused a moment ago and its Retry-After has not passed: refused again without asking.
+    const refusal = this.#leases.refusal(policy, key)
+    if (refusal) return { decision: refusal, leased: true }
     const own = this.#leases.ask(policy, key)
     try {
       return { decision: own.settle(await ask(own.take)), leased: false }
@@ -148,7 +151,7 @@ export function rateLimit(options: RateLimitOptions | Limiter = {}): MiddlewareH
     const { decision, leased } = admission
     const headers = rateLimitHeaders(policy, decision)
     // The decision on the request's span: an operator sees why a request was (or was not) limited.
-    // `ratelimit.leased`: spent from this isolate's lease, with no call to the limiter (no RateLimiter span).
+    // `ratelimit.leased`: decided by this isolate (a leased unit, or a refusal still in force), with no call to the limiter (no RateLimiter span).
     spanAttributes({
       'ratelimit.policy': policy.name,
       'ratelimit.allowed': decision.allowed,

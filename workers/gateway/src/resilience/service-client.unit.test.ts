@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { BreakerClient } from '../../../../durable-objects/circuit-breaker/client'
 import { DEFAULT_BREAKER_CONFIG } from '../../../../durable-objects/circuit-breaker/config'
 import { initialState, snapshotOf, transition, type BreakerState } from '../../../../durable-objects/circuit-breaker/state-machine'
+import { applyTally } from '../../../../durable-objects/circuit-breaker/tally'
 import { BreakerGate, type Defer } from './breaker-gate'
 import { createRetryBudget } from './budget'
 import { createBulkhead } from './bulkhead'
@@ -12,8 +13,9 @@ import { createServiceClient, type UpstreamRequest } from './service-client'
 function memoryBreakers(clock: { now(): number }) {
   let state: BreakerState = initialState()
   const trips = { acquire: 0, report: 0, snapshot: 0 }
+  const config = { ...DEFAULT_BREAKER_CONFIG, openMs: 1_000 }
   const apply = (event: Parameters<typeof transition>[1]) => {
-    const next = transition(state, event, clock.now(), { ...DEFAULT_BREAKER_CONFIG, openMs: 1_000 })
+    const next = transition(state, event, clock.now(), config)
     state = next.state
     return next
   }
@@ -25,6 +27,12 @@ function memoryBreakers(clock: { now(): number }) {
     reportMany: async (_service, reports) => {
       trips.report++
       for (const { permit, outcome } of reports) apply({ type: 'report', permit, outcome })
+      return snapshotOf(state, clock.now())
+    },
+    settle: async (_service, { tallies, probes }) => {
+      trips.report++
+      for (const tally of tallies) state = applyTally(state, tally, clock.now(), config)
+      for (const { permit, outcome } of probes) apply({ type: 'report', permit, outcome })
       return snapshotOf(state, clock.now())
     },
     snapshot: async () => (trips.snapshot++, apply({ type: 'tick' }), snapshotOf(state, clock.now())),
