@@ -4,9 +4,9 @@ import { listVar, optionalTextVar, requiredTextVar } from '../../../platform/env
 import { BODY_LIMIT_VARS, bodyLimitsOf } from '../../../platform/http/request-body'
 import { REQUEST_LOG_VARS, requestLogOptionsOf } from '../../../platform/telemetry/request-log-policy'
 import { GATEWAY_CACHE_VARS, gatewayCacheOptionsOf } from './gateway-cache/options'
-import { rateLimitOptionsFrom, type RateLimitOptions } from './middleware/rate-limit'
+import { rateLimitOptionsFrom, type RateLimitOptions } from './middleware/rate-limit-options'
 import { DEFAULT_RATE_LIMITS, parsePolicy } from './middleware/rate-limit-policy'
-import { RESILIENCE_VARS, resilienceConfigOf } from './resilience/layer'
+import { RESILIENCE_VARS, resilienceConfigOf } from './resilience/config'
 
 /** The rate limit policies, each checked now: a malformed `<limit>/<window>` is a configuration error. */
 function rateLimits(vars: Parameters<typeof rateLimitOptionsFrom>[0]): RateLimitOptions {

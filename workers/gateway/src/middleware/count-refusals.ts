@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from 'hono'
 import { spanAttributes } from '../../../../platform/telemetry/trace-context'
 import type { GatewayEnv } from '../services'
-import { limiterOf, refused, withHeaders, type Limiter, type RateLimitOptions } from './rate-limit'
+import { limiterOf, refused, withHeaders, type Limiter } from './rate-limit'
+import type { RateLimitOptions } from './rate-limit-options'
 import { clientIp, rateLimitHeaders } from './rate-limit-policy'
 
 /** What the gateway refuses on its own; each such answer spends a unit of the client's anonymous quota. */

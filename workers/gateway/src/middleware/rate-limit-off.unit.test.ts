@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import type { GatewayEnv } from '../services'
-import { rateLimit, rateLimitOptionsFrom } from './rate-limit'
+import { rateLimit } from './rate-limit'
+import { rateLimitOptionsFrom } from './rate-limit-options'
 
 describe('RATE_LIMITING (the benchmarks’ baseline switch)', () => {
   it('turns limiting off only when set to exactly "off"', () => {

@@ -6,7 +6,8 @@ import type { Principal } from '../../../../platform/auth/principal'
 import { requestId } from '../../../../platform/http/request-id'
 import { ROUTES, type Route } from '../../../../shared-contracts/routes'
 import type { GatewayEnv, GatewayServices } from '../services'
-import { rateLimit, type RateLimitOptions } from './rate-limit'
+import { rateLimit } from './rate-limit'
+import type { RateLimitOptions } from './rate-limit-options'
 
 const LOGIN = ROUTES.find((row) => row.path === '/api/v1/auth/login')!
 const PRODUCTS = ROUTES.find((row) => row.path === '/api/v1/products' && row.method === 'GET')!

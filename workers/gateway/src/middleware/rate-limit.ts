@@ -7,47 +7,15 @@ import { spanAttributes, spanEvent } from '../../../../platform/telemetry/trace-
 import type { RateLimitPolicyName } from '../../../../shared-contracts/routes'
 import { deferFor } from '../defer'
 import type { GatewayEnv } from '../services'
-import { DEFAULT_LEASES, RateLimitLeases, type Ask, type LeaseOptions } from './rate-limit-lease'
-import {
-  DEFAULT_RATE_LIMITS,
-  parsePolicy,
-  rateLimitHeaders,
-  subjectOf,
-  type RateLimitPolicy,
-  type RateLimitSetting,
-} from './rate-limit-policy'
-
-/**
- * Each policy as `<limit>/<window seconds>`; a missing one takes its production default.
- * `disabled`: no limiting at all — only the benchmarks' baseline sets it (`RATE_LIMITING=off`).
- * `leases`: how much of a busy key an isolate may hold (DEFAULT_LEASES; tests set their own).
- */
-export type RateLimitOptions = Partial<Record<RateLimitPolicyName, RateLimitSetting | undefined>> & {
-  disabled?: boolean
-  leases?: Partial<Omit<LeaseOptions, 'now'>>
-}
+import { DEFAULT_LEASES, RateLimitLeases, type Ask } from './rate-limit-lease'
+import type { RateLimitOptions } from './rate-limit-options'
+import { DEFAULT_RATE_LIMITS, parsePolicy, rateLimitHeaders, subjectOf, type RateLimitPolicy } from './rate-limit-policy'
 
 const log = createLogger('gateway').with({ component: 'rate-limiter' })
 
 /** A limiter that has not answered by then is treated as unreachable. */
 const LIMITER_TIMEOUT_MS = 1_000
 const UNAVAILABLE_RETRY_AFTER_S = '5'
-
-/**
- * Reads the policies from the gateway's vars (`RATE_LIMIT_AUTH`, `RATE_LIMIT_USER`, `RATE_LIMIT_ANONYMOUS`).
- * `RATE_LIMITING=off` turns limiting off: the benchmarks' baseline for what the limiter costs
- * (bench/README.md). Only that exact value turns it off; absent or anything else, it is on.
- */
-export function rateLimitOptionsFrom(
-  env: Partial<Record<'RATE_LIMIT_AUTH' | 'RATE_LIMIT_USER' | 'RATE_LIMIT_ANONYMOUS' | 'RATE_LIMITING', string>>,
-): RateLimitOptions {
-  return {
-    auth: env.RATE_LIMIT_AUTH,
-    user: env.RATE_LIMIT_USER,
-    anonymous: env.RATE_LIMIT_ANONYMOUS,
-    disabled: env.RATE_LIMITING === 'off',
-  }
-}
 
 /** What the limiter decided for one request, and whether this isolate answered without the object (a held unit, or a refusal still in force). */
 export interface Admission {

@@ -1,0 +1,31 @@
+import type { RateLimitPolicyName } from '../../../../shared-contracts/routes'
+import type { LeaseOptions } from './rate-limit-lease'
+import type { RateLimitSetting } from './rate-limit-policy'
+
+// The limiter's options, apart from the middleware: the gateway's config builds them.
+
+/**
+ * Each policy as `<limit>/<window seconds>`; a missing one takes its production default.
+ * `disabled`: no limiting at all — only the benchmarks' baseline sets it (`RATE_LIMITING=off`).
+ * `leases`: how much of a busy key an isolate may hold (DEFAULT_LEASES; tests set their own).
+ */
+export type RateLimitOptions = Partial<Record<RateLimitPolicyName, RateLimitSetting | undefined>> & {
+  disabled?: boolean
+  leases?: Partial<Omit<LeaseOptions, 'now'>>
+}
+
+/**
+ * Reads the policies from the gateway's vars (`RATE_LIMIT_AUTH`, `RATE_LIMIT_USER`, `RATE_LIMIT_ANONYMOUS`).
+ * `RATE_LIMITING=off` turns limiting off: the benchmarks' baseline for what the limiter costs
+ * (bench/README.md). Only that exact value turns it off; absent or anything else, it is on.
+ */
+export function rateLimitOptionsFrom(
+  env: Partial<Record<'RATE_LIMIT_AUTH' | 'RATE_LIMIT_USER' | 'RATE_LIMIT_ANONYMOUS' | 'RATE_LIMITING', string>>,
+): RateLimitOptions {
+  return {
+    auth: env.RATE_LIMIT_AUTH,
+    user: env.RATE_LIMIT_USER,
+    anonymous: env.RATE_LIMIT_ANONYMOUS,
+    disabled: env.RATE_LIMITING === 'off',
+  }
+}
