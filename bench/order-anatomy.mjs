@@ -3,7 +3,10 @@
 // from each order's own trace breaks its time to `confirmed` down by stage; then counts every
 // operation the orders caused. Writes the `order-anatomy` section of bench/RESULTS.md and
 // .build/bench/order-anatomy.json.
+// Then counts, the same way, a run of cached public product reads and of authenticated
+// `users/me` reads, and prices all three per 1,000,000.
 //   BENCH_ANATOMY_ORDERS  orders measured (default 3; the tables show their medians / means)
+//   BENCH_ANATOMY_READS   reads of each kind counted (default 100)
 import { writeFileSync } from 'node:fs'
 import { BUILD_ROOT, expectCall, sleep } from './harness.mjs'
 import { countOperations, startTracedSystem } from './operations.mjs'
@@ -12,6 +15,7 @@ import { median } from './stats.mjs'
 import { summary } from './tally.mjs'
 
 const ORDERS = Number(process.env.BENCH_ANATOMY_ORDERS ?? 3)
+const READS = Number(process.env.BENCH_ANATOMY_READS ?? 100)
 const SERVER = 2
 // Cloudflare Workers Paid list prices, USD, as published in 2026-12 (beyond the monthly inclusions).
 const PRICES = {
@@ -103,6 +107,11 @@ try {
     summary: summary(counted.totals),
     count: ORDERS,
   }
+  result.kinds = [
+    { name: 'cached read', ...(await countReads(system, 'a public product read answered from the gateway cache', productRead)) },
+    { name: 'authenticated read', ...(await countReads(system, '`GET /api/v1/users/me` with a token', meRead)) },
+    { name: 'order', what: 'an order placed and confirmed', totals: result.totals, summary: result.summary, count: ORDERS },
+  ]
 } finally {
   await system.stop()
 }
@@ -110,7 +119,33 @@ writeFileSync(`${BUILD_ROOT}/order-anatomy.json`, JSON.stringify(result))
 writeSection('order-anatomy', render(result))
 log(`time to confirmed p50 ${median(result.orders.map((order) => order.toConfirmed))} ms; written to bench/RESULTS.md`)
 
-/** The cost of 1,000,000 orders from the counts of `r.count` orders. */
+/** A public product read: after the first, the gateway's cache answers it (`X-Cache-Gateway: hit`). */
+async function productRead(system) {
+  const read = await expectCall(200, system.url.gateway, 'GET', `/api/v1/products/${system.products[0]}`)
+  return read.headers.get('x-cache-gateway')
+}
+
+async function meRead(system) {
+  await expectCall(200, system.url.gateway, 'GET', '/api/v1/users/me', { token: system.token })
+  return 'answered'
+}
+
+/** Counts the operations of READS requests of one kind, one after another, after one warm-up. */
+async function countReads(system, what, read) {
+  await read(system)
+  log(`counting ${READS} of: ${what}`)
+  const counted = await countOperations(system, async () => {
+    const answers = {}
+    for (let index = 0; index < READS; index++) {
+      const answer = (await read(system)) ?? 'none'
+      answers[answer] = (answers[answer] ?? 0) + 1
+    }
+    return answers
+  })
+  return { what, answers: counted.value, totals: counted.totals, summary: summary(counted.totals), count: READS }
+}
+
+/** The cost of 1,000,000 requests of a kind from the counts of `r.count` of them. */
 function costRows(r) {
   const s = r.summary
   const per = (value) => value / r.count
@@ -184,9 +219,30 @@ function render(r) {
       )
       .join(', ')} |`,
   )
-  const costs = costRows(r)
-  const total = costs.reduce((sum, row) => sum + row.perMillion, 0)
-  const costTable = costs.map((row) => `| ${row.what} | ${row.count.toFixed(1)} | $${row.perMillion.toFixed(2)} |`).join('\n')
+  const kinds = r.kinds.map((kind) => ({ ...kind, costs: costRows(kind) }))
+  const costTable = kinds[0].costs
+    .map(
+      (row, index) =>
+        `| ${row.what} | ${kinds.map((kind) => kind.costs[index].count.toFixed(2)).join(' | ')} | ${kinds
+          .map((kind) => `$${kind.costs[index].perMillion.toFixed(2)}`)
+          .join(' | ')} |`,
+    )
+    .join('\n')
+  const totals = kinds.map((kind) => `**$${kind.costs.reduce((sum, row) => sum + row.perMillion, 0).toFixed(2)}**`)
+  const header = `| what | ${kinds.map((kind) => `per ${kind.name}`).join(' | ')} | ${kinds.map((kind) => `per 1,000,000 ${kind.name}s`).join(' | ')} |`
+  const align = `| --- | ${kinds.map(() => '---:').join(' | ')} | ${kinds.map(() => '---:').join(' | ')} |`
+  const kindLines = kinds
+    .map(
+      (kind) =>
+        `- ${kind.name}: ${kind.what}, ${kind.count} counted${
+          kind.answers
+            ? ` (answers: ${Object.entries(kind.answers)
+                .map(([answer, n]) => `${answer} ${n}`)
+                .join(', ')})`
+            : ''
+        }`,
+    )
+    .join('\n')
   return `## Anatomy of one order
 
 \`npm exec -- node bench/order-anatomy.mjs\`, ${r.date.slice(0, 16).replace('T', ' ')} UTC: the bench system with tracing on
@@ -212,9 +268,13 @@ notifications — counted from spans; bench/README.md, "Counting operations"):
 | --- | --- |
 ${rows.join('\n')}
 
-### Cost of 1,000,000 orders
+### Cost per 1,000,000 requests
 
-The counts above priced with Cloudflare's Workers Paid list prices as published in ${PRICES.date}, beyond
+The operations of three kinds of request, each counted from its spans like the order's above:
+
+${kindLines}
+
+Priced with Cloudflare's Workers Paid list prices as published in ${PRICES.date}, beyond
 each product's monthly inclusions: Workers $0.30 / M requests, $0.02 / M CPU-ms
 (https://developers.cloudflare.com/workers/platform/pricing/); Durable Objects $0.15 / M requests
 (RPC calls and alarms included), $12.50 / M GB-s, SQLite storage $0.001 / M rows read and $1.00 / M
@@ -223,10 +283,10 @@ rows read, $1.00 / M rows written (https://developers.cloudflare.com/d1/platform
 reads, $5.00 / M writes (https://developers.cloudflare.com/kv/platform/pricing/); Queues $0.40 / M
 operations, one per 64 KB written, read or deleted (https://developers.cloudflare.com/queues/platform/pricing/).
 
-| what | per order | per 1,000,000 orders |
-| --- | ---: | ---: |
+${header}
+${align}
 ${costTable}
-| **total of the counted operations** | | **$${total.toFixed(2)}** |
+| **total of the counted operations** | ${kinds.map(() => '').join(' | ')} | ${totals.join(' | ')} |
 
 Not in the total: CPU time and Durable Object duration (GB-s), which this harness does not measure
 per invocation; D1 rows read by \`raw()\` statements, which D1 does not report; storage calls in a
