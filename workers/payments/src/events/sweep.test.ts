@@ -12,7 +12,10 @@ it('sends, on the sweep the gateway asks for, an event that no relay sent after 
 
   const swept = await callPayments('/internal/sweep', { method: 'POST' })
   expect(swept.status).toBe(200)
-  expect(await swept.json()).toEqual({ outbox_sent: 1, outbox_failed: 0 })
+  // The project's files share one database: the sweep also sends what earlier files left unsent.
+  const report = (await swept.json()) as { outbox_sent: number; outbox_failed: number }
+  expect(report.outbox_failed).toBe(0)
+  expect(report.outbox_sent).toBeGreaterThanOrEqual(1)
   const [sent] = await eventsOf(request.order_id)
   expect(sent!.sent_at).not.toBeNull()
 })
