@@ -150,6 +150,19 @@ export async function call(base, method, path, { token, body, headers = {} } = {
   return { status: response.status, headers: response.headers, body: parsed }
 }
 
+/** A new product for the benchmarks: a unique SKU, and stock no run can sell out. */
+export function benchProductBody() {
+  const sku = `BENCH-${crypto.randomUUID().slice(0, 12)}`
+  return {
+    sku,
+    name: `Bench ${sku}`,
+    description: 'A product of the benchmark.',
+    price_cents: 1250,
+    currency: 'EUR',
+    initial_stock: 1_000_000,
+  }
+}
+
 /** Like `call`, but throws unless the status is `expected`. */
 export async function expectCall(expected, base, method, path, options) {
   const result = await call(base, method, path, options)

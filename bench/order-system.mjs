@@ -4,7 +4,7 @@
 import { decodeJwt } from 'jose'
 import { developmentVars } from '../scripts/dev-keys.mjs'
 import { WORKERS } from '../scripts/workers.mjs'
-import { direct, expectCall, migrate, production, sleep, start, variant } from './harness.mjs'
+import { benchProductBody, direct, expectCall, migrate, production, sleep, start, variant } from './harness.mjs'
 
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' }
 // One client: the limiter counts every request but never refuses (as in bench/run.mjs).
@@ -44,15 +44,7 @@ export async function startSystem(workers, { directs = ['gateway'], products = 1
     const token = (await expectCall(200, url.gateway, 'POST', '/api/v1/auth/login', { body: login })).body.access_token
     const ids = []
     for (let index = 0; index < products; index++) {
-      const sku = `BENCH-${crypto.randomUUID().slice(0, 12)}`
-      const body = {
-        sku,
-        name: `Bench ${sku}`,
-        description: 'A product of the benchmark.',
-        price_cents: 1250,
-        currency: 'EUR',
-        initial_stock: 1_000_000,
-      }
+      const body = benchProductBody()
       ids.push((await expectCall(201, url.gateway, 'POST', '/api/v1/products', { token: admin, body })).body.id)
     }
     await sleep(SETTLE_MS)

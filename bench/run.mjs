@@ -13,7 +13,19 @@ import { cpus, totalmem } from 'node:os'
 import { decodeJwt } from 'jose'
 import { developmentVars } from '../scripts/dev-keys.mjs'
 import { WORKERS } from '../scripts/workers.mjs'
-import { BUILD_ROOT, PERSIST_ROOT, credentialSigner, direct, expectCall, migrate, production, sleep, start, variant } from './harness.mjs'
+import {
+  BUILD_ROOT,
+  PERSIST_ROOT,
+  benchProductBody,
+  credentialSigner,
+  direct,
+  expectCall,
+  migrate,
+  production,
+  sleep,
+  start,
+  variant,
+} from './harness.mjs'
 import { alternate, placeOrders, slice } from './load.mjs'
 import { render } from './report.mjs'
 import { keepSections } from './sections.mjs'
@@ -184,15 +196,7 @@ try {
     const worker = async () => {
       while (next < count) {
         next += 1
-        const sku = `BENCH-${crypto.randomUUID().slice(0, 12)}`
-        const body = {
-          sku,
-          name: `Bench ${sku}`,
-          description: 'A product of the benchmark.',
-          price_cents: 1250,
-          currency: 'EUR',
-          initial_stock: 1_000_000,
-        }
+        const body = benchProductBody()
         const created = straight
           ? await expectCall(201, url.inventory, 'POST', '/api/v1/products', {
               body,

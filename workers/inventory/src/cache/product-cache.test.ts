@@ -123,7 +123,8 @@ describe('the product cache over HTTP', () => {
     expect(((await (await get(`/api/v1/products/${product.id}`)).json()) as Product).available).toBe(9)
   })
 
-  it('a reservation by the saga (RPC) shows in the product read right after it', async () => {
+  /** A product of 5 read once (so it is cached), then 2 of it reserved by the saga's RPC. */
+  async function readThenReserveTwo(): Promise<Product> {
     const product = await createProduct({ initial_stock: 5 })
     await get(`/api/v1/products/${product.id}`)
     const reserved = await rpc.reserve(await ordersCredential(), {
@@ -132,18 +133,16 @@ describe('the product cache over HTTP', () => {
       items: [{ product_id: product.id, quantity: 2 }],
     })
     expect(reserved.ok).toBe(true)
+    return product
+  }
+
+  it('a reservation by the saga (RPC) shows in the product read right after it', async () => {
+    const product = await readThenReserveTwo()
     expect(((await (await get(`/api/v1/products/${product.id}`)).json()) as Product).available).toBe(3)
   })
 
   it('after a reservation answers, the product is refilled in L2 with what it left, before anyone reads it', async () => {
-    const product = await createProduct({ initial_stock: 5 })
-    await get(`/api/v1/products/${product.id}`)
-    const reserved = await rpc.reserve(await ordersCredential(), {
-      order_id: uniqueId('ord'),
-      key: uniqueId('key'),
-      items: [{ product_id: product.id, quantity: 2 }],
-    })
-    expect(reserved.ok).toBe(true)
+    const product = await readThenReserveTwo()
     const stored = async () =>
       ((await testEnv.CACHE.get(`products:product:${product.id}`, 'json')) as { value: Product } | null)?.value.available
     await expect.poll(stored, { timeout: 5_000, interval: 50 }).toBe(3)
