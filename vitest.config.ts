@@ -124,7 +124,7 @@ async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<st
  * The cross-Worker projects: the gateway under test reaches the real internal Workers over real
  * service bindings. Files that change what every request meets (fault injection, a breaker they
  * open, the whole dead-letter list, the metrics of every request) run in a runtime of their own;
- * the others share one (ADR 0058).
+ * the others share one (ADR 0057).
  */
 const ISOLATED_CROSS_FILES = [
   'test/cross/circuit-breaker.test.ts',
