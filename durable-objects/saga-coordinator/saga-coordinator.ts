@@ -14,6 +14,8 @@ const STATE_KEY = 'saga'
 const TRACE_KEY = 'traceparent'
 /** How long past the step timeout the watchdog alarm waits: if the object dies mid-call, it resumes it. */
 const WATCHDOG_GRACE_MS = 5_000
+/** How soon a finished saga whose final summary was not written tries again (through `retire`). */
+const SUMMARY_RETRY_MS = 1_000
 /**
  * A finished saga's storage is deleted this long after it ended (its summary in the host stays,
  * and serves every read): long enough to look into a saga that just went wrong.
@@ -69,6 +71,10 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     // not run a finished saga again, and its summary says it finished.
     const finished = await this.host.recorded(input.order_id)
     if (finished && TERMINAL.includes(finished.status)) return finished
+    // Another start (a retried request, the sweep) may have begun the saga while this one read
+    // the summary: its run is under way, and storing a fresh state would overwrite its progress.
+    const raced = await this.load()
+    if (raced) return sagaView(raced)
     const state = createSaga(
       input.order_id,
       input,
@@ -117,8 +123,15 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     return Date.now() + this.host.stepTimeoutMs + WATCHDOG_GRACE_MS
   }
 
-  private async record(state: SagaState<I>): Promise<void> {
-    await this.host.record(state).catch((error: unknown) => this.log('saga summary not written', { order_id: state.id, error }))
+  /** Writes the summary, best effort: answers whether it was written (the failure is logged). */
+  private async record(state: SagaState<I>): Promise<boolean> {
+    try {
+      await this.host.record(state)
+      return true
+    } catch (error) {
+      this.log('saga summary not written', { order_id: state.id, error })
+      return false
+    }
   }
 
   private async load(): Promise<SagaState<I> | null> {
@@ -142,7 +155,13 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     // Storage calls only in between: the write and the alarm are committed together.
     await this.ctx.storage.put(STATE_KEY, next)
     if (alarmAt !== undefined) await this.ctx.storage.setAlarm(alarmAt)
-    if (next.status !== state.status || waiting) await this.record(next)
+    if (next.status !== state.status || waiting) {
+      const written = await this.record(next)
+      // The final summary must land: the admin list and the sweep read it. If it did not, the
+      // alarm comes back soon, and `retire` writes it again (throwing, so alarms retry) before
+      // it sets the retention alarm.
+      if (!written && ended) await this.ctx.storage.setAlarm(now + SUMMARY_RETRY_MS)
+    }
     return next
   }
 
