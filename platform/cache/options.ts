@@ -11,7 +11,7 @@ export interface CacheOptions {
   l1TtlMs: number
   l2TtlSeconds: number
   negativeTtlMs: number
-  generationCheckMs: number
+  stampCheckMs: number
 }
 
 /** The CACHE_* vars (docs/caching.md), as text; unset or empty means the default. */
@@ -46,7 +46,7 @@ export const cacheOptionsOf = (vars: VarsOf<typeof CACHE_VARS>): CacheOptions =>
   l1TtlMs: vars.CACHE_L1_TTL_MS,
   l2TtlSeconds: vars.CACHE_L2_TTL_S,
   negativeTtlMs: vars.CACHE_NEGATIVE_TTL_MS,
-  generationCheckMs: vars.CACHE_GENERATION_CHECK_MS,
+  stampCheckMs: vars.CACHE_GENERATION_CHECK_MS,
 })
 
 /** Reads the CACHE_* vars alone; a value that is not what it should be throws, naming the var. */

@@ -88,7 +88,7 @@ function isEnvelope(value: unknown): value is Envelope<unknown> {
  * Reads through L1 (this isolate's LRU), L2 (Workers KV) and the source. A miss fills both
  * levels; concurrent misses of one key share one fill; a newer version is never replaced by an
  * older one. An entry is served while the stamps it holds are the latest this isolate has seen
- * (checked against the source once per `generationCheckMs`): a write bumps only the stamps of
+ * (checked against the source once per `stampCheckMs`): a write bumps only the stamps of
  * what it changed, so only the entries holding those go.
  */
 export class TieredCache<T> {

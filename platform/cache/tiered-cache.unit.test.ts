@@ -51,7 +51,7 @@ function setUp(env: Record<string, string> = {}) {
   const l2 = memoryKv(now)
   const stamps = memoryStamps(now)
   const options = cacheOptions(env)
-  const view = () => stampView({ source: stamps.source, checkMs: options.generationCheckMs, windowMs: options.l2TtlSeconds * 1_000, now })
+  const view = () => stampView({ source: stamps.source, checkMs: options.stampCheckMs, windowMs: options.l2TtlSeconds * 1_000, now })
   const makeCache = (kv = l2.kv) => new TieredCache<{ price: number }>({ ...options, namespace: 'products', kv, now, stamps: view() })
   const source = new Map<string, { price: number; version: number }>()
   let loads = 0
@@ -309,7 +309,7 @@ describe('cacheOptions', () => {
       l1TtlMs: 30_000,
       l2TtlSeconds: 300,
       negativeTtlMs: 5_000,
-      generationCheckMs: 1_000,
+      stampCheckMs: 1_000,
     })
     expect(cacheOptions({ CACHE_LEVELS: '', CACHE_L2_TTL_S: ' ' }).levels).toBe('l1,l2')
   })

@@ -1,12 +1,12 @@
 import { env as isolateEnv } from 'cloudflare:workers'
 import { drizzle } from 'drizzle-orm/d1'
 import { cacheLevelRecorder } from '../../../../platform/cache/metrics'
-import { cacheOptions, type CacheEnv } from '../../../../platform/cache/options'
 import { stampView } from '../../../../platform/cache/stamps'
 import { TieredCache } from '../../../../platform/cache/tiered-cache'
 import { createLogger } from '../../../../platform/telemetry/log'
 import type { Product } from '../../../../shared-contracts/inventory'
 import { encodeCursor, type ListQuery, type Page } from '../../../../shared-contracts/pagination'
+import { inventoryConfig } from '../config'
 import { createStampSource } from '../repo/cache-stamps-repo'
 
 /** Products and list pages, in both levels: `products:product:<id>`, `products:list:<limit>:<cursor>`. */
@@ -21,12 +21,12 @@ export const pageKey = (query: ListQuery) => `list:${query.limit}:${query.cursor
 
 const log = createLogger('inventory')
 
-/** The bindings a product cache reads: its vars, its KV (L2), its D1 (the stamps) and its metrics. */
-export type ProductCacheEnv = CacheEnv & { DB: D1Database; CACHE: KVNamespace; METRICS?: AnalyticsEngineDataset }
+/** The bindings a product cache reads: the Worker's vars (its CACHE_* settings), its KV (L2), its D1 (the stamps) and its metrics. */
+export type ProductCacheEnv = { DB: D1Database; CACHE: KVNamespace; METRICS?: AnalyticsEngineDataset }
 
 /** A product cache over this env's KV and D1 (tests make extra ones, as other isolates, with their own clock). */
 export function createProductCache(env: ProductCacheEnv, now: () => number = Date.now): ProductCache {
-  const options = cacheOptions(env)
+  const options = inventoryConfig(env).cache
   const source = createStampSource(drizzle(env.DB))
   const windowMs = options.l2TtlSeconds * 1_000 + CLOCK_MARGIN_MS
   return new TieredCache({
@@ -34,7 +34,7 @@ export function createProductCache(env: ProductCacheEnv, now: () => number = Dat
     namespace: PRODUCTS_NAMESPACE,
     kv: env.CACHE,
     now,
-    stamps: stampView({ source, checkMs: options.generationCheckMs, windowMs, now }),
+    stamps: stampView({ source, checkMs: options.stampCheckMs, windowMs, now }),
     observe: cacheLevelRecorder(env.METRICS, 'inventory', PRODUCTS_NAMESPACE),
     onError: (error) => log.warn('a product cache level failed; the read went on to the next', { error }),
   })
