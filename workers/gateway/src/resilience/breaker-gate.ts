@@ -136,7 +136,8 @@ export class BreakerGate {
         this.tallies.set(permit.generation, tally)
       }
       tally.add(outcome)
-      if (outcome === 'failure' && this.wouldOpen(tally)) this.urgent = true
+      // Once urgent, the report goes at once anyway: no need to replay the tally again.
+      if (outcome === 'failure' && !this.urgent && this.wouldOpen(tally)) this.urgent = true
     }
     if (this.urgent) this.wake?.()
     // The flush is started by, and kept alive by, one request; later outcomes join what it sends.
