@@ -1,7 +1,8 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest'
-import { readProblem } from './service-client'
+import { CREDENTIAL_HEADER } from '../../platform/auth/internal-credential'
+import { readProblem, serviceClient, type InternalService } from './service-client'
 
 /** One bad setting: the var, and the value it is given (`undefined`: removed). */
 export type BadVar = [name: string, value: string | undefined]
@@ -20,6 +21,12 @@ export interface BadConfigOptions {
   queue?: string
   /** The Worker has a cron: its scheduled run must fail with the bad var. */
   scheduled?: boolean
+}
+
+/** Where an internal Worker's requests go, and the gateway credential they carry to get past its auth. */
+export function asGateway(service: InternalService): Pick<BadConfigOptions, 'origin' | 'headers'> {
+  const client = serviceClient(service)
+  return { origin: `https://${service}.internal`, headers: async () => ({ [CREDENTIAL_HEADER]: await client.gatewayCredential() }) }
 }
 
 const call = async (worker: ExportedHandler<never>, request: Request, vars: Record<string, unknown>) => {

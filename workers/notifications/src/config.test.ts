@@ -1,16 +1,11 @@
-import { describeBadConfig } from '../../../test/support/bad-config'
-import { serviceClient } from '../../../test/support/service-client'
-import { CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
+import { asGateway, describeBadConfig } from '../../../test/support/bad-config'
 import { EVENTS_QUEUE } from './events/queue'
 import worker from './index'
 
-const client = serviceClient('notifications')
-
 describeBadConfig({
   worker,
-  origin: 'https://notifications.internal',
+  ...asGateway('notifications'),
   paths: ['/health', '/ready'],
-  headers: async () => ({ [CREDENTIAL_HEADER]: await client.gatewayCredential() }),
   cases: [
     ['NOTIFICATION_WEBHOOK_URL', 'not a url'],
     ['NOTIFICATION_WEBHOOK_URL', 'https://elsewhere.example/hook'],

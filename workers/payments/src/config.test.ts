@@ -1,16 +1,11 @@
-import { describeBadConfig } from '../../../test/support/bad-config'
-import { serviceClient } from '../../../test/support/service-client'
-import { CREDENTIAL_HEADER } from '../../../platform/auth/internal-credential'
+import { asGateway, describeBadConfig } from '../../../test/support/bad-config'
 import { EVENTS_QUEUE } from './events/queue'
 import worker from './index'
 
-const client = serviceClient('payments')
-
 describeBadConfig({
   worker,
-  origin: 'https://payments.internal',
+  ...asGateway('payments'),
   paths: ['/health', '/api/v1/payments?order_id=ord_1'],
-  headers: async () => ({ [CREDENTIAL_HEADER]: await client.gatewayCredential() }),
   cases: [
     ['PAYMENT_PROVIDER', 'stripe'],
     ['PAYMENT_PROVIDER', undefined],
