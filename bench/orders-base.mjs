@@ -86,7 +86,11 @@ try {
   rmSync(source, { recursive: true, force: true })
 }
 
-const figure = (key) => ({ now: summarize(rounds.map((row) => row.now[key])), base: summarize(rounds.map((row) => row.base[key])) })
+/** One figure of both designs over the rounds, and its ratio now ÷ base round by round. */
+const figure = (key) => {
+  const [now, base] = [rounds.map((row) => row.now[key]), rounds.map((row) => row.base[key])]
+  return { now: summarize(now), base: summarize(base), ratio: ratios(now, base) }
+}
 const result = {
   ref,
   commit,
@@ -95,27 +99,9 @@ const result = {
   cores: cpus().length,
   load: [loadBefore, loadavg()[0]],
   rounds,
-  p50: {
-    ...figure('p50'),
-    ratio: ratios(
-      rounds.map((row) => row.now.p50),
-      rounds.map((row) => row.base.p50),
-    ),
-  },
-  ops: {
-    ...figure('ops'),
-    ratio: ratios(
-      rounds.map((row) => row.now.ops),
-      rounds.map((row) => row.base.ops),
-    ),
-  },
-  p50Loaded: {
-    ...figure('p50Loaded'),
-    ratio: ratios(
-      rounds.map((row) => row.now.p50Loaded),
-      rounds.map((row) => row.base.p50Loaded),
-    ),
-  },
+  p50: figure('p50'),
+  ops: figure('ops'),
+  p50Loaded: figure('p50Loaded'),
 }
 writeFileSync(`${BUILD_ROOT}/orders-base.json`, JSON.stringify(result))
 writeSection('orders-base', render(result))

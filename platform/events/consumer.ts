@@ -23,8 +23,11 @@ export interface ConsumerOptions {
   afterCommit?: (event: CloudEvent) => Promise<void>
 }
 
-/** A consumer's RETRY_BASE_SECONDS var (part of its Worker's config): a positive number of seconds, 2 when unset. */
-export const RETRY_VARS = { RETRY_BASE_SECONDS: positiveNumberVar(2) }
+/** The first retry's delay, doubled per attempt, when RETRY_BASE_SECONDS is not set. */
+export const DEFAULT_RETRY_BASE_SECONDS = 2
+
+/** A consumer's RETRY_BASE_SECONDS var (part of its Worker's config): a positive number of seconds. */
+export const RETRY_VARS = { RETRY_BASE_SECONDS: positiveNumberVar(DEFAULT_RETRY_BASE_SECONDS) }
 
 export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
   return Math.min(60, Math.round(baseSeconds * 2 ** Math.max(0, attempts - 1)))
@@ -58,7 +61,7 @@ async function apply(body: unknown, options: ConsumerOptions): Promise<CloudEven
  * queue's max_retries it goes to the dead-letter queue.
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, options: ConsumerOptions): Promise<void> {
-  const base = options.retryBaseSeconds ?? 2
+  const base = options.retryBaseSeconds ?? DEFAULT_RETRY_BASE_SECONDS
   const log = createLogger(options.service)
   for (const message of batch.messages) {
     // A message is its own unit of work: its log lines carry its id as their request id.
@@ -96,7 +99,7 @@ interface Pending {
  * and the others still land. `afterCommit` is not offered: a projection has no side effects.
  */
 export async function consumeEventBatch(batch: MessageBatch<unknown>, options: Omit<ConsumerOptions, 'afterCommit'>): Promise<void> {
-  const base = options.retryBaseSeconds ?? 2
+  const base = options.retryBaseSeconds ?? DEFAULT_RETRY_BASE_SECONDS
   const log = createLogger(options.service)
   const pending: Pending[] = []
   const alone: Message<unknown>[] = []
