@@ -1,21 +1,21 @@
 import { ConfigError, defineConfig } from '../../../platform/env/config'
-import { optionalTextVar } from '../../../platform/env/vars'
+import { listVar, optionalTextVar } from '../../../platform/env/vars'
 import { RETRY_VARS } from '../../../platform/events/consumer'
 import { eventRetentionMs, RETENTION_VARS } from '../../../platform/events/retention'
 import { INTERNAL_VARS, internalConfig } from '../../../platform/http/internal-app'
-import { LOCAL_ENVIRONMENTS, type DeliverySettings } from './delivery/select'
-import { parseAllowedHosts, parseWebhookUrl } from './delivery/webhook-url'
+import type { NotificationDelivery } from './delivery/delivery'
+import { createDelivery, type DeliverySettings } from './delivery/select'
 
-/** The webhook's settings, its URL checked against its policy now rather than at the first delivery. */
-function deliverySettings(url: string | undefined, hosts: string | undefined, environment: string): DeliverySettings {
-  const settings = { NOTIFICATION_WEBHOOK_URL: url, NOTIFICATION_WEBHOOK_ALLOWED_HOSTS: hosts, ENVIRONMENT: environment }
-  if (url === undefined) return settings
+/**
+ * The delivery adapter, built once per configuration: its webhook URL is checked against its
+ * policy here, so a bad one fails the config rather than the first delivery.
+ */
+function deliveryOf(settings: DeliverySettings): NotificationDelivery {
   try {
-    parseWebhookUrl(url, { allowedHosts: parseAllowedHosts(hosts), allowPrivateNetwork: LOCAL_ENVIRONMENTS.includes(environment) })
+    return createDelivery(settings)
   } catch (error) {
     throw new ConfigError([error instanceof Error ? error.message : String(error)])
   }
-  return settings
 }
 
 /** Every var the notifications Worker reads, parsed once per configuration. */
@@ -26,13 +26,18 @@ export const notificationsConfig = defineConfig(
     ...RETRY_VARS,
     /** Empty: the sandbox adapter. A URL: notifications are POSTed there (https, an allowed host). */
     NOTIFICATION_WEBHOOK_URL: optionalTextVar(),
-    NOTIFICATION_WEBHOOK_ALLOWED_HOSTS: optionalTextVar(),
+    /** The hosts the webhook may point at, comma-separated. */
+    NOTIFICATION_WEBHOOK_ALLOWED_HOSTS: listVar(),
   },
   (vars) => ({
     ...internalConfig(vars),
     eventRetentionMs: eventRetentionMs(vars),
     retryBaseSeconds: vars.RETRY_BASE_SECONDS,
-    delivery: deliverySettings(vars.NOTIFICATION_WEBHOOK_URL, vars.NOTIFICATION_WEBHOOK_ALLOWED_HOSTS, vars.ENVIRONMENT),
+    delivery: deliveryOf({
+      url: vars.NOTIFICATION_WEBHOOK_URL,
+      allowedHosts: vars.NOTIFICATION_WEBHOOK_ALLOWED_HOSTS,
+      environment: vars.ENVIRONMENT,
+    }),
   }),
 )
 

@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from 'hono'
-import { createDelivery } from './delivery/select'
 import { notificationsConfig } from './config'
 import type { Env } from './env'
 import { createContactsRepo } from './repo/contacts-repo'
@@ -18,7 +17,7 @@ export function backgroundServices(env: Env, now: () => Date = () => new Date())
     db: env.DB,
     repo,
     contacts: createContactsRepo(env.DB),
-    delivery: createDeliveryService({ repo, delivery: createDelivery(config.delivery), now }),
+    delivery: createDeliveryService({ repo, delivery: config.delivery, now }),
     retryBaseSeconds: config.retryBaseSeconds,
     now,
   }

@@ -1,12 +1,12 @@
 import type { NotificationDelivery } from './delivery'
 import { createSandboxDelivery } from './sandbox'
 import { createWebhookDelivery } from './webhook'
-import { parseAllowedHosts } from './webhook-url'
 
+/** The webhook's settings as the config parsed them: no URL means the sandbox. */
 export interface DeliverySettings {
-  NOTIFICATION_WEBHOOK_URL?: string
-  NOTIFICATION_WEBHOOK_ALLOWED_HOSTS?: string
-  ENVIRONMENT: string
+  url?: string
+  allowedHosts: readonly string[]
+  environment: string
 }
 
 /** Where a webhook on this machine's own network is normal: local development and the tests. */
@@ -14,14 +14,9 @@ export const LOCAL_ENVIRONMENTS = ['development', 'test']
 
 /**
  * The sandbox when no webhook is configured; otherwise the webhook. A URL that is malformed or
- * outside the allow-list throws here.
+ * outside the allow-list throws here. The Worker's config calls this once per configuration.
  */
-export function createDelivery(settings: DeliverySettings): NotificationDelivery {
-  const url = settings.NOTIFICATION_WEBHOOK_URL?.trim()
-  if (!url) return createSandboxDelivery()
-  return createWebhookDelivery({
-    url,
-    allowedHosts: parseAllowedHosts(settings.NOTIFICATION_WEBHOOK_ALLOWED_HOSTS),
-    allowPrivateNetwork: LOCAL_ENVIRONMENTS.includes(settings.ENVIRONMENT),
-  })
+export function createDelivery({ url, allowedHosts, environment }: DeliverySettings): NotificationDelivery {
+  if (url === undefined) return createSandboxDelivery()
+  return createWebhookDelivery({ url, allowedHosts: [...allowedHosts], allowPrivateNetwork: LOCAL_ENVIRONMENTS.includes(environment) })
 }

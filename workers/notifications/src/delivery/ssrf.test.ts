@@ -98,9 +98,9 @@ describe('https only, no credentials', () => {
 
 describe('the Worker builds its adapter from configuration', () => {
   it('refuses a loopback webhook in production, allows it in local development', () => {
-    const settings = { NOTIFICATION_WEBHOOK_URL: 'http://127.0.0.1:9999/hook', NOTIFICATION_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' }
-    expect(() => createDelivery({ ...settings, ENVIRONMENT: 'production' })).toThrow(/NOTIFICATION_WEBHOOK_URL/)
-    expect(createDelivery({ ...settings, ENVIRONMENT: 'development' }).name).toBe('webhook')
+    const settings = { url: 'http://127.0.0.1:9999/hook', allowedHosts: ['127.0.0.1'] }
+    expect(() => createDelivery({ ...settings, environment: 'production' })).toThrow(/NOTIFICATION_WEBHOOK_URL/)
+    expect(createDelivery({ ...settings, environment: 'development' }).name).toBe('webhook')
   })
 })
 

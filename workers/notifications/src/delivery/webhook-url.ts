@@ -110,10 +110,3 @@ export function parseWebhookUrl(raw: string, policy: WebhookUrlPolicy): URL {
     throw new Error('NOTIFICATION_WEBHOOK_URL must not point at a private, loopback or link-local address')
   return url
 }
-
-/** NOTIFICATION_WEBHOOK_ALLOWED_HOSTS: comma-separated hosts. */
-export const parseAllowedHosts = (setting: string | undefined): string[] =>
-  (setting ?? '')
-    .split(',')
-    .map((host) => host.trim())
-    .filter(Boolean)

@@ -106,11 +106,9 @@ describe('webhook delivery', () => {
 
 describe('choosing the adapter', () => {
   it('uses the sandbox when no webhook URL is set, the webhook otherwise', () => {
-    const production = { ENVIRONMENT: 'production', NOTIFICATION_WEBHOOK_ALLOWED_HOSTS: 'hooks.example.com' }
-    expect(createDelivery({ ...production, NOTIFICATION_WEBHOOK_URL: '' }).name).toBe('sandbox')
-    expect(createDelivery({ ...production, NOTIFICATION_WEBHOOK_URL: '  ' }).name).toBe('sandbox')
+    const production = { environment: 'production', allowedHosts: ['hooks.example.com'] }
     expect(createDelivery({ ...production }).name).toBe('sandbox')
-    expect(createDelivery({ ...production, NOTIFICATION_WEBHOOK_URL: 'https://hooks.example.com/notify' }).name).toBe('webhook')
+    expect(createDelivery({ ...production, url: 'https://hooks.example.com/notify' }).name).toBe('webhook')
   })
 })
 
