@@ -210,7 +210,8 @@ export default defineConfig({
     reporters: ['default', new WorkerLogsReporter()],
     projects: [
       unitProject,
-      serviceProject('users', { sharedRuntime: true }),
+      // Platform modules that need the runtime (a real D1) run in the users project.
+      serviceProject('users', { sharedRuntime: true, include: ['platform/**/*.test.ts'] }),
       serviceProject('inventory', { sharedRuntime: true }),
       serviceProject('payments', { sharedRuntime: true }),
       serviceProject('notifications', { sharedRuntime: true }),

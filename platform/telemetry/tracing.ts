@@ -84,21 +84,35 @@ function tracedInstance<T extends object>(instance: T, className: string, idName
  * the caller's traceparent as parent) are recorded and exported.
  */
 export function instrumentDurableObject<C extends AnyDOClass>(service: string, doClass: C, className = doClass.name): C {
+  // The library's wrapper is built once per class, not per activation. Its constructor is handed
+  // a wrapped state, but the runtime's base class takes only the real one: construction is
+  // synchronous, so the real state is passed alongside in `constructing`.
+  let constructing: DurableObjectState | undefined
+  let instrumented: (new (...a: unknown[]) => object) | undefined
+  const traced = () => {
+    // Not a DurableObject subclass, so the library hands it the env with its bindings traced
+    // (a subclass would get the plain one); it builds the real object with that env, then gives
+    // it a state whose storage is traced per class (calls the real object's constructor makes on
+    // its state go untraced).
+    function Traced(_state: unknown, tracedEnv: object) {
+      const state = constructing as DurableObjectState
+      const instance = Reflect.construct(doClass, [state, withD1Meta(tracedEnv)]) as object
+      Object.defineProperty(instance, 'ctx', { value: tracedState(state, className), configurable: true, writable: true })
+      return tracedInstance(instance, className, state.id.name)
+    }
+    instrumented ??= instrumentDO(Traced as never, configFor(service)) as unknown as new (...a: unknown[]) => object
+    return instrumented
+  }
   return new Proxy(doClass, {
     construct(target, args, newTarget) {
       const [state, env] = args as [DurableObjectState, object]
       if (!tracingEnabled(env)) return Reflect.construct(target, args, newTarget) as object
-      // Not a DurableObject subclass, so the library hands it the env with its bindings traced
-      // (a subclass would get the plain one); it builds the real object with that env, then gives
-      // it a state whose storage is traced per class (the runtime's base class takes only the real
-      // state: calls its constructor makes on that go untraced).
-      function Traced(_state: unknown, tracedEnv: object) {
-        const instance = Reflect.construct(target, [state, withD1Meta(tracedEnv)]) as object
-        Object.defineProperty(instance, 'ctx', { value: tracedState(state, className), configurable: true, writable: true })
-        return tracedInstance(instance, className, state.id.name)
+      constructing = state
+      try {
+        return Reflect.construct(traced(), args) as object
+      } finally {
+        constructing = undefined
       }
-      const instrumented = instrumentDO(Traced as never, configFor(service)) as unknown as new (...a: unknown[]) => object
-      return Reflect.construct(instrumented, args) as object
     },
   })
 }

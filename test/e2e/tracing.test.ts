@@ -66,6 +66,12 @@ describe('tracing', () => {
       'the notification consumer': (span) =>
         span.service === 'notifications' && span.kind === CONSUMER && span.attributes['messaging.operation.type'] === 'process',
       'the rate limiter': (span) => span.name === 'RateLimiter/take',
+      // Inside each Durable Object, its storage calls as client spans naming the class (what the
+      // cost tables in bench/ count).
+      "the saga coordinator's storage write": (span) =>
+        span.kind === CLIENT && span.attributes['do.class'] === 'SagaCoordinator' && span.attributes['db.operation'] === 'put',
+      "the rate limiter's storage write": (span) =>
+        span.kind === CLIENT && span.attributes['do.class'] === 'RateLimiter' && span.attributes['db.operation'] === 'put',
       'an orders D1 query': (span) => isD1(span) && span.service === 'orders',
       'an inventory D1 query': (span) => isD1(span) && span.service === 'inventory',
       // The confirmed order's events leave through the outbox in a PRODUCER span of the saga's trace.
