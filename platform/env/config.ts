@@ -24,11 +24,7 @@ export type VarsShape = Record<string, VarSchema<unknown>>
 export type VarsOf<S extends VarsShape> = { [K in keyof S]: z.output<S[K]> }
 
 /** Reads a Worker's config from its env; throws `ConfigError` when a var is bad. */
-export interface ConfigOf<C> {
-  (env: object): C
-  /** The vars this config reads. */
-  readonly names: readonly string[]
-}
+export type ConfigOf<C> = (env: object) => C
 
 /**
  * A Worker's config: `vars` says which vars it reads and how, `build` shapes the parsed values
@@ -63,5 +59,5 @@ export function defineConfig<S extends VarsShape, C>(vars: S, build: (vars: Vars
     byEnv.set(env, config)
     return config
   }
-  return Object.assign(configOf, { names })
+  return configOf
 }

@@ -117,31 +117,3 @@ export const listVar = (): VarSchema<string[]> =>
         .filter(Boolean),
     () => [],
   )
-
-/** An absolute http(s) URL; unset, `null` (the capability it names is off). */
-export const urlVar = (): VarSchema<URL | null> =>
-  varOf<URL | null>(
-    (text) => {
-      if (!URL.canParse(text)) return refuse('must be an absolute URL')
-      const url = new URL(text)
-      return url.protocol === 'https:' || url.protocol === 'http:' ? url : refuse('must be an http(s) URL')
-    },
-    () => null,
-  )
-
-/** JSON text that `schema` accepts; unset, `fallback` (omit it for a required var). */
-export function jsonVar<T>(schema: z.ZodType<T>, fallback?: T): VarSchema<T> {
-  return varOf(
-    (text) => {
-      let value: unknown
-      try {
-        value = JSON.parse(text)
-      } catch {
-        return refuse('must be JSON')
-      }
-      const parsed = schema.safeParse(value)
-      return parsed.success ? parsed.data : refuse(`is not the JSON expected (${parsed.error.issues[0]?.message ?? 'invalid'})`)
-    },
-    fallback === undefined ? undefined : () => fallback,
-  )
-}

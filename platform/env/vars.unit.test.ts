@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
 import {
   durationMsVar,
   fractionVar,
   intVar,
-  jsonVar,
   listVar,
   onOffVar,
   oneOfVar,
@@ -12,7 +10,6 @@ import {
   parsePositiveInt,
   positiveNumberVar,
   requiredTextVar,
-  urlVar,
 } from './vars'
 
 const issue = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues[0]?.message
@@ -23,7 +20,6 @@ describe('var pieces', () => {
       expect(intVar(7).parse(raw)).toBe(7)
       expect(onOffVar('on').parse(raw)).toBe(true)
       expect(listVar().parse(raw)).toEqual([])
-      expect(urlVar().parse(raw)).toBeNull()
       expect(optionalTextVar().parse(raw)).toBeUndefined()
     }
   })
@@ -72,21 +68,6 @@ describe('var pieces', () => {
 
   it('listVar splits on commas and drops blanks', () => {
     expect(listVar().parse('a.example, b.example,,')).toEqual(['a.example', 'b.example'])
-  })
-
-  it('urlVar takes absolute http(s) URLs only', () => {
-    expect(urlVar().parse('https://hooks.example/x')?.hostname).toBe('hooks.example')
-    expect(issue(urlVar().safeParse('hooks.example/x'))).toBe('must be an absolute URL')
-    expect(issue(urlVar().safeParse('ftp://hooks.example/x'))).toBe('must be an http(s) URL')
-  })
-
-  it('jsonVar parses JSON its schema accepts', () => {
-    const keys = jsonVar(z.object({ keys: z.array(z.string()) }))
-    expect(keys.parse('{"keys":["k1"]}')).toEqual({ keys: ['k1'] })
-    expect(issue(keys.safeParse('{keys'))).toBe('must be JSON')
-    expect(issue(keys.safeParse('{"keys":1}'))).toMatch(/^is not the JSON expected/)
-    expect(issue(keys.safeParse(undefined))).toBe('is required')
-    expect(jsonVar(z.array(z.number()), []).parse('')).toEqual([])
   })
 
   it('refuse a value that is not text (a binding where a var was expected)', () => {
