@@ -1,5 +1,5 @@
-import type { BreakerConfig } from './config'
-import { transition, type BreakerState, type Outcome, type Permit } from './state-machine'
+import type { BreakerConfig, WindowConfig } from './config'
+import { opens, transition, type BreakerState, type Outcome, type Permit } from './state-machine'
 
 /**
  * Many calls' outcomes in a report of bounded size (docs/adr/0055). The breaker judges a count
@@ -22,14 +22,6 @@ export interface Tally {
   window?: Outcome[]
   /** How many calls the tally stands for. */
   calls: number
-}
-
-export type WindowConfig = Pick<BreakerConfig, 'windowSize' | 'minimumCalls' | 'failureRateThreshold'>
-
-/** Whether a closed breaker whose window is `calls` opens. */
-export function opens(calls: readonly Outcome[], config: WindowConfig): boolean {
-  const failures = calls.filter((call) => call === 'failure').length
-  return calls.length >= config.minimumCalls && failures / calls.length >= config.failureRateThreshold
 }
 
 /** Gathers one generation's outcomes as they complete, in constant space per outcome. */
