@@ -9,25 +9,11 @@ import {
   type BreakerSnapshot,
   type BreakerState,
   type Decision,
-  type Outcome,
-  type Permit,
 } from './state-machine'
 import { ReportPace } from './report-pace'
-import { applyTally, type Tally } from './tally'
+import { settleState, type ReportBatch } from './tally'
 
 const STATE_KEY = 'breaker'
-
-/** A result for one permit; `report` takes them one at a time or in a batch. */
-export interface Report {
-  permit: Permit
-  outcome: Outcome
-}
-
-/** What one isolate gathered since its last report: a tally per closed generation, half-open probes one by one. */
-export interface ReportBatch {
-  tallies: Tally[]
-  probes: Report[]
-}
 
 /**
  * One circuit breaker per downstream service (`CIRCUIT_BREAKERS.idFromName(service)`), hosted
@@ -67,27 +53,16 @@ export class CircuitBreaker extends DurableObject<BreakerVars> {
     })
   }
 
-  /** Records call outcomes; late ones (an older generation or probe) change nothing. Answers the state after. */
-  report(permit: Permit, outcome: Outcome): BreakerSnapshot {
-    return this.reportMany([{ permit, outcome }])
-  }
-
-  /** `report` for several calls at once. */
-  reportMany(reports: Report[]): BreakerSnapshot {
-    return this.settle({ tallies: [], probes: reports })
-  }
-
   /**
-   * An isolate's aggregated report (docs/adr/0055): its tallies, then its probes, applied in
-   * memory and stored once. Answers the state after, which refreshes the isolate's copy.
+   * An isolate's aggregated report (docs/adr/0055): its tallies, then its probes (late ones, of an
+   * older generation or probe, change nothing), applied in memory and stored once. Answers the
+   * state after, which refreshes the isolate's copy.
    */
   settle(batch: ReportBatch): BreakerSnapshot {
     return this.traced('settle', () => {
       const now = Date.now()
       const before = this.load()
-      let state = transition(before, { type: 'tick' }, now, this.config).state
-      for (const tally of batch.tallies) state = applyTally(state, tally, now, this.config)
-      for (const { permit, outcome } of batch.probes) state = transition(state, { type: 'report', permit, outcome }, now, this.config).state
+      const state = settleState(before, batch, now, this.config)
       if (state !== before) this.ctx.storage.kv.put(STATE_KEY, state)
       return { ...snapshotOf(state, now), reportEveryMs: this.pace.hear(now) }
     })

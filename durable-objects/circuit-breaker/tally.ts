@@ -71,3 +71,27 @@ export function applyTally(state: BreakerState, tally: Tally, now: number, confi
   if (tally.window) current = transition(current, { type: 'window', permit, calls: tally.window }, now, config).state
   return current
 }
+
+/** A result for one permit: a half-open probe travels this way, one by one. */
+export interface Report {
+  permit: Permit
+  outcome: Outcome
+}
+
+/** What one isolate gathered since its last report: a tally per closed generation, half-open probes one by one. */
+export interface ReportBatch {
+  tallies: Tally[]
+  probes: Report[]
+}
+
+/**
+ * The breaker after an isolate's report: time-driven changes first (an open period that ended,
+ * a lease that ran out), then the tallies, then the probes. The Durable Object stores what this
+ * answers; in-memory breakers in tests call it too, so they settle exactly as the object does.
+ */
+export function settleState(state: BreakerState, batch: ReportBatch, now: number, config: BreakerConfig): BreakerState {
+  let current = transition(state, { type: 'tick' }, now, config).state
+  for (const tally of batch.tallies) current = applyTally(current, tally, now, config)
+  for (const { permit, outcome } of batch.probes) current = transition(current, { type: 'report', permit, outcome }, now, config).state
+  return current
+}
