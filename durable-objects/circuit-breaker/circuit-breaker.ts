@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
-import { SpanKind, withSpan } from '../../platform/telemetry/trace-context'
+import { spanAttributes, SpanKind, withSpan } from '../../platform/telemetry/trace-context'
 import { breakerConfig, type BreakerConfig, type BreakerVars } from './config'
 import {
   initialState,
@@ -36,21 +36,19 @@ export class CircuitBreaker extends DurableObject<BreakerVars> {
    * `traceparent` (the caller's span) parents this call's span, which records the decision.
    */
   acquire(traceparent?: string): Decision {
-    const attributes = {
-      'rpc.system': 'cloudflare_durable_objects',
-      'rpc.service': 'CircuitBreaker',
-      'rpc.method': 'acquire',
-      'breaker.service': this.ctx.id.name ?? '',
-    }
-    return withSpan('CircuitBreaker/acquire', { kind: SpanKind.SERVER, parent: traceparent, attributes }, (span) => {
-      const decision = this.apply({ type: 'acquire' }).decision!
-      span?.setAttributes({
-        'breaker.allowed': decision.allowed,
-        'breaker.state': decision.state,
-        'breaker.retry_after_ms': decision.retryAfterMs,
-      })
-      return decision
-    })
+    return this.traced(
+      'acquire',
+      () => {
+        const decision = this.apply({ type: 'acquire' }).decision!
+        spanAttributes({
+          'breaker.allowed': decision.allowed,
+          'breaker.state': decision.state,
+          'breaker.retry_after_ms': decision.retryAfterMs,
+        })
+        return decision
+      },
+      traceparent,
+    )
   }
 
   /**
@@ -77,15 +75,18 @@ export class CircuitBreaker extends DurableObject<BreakerVars> {
     })
   }
 
-  /** A span per call, so a trace (and bench/capacity.mjs) sees every round trip the breaker receives. */
-  private traced<T>(method: string, fn: () => T): T {
+  /**
+   * A span per call, so a trace (and bench/capacity.mjs) sees every round trip the breaker
+   * receives; `parent`, the caller's span, parents it.
+   */
+  private traced<T>(method: string, fn: () => T, parent?: string): T {
     const attributes = {
       'rpc.system': 'cloudflare_durable_objects',
       'rpc.service': 'CircuitBreaker',
       'rpc.method': method,
       'breaker.service': this.ctx.id.name ?? '',
     }
-    return withSpan(`CircuitBreaker/${method}`, { kind: SpanKind.SERVER, attributes }, () => fn())
+    return withSpan(`CircuitBreaker/${method}`, { kind: SpanKind.SERVER, parent, attributes }, () => fn())
   }
 
   private load(): BreakerState {
