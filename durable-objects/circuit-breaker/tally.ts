@@ -72,7 +72,7 @@ export function applyTally(state: BreakerState, tally: Tally, now: number, confi
   return current
 }
 
-/** A result for one permit: a half-open probe travels this way, one by one. */
+/** A result for one permit, applied on its own: a half-open probe's (or one whose breaker the isolate last saw not closed). */
 export interface Report {
   permit: Permit
   outcome: Outcome
