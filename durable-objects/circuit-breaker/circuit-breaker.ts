@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
-import { SpanKind, withSpan } from '../../platform/telemetry/trace-context'
+import { spanAttributes, SpanKind, withSpan } from '../../platform/telemetry/trace-context'
 import { breakerConfig, type BreakerConfig, type BreakerVars } from './config'
 import {
   initialState,
@@ -9,25 +9,11 @@ import {
   type BreakerSnapshot,
   type BreakerState,
   type Decision,
-  type Outcome,
-  type Permit,
 } from './state-machine'
 import { ReportPace } from './report-pace'
-import { applyTally, type Tally } from './tally'
+import { settleState, type ReportBatch } from './tally'
 
 const STATE_KEY = 'breaker'
-
-/** A result for one permit; `report` takes them one at a time or in a batch. */
-export interface Report {
-  permit: Permit
-  outcome: Outcome
-}
-
-/** What one isolate gathered since its last report: a tally per closed generation, half-open probes one by one. */
-export interface ReportBatch {
-  tallies: Tally[]
-  probes: Report[]
-}
 
 /**
  * One circuit breaker per downstream service (`CIRCUIT_BREAKERS.idFromName(service)`), hosted
@@ -50,44 +36,31 @@ export class CircuitBreaker extends DurableObject<BreakerVars> {
    * `traceparent` (the caller's span) parents this call's span, which records the decision.
    */
   acquire(traceparent?: string): Decision {
-    const attributes = {
-      'rpc.system': 'cloudflare_durable_objects',
-      'rpc.service': 'CircuitBreaker',
-      'rpc.method': 'acquire',
-      'breaker.service': this.ctx.id.name ?? '',
-    }
-    return withSpan('CircuitBreaker/acquire', { kind: SpanKind.SERVER, parent: traceparent, attributes }, (span) => {
-      const decision = this.apply({ type: 'acquire' }).decision!
-      span?.setAttributes({
-        'breaker.allowed': decision.allowed,
-        'breaker.state': decision.state,
-        'breaker.retry_after_ms': decision.retryAfterMs,
-      })
-      return decision
-    })
-  }
-
-  /** Records call outcomes; late ones (an older generation or probe) change nothing. Answers the state after. */
-  report(permit: Permit, outcome: Outcome): BreakerSnapshot {
-    return this.reportMany([{ permit, outcome }])
-  }
-
-  /** `report` for several calls at once. */
-  reportMany(reports: Report[]): BreakerSnapshot {
-    return this.settle({ tallies: [], probes: reports })
+    return this.traced(
+      'acquire',
+      () => {
+        const decision = this.apply({ type: 'acquire' }).decision!
+        spanAttributes({
+          'breaker.allowed': decision.allowed,
+          'breaker.state': decision.state,
+          'breaker.retry_after_ms': decision.retryAfterMs,
+        })
+        return decision
+      },
+      traceparent,
+    )
   }
 
   /**
-   * An isolate's aggregated report (docs/adr/0055): its tallies, then its probes, applied in
-   * memory and stored once. Answers the state after, which refreshes the isolate's copy.
+   * An isolate's aggregated report (docs/adr/0055): its tallies, then its probes (late ones, of an
+   * older generation or probe, change nothing), applied in memory and stored once. Answers the
+   * state after, which refreshes the isolate's copy.
    */
   settle(batch: ReportBatch): BreakerSnapshot {
     return this.traced('settle', () => {
       const now = Date.now()
       const before = this.load()
-      let state = transition(before, { type: 'tick' }, now, this.config).state
-      for (const tally of batch.tallies) state = applyTally(state, tally, now, this.config)
-      for (const { permit, outcome } of batch.probes) state = transition(state, { type: 'report', permit, outcome }, now, this.config).state
+      const state = settleState(before, batch, now, this.config)
       if (state !== before) this.ctx.storage.kv.put(STATE_KEY, state)
       return { ...snapshotOf(state, now), reportEveryMs: this.pace.hear(now) }
     })
@@ -102,15 +75,18 @@ export class CircuitBreaker extends DurableObject<BreakerVars> {
     })
   }
 
-  /** A span per call, so a trace (and bench/capacity.mjs) sees every round trip the breaker receives. */
-  private traced<T>(method: string, fn: () => T): T {
+  /**
+   * A span per call, so a trace (and bench/capacity.mjs) sees every round trip the breaker
+   * receives; `parent`, the caller's span, parents it.
+   */
+  private traced<T>(method: string, fn: () => T, parent?: string): T {
     const attributes = {
       'rpc.system': 'cloudflare_durable_objects',
       'rpc.service': 'CircuitBreaker',
       'rpc.method': method,
       'breaker.service': this.ctx.id.name ?? '',
     }
-    return withSpan(`CircuitBreaker/${method}`, { kind: SpanKind.SERVER, attributes }, () => fn())
+    return withSpan(`CircuitBreaker/${method}`, { kind: SpanKind.SERVER, parent, attributes }, () => fn())
   }
 
   private load(): BreakerState {

@@ -18,6 +18,9 @@ export interface BreakerConfig {
   probeLeaseMs: number
 }
 
+/** What judges a closed breaker's count window (all an isolate needs to tell which outcomes would open it). */
+export type WindowConfig = Pick<BreakerConfig, 'windowSize' | 'minimumCalls' | 'failureRateThreshold'>
+
 export const DEFAULT_BREAKER_CONFIG: BreakerConfig = {
   windowSize: 20,
   minimumCalls: 10,

@@ -1,4 +1,4 @@
-import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './config'
+import { DEFAULT_BREAKER_CONFIG, type BreakerConfig, type WindowConfig } from './config'
 
 /**
  * The circuit breaker as a pure state machine: `transition(state, event, now)`. The Durable
@@ -72,6 +72,11 @@ function failureRate(calls: readonly Outcome[]): number {
   return calls.length === 0 ? 0 : calls.filter((call) => call === 'failure').length / calls.length
 }
 
+/** Whether a closed breaker whose window is `calls` opens. */
+export function opens(calls: readonly Outcome[], config: WindowConfig): boolean {
+  return calls.length >= config.minimumCalls && failureRate(calls) >= config.failureRateThreshold
+}
+
 function open(generation: number, now: number, openMs: number, rate: number): BreakerState {
   return { status: 'open', generation: generation + 1, until: now + openMs, openMs, failureRate: rate }
 }
@@ -117,23 +122,22 @@ function acquire(state: BreakerState, now: number, config: BreakerConfig): Trans
   }
 }
 
-/** A closed breaker's window replaced by `calls`; opens if they reach the threshold. */
+/** A closed breaker whose window is now the last `windowSize` of `calls`: opens if they reach the threshold. */
+function judge(state: Extract<BreakerState, { status: 'closed' }>, calls: Outcome[], now: number, config: BreakerConfig): BreakerState {
+  const window = calls.slice(-config.windowSize)
+  if (opens(window, config)) return open(state.generation, now, config.openMs, failureRate(window))
+  return { ...state, calls: window }
+}
+
+/** A closed breaker's window replaced by `calls`. */
 function replaceWindow(state: BreakerState, permit: Permit, calls: Outcome[], now: number, config: BreakerConfig): BreakerState {
   if (state.status !== 'closed' || permit.generation !== state.generation) return state
-  const window = calls.slice(-config.windowSize)
-  const rate = failureRate(window)
-  if (window.length >= config.minimumCalls && rate >= config.failureRateThreshold) return open(state.generation, now, config.openMs, rate)
-  return { ...state, calls: window }
+  return judge(state, calls, now, config)
 }
 
 function report(state: BreakerState, permit: Permit, outcome: Outcome, now: number, config: BreakerConfig): BreakerState {
   if (permit.generation !== state.generation) return state // late: the breaker has moved on
-  if (state.status === 'closed') {
-    const calls = [...state.calls, outcome].slice(-config.windowSize)
-    const rate = failureRate(calls)
-    if (calls.length >= config.minimumCalls && rate >= config.failureRateThreshold) return open(state.generation, now, config.openMs, rate)
-    return { ...state, calls }
-  }
+  if (state.status === 'closed') return judge(state, [...state.calls, outcome], now, config)
   if (state.status !== 'half_open' || permit.probe === undefined || !(permit.probe in state.leases)) return state
   if (outcome === 'failure') return reopen(state, now, config)
   const leases = { ...state.leases }

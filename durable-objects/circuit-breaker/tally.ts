@@ -1,5 +1,5 @@
-import type { BreakerConfig } from './config'
-import { transition, type BreakerState, type Outcome, type Permit } from './state-machine'
+import type { BreakerConfig, WindowConfig } from './config'
+import { opens, transition, type BreakerState, type Outcome, type Permit } from './state-machine'
 
 /**
  * Many calls' outcomes in a report of bounded size (docs/adr/0055). The breaker judges a count
@@ -22,14 +22,6 @@ export interface Tally {
   window?: Outcome[]
   /** How many calls the tally stands for. */
   calls: number
-}
-
-export type WindowConfig = Pick<BreakerConfig, 'windowSize' | 'minimumCalls' | 'failureRateThreshold'>
-
-/** Whether a closed breaker whose window is `calls` opens. */
-export function opens(calls: readonly Outcome[], config: WindowConfig): boolean {
-  const failures = calls.filter((call) => call === 'failure').length
-  return calls.length >= config.minimumCalls && failures / calls.length >= config.failureRateThreshold
 }
 
 /** Gathers one generation's outcomes as they complete, in constant space per outcome. */
@@ -77,5 +69,29 @@ export function applyTally(state: BreakerState, tally: Tally, now: number, confi
   let current = state
   for (const outcome of tally.head) current = transition(current, { type: 'report', permit, outcome }, now, config).state
   if (tally.window) current = transition(current, { type: 'window', permit, calls: tally.window }, now, config).state
+  return current
+}
+
+/** A result for one permit, applied on its own: a half-open probe's (or one whose breaker the isolate last saw not closed). */
+export interface Report {
+  permit: Permit
+  outcome: Outcome
+}
+
+/** What one isolate gathered since its last report: a tally per closed generation, half-open probes one by one. */
+export interface ReportBatch {
+  tallies: Tally[]
+  probes: Report[]
+}
+
+/**
+ * The breaker after an isolate's report: time-driven changes first (an open period that ended,
+ * a lease that ran out), then the tallies, then the probes. The Durable Object stores what this
+ * answers; in-memory breakers in tests call it too, so they settle exactly as the object does.
+ */
+export function settleState(state: BreakerState, batch: ReportBatch, now: number, config: BreakerConfig): BreakerState {
+  let current = transition(state, { type: 'tick' }, now, config).state
+  for (const tally of batch.tallies) current = applyTally(current, tally, now, config)
+  for (const { permit, outcome } of batch.probes) current = transition(current, { type: 'report', permit, outcome }, now, config).state
   return current
 }

@@ -1,7 +1,9 @@
 import { env, evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { CircuitBreaker } from '../../durable-objects/circuit-breaker/circuit-breaker'
-import type { BreakerState } from '../../durable-objects/circuit-breaker/state-machine'
+import { DEFAULT_BREAKER_CONFIG } from '../../durable-objects/circuit-breaker/config'
+import type { BreakerState, Outcome, Permit } from '../../durable-objects/circuit-breaker/state-machine'
+import { tallyOf, type ReportBatch } from '../../durable-objects/circuit-breaker/tally'
 
 // The CircuitBreaker Durable Object as the gateway hosts it (the gateway is this project's main Worker).
 const namespace = env.CIRCUIT_BREAKERS
@@ -17,13 +19,24 @@ async function seed(stub: DurableObjectStub<CircuitBreaker>, state: BreakerState
   })
 }
 
+/** An isolate's report of closed-breaker calls admitted on `generation`: one tally. */
+const calls = (generation: number, outcomes: Outcome[]): ReportBatch => ({
+  tallies: [tallyOf(generation, outcomes, DEFAULT_BREAKER_CONFIG)],
+  probes: [],
+})
+
+/** An isolate's report of one half-open probe. */
+const probe = (permit: Permit, outcome: Outcome): ReportBatch => ({ tallies: [], probes: [{ permit, outcome }] })
+
+const failures = (n: number): Outcome[] => Array.from({ length: n }, () => 'failure')
+
 describe('CircuitBreaker Durable Object', () => {
   it('opens after enough failures and answers how long to stay away', async () => {
     const stub = fresh()
     const permits = await Promise.all(Array.from({ length: 10 }, () => stub.acquire()))
     expect(permits.every((decision) => decision.allowed)).toBe(true)
     const generation = permits[0]!.allowed ? permits[0]!.permit.generation : -1
-    const after = await stub.reportMany(Array.from({ length: 10 }, () => ({ permit: { generation }, outcome: 'failure' as const })))
+    const after = await stub.settle(calls(generation, failures(10)))
     expect(after).toMatchObject({ state: 'open', failureRate: 1 })
     expect(after.retryAfterMs).toBeGreaterThan(0)
     expect(await stub.acquire()).toMatchObject({ allowed: false, state: 'open' })
@@ -38,7 +51,7 @@ describe('CircuitBreaker Durable Object', () => {
     expect(probes.map((decision) => (decision.allowed ? decision.permit.probe : null)).sort()).toEqual([1, 2, 3])
     expect(decisions.filter((decision) => !decision.allowed).every((decision) => decision.state === 'half_open')).toBe(true)
     // The three probes succeed: closed.
-    for (const probe of probes) if (probe.allowed) await stub.report(probe.permit, 'success')
+    for (const decision of probes) if (decision.allowed) await stub.settle(probe(decision.permit, 'success'))
     expect(await stub.snapshot()).toMatchObject({ state: 'closed', failureRate: 0 })
   })
 
@@ -54,18 +67,18 @@ describe('CircuitBreaker Durable Object', () => {
     expect(await stub.acquire()).toMatchObject({ allowed: false, state: 'half_open' })
     // A probe handed out before the eviction can still close it.
     await evictDurableObject(stub)
-    for (const probe of [first, second]) if (probe.allowed) await stub.report(probe.permit, 'success')
-    expect(await stub.report({ generation: 5, probe: 3 }, 'success')).toMatchObject({ state: 'closed' })
+    for (const decision of [first, second]) if (decision.allowed) await stub.settle(probe(decision.permit, 'success'))
+    expect(await stub.settle(probe({ generation: 5, probe: 3 }, 'success'))).toMatchObject({ state: 'closed' })
   })
 
   it('ignores a late result from before it opened', async () => {
     const stub = fresh()
     const slow = await stub.acquire()
     if (!slow.allowed) throw new Error('expected a permit')
-    await stub.reportMany(Array.from({ length: 10 }, () => ({ permit: slow.permit, outcome: 'failure' as const })))
+    await stub.settle(calls(slow.permit.generation, failures(10)))
     const opened = await stub.snapshot()
     expect(opened.state).toBe('open')
-    expect(await stub.report(slow.permit, 'success')).toEqual({ ...opened, retryAfterMs: expect.any(Number) })
+    expect(await stub.settle(calls(slow.permit.generation, ['success']))).toEqual({ ...opened, retryAfterMs: expect.any(Number) })
     expect((await stub.snapshot()).generation).toBe(opened.generation)
   })
 })

@@ -8,7 +8,7 @@ import {
   type BreakerState,
   type Outcome,
 } from '../../../../durable-objects/circuit-breaker/state-machine'
-import { applyTally } from '../../../../durable-objects/circuit-breaker/tally'
+import { settleState } from '../../../../durable-objects/circuit-breaker/tally'
 import { BreakerGate, type Admission, type Defer } from './breaker-gate'
 
 const INTERVAL = 1_000
@@ -31,9 +31,7 @@ function setup({ reportEveryMs }: { reportEveryMs?: number } = {}) {
     },
     settle: async (_service: string, batch: ReportBatch) => {
       batches.push(batch)
-      for (const tally of batch.tallies) state = applyTally(state, tally, now, DEFAULT_BREAKER_CONFIG)
-      for (const { permit, outcome } of batch.probes)
-        state = transition(state, { type: 'report', permit, outcome }, now, DEFAULT_BREAKER_CONFIG).state
+      state = settleState(state, batch, now, DEFAULT_BREAKER_CONFIG)
       return { ...snapshotOf(state, now), reportEveryMs }
     },
     snapshot: async () => snapshotOf(transition(state, { type: 'tick' }, now, DEFAULT_BREAKER_CONFIG).state, now),

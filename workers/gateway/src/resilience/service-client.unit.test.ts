@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { BreakerClient } from '../../../../durable-objects/circuit-breaker/client'
 import { DEFAULT_BREAKER_CONFIG } from '../../../../durable-objects/circuit-breaker/config'
 import { initialState, snapshotOf, transition, type BreakerState } from '../../../../durable-objects/circuit-breaker/state-machine'
-import { applyTally } from '../../../../durable-objects/circuit-breaker/tally'
+import { settleState } from '../../../../durable-objects/circuit-breaker/tally'
 import { BreakerGate, type Defer } from './breaker-gate'
 import { createRetryBudget } from './budget'
 import { createBulkhead } from './bulkhead'
@@ -21,18 +21,9 @@ function memoryBreakers(clock: { now(): number }) {
   }
   const client: BreakerClient = {
     acquire: async () => (trips.acquire++, apply({ type: 'acquire' }).decision!),
-    report: async (_service, permit, outcome) => (
-      trips.report++, apply({ type: 'report', permit, outcome }), snapshotOf(state, clock.now())
-    ),
-    reportMany: async (_service, reports) => {
+    settle: async (_service, batch) => {
       trips.report++
-      for (const { permit, outcome } of reports) apply({ type: 'report', permit, outcome })
-      return snapshotOf(state, clock.now())
-    },
-    settle: async (_service, { tallies, probes }) => {
-      trips.report++
-      for (const tally of tallies) state = applyTally(state, tally, clock.now(), config)
-      for (const { permit, outcome } of probes) apply({ type: 'report', permit, outcome })
+      state = settleState(state, batch, clock.now(), config)
       return snapshotOf(state, clock.now())
     },
     snapshot: async () => (trips.snapshot++, apply({ type: 'tick' }), snapshotOf(state, clock.now())),
