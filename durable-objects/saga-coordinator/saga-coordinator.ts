@@ -6,7 +6,8 @@ import { createLogger } from '../../platform/telemetry/log'
 import { withRequestContext } from '../../platform/telemetry/request-context'
 import type { Saga } from '../../shared-contracts/orders'
 import { guarded } from './guarded'
-import { createSaga, nextAction, sagaView, TERMINAL, transition, type Action, type Outcome, type SagaEvent, type SagaState } from './engine'
+import { finishedEvent, startedEvent, type Due } from './actions'
+import { createSaga, nextAction, sagaView, TERMINAL, transition, type Outcome, type SagaEvent, type SagaState } from './engine'
 import type { SagaHost, SagaInput, StartOptions } from './host'
 
 const STATE_KEY = 'saga'
@@ -24,34 +25,6 @@ export const FINISHED_SAGA_RETENTION_MS = 24 * 60 * 60_000
 
 /** When a finished saga's storage is deleted. */
 const retentionEnd = (state: { updated_at: string }) => Date.parse(state.updated_at) + FINISHED_SAGA_RETENTION_MS
-
-type Due = Exclude<Action, { kind: 'done' }>
-
-/** The event that stores an action as started (before its call). */
-function startedEvent(action: Action): SagaEvent {
-  switch (action.kind) {
-    case 'run':
-      return { type: 'step_started', step: action.step }
-    case 'compensate':
-      return { type: 'compensation_started', step: action.step }
-    case 'finalize':
-      return { type: 'finalize_started' }
-    case 'done':
-      throw new Error('a finished saga starts nothing')
-  }
-}
-
-/** The event that stores an action's outcome. */
-function finishedEvent(action: Due, outcome: Outcome): SagaEvent {
-  switch (action.kind) {
-    case 'run':
-      return { type: 'step_finished', step: action.step, outcome }
-    case 'compensate':
-      return { type: 'compensation_finished', step: action.step, outcome }
-    case 'finalize':
-      return { type: 'finalized', outcome }
-  }
-}
 
 /** The fault point of one call of one saga (`<step>`, `compensate:<step>` or `finalize`). */
 export const sagaFaultPoint = (sagaId: string, call: string) => `saga:${sagaId}:${call}`
