@@ -54,12 +54,22 @@ async function pollUntil(base, path, token, done, { intervalMs = 20, timeoutMs =
 }
 
 /**
+ * How often a client polls its order for `confirmed`: one client every 5 ms, so that a time of
+ * ~50 ms is not rounded up to a 20 ms grid (the poll adds at most one interval plus one GET);
+ * several clients every 20 ms, where polling every 5 ms would itself be a load on the
+ * orders Worker being measured.
+ */
+export const orderPollMs = (concurrency) => (concurrency === 1 ? 5 : 20)
+
+/**
  * Places `count` orders of `items` with `concurrency` clients at once through the gateway, each
- * client posting an order and following it to `confirmed` (GET the order) and its saga to a
- * terminal state. Answers the time of each order to `confirmed`, the throughput (orders that
- * reached a terminal saga state per second of the batch) and the orders that did not.
+ * client posting an order and following it to `confirmed` (GET the order every
+ * `orderPollMs(concurrency)`) and its saga to a terminal state. Answers the time of each order to
+ * `confirmed`, the throughput (orders that reached a terminal saga state per second of the batch)
+ * and the orders that did not.
  */
 export async function placeOrders(gateway, token, products, { items, concurrency, count }) {
+  const intervalMs = orderPollMs(concurrency)
   const body = { items: products.slice(0, items).map((product_id) => ({ product_id, quantity: 1 })), payment_token: 'tok_visa' }
   const toConfirmed = []
   let cancelled = 0
@@ -71,7 +81,7 @@ export async function placeOrders(gateway, token, products, { items, concurrency
     const placed = await call(gateway, 'POST', '/api/v1/orders', { token, body, headers: { 'Idempotency-Key': crypto.randomUUID() } })
     if (placed.status !== 202) throw new Error(`POST /api/v1/orders: ${placed.status} ${JSON.stringify(placed.body)}`)
     const id = placed.body.id
-    const order = await pollUntil(gateway, `/api/v1/orders/${id}`, token, (order) => order.status !== 'pending')
+    const order = await pollUntil(gateway, `/api/v1/orders/${id}`, token, (order) => order.status !== 'pending', { intervalMs })
     if (order.status === 'confirmed') toConfirmed.push(performance.now() - posted)
     else cancelled += 1
     await pollUntil(gateway, `/api/v1/orders/${id}/saga`, token, (saga) => TERMINAL_SAGA.includes(saga.status))

@@ -26,10 +26,14 @@ export async function buildSystem({ extraVars = {} } = {}) {
 
 /**
  * Starts `workers` (options; the gateway and any named in `directs` on sockets of their own),
- * applies every migration, and seeds an admin, a customer and `products` products.
+ * applies every migration, and seeds an admin, a customer and `products` products. `inspector`:
+ * workerd's inspector is open, so that bench/profile.mjs can profile a Worker's isolate.
  */
-export async function startSystem(workers, { directs = ['gateway'], products = 1 } = {}) {
-  const system = await start(workers.map((options) => (directs.includes(options.name) ? direct(options) : options)))
+export async function startSystem(workers, { directs = ['gateway'], products = 1, inspector = false } = {}) {
+  const system = await start(
+    workers.map((options) => (directs.includes(options.name) ? direct(options) : options)),
+    { inspector },
+  )
   try {
     for (const { name, database } of WORKERS) if (database) await migrate(system.mf, name)
     const url = Object.fromEntries(await Promise.all(directs.map(async (name) => [name, await system.url(name)])))

@@ -13,7 +13,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { BUILD_ROOT, production, variant } from './harness.mjs'
-import { placeOrders } from './load.mjs'
+import { orderPollMs, placeOrders } from './load.mjs'
 import { buildSystem, startSystem } from './order-system.mjs'
 import { writeSection } from './sections.mjs'
 import { cell, ratios, summarize } from './stats.mjs'
@@ -117,7 +117,8 @@ function render(r) {
 ${r.cores} cores, load average (1 min) ${r.load.map((value) => value.toFixed(1)).join(' before, ')} after. The orders Worker of ${r.ref} runs beside the current one, each behind its own copy
 of the gateway, sharing every other Worker; ${ROUNDS} rounds, alternating which goes first. Per round and
 variant: ${ONE.count} orders by one client, then ${EIGHT.count} by ${EIGHT.concurrency} clients (1 item, \`tok_visa\`; time to
-\`confirmed\` polled every 20 ms, as in figure 3). Ratios are taken round by round (now ÷ base), so
+\`confirmed\` polled every ${orderPollMs(1)} ms with one client and every ${orderPollMs(8)} ms with eight, for both variants alike, as in
+figure 3: a poll adds at most one interval and one GET to a time). Ratios are taken round by round (now ÷ base), so
 load from elsewhere on the machine falls on both alike; absolute figures move with that load.
 
 | figure | now | ${r.ref} | ratio now ÷ base | target | |

@@ -3,6 +3,7 @@
 import { cell, fixed, quantile, ratios, summarize } from './stats.mjs'
 import { renderCacheUnderOrders } from './cache-under-orders.mjs'
 import { PEER_TARGETS, peerFigures } from './peer.mjs'
+import { orderPollMs } from './load.mjs'
 
 const MiB = 1024 * 1024
 const FREE_GZIP_LIMIT = 3 * MiB
@@ -331,8 +332,9 @@ ${peer.section ? `\n${peer.section}\n` : ''}
 ## 3. Order placement end to end
 
 Through the gateway as the customer: \`POST /api/v1/orders\` (a fresh Idempotency-Key, every item
-quantity 1 of a product with ample stock, \`tok_visa\`), then \`GET /api/v1/orders/{id}\` every 20 ms
-until it is no longer \`pending\` (time to \`confirmed\`), then its saga until terminal. Each client
+quantity 1 of a product with ample stock, \`tok_visa\`), then \`GET /api/v1/orders/{id}\` every ${orderPollMs(1)} ms with
+one client (every ${orderPollMs(8)} ms with several: polling as often would load what is measured) until it is
+no longer \`pending\` (time to \`confirmed\`; a poll adds at most one interval and one GET), then its saga until terminal. Each client
 places orders one after another; throughput = orders carried to a terminal saga state / the
 batch's wall time. "Not confirmed" counts cancelled orders and calls that failed (the first
 error shown). ${settings.ORDER_ROUNDS} rounds, the configurations in turn within each round. p99 is taken over

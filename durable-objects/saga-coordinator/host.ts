@@ -10,6 +10,17 @@ export interface SagaInput {
   order_id: string
 }
 
+/** How a saga is started. */
+export interface StartOptions {
+  /**
+   * The caller has just written the saga's first summary (with its input) in the transaction that
+   * created what the saga is for: the saga cannot have run, let alone finished. The start then
+   * neither looks for a finished summary nor writes one; the summary is next written when the
+   * saga's status changes, it waits, or it ends.
+   */
+  fresh?: boolean
+}
+
 export interface SagaStep<I> {
   name: string
   run: (input: I) => Promise<Outcome>

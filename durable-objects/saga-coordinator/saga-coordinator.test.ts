@@ -4,8 +4,9 @@ import type { Saga } from '../../shared-contracts/orders'
 import { paymentsOf, sagaStub, seedProduct, settle, stockOf, testEnv } from '../../test/support/orders'
 import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
 import { PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES } from '../../workers/orders/src/saga/place-order'
+import { placeOrderHost } from '../../workers/orders/src/saga/place-order-host'
 import { injectFaults, liftFaults, orderRow, pendingOrder } from '../../test/support/saga/place-order'
-import { createSaga, transition, type SagaState } from './engine'
+import { createSaga, transition, type SagaEvent, type SagaState } from './engine'
 const statuses = (saga: Saga) => saga.steps.map((step) => step.status)
 /** What a step got before retries ran to a horizon: the budgets here must stay at least this generous. */
 const FORMER_STEP_ATTEMPTS = 5
@@ -168,22 +169,53 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     UP_TO_THE_HORIZON_MS,
   )
 
-  it('evicted after every persisted transition: resumes to the end, effects once', async () => {
+  it('evicted between runs (while it waits for a retry, and after the end): resumes from storage to the end, effects once', async () => {
     const product = await seedProduct({ price: 300, stock: 5 })
     const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_transientError_1')
     await sagaStub(input.order_id).start(input)
     for (let round = 0; round < 50; round++) {
       const stub = sagaStub(input.order_id)
+      await evictDurableObject(stub).catch(() => undefined) // not running: nothing to evict
       const saga = (await stub.view()) as Saga
       if (saga.status === 'completed') break
       await runDurableObjectAlarm(stub)
-      await evictDurableObject(stub).catch(() => undefined) // not running: nothing to evict
     }
     const saga = await settle(input.order_id)
     expect(saga.status).toBe('completed')
     expect(await paymentsOf(input.order_id)).toEqual([{ status: 'captured', amount_cents: 300 }])
     expect(await stockOf(product)).toEqual({ on_hand: 4, reserved: 0 })
   })
+
+  // What the coordinator stores before the call of each step: the step started, with every
+  // earlier step's start and outcome. An object that dies after that write, its call made and its
+  // answer never stored, is resumed by the watchdog alarm from that state.
+  for (const [index, name] of PLACE_ORDER_STEP_NAMES.entries()) {
+    it(`dead after the state before ${name}'s call was stored, the call made: resumes to the end, effects once`, async () => {
+      const product = await seedProduct({ price: 300, stock: 5 })
+      const input = await pendingOrder([{ product_id: product, quantity: 1 }], 'tok_visa')
+      const host = placeOrderHost(testEnv)
+      const apply = (state: SagaState<typeof input>, event: SagaEvent) =>
+        host.scrub(transition(state, event, host.policy, { now: Date.now(), random: 0 }))
+      let stored = createSaga(input.order_id, input, PLACE_ORDER_STEP_NAMES, Date.now())
+      for (let step = 0; step <= index; step++) {
+        if (step > 0) stored = apply(stored, { type: 'step_finished', step: step - 1, outcome: { kind: 'ok' } })
+        stored = apply(stored, { type: 'step_started', step })
+        expect(await host.steps[step]!.run(input)).toEqual({ kind: 'ok' }) // the call, really made
+      }
+      const stub = sagaStub(input.order_id)
+      await runInDurableObject(stub, async (_instance, state) => {
+        await state.storage.put('saga', stored)
+        await state.storage.setAlarm(Date.now() + 60_000)
+      })
+      await evictDurableObject(stub)
+      const saga = await settle(input.order_id)
+      expect(saga.status).toBe('completed')
+      expect(saga.steps.map((step) => step.attempts)).toEqual(PLACE_ORDER_STEP_NAMES.map((_, step) => (step === index ? 2 : 1)))
+      expect(await orderRow(input.order_id)).toMatchObject({ status: 'confirmed', version: 2 })
+      expect(await stockOf(product)).toEqual({ on_hand: 4, reserved: 0 })
+      expect(await paymentsOf(input.order_id)).toEqual([{ status: 'captured', amount_cents: 300 }])
+    })
+  }
 
   it('a crash mid-step (started, never finished): the step runs again with the same key, effects once', async () => {
     const product = await seedProduct({ stock: 5 })

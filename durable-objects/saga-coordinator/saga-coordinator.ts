@@ -6,8 +6,9 @@ import { createLogger } from '../../platform/telemetry/log'
 import { withRequestContext } from '../../platform/telemetry/request-context'
 import type { Saga } from '../../shared-contracts/orders'
 import { guarded } from './guarded'
+import { finishedEvent, startedEvent, type Due } from './actions'
 import { createSaga, nextAction, sagaView, TERMINAL, transition, type Outcome, type SagaEvent, type SagaState } from './engine'
-import type { SagaHost, SagaInput } from './host'
+import type { SagaHost, SagaInput, StartOptions } from './host'
 
 const STATE_KEY = 'saga'
 /** The traceparent of the request that started the saga: steps run from alarms continue its trace. */
@@ -30,7 +31,8 @@ export const sagaFaultPoint = (sagaId: string, call: string) => `saga:${sagaId}:
 
 /**
  * One saga per id (`idFromName(input.order_id)`), run as its host's definition says. Its state
- * lives in the object's storage and is written before and after every call. Due actions run one
+ * lives in the object's storage and is written before every call (with the outcome of the call
+ * before it), and when the saga waits or ends. Due actions run one
  * after the other in the invocation that made them due (the start, or an alarm); the alarm is for
  * what has to wait — a retry's backoff, the retention of a finished saga — and, while a call is
  * in flight, a watchdog: an eviction or a restart at any point resumes where the stored state says.
@@ -40,6 +42,8 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
   private readonly host: SagaHost<I>
   private readonly log: (message: string, fields: Record<string, unknown>) => void
   private advancing: Promise<void> | null = null
+  /** The alarm this activation set, until it fires: whether a call's watchdog is armed already. */
+  private armedAt: number | null = null
   /** The stored traceparent, read once per activation (it never changes after the start). */
   private traceparent: Promise<string | undefined> | null = null
 
@@ -54,28 +58,32 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
    * Starts the saga; idempotent: a second start answers the saga as it is. `traceparent` is the
    * caller's span (DO calls carry no headers); the saga's steps become children of this call.
    */
-  start(input: I, traceparent?: string): Promise<Saga> {
+  start(input: I, traceparent?: string, options: StartOptions = {}): Promise<Saga> {
     const attributes = {
       'rpc.system': 'cloudflare_durable_objects',
       'rpc.service': 'SagaCoordinator',
       'rpc.method': 'start',
       'saga.order_id': input.order_id,
     }
-    return withSpan('SagaCoordinator/start', { kind: SpanKind.SERVER, parent: traceparent, attributes }, () => this.startSaga(input))
+    return withSpan('SagaCoordinator/start', { kind: SpanKind.SERVER, parent: traceparent, attributes }, () =>
+      this.startSaga(input, options.fresh === true),
+    )
   }
 
-  private async startSaga(input: I): Promise<Saga> {
+  private async startSaga(input: I, fresh: boolean): Promise<Saga> {
     const existing = await this.load()
     if (existing) return sagaView(existing)
-    // Storage is gone a while after the end: a late start (a repeated request, the sweep) must
-    // not run a finished saga again, and its summary says it finished.
-    const finished = await this.host.recorded(input.order_id)
-    if (finished && TERMINAL.includes(finished.status)) return finished
-    // Another start (a retried request, the sweep) may have begun the saga while this one read
-    // the summary: its run is under way, and storing a fresh state would overwrite its progress.
-    const raced = await this.load()
-    if (raced) return sagaView(raced)
-    const state = createSaga(
+    if (!fresh) {
+      // Storage is gone a while after the end: a late start (a repeated request, the sweep) must
+      // not run a finished saga again, and its summary says it finished.
+      const finished = await this.host.recorded(input.order_id)
+      if (finished && TERMINAL.includes(finished.status)) return finished
+      // Another start (a retried request, the sweep) may have begun the saga while this one read
+      // the summary: its run is under way, and storing a fresh state would overwrite its progress.
+      const raced = await this.load()
+      if (raced) return sagaView(raced)
+    }
+    const created = createSaga(
       input.order_id,
       input,
       this.host.steps.map((step) => step.name),
@@ -83,16 +91,20 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     )
     const traceparent = currentTraceparent()
     this.traceparent = Promise.resolve(traceparent)
-    await this.ctx.storage.put({ [STATE_KEY]: state, ...(traceparent ? { [TRACE_KEY]: traceparent } : {}) })
-    // The first step runs now, below; the alarm is its watchdog, should this object die first.
-    await this.ctx.storage.setAlarm(this.watchdogAt())
-    // The first step starts at once, beside the summary's write (whose revision keeps the later
-    // writes of the run from being overwritten by it); the start answers once the summary is there.
+    // The saga is stored with its first step already started, and that step's watchdog alarm:
+    // one write; the step's call follows at once, below, after the start has answered.
+    const first = this.next(created, startedEvent(nextAction(created)))
+    await this.store(created, first, this.watchdogAt(), traceparent ? { [TRACE_KEY]: traceparent } : {})
     this.ctx.waitUntil(
-      this.drive().catch((error: unknown) => this.log('saga run failed; its watchdog alarm resumes it', { order_id: state.id, error })),
+      this.drive(first).catch((error: unknown) =>
+        this.log('saga run failed; its watchdog alarm resumes it', { order_id: first.id, error }),
+      ),
     )
-    await this.record(state)
-    return sagaView(state)
+    // A saga started by the sweep (or a replayed request) records its start: its summary then
+    // holds no input, and the sweep stops starting it. Beside the first call; the summary's
+    // revision keeps the run's later writes from being overwritten by it.
+    if (!fresh) await this.record(first)
+    return sagaView(first)
   }
 
   /** The saga's public view; null if it was never started. */
@@ -102,17 +114,20 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
   }
 
   override async alarm(): Promise<void> {
+    // The alarm that fired is spent: the next call sets a watchdog again.
+    this.armedAt = null
     await this.drive()
   }
 
   /**
-   * Runs the saga on from its stored state: one run at a time, even if the start's run, a manual
+   * Runs the saga on: from `begun` (a state just stored with its action started: the start's
+   * first step), else from its stored state. One run at a time, even if the start's run, a manual
    * and a scheduled alarm meet. No request: its log lines carry the id the saga's calls carry
    * (`saga-<order id>`).
    */
-  private drive(): Promise<void> {
+  private drive(begun?: SagaState<I>): Promise<void> {
     const requestId = `saga-${this.ctx.id.name ?? this.ctx.id.toString()}`
-    this.advancing ??= withRequestContext({ requestId }, () => this.advance()).finally(() => {
+    this.advancing ??= withRequestContext({ requestId }, () => this.advance(begun)).finally(() => {
       this.advancing = null
     })
     return this.advancing
@@ -138,31 +153,47 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     return (await this.ctx.storage.get<SagaState<I>>(STATE_KEY)) ?? null
   }
 
+  /** The state after `event`, scrubbed as the host says: not stored yet. */
+  private next(state: SagaState<I>, event: SagaEvent): SagaState<I> {
+    return this.host.scrub(transition(state, event, this.host.policy, { now: Date.now(), random: Math.random() }))
+  }
+
   /**
-   * Applies an event and stores the result before anything else happens: one storage write, and
-   * with it the alarm if there is one to set — `watchdog` before a call, the time of a retry the
-   * transition scheduled, or the end of a finished saga's retention. The summary is written only
-   * when someone reading it would see a difference that lasts: the saga's status changed, or it
-   * now waits for a retry; passing states (a step running, then succeeded while the next one is
-   * due) stay in the object's own view.
+   * Stores `next` (the stored state was `stored`) before anything else happens: one storage
+   * write, and with it the alarm if there is one to set — `watchdog` before a call, the time of a
+   * retry the transition scheduled, or the end of a finished saga's retention. A watchdog already
+   * armed in this activation that fires no sooner than a call could time out is kept as it is.
+   * The summary is written only when someone reading it would see a difference that lasts: the
+   * saga's status changed, or it now waits for a retry; passing states (a step running, then
+   * succeeded while the next one is due) stay in the object's own view.
    */
-  private async apply(state: SagaState<I>, event: SagaEvent, watchdog?: number): Promise<SagaState<I>> {
+  private async store(
+    stored: SagaState<I>,
+    next: SagaState<I>,
+    watchdog?: number,
+    also: Record<string, unknown> = {},
+  ): Promise<SagaState<I>> {
     const now = Date.now()
-    const next = this.host.scrub(transition(state, event, this.host.policy, { now, random: Math.random() }))
     const waiting = next.next_at > now
     const ended = TERMINAL.includes(next.status)
-    const alarmAt = watchdog ?? (ended ? retentionEnd(next) : waiting ? next.next_at : undefined)
+    const armed = watchdog !== undefined && this.armedAt !== null && this.armedAt >= now + this.host.stepTimeoutMs
+    const alarmAt = armed ? undefined : (watchdog ?? (ended ? retentionEnd(next) : waiting ? next.next_at : undefined))
     // Storage calls only in between: the write and the alarm are committed together.
-    await this.ctx.storage.put(STATE_KEY, next)
-    if (alarmAt !== undefined) await this.ctx.storage.setAlarm(alarmAt)
-    if (next.status !== state.status || waiting) {
+    await this.ctx.storage.put({ [STATE_KEY]: next, ...also })
+    if (alarmAt !== undefined) await this.arm(alarmAt)
+    if (next.status !== stored.status || waiting) {
       const written = await this.record(next)
       // The final summary must land: the admin list and the sweep read it. If it did not, the
       // alarm comes back soon, and `retire` writes it again (throwing, so alarms retry) before
       // it sets the retention alarm.
-      if (!written && ended) await this.ctx.storage.setAlarm(now + SUMMARY_RETRY_MS)
+      if (!written && ended) await this.arm(now + SUMMARY_RETRY_MS)
     }
     return next
+  }
+
+  private async arm(at: number): Promise<void> {
+    await this.ctx.storage.setAlarm(at)
+    this.armedAt = at
   }
 
   /** A step's call, in a span that is a child of the request that started the saga. */
@@ -183,54 +214,57 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
   }
 
   /**
-   * Does the next action, then every action that is due at once after it, each transition
-   * stored before the next call, until the saga ends or has to wait (its alarm then set at the
-   * retry's time). The first action runs even if it is not yet due: an alarm that fires early
-   * (tests run them at once) follows the stored schedule, which the engine keeps.
+   * Does the next action, then every action that is due at once after it, until the saga ends or
+   * has to wait (its alarm then set at the retry's time). Each action's start is stored before its
+   * call, together with the outcome of the call before it: a state that only passes (a step
+   * succeeded, the next not started yet) is never stored on its own, and an object that dies
+   * between two stored states resumes from the first with the same step and key. The first
+   * action runs even if it is not yet due: an alarm that fires early (tests run them at once)
+   * follows the stored schedule, which the engine keeps.
    */
-  private async advance(): Promise<void> {
-    let state = await this.load()
+  private async advance(begun?: SagaState<I>): Promise<void> {
+    let state = begun ?? (await this.load())
     if (!state) return
+    if (nextAction(state).kind === 'done') return this.retire(state)
+    let stored = state
+    // `begun`'s action is started and stored already: it is called straight away.
+    let started = begun !== undefined
     for (;;) {
-      if (nextAction(state).kind === 'done') return this.retire(state)
-      state = await this.act(state)
-      // Ended or waiting: the transition stored its summary and set the alarm that comes back.
-      if (TERMINAL.includes(state.status) || state.next_at > Date.now()) return
+      const action = nextAction(state)
+      if (action.kind === 'done') return
+      if (!started) {
+        state = this.next(state, startedEvent(action))
+        // A step whose last attempt never answered and whose budget is spent failed: compensate.
+        if (action.kind === 'run' && state.steps[action.step]!.status !== 'running') continue
+        stored = await this.store(stored, state, this.watchdogAt())
+      }
+      started = false
+      const outcome = await this.invoke(state, action)
+      state = this.next(state, finishedEvent(action, outcome))
+      const publishes =
+        outcome.kind === 'ok' && (action.kind === 'finalize' || (action.kind === 'run' && this.host.steps[action.step]!.publishes))
+      // Ended or waiting: stored now, with its summary and the alarm that comes back.
+      const settled = TERMINAL.includes(state.status) || state.next_at > Date.now()
+      if (settled) stored = await this.store(stored, state)
+      if (publishes) await this.relay()
+      if (settled) return
     }
   }
 
-  /** One action: its start stored with the watchdog alarm, its call, its outcome stored. */
-  private async act(before: SagaState<I>): Promise<SagaState<I>> {
-    let state = before
-    const action = nextAction(state)
+  /** The call an action makes, in its span. */
+  private invoke(state: SagaState<I>, action: Due): Promise<Outcome> {
+    const input = state.input
     switch (action.kind) {
-      case 'done':
-        return state
       case 'run': {
         const step = this.host.steps[action.step]!
-        state = await this.apply(state, { type: 'step_started', step: action.step }, this.watchdogAt())
-        if (state.steps[action.step]!.status !== 'running') return state
-        const input = state.input
-        const outcome = await this.call(state, step.name, () => step.run(input))
-        state = await this.apply(state, { type: 'step_finished', step: action.step, outcome })
-        if (step.publishes && outcome.kind === 'ok') await this.relay()
-        return state
+        return this.call(state, step.name, () => step.run(input))
       }
       case 'compensate': {
         const step = this.host.steps[action.step]!
-        state = await this.apply(state, { type: 'compensation_started', step: action.step }, this.watchdogAt())
-        const input = state.input
-        const outcome = await this.call(state, `compensate:${step.name}`, () => step.compensate(input))
-        return this.apply(state, { type: 'compensation_finished', step: action.step, outcome })
+        return this.call(state, `compensate:${step.name}`, () => step.compensate(input))
       }
-      case 'finalize': {
-        state = await this.apply(state, { type: 'finalize_started' }, this.watchdogAt())
-        const input = state.input
-        const outcome = await this.call(state, 'finalize', () => this.host.finalize(input, action.reason))
-        state = await this.apply(state, { type: 'finalized', outcome })
-        if (outcome.kind === 'ok') await this.relay()
-        return state
-      }
+      case 'finalize':
+        return this.call(state, 'finalize', () => this.host.finalize(input, action.reason))
     }
   }
 
@@ -243,9 +277,10 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     await this.host.record(state)
     const deleteAt = retentionEnd(state)
     if (Date.now() < deleteAt) {
-      await this.ctx.storage.setAlarm(deleteAt)
+      await this.arm(deleteAt)
       return
     }
+    this.armedAt = null
     await this.ctx.storage.deleteAlarm()
     await this.ctx.storage.deleteAll()
   }

@@ -51,8 +51,8 @@ export function createServices(env: Env, requestId: string) {
           detail: 'The catalog (inventory) could not be reached; retry with the same Idempotency-Key.',
         })
       },
-      startSaga: async (input) => {
-        await sagas.start(input)
+      startSaga: async (input, options) => {
+        await sagas.start(input, options)
       },
       stepNames: PLACE_ORDER_STEP_NAMES,
       now: () => new Date(),

@@ -1,7 +1,7 @@
-import { and, eq, lt } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { idempotencyKeys, type IdempotencyRow } from './schema'
-import { isUniqueViolation } from '../../../../platform/db/sql-errors'
+import { DELETED_USER_ID } from '../../../../shared-contracts/events'
 
 export type IdempotencyRepo = ReturnType<typeof createIdempotencyRepo>
 
@@ -14,23 +14,28 @@ export function createIdempotencyRepo(d1: D1Database) {
     },
 
     /**
-     * Claims a new key for a request; false when the key exists already. A key created before
-     * `expiredBefore` is past its replay window: it is dropped in the same batch, and the key is new.
+     * Claims the key for a request in one statement: inserts the claim, or takes over a key
+     * created before `expiredBefore` (past its replay window: the key is new again) — and only
+     * while the user is not erased. False when nothing was claimed: the key is held (or done),
+     * or the user was erased; the caller looks at which only then.
      */
     async claim(
       row: { userId: string; key: string; requestHash: string; claimedAt: number; createdAt: string },
       expiredBefore: string,
     ): Promise<boolean> {
-      try {
-        await db.batch([
-          db.delete(idempotencyKeys).where(and(byKey(row.userId, row.key), lt(idempotencyKeys.createdAt, expiredBefore))),
-          db.insert(idempotencyKeys).values({ ...row, state: 'in_flight' }),
-        ])
-        return true
-      } catch (error) {
-        if (isUniqueViolation(error)) return false
-        throw error
-      }
+      const result = await d1
+        .prepare(
+          `INSERT INTO idempotency_keys (user_id, key, request_hash, state, claimed_at, created_at)
+           SELECT ?1, ?2, ?3, 'in_flight', ?4, ?5
+           WHERE ?1 <> ?7 AND NOT EXISTS (SELECT 1 FROM erased_users WHERE user_id = ?1)
+           ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash, state = 'in_flight',
+             claimed_at = excluded.claimed_at, order_id = NULL, response_status = NULL, response_body = NULL,
+             created_at = excluded.created_at
+           WHERE idempotency_keys.created_at < ?6`,
+        )
+        .bind(row.userId, row.key, row.requestHash, row.claimedAt, row.createdAt, expiredBefore, DELETED_USER_ID)
+        .run()
+      return result.meta.changes === 1
     },
 
     /** Takes over a stale in-flight claim (its request died): true if this caller now holds it. */

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { outboxInsertWhen } from '../../../../platform/events/outbox'
 import { orderEvent } from '../events/order-events'
-import type { OrderState } from '../service/order-state'
+import type { OrderState, PendingChange } from '../service/order-state'
 import type { Saga } from '../../../../shared-contracts/orders'
 import { orders, type OrderRow } from './schema'
 
@@ -19,6 +19,24 @@ function toState(row: OrderRow): OrderState {
     updated_at: row.updatedAt,
     version: row.version,
   }
+}
+
+/** An `orders` row as SQL answers it (RETURNING *): snake_case, items as JSON text. */
+interface RawOrderRow {
+  id: string
+  user_id: string
+  status: OrderState['status']
+  items: string
+  total_cents: number
+  currency: string
+  cancellation_reason: OrderState['cancellation_reason']
+  version: number
+  created_at: string
+  updated_at: string
+}
+
+function fromRaw(row: RawOrderRow): OrderState {
+  return { ...row, items: JSON.parse(row.items) as OrderState['items'], cancellation_reason: row.cancellation_reason ?? null }
 }
 
 export interface StoredResponse {
@@ -86,22 +104,33 @@ export function createOrdersRepo(d1: D1Database) {
     },
 
     /**
-     * Writes a transition computed from `from` (guarded: only if the row is still pending at that
-     * version) with its event, in one batch. False when another writer got there first.
+     * Applies `change` to the order if it is still pending, with its event, in one batch and
+     * without reading the order first: the event is built from the pending row and the UPDATE is
+     * guarded by the same `status = 'pending'`, in the same transaction. Answers the order as
+     * changed, or null when it was not pending (or does not exist): nothing was written.
      */
-    async writeTransition(from: OrderState, to: OrderState, now: Date): Promise<boolean> {
-      const event = orderEvent(to, now)
-      const [updated] = await d1.batch([
+    async changePending(id: string, change: PendingChange, now: Date): Promise<OrderState | null> {
+      // The event's snapshot with the fields the row supplies left blank; json_set fills them in.
+      const blank: OrderState = { id, user_id: '', items: [], total_cents: 0, currency: '', ...change, created_at: '', version: 0 }
+      const event = orderEvent(blank, now)
+      const [, updated] = await d1.batch([
         d1
           .prepare(
-            `UPDATE orders SET status = ?1, cancellation_reason = ?2, version = ?3, updated_at = ?4
-             WHERE id = ?5 AND status = 'pending' AND version = ?6`,
+            `INSERT INTO outbox (id, type, envelope, created_at)
+             SELECT ?1, ?2, json_set(?3, '$.data.user_id', user_id, '$.data.items', json(items), '$.data.total_cents', total_cents,
+               '$.data.currency', currency, '$.data.created_at', created_at, '$.data.version', version + 1), ?4
+             FROM orders WHERE id = ?5 AND status = 'pending'`,
           )
-          .bind(to.status, to.cancellation_reason, to.version, to.updated_at, from.id, from.version),
-        // The event only if that update changed the row: same batch, so same transaction.
-        outboxInsertWhen(d1, event, 'changes() = 1'),
+          .bind(event.id, event.type, JSON.stringify(event), event.time, id),
+        d1
+          .prepare(
+            `UPDATE orders SET status = ?1, cancellation_reason = ?2, version = version + 1, updated_at = ?3
+             WHERE id = ?4 AND status = 'pending' RETURNING *`,
+          )
+          .bind(change.status, change.cancellation_reason, change.updated_at, id),
       ])
-      return (updated?.meta.changes ?? 0) === 1
+      const row = updated?.results[0] as RawOrderRow | undefined
+      return row ? fromRaw(row) : null
     },
   }
 }

@@ -61,7 +61,7 @@ export const orderViews = sqliteTable(
 )
 export type OrderViewRow = typeof orderViews.$inferSelect
 
-/** A summary of each saga, upserted by its coordinator (the DO) on every change: the admin list. */
+/** A summary of each saga: written with its order, then by its coordinator (the DO) when it changes status, waits or ends: the admin list. */
 export const sagas = sqliteTable(
   'sagas',
   {

@@ -1,3 +1,4 @@
+import { reuseCredentials } from '../../../../platform/auth/internal-credential'
 import { relayOutbox } from '../../../../platform/events/outbox'
 import type { PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
 import { sagaView } from '../../../../durable-objects/saga-coordinator/engine'
@@ -18,11 +19,14 @@ export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
   const orders = createOrdersRepo(env.DB)
   const sagas = createSagasRepo(env.DB)
   const policy = { ...PLACE_ORDER_POLICY, horizonMs: ordersConfig(env).sagaRetryHorizonMs }
-  // Each call's credential names the saga (`saga-<order id>`), as its log lines do.
+  // Each call's credential names the saga (`saga-<order id>`), as its log lines do. The host
+  // serves one coordinator, so one saga: a credential is signed once per callee and reused for
+  // its calls of the next 15 s (the reservation and the commit), unless it carries a trace context.
+  const credential = reuseCredentials<'inventory' | 'payments'>((audience, caller) => rpcCredential(env, audience, caller.requestId))
   const deps = (orderId: string): PlaceOrderDeps => ({
     inventory: env.INVENTORY,
     payments: env.PAYMENTS,
-    credential: (audience) => rpcCredential(env, audience, `saga-${orderId}`),
+    credential: (audience) => credential(audience, { principal: null, requestId: `saga-${orderId}` }),
     orderCommand: (id, command) => applyOrderCommand(orders, id, command, () => new Date()),
   })
   return {

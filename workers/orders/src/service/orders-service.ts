@@ -2,11 +2,12 @@ import { fail, ok, type Result } from '../../../../shared-contracts/errors'
 import type { Product } from '../../../../shared-contracts/inventory'
 import type { Order, PlaceOrderRequest, PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
 import { createSaga, sagaView } from '../../../../durable-objects/saga-coordinator/engine'
+import type { StartOptions } from '../../../../durable-objects/saga-coordinator/host'
 import type { IdempotencyRepo } from '../repo/idempotency-repo'
 import { REPLAY_WINDOW_MS } from '../../../../platform/events/retention'
 import type { OrdersRepo } from '../repo/orders-repo'
 import type { IdempotencyRow } from '../repo/schema'
-import { publicOrder, transitionOrder, type OrderCommand, type OrderState } from './order-state'
+import { changeFromPending, publicOrder, transitionOrder, type OrderCommand, type OrderState } from './order-state'
 import { duplicateProducts, priceOrder, requestHash } from './pricing'
 
 export interface PlacedResponse {
@@ -21,10 +22,13 @@ export interface OrdersDeps {
   /** The catalog's products among `ids` (inventory's getProducts RPC). */
   products: (ids: string[]) => Promise<Result<Product[]>>
   /** Starts (or, if started, looks at) the order's saga: idempotent. */
-  startSaga: (input: PlaceOrderSagaInput) => Promise<void>
+  startSaga: (input: PlaceOrderSagaInput, options?: StartOptions) => Promise<void>
   /** The saga's steps, shown pending until its coordinator starts. */
   stepNames: readonly string[]
-  /** Whether users has deleted the account (user.deleted came through): it places no more orders. */
+  /**
+   * Whether users has deleted the account (user.deleted came through): it places no more orders.
+   * Asked only when a claim was refused (the claim itself is refused for an erased user).
+   */
   isErased: (userId: string) => Promise<boolean>
   now: () => Date
 }
@@ -35,6 +39,22 @@ const newOrderId = () => `ord_${crypto.randomUUID().replaceAll('-', '')}`
 export const orderLocation = (id: string) => `/api/v1/orders/${id}`
 
 export type OrdersService = ReturnType<typeof createOrdersService>
+
+/**
+ * Awaits `promise` later: until then its rejection counts as handled (a request that answers
+ * early never awaits it); awaiting the answer gives its value or throws its error.
+ */
+function settled<T>(promise: Promise<T>): () => Promise<T> {
+  const outcome = promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  )
+  return async () => {
+    const result = await outcome
+    if (result.ok) return result.value
+    throw result.error
+  }
+}
 
 export function createOrdersService(deps: OrdersDeps) {
   /** The answer stored for a key already done; the saga is (re)started in case its start was lost. */
@@ -64,26 +84,28 @@ export function createOrdersService(deps: OrdersDeps) {
 
   return {
     /**
-     * Places an order once per (user, Idempotency-Key): claims the key, prices the items from the
-     * catalog, writes the order with its event and the stored answer in one batch, then starts the
-     * saga. The same key and body answer the stored response; another body is refused.
+     * Places an order once per (user, Idempotency-Key): claims the key while the catalog prices
+     * the items, writes the order with its event and the stored answer in one batch, then starts
+     * the saga. The same key and body answer the stored response; another body is refused.
      */
     async place(userId: string, key: string, request: PlaceOrderRequest): Promise<Result<PlacedResponse>> {
-      // An access token outlives its account by up to 15 minutes; the account's orders do not grow.
-      if (await deps.isErased(userId)) return fail({ code: 'unauthenticated', detail: 'The account was deleted.' })
       const duplicates = duplicateProducts(request)
       if (duplicates.length > 0) return fail({ code: 'validation_failed', errors: duplicates })
       const hash = await requestHash(request)
       const now = deps.now()
       let claimedAt = now.getTime()
       const expiredBefore = new Date(claimedAt - REPLAY_WINDOW_MS).toISOString()
+      // The prices are asked for beside the claim: a request that gets no claim drops them.
+      const pricing = settled(deps.products(request.items.map((item) => item.product_id)))
       if (!(await deps.idempotency.claim({ userId, key, requestHash: hash, claimedAt, createdAt: now.toISOString() }, expiredBefore))) {
+        // An access token outlives its account by up to 15 minutes; the account's orders do not grow.
+        if (await deps.isErased(userId)) return fail({ code: 'unauthenticated', detail: 'The account was deleted.' })
         const found = await existing(userId, key, hash, request)
         if ('ok' in found) return found
         claimedAt = found.claimedAt
       }
       try {
-        const products = await deps.products(request.items.map((item) => item.product_id))
+        const products = await pricing()
         const priced = products.ok ? priceOrder(request, products.value) : products
         if (!priced.ok) {
           await deps.idempotency.release(userId, key, claimedAt)
@@ -112,7 +134,8 @@ export function createOrdersService(deps: OrdersDeps) {
         )
         // Outlived its claim: another request with this key holds it now, and that one places the order.
         if (!placed) return fail({ code: 'conflict', detail: 'A request with this Idempotency-Key is still in progress.' })
-        await deps.startSaga(input)
+        // Its summary was written just now, with the order: the saga has never run.
+        await deps.startSaga(input, { fresh: true })
         return ok(response)
       } catch (error) {
         await deps.idempotency.release(userId, key, claimedAt).catch(() => undefined)
@@ -141,8 +164,9 @@ export function sagaInput(order: OrderState, paymentToken: string): PlaceOrderSa
 }
 
 /**
- * Applies confirm / cancel to an order: a guarded write with its event; a repeated or refused
- * transition is a no-op answering the current state (the saga retries safely).
+ * Applies confirm / cancel to an order: a guarded write with its event, made without reading the
+ * order first; a repeated or refused transition (the order was not pending) is a no-op answering
+ * the current state (the saga retries safely).
  */
 export async function applyOrderCommand(
   repo: OrdersRepo,
@@ -150,12 +174,12 @@ export async function applyOrderCommand(
   command: OrderCommand,
   now: () => Date,
 ): Promise<Result<OrderState>> {
-  for (let round = 0; round < 5; round++) {
-    const order = await repo.find(orderId)
-    if (!order) return fail({ code: 'not_found', detail: `No order ${orderId}.` })
-    const transition = transitionOrder(order, command, now())
-    if (transition.kind === 'unchanged') return ok(transition.order)
-    if (await repo.writeTransition(order, transition.order, now())) return ok(transition.order)
-  }
-  throw new Error(`order ${orderId}: no stable state after 5 rounds`)
+  const changed = await repo.changePending(orderId, changeFromPending(command, now()), now())
+  if (changed) return ok(changed)
+  const order = await repo.find(orderId)
+  if (!order) return fail({ code: 'not_found', detail: `No order ${orderId}.` })
+  const transition = transitionOrder(order, command, now())
+  // Not pending when the write looked, so not pending now: orders never go back to pending.
+  if (transition.kind === 'changed') throw new Error(`order ${orderId} is pending, but its guarded write changed nothing`)
+  return ok(transition.order)
 }
