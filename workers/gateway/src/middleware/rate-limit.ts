@@ -9,13 +9,20 @@ import { deferFor } from '../defer'
 import type { GatewayEnv } from '../services'
 import { DEFAULT_LEASES, RateLimitLeases, type Ask } from './rate-limit-lease'
 import type { RateLimitOptions } from './rate-limit-options'
-import { DEFAULT_RATE_LIMITS, parsePolicy, rateLimitHeaders, subjectOf, type RateLimitPolicy } from './rate-limit-policy'
+import { parsePolicies, rateLimitHeaders, subjectOf, type RateLimitPolicy } from './rate-limit-policy'
 
 const log = createLogger('gateway').with({ component: 'rate-limiter' })
 
 /** A limiter that has not answered by then is treated as unreachable. */
 const LIMITER_TIMEOUT_MS = 1_000
 const UNAVAILABLE_RETRY_AFTER_S = '5'
+
+/** The policies of settings no config parsed (a test's, say); a bad one throws, so the middleware fails at creation. */
+function parsedPolicies(options: RateLimitOptions): Record<RateLimitPolicyName, RateLimitPolicy> {
+  const { policies, problems } = parsePolicies(options)
+  if (problems.length > 0) throw new Error(problems.join('; '))
+  return policies
+}
 
 /** What the limiter decided for one request, and whether this isolate answered without the object (a held unit, or a refusal still in force). */
 export interface Admission {
@@ -35,12 +42,7 @@ export class Limiter {
   readonly #leases: RateLimitLeases
 
   constructor(options: RateLimitOptions = {}) {
-    this.policies = Object.fromEntries(
-      (Object.keys(DEFAULT_RATE_LIMITS) as RateLimitPolicyName[]).map((name) => [
-        name,
-        parsePolicy(name, options[name] ?? DEFAULT_RATE_LIMITS[name]),
-      ]),
-    ) as Record<RateLimitPolicyName, RateLimitPolicy>
+    this.policies = options.policies ?? parsedPolicies(options)
     this.disabled = options.disabled === true
     this.#leases = new RateLimitLeases({ ...DEFAULT_LEASES, ...options.leases, now: Date.now })
   }
