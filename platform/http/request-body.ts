@@ -94,7 +94,8 @@ export async function readBody(request: Request, limits: BodyLimits): Promise<Re
   return ok(joined(read.value))
 }
 
-const carriesBody = (request: Request) => request.body !== null || request.headers.has('Content-Length')
+/** Whether a request carries a body (a stream, or a declared length): only such a request has a body stage. */
+export const carriesBody = (request: Request) => request.body !== null || request.headers.has('Content-Length')
 
 /**
  * Buffers the body of every request that has one, within the limits of the Worker's config

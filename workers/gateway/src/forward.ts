@@ -7,6 +7,7 @@ import { showsCacheLevel } from '../../../platform/cache/http-cache'
 import { createLogger } from '../../../platform/telemetry/log'
 import { gatewayCacheHeader, type GatewayCacheRead } from './gateway-cache/gateway-cache'
 import { deferFor } from './defer'
+import { serviceUrl } from './service-url'
 import type { GatewayEnv } from './services'
 import { resilience, routeClass } from './resilience/layer'
 
@@ -18,16 +19,6 @@ import { resilience, routeClass } from './resilience/layer'
 const FORWARDED_HEADERS = ['accept', 'accept-language', 'content-type', 'idempotency-key', 'if-match', 'if-none-match', 'user-agent']
 const DROPPED_RESPONSE_HEADERS = ['x-powered-by', 'server', 'www-authenticate']
 const log = createLogger('gateway')
-
-/** With RESILIENCE=off only: the one timeout a forward had before the resilience layer. */
-
-/** A path with no empty segment (no `//`, no trailing `/`) is already canonical. */
-const NOT_CANONICAL = /\/\/|.\/$/
-
-function internalUrl(service: string, path: string, search: string): string {
-  const canonical = path.startsWith('/') && !NOT_CANONICAL.test(path) ? path : `/${path.split('/').filter(Boolean).join('/')}`
-  return `https://${service}.internal${canonical}${search}`
-}
 
 const hasBody = (method: string) => method !== 'GET' && method !== 'HEAD'
 
@@ -52,8 +43,7 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
   return async function forward(c, next) {
     const { route, services, principal, requestId } = c.var
     if (route.service === 'gateway') return next()
-    const url = new URL(c.req.url)
-    const target = internalUrl(route.service, url.pathname, url.search)
+    const target = serviceUrl(route.service, c.req.url)
     const cache = services.gatewayCache
     const read = cache.before({ method: c.req.method, headers: c.req.raw.headers, service: route.service, target })
     if (read.kind === 'hit') return labelled(c, read.response, read)
