@@ -21,11 +21,15 @@ import type { CachedAnswer } from './store'
 /** Names the hit sets per request; a kept answer's own header of one of these names is not replayed. */
 const PER_REQUEST = [REQUEST_ID_HEADER, 'RateLimit-Policy', 'RateLimit', 'Access-Control-Allow-Origin']
 
-/** A kept answer's headers as the app would send them on a hit, built once per answer (and environment). */
+/**
+ * A kept answer as the app would send it on a hit, built once per answer (and environment): a
+ * bodiless response whose status and headers each hit's response copies in one step (a Response
+ * as the init of another), and its 304 for a matching `If-None-Match`.
+ */
 interface Dressed {
   environment: string
-  ok: [string, string][]
-  notModified: [string, string][]
+  ok: Response
+  notModified: Response
 }
 
 export interface HitPathOptions {
@@ -63,8 +67,9 @@ export function hitPath({ routes, limiter, config: configOf }: HitPathOptions) {
     applyCorsHeaders(headers)
     applySecurityHeaders(headers, path, false)
     for (const name of PER_REQUEST) headers.delete(name)
-    const ok = [...headers]
-    const dress = { environment, ok, notModified: ok.filter(([name]) => name !== 'content-type') }
+    const ok = new Response(null, { status: answer.status, headers })
+    headers.delete('Content-Type')
+    const dress = { environment, ok, notModified: new Response(null, { status: 304, headers }) }
     dressed.set(answer, dress)
     return dress
   }
@@ -73,7 +78,8 @@ export function hitPath({ routes, limiter, config: configOf }: HitPathOptions) {
     if (request.method !== 'GET') return null
     const headers = request.headers
     if (headers.has('Authorization') || carriesBody(request) || !withinHeaderLimit(headers)) return null
-    const path = getPath(request)
+    const url = request.url
+    const path = getPath({ url } as Request) // Hono's c.req.path: what the app's router and authorize match
     const found = match('GET', path)
     if (found.kind !== 'found') return null
     const { route } = found
@@ -91,7 +97,7 @@ export function hitPath({ routes, limiter, config: configOf }: HitPathOptions) {
       method: 'GET',
       headers,
       service: route.service,
-      target: serviceUrl(route.service, request.url),
+      target: serviceUrl(route.service, url),
     })
     if (!answer) return null
     const subject = subjectOf(route, null, headers)
@@ -102,17 +108,16 @@ export function hitPath({ routes, limiter, config: configOf }: HitPathOptions) {
     return withRequestContext({ requestId }, () => {
       const { ok, notModified } = dress(answer, route, path, config.environment)
       const conditional = answer.etag !== null && noneMatchHits(headers.get('If-None-Match'), answer.etag)
-      const pairs: [string, string][] = [...(conditional ? notModified : ok), [REQUEST_ID_HEADER, requestId]]
+      const response = conditional ? new Response(null, notModified) : new Response(answer.body, ok)
+      const sent = response.headers
+      sent.set(REQUEST_ID_HEADER, requestId)
       if (decision) {
         traceAdmission(policy, decision, true)
         const limits = rateLimitHeaders(policy, decision)
-        for (const name in limits) pairs.push([name, limits[name]!])
+        for (const name in limits) sent.set(name, limits[name]!)
       }
       const origin = allowedOrigin(headers.get('Origin'), config.corsOrigins)
-      if (origin) pairs.push(['Access-Control-Allow-Origin', origin])
-      const response = conditional
-        ? new Response(null, { status: 304, headers: pairs })
-        : new Response(answer.body, { status: answer.status, headers: pairs })
+      if (origin) sent.set('Access-Control-Allow-Origin', origin)
       recordAnswer(redMetrics(env.METRICS, 'gateway'), config.requestLog, {
         route,
         method: 'GET',
