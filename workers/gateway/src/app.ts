@@ -8,7 +8,7 @@ import type { GatewayEnv } from './services'
 import { gatewayConfig } from './config'
 import { configAtStartup, useConfig } from '../../../platform/http/config'
 import { forward } from './forward'
-import { hitPath } from './gateway-cache/hit-path'
+import { hitPath } from './hit-path'
 import type { Env } from './env'
 import { authenticate } from './middleware/authenticate'
 import { authorize } from './middleware/authorize'
@@ -71,7 +71,7 @@ app.notFound(notFound)
 
 /**
  * The gateway's fetch: a hit of its cache of anonymous reads is answered before the app, with
- * everything the middleware above would give it (gateway-cache/hit-path.ts, docs/adr/0058);
+ * everything the middleware above would give it (hit-path.ts, docs/adr/0058);
  * every other request, and any hit the path leaves, goes through the app.
  */
 export const answerHit = hitPath({ routes: ROUTES, limiter, config: gatewayConfig })
