@@ -16,6 +16,7 @@ import { rateLimitHeaders, subjectOf } from './middleware/rate-limit-policy'
 import { applySecurityHeaders } from './middleware/security-headers'
 import { gatewayServices, type GatewayServices } from './services'
 import { serviceUrl } from './service-url'
+import { deferTo } from './defer'
 import type { CachedAnswer } from './gateway-cache/store'
 
 /** Names the hit sets per request; a kept answer's own header of one of these names is not replayed. */
@@ -102,7 +103,7 @@ export function hitPath({ routes, limiter, config: configOf }: HitPathOptions) {
     if (!answer) return null
     const subject = subjectOf(route, null, headers)
     const policy = limiter.policies[subject.policy]
-    const decision = limiter.disabled ? null : limiter.spendHeld(services.rateLimiter, (work) => ctx.waitUntil(work), policy, subject.key)
+    const decision = limiter.disabled ? null : limiter.spendHeld(services.rateLimiter, deferTo(ctx), policy, subject.key)
     if (!limiter.disabled && decision === null) return null
     const requestId = acceptRequestId(headers.get(REQUEST_ID_HEADER))
     return withRequestContext({ requestId }, () => {
