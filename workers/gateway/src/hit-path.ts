@@ -77,6 +77,7 @@ export function hitPath({ routes, limiter, config: configOf }: HitPathOptions) {
 
   return function answerHit(request: Request, env: Env, ctx: ExecutionContext): Response | null {
     if (request.method !== 'GET') return null
+    const started = Date.now()
     const headers = request.headers
     if (headers.has('Authorization') || carriesBody(request) || !withinHeaderLimit(headers)) return null
     const url = request.url
@@ -85,7 +86,6 @@ export function hitPath({ routes, limiter, config: configOf }: HitPathOptions) {
     if (found.kind !== 'found') return null
     const { route } = found
     if (route.service === 'gateway' || !isAllowed(route.access, null)) return null
-    const started = Date.now()
     let config: GatewayConfig
     let services: GatewayServices
     try {
@@ -103,10 +103,11 @@ export function hitPath({ routes, limiter, config: configOf }: HitPathOptions) {
     if (!answer) return null
     const subject = subjectOf(route, null, headers)
     const policy = limiter.policies[subject.policy]
-    const decision = limiter.disabled ? null : limiter.spendHeld(services.rateLimiter, deferTo(ctx), policy, subject.key)
-    if (!limiter.disabled && decision === null) return null
     const requestId = acceptRequestId(headers.get(REQUEST_ID_HEADER))
+    // In the request's logging context, as in the app: a lease refill it starts logs with its id.
     return withRequestContext({ requestId }, () => {
+      const decision = limiter.disabled ? null : limiter.spendHeld(services.rateLimiter, deferTo(ctx), policy, subject.key)
+      if (!limiter.disabled && decision === null) return null
       const { ok, notModified } = dress(answer, route, path, config.environment)
       const conditional = answer.etag !== null && noneMatchHits(headers.get('If-None-Match'), answer.etag)
       const response = conditional ? new Response(null, notModified) : new Response(answer.body, ok)
