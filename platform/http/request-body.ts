@@ -107,7 +107,7 @@ export function requestBody(): MiddlewareHandler<{ Variables: { config: BodyLimi
   return async function requestBody(c: Context<{ Variables: { config: BodyLimitsConfig } }>, next) {
     const raw = c.req.raw
     if (!carriesBody(raw)) return next()
-    const body = await readBody(raw, c.var.config.bodyLimits)
+    const body = await readBody(raw, c.get('config').bodyLimits)
     if (!body.ok) return problem(c, body.error)
     c.req.raw = new Request(raw, { body: body.value })
     await next()

@@ -29,7 +29,7 @@ async function replayable(request: Request): Promise<ArrayBuffer | null> {
 
 /** Outside production, says whether the gateway's cache answered (X-Cache-Gateway). */
 function labelled(c: Context<GatewayEnv>, response: Response, read: GatewayCacheRead): Response {
-  if (showsCacheLevel(c.var.config.environment)) response.headers.set('X-Cache-Gateway', gatewayCacheHeader(read))
+  if (showsCacheLevel(c.get('config').environment)) response.headers.set('X-Cache-Gateway', gatewayCacheHeader(read))
   return response
 }
 
@@ -41,7 +41,11 @@ function labelled(c: Context<GatewayEnv>, response: Response, read: GatewayCache
  */
 export function forward(): MiddlewareHandler<GatewayEnv> {
   return async function forward(c, next) {
-    const { route, services, principal, requestId } = c.var
+    // c.get, not c.var: Hono builds a copy of every variable on each read of c.var.
+    const route = c.get('route')
+    const services = c.get('services')
+    const principal = c.get('principal')
+    const requestId = c.get('requestId')
     if (route.service === 'gateway') return next()
     const target = serviceUrl(route.service, c.req.url)
     const cache = services.gatewayCache
@@ -55,10 +59,10 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
     headers.set(REQUEST_ID_HEADER, requestId)
     headers.set(CREDENTIAL_HEADER, await services.forwardCredential(route.service, { principal, requestId }))
     const fetcher = services.binding(route.service)
-    const layer = resilience(c.env, c.var.config.resilience)
+    const layer = resilience(c.env, c.get('config').resilience)
     const started = Date.now()
     const measure = (outcome: number | 'timeout' | 'unavailable') =>
-      c.var.metrics.downstream({
+      c.get('metrics').downstream({
         service: route.service,
         route: route.path,
         method: c.req.method,

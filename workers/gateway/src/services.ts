@@ -112,7 +112,7 @@ export function gatewayServices(env: Env, config: GatewayConfig = gatewayConfig(
 /** Sets `c.var.services`; handlers never build clients themselves. */
 export function services(): MiddlewareHandler<GatewayEnv> {
   return async function services(c, next) {
-    c.set('services', gatewayServices(c.env, c.var.config))
+    c.set('services', gatewayServices(c.env, c.get('config')))
     await next()
   }
 }

@@ -46,7 +46,7 @@ function preflight(origins: readonly string[]): MiddlewareHandler {
 export function cors(): MiddlewareHandler<GatewayEnv> {
   let cached: { origins: readonly string[]; handler: MiddlewareHandler } | null = null
   return async function cors(c, next) {
-    const origins = c.var.config.corsOrigins
+    const origins = c.get('config').corsOrigins
     if (c.req.method === 'OPTIONS') {
       if (cached?.origins !== origins) cached = { origins, handler: preflight(origins) }
       return cached.handler(c, next)
