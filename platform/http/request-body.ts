@@ -94,7 +94,8 @@ export async function readBody(request: Request, limits: BodyLimits): Promise<Re
   return ok(joined(read.value))
 }
 
-const carriesBody = (request: Request) => request.body !== null || request.headers.has('Content-Length')
+/** Whether a request carries a body (a stream, or a declared length): only such a request has a body stage. */
+export const carriesBody = (request: Request) => request.body !== null || request.headers.has('Content-Length')
 
 /**
  * Buffers the body of every request that has one, within the limits of the Worker's config
@@ -106,7 +107,7 @@ export function requestBody(): MiddlewareHandler<{ Variables: { config: BodyLimi
   return async function requestBody(c: Context<{ Variables: { config: BodyLimitsConfig } }>, next) {
     const raw = c.req.raw
     if (!carriesBody(raw)) return next()
-    const body = await readBody(raw, c.var.config.bodyLimits)
+    const body = await readBody(raw, c.get('config').bodyLimits)
     if (!body.ok) return problem(c, body.error)
     c.req.raw = new Request(raw, { body: body.value })
     await next()

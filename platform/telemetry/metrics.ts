@@ -74,7 +74,21 @@ export function analyticsEngineMetrics(dataset: AnalyticsEngineDataset, worker: 
   }
 }
 
+/** One recorder per dataset and Worker, made on its first request and reused by every later one. */
+const recorders = new WeakMap<AnalyticsEngineDataset, Map<string, RedMetrics>>()
+
 /** The Analytics Engine recorder when the dataset is bound, the no-op otherwise. */
 export function redMetrics(dataset: AnalyticsEngineDataset | undefined, worker: string): RedMetrics {
-  return dataset ? analyticsEngineMetrics(dataset, worker) : noopMetrics
+  if (!dataset) return noopMetrics
+  let byWorker = recorders.get(dataset)
+  if (!byWorker) {
+    byWorker = new Map()
+    recorders.set(dataset, byWorker)
+  }
+  let recorder = byWorker.get(worker)
+  if (!recorder) {
+    recorder = analyticsEngineMetrics(dataset, worker)
+    byWorker.set(worker, recorder)
+  }
+  return recorder
 }

@@ -8,6 +8,8 @@ import type { GatewayEnv } from './services'
 import { gatewayConfig } from './config'
 import { configAtStartup, useConfig } from '../../../platform/http/config'
 import { forward } from './forward'
+import { hitPath } from './hit-path'
+import type { Env } from './env'
 import { authenticate } from './middleware/authenticate'
 import { authorize } from './middleware/authorize'
 import { countRefusals } from './middleware/count-refusals'
@@ -66,3 +68,12 @@ app.route('/', docsRoutes)
 
 app.onError(onError('gateway'))
 app.notFound(notFound)
+
+/**
+ * The gateway's fetch: a hit of its cache of anonymous reads is answered before the app, with
+ * everything the middleware above would give it (hit-path.ts, docs/adr/0058);
+ * every other request, and any hit the path leaves, goes through the app.
+ */
+export const answerHit = hitPath({ routes: ROUTES, limiter, config: gatewayConfig })
+export const fetchGateway = (request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> =>
+  answerHit(request, env, ctx) ?? app.fetch(request, env, ctx)

@@ -5,22 +5,15 @@ import { BODY_LIMIT_VARS, bodyLimitsOf } from '../../../platform/http/request-bo
 import { REQUEST_LOG_VARS, requestLogOptionsOf } from '../../../platform/telemetry/request-log-policy'
 import { GATEWAY_CACHE_VARS, gatewayCacheOptionsOf } from './gateway-cache/options'
 import { rateLimitOptionsFrom, type RateLimitOptions } from './middleware/rate-limit-options'
-import { DEFAULT_RATE_LIMITS, parsePolicy } from './middleware/rate-limit-policy'
+import { parsePolicies } from './middleware/rate-limit-policy'
 import { RESILIENCE_VARS, resilienceConfigOf } from './resilience/config'
 
-/** The rate limit policies, each checked now: a malformed `<limit>/<window>` is a configuration error. */
+/** The rate limit policies, parsed now, once: a malformed `<limit>/<window>` is a configuration error; the limiter takes them as they are. */
 function rateLimits(vars: Parameters<typeof rateLimitOptionsFrom>[0]): RateLimitOptions {
   const options = rateLimitOptionsFrom(vars)
-  const problems: string[] = []
-  for (const name of Object.keys(DEFAULT_RATE_LIMITS) as (keyof typeof DEFAULT_RATE_LIMITS)[]) {
-    try {
-      parsePolicy(name, options[name] ?? DEFAULT_RATE_LIMITS[name])
-    } catch (error) {
-      problems.push(`RATE_LIMIT_${name.toUpperCase()} ${error instanceof Error ? error.message : String(error)}`)
-    }
-  }
+  const { policies, problems } = parsePolicies(options)
   if (problems.length > 0) throw new ConfigError(problems)
-  return options
+  return { ...options, policies }
 }
 
 /**

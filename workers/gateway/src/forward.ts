@@ -7,6 +7,7 @@ import { showsCacheLevel } from '../../../platform/cache/http-cache'
 import { createLogger } from '../../../platform/telemetry/log'
 import { gatewayCacheHeader, type GatewayCacheRead } from './gateway-cache/gateway-cache'
 import { deferFor } from './defer'
+import { serviceUrl } from './service-url'
 import type { GatewayEnv } from './services'
 import { resilience, routeClass } from './resilience/layer'
 
@@ -19,16 +20,6 @@ const FORWARDED_HEADERS = ['accept', 'accept-language', 'content-type', 'idempot
 const DROPPED_RESPONSE_HEADERS = ['x-powered-by', 'server', 'www-authenticate']
 const log = createLogger('gateway')
 
-/** With RESILIENCE=off only: the one timeout a forward had before the resilience layer. */
-
-/** A path with no empty segment (no `//`, no trailing `/`) is already canonical. */
-const NOT_CANONICAL = /\/\/|.\/$/
-
-function internalUrl(service: string, path: string, search: string): string {
-  const canonical = path.startsWith('/') && !NOT_CANONICAL.test(path) ? path : `/${path.split('/').filter(Boolean).join('/')}`
-  return `https://${service}.internal${canonical}${search}`
-}
-
 const hasBody = (method: string) => method !== 'GET' && method !== 'HEAD'
 
 async function replayable(request: Request): Promise<ArrayBuffer | null> {
@@ -38,7 +29,7 @@ async function replayable(request: Request): Promise<ArrayBuffer | null> {
 
 /** Outside production, says whether the gateway's cache answered (X-Cache-Gateway). */
 function labelled(c: Context<GatewayEnv>, response: Response, read: GatewayCacheRead): Response {
-  if (showsCacheLevel(c.var.config.environment)) response.headers.set('X-Cache-Gateway', gatewayCacheHeader(read))
+  if (showsCacheLevel(c.get('config').environment)) response.headers.set('X-Cache-Gateway', gatewayCacheHeader(read))
   return response
 }
 
@@ -50,10 +41,13 @@ function labelled(c: Context<GatewayEnv>, response: Response, read: GatewayCache
  */
 export function forward(): MiddlewareHandler<GatewayEnv> {
   return async function forward(c, next) {
-    const { route, services, principal, requestId } = c.var
+    // c.get, not c.var: Hono builds a copy of every variable on each read of c.var.
+    const route = c.get('route')
+    const services = c.get('services')
+    const principal = c.get('principal')
+    const requestId = c.get('requestId')
     if (route.service === 'gateway') return next()
-    const url = new URL(c.req.url)
-    const target = internalUrl(route.service, url.pathname, url.search)
+    const target = serviceUrl(route.service, c.req.url)
     const cache = services.gatewayCache
     const read = cache.before({ method: c.req.method, headers: c.req.raw.headers, service: route.service, target })
     if (read.kind === 'hit') return labelled(c, read.response, read)
@@ -65,10 +59,10 @@ export function forward(): MiddlewareHandler<GatewayEnv> {
     headers.set(REQUEST_ID_HEADER, requestId)
     headers.set(CREDENTIAL_HEADER, await services.forwardCredential(route.service, { principal, requestId }))
     const fetcher = services.binding(route.service)
-    const layer = resilience(c.env, c.var.config.resilience)
+    const layer = resilience(c.env, c.get('config').resilience)
     const started = Date.now()
     const measure = (outcome: number | 'timeout' | 'unavailable') =>
-      c.var.metrics.downstream({
+      c.get('metrics').downstream({
         service: route.service,
         route: route.path,
         method: c.req.method,

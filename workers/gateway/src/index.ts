@@ -1,5 +1,5 @@
 import { instrumentDurableObject, instrumentWorker } from '../../../platform/telemetry/tracing'
-import { app } from './app'
+import { fetchGateway } from './app'
 import type { Env } from './env'
 import { gatewayServices } from './services'
 import { gatewayConfig } from './config'
@@ -15,7 +15,7 @@ export const RateLimiter = instrumentDurableObject(SERVICE, RateLimiterClass)
 export const CircuitBreaker = instrumentDurableObject(SERVICE, CircuitBreakerClass)
 
 export default instrumentWorker(SERVICE, {
-  fetch: app.fetch,
+  fetch: fetchGateway,
   /** The environment's one cron trigger: every service's sweep, over its service binding (./sweep.ts). */
   scheduled(controller, env, ctx) {
     // A bad var throws here, so the cron run fails visibly rather than sweeping with defaults.

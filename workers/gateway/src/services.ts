@@ -93,9 +93,15 @@ function build(env: Env, config: GatewayConfig): GatewayServices {
   }
 }
 
-/** Key imports and the caches are kept while the key and the token policy stay (other vars may vary per request in tests). */
+const sameCache = (a: GatewayConfig['gatewayCache'], b: GatewayConfig['gatewayCache']) =>
+  a.enabled === b.enabled && a.maxEntries === b.maxEntries && a.maxBytes === b.maxBytes
+
+/** Key imports and the caches are kept while the key, the token policy and the gateway cache's options stay (other vars may vary per request in tests). */
 const sameServices = (a: GatewayConfig, b: GatewayConfig) =>
-  a.privateKey === b.privateKey && a.token.issuer === b.token.issuer && a.token.audience === b.token.audience
+  a.privateKey === b.privateKey &&
+  a.token.issuer === b.token.issuer &&
+  a.token.audience === b.token.audience &&
+  sameCache(a.gatewayCache, b.gatewayCache)
 
 /** This isolate's services for this configuration: requests and the scheduled sweep share them. */
 export function gatewayServices(env: Env, config: GatewayConfig = gatewayConfig(env)): GatewayServices {
@@ -106,7 +112,7 @@ export function gatewayServices(env: Env, config: GatewayConfig = gatewayConfig(
 /** Sets `c.var.services`; handlers never build clients themselves. */
 export function services(): MiddlewareHandler<GatewayEnv> {
   return async function services(c, next) {
-    c.set('services', gatewayServices(c.env, c.var.config))
+    c.set('services', gatewayServices(c.env, c.get('config')))
     await next()
   }
 }

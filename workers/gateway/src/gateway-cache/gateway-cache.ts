@@ -1,7 +1,7 @@
 import { FRESH_UNTIL_HEADER } from '../../../../platform/cache/http-cache'
 import { fromCachedAnswer, keepUntil, toCachedAnswer } from './answer'
 import { gatewayCacheOptions, type GatewayCacheEnv, type GatewayCacheOptions } from './options'
-import { GATEWAY_CACHE_MAX_TTL_MS, GatewayCacheStore, type Slot } from './store'
+import { GATEWAY_CACHE_MAX_TTL_MS, GatewayCacheStore, type CachedAnswer, type Slot } from './store'
 
 /**
  * The gateway's cache of anonymous public reads (docs/caching.md; docs/adr/0039).
@@ -23,14 +23,19 @@ export interface GatewayCacheRequest {
   target: string
 }
 
-/** What forward asks: `before` the call (a hit answers it), `after` it (a miss may keep the answer). */
+/**
+ * What the hit path asks before the app (`find`: the answer kept for an anonymous GET, if any),
+ * and what forward asks: `before` the call (a hit answers it), `after` it (a miss may keep the answer).
+ */
 export interface GatewayCache {
+  find(request: GatewayCacheRequest): CachedAnswer | undefined
   before(request: GatewayCacheRequest): GatewayCacheRead
   after(read: GatewayCacheRead, response: Response): Promise<Response>
 }
 
 /** GATEWAY_CACHE=off: every request bypasses it; the internal header is still never passed on. */
 export const NO_GATEWAY_CACHE: GatewayCache = {
+  find: () => undefined,
   before: () => ({ kind: 'bypass' }),
   after: async (_read, response) => passOn(response),
 }
@@ -44,11 +49,22 @@ export function gatewayCache(env: GatewayCacheEnv): GatewayCache {
 export function gatewayCacheFrom(options: GatewayCacheOptions): GatewayCache {
   if (!options.enabled) return NO_GATEWAY_CACHE
   const store = new GatewayCacheStore({ ...options, maxTtlMs: GATEWAY_CACHE_MAX_TTL_MS, now: Date.now })
-  return { before: (request) => before(store, request), after: (read, response) => after(store, read, response) }
+  return {
+    find: (request) => (isAnonymousRead(request) ? store.get(slotOf(store, request)) : undefined),
+    before: (request) => before(store, request),
+    after: (read, response) => after(store, read, response),
+  }
 }
 
 /** A method that may change what the service answers: anything but GET and HEAD. */
 const mayWrite = (method: string) => method !== 'GET' && method !== 'HEAD'
+
+/** Only a GET without `Authorization` is ever answered from, or kept in, this cache. */
+const isAnonymousRead = (request: GatewayCacheRequest) => request.method === 'GET' && !request.headers.has('Authorization')
+
+/** A read's slot: its service, the canonical service URL and `Accept`. */
+const slotOf = (store: GatewayCacheStore, request: GatewayCacheRequest) =>
+  store.slot(request.service, `${request.target} ${request.headers.get('Accept') ?? ''}`)
 
 /** Anonymous GETs are looked up; any other method but HEAD drops the service's entries first. */
 export function before(store: GatewayCacheStore, request: GatewayCacheRequest): GatewayCacheRead {
@@ -56,8 +72,8 @@ export function before(store: GatewayCacheStore, request: GatewayCacheRequest): 
     store.purge(request.service)
     return { kind: 'write', service: request.service }
   }
-  if (request.method !== 'GET' || request.headers.has('Authorization')) return { kind: 'bypass' }
-  const slot = store.slot(request.service, `${request.target} ${request.headers.get('Accept') ?? ''}`)
+  if (!isAnonymousRead(request)) return { kind: 'bypass' }
+  const slot = slotOf(store, request)
   const answer = store.get(slot)
   return answer ? { kind: 'hit', response: fromCachedAnswer(answer, request.headers.get('If-None-Match')) } : { kind: 'miss', slot }
 }

@@ -24,7 +24,7 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
     const token = bearerToken(header)
     let principal: Result<Principal>
     try {
-      principal = token.ok ? await c.var.services.verifyToken(token.value) : token
+      principal = token.ok ? await c.get('services').verifyToken(token.value) : token
     } catch (error) {
       if (!(error instanceof KeysUnavailableError)) throw error
       return problem(c, { code: 'service_unavailable', detail: 'Tokens cannot be verified right now.' }, { 'Retry-After': '5' })

@@ -17,7 +17,7 @@ export function authorize(routes: readonly Route[]): MiddlewareHandler<GatewayEn
       const allow = [...new Set(found.allow.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])))]
       return problem(c, { code: 'method_not_allowed' }, { Allow: allow.join(', ') })
     }
-    const principal = c.var.principal
+    const principal = c.get('principal')
     if (!isAllowed(found.route.access, principal?.roles ?? null)) {
       return principal === null
         ? problem(c, { code: 'unauthenticated' }, { 'WWW-Authenticate': 'Bearer realm="api"' })

@@ -26,9 +26,9 @@ export function countRefusals(options: RateLimitOptions | Limiter = {}): Middlew
 
   return async function countRefusals(c, next) {
     await next()
-    if (!REFUSAL_STATUSES.has(c.res.status) || c.var.forwarded) return
+    if (!REFUSAL_STATUSES.has(c.res.status) || c.get('forwarded')) return
     const key = clientIp(c.req.raw.headers)
-    const counted = c.var.rateLimited
+    const counted = c.get('rateLimited')
     if (counted?.policy === 'anonymous' && counted.key === key) return
     const admission = await limiter.admit(c, policy, key)
     if (admission === null) return

@@ -13,17 +13,23 @@ export function deprecationHeadersOf({ since, sunset, successor }: Deprecation):
   }
 }
 
+/** The deprecation headers of each deprecated route of the table (dates checked now); undefined for a route that is not. */
+export function deprecationHeaders(routes: readonly Route[]): (route: Route | undefined) => Record<string, string> | undefined {
+  const headersOf = new Map(
+    routes.flatMap((route) => (route.deprecation ? [[route, deprecationHeadersOf(route.deprecation)] as const] : [])),
+  )
+  return (route) => (route ? headersOf.get(route) : undefined)
+}
+
 /**
  * Every answer of a route the table marks deprecated carries the headers of its deprecation,
  * so clients learn of the successor before the sunset. Dates are checked at creation.
  */
 export function deprecation(routes: readonly Route[]): MiddlewareHandler<GatewayEnv> {
-  const headersOf = new Map(
-    routes.flatMap((route) => (route.deprecation ? [[route, deprecationHeadersOf(route.deprecation)] as const] : [])),
-  )
+  const headersOf = deprecationHeaders(routes)
   return async function deprecation(c, next) {
     await next()
-    const headers = c.var.route ? headersOf.get(c.var.route) : undefined
+    const headers = headersOf(c.get('route'))
     if (headers) for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
   }
 }

@@ -10,6 +10,18 @@ export interface HeaderLimitOptions {
   maxBytes?: number
 }
 
+/** Whether a request's headers are at most `maxCount` and `maxBytes` in total (names and values). */
+export function withinHeaderLimit(headers: Headers, maxCount = MAX_HEADER_COUNT, maxBytes = MAX_HEADER_BYTES): boolean {
+  let count = 0
+  let bytes = 0
+  // forEach, not the iterator: no [name, value] pair is built per header.
+  headers.forEach((value, name) => {
+    count += 1
+    bytes += name.length + value.length
+  })
+  return count <= maxCount && bytes <= maxBytes
+}
+
 /**
  * Refuses a request whose headers are too many or too large in total (names and values) with
  * 431, before anything reads them (OWASP API4: unrestricted resource consumption).
@@ -17,13 +29,7 @@ export interface HeaderLimitOptions {
 export function headerLimit({ maxCount = MAX_HEADER_COUNT, maxBytes = MAX_HEADER_BYTES }: HeaderLimitOptions = {}): MiddlewareHandler {
   if (!(maxCount > 0 && maxBytes > 0)) throw new Error('header limits must be positive')
   return async function headerLimit(c, next) {
-    let count = 0
-    let bytes = 0
-    for (const [name, value] of c.req.raw.headers) {
-      count += 1
-      bytes += name.length + value.length
-    }
-    if (count > maxCount || bytes > maxBytes) {
+    if (!withinHeaderLimit(c.req.raw.headers, maxCount, maxBytes)) {
       return problem(c, { code: 'header_too_large', detail: `Send at most ${maxCount} headers and ${maxBytes} bytes of them.` })
     }
     await next()

@@ -1,6 +1,6 @@
 import type { RateLimitPolicyName } from '../../../../shared-contracts/routes'
 import type { LeaseOptions } from './rate-limit-lease'
-import type { RateLimitSetting } from './rate-limit-policy'
+import type { RateLimitPolicy, RateLimitSetting } from './rate-limit-policy'
 
 // The limiter's options, apart from the middleware: the gateway's config builds them.
 
@@ -8,9 +8,12 @@ import type { RateLimitSetting } from './rate-limit-policy'
  * Each policy as `<limit>/<window seconds>`; a missing one takes its production default.
  * `disabled`: no limiting at all — only the benchmarks' baseline sets it (`RATE_LIMITING=off`).
  * `leases`: how much of a busy key an isolate may hold (DEFAULT_LEASES; tests set their own).
+ * `policies`: the settings already parsed (the gateway's config parses them once); the limiter
+ * then takes them as they are.
  */
 export type RateLimitOptions = Partial<Record<RateLimitPolicyName, RateLimitSetting | undefined>> & {
   disabled?: boolean
+  policies?: Record<RateLimitPolicyName, RateLimitPolicy>
   leases?: Partial<Omit<LeaseOptions, 'now'>>
 }
 

@@ -35,6 +35,26 @@ export function parsePolicy(name: RateLimitPolicyName, setting: RateLimitSetting
   return { name, limit, periodMs: windowSeconds * 1000, windowSeconds, header: `"${name}";q=${limit};w=${windowSeconds}` }
 }
 
+/**
+ * Every policy from its setting, a missing one taking its default: the policies, and a problem
+ * naming the var (`RATE_LIMIT_<NAME>`) for each setting that is not `<limit>/<window seconds>`.
+ */
+export function parsePolicies(settings: Partial<Record<RateLimitPolicyName, RateLimitSetting | undefined>>): {
+  policies: Record<RateLimitPolicyName, RateLimitPolicy>
+  problems: string[]
+} {
+  const policies = {} as Record<RateLimitPolicyName, RateLimitPolicy>
+  const problems: string[] = []
+  for (const name of Object.keys(DEFAULT_RATE_LIMITS) as RateLimitPolicyName[]) {
+    try {
+      policies[name] = parsePolicy(name, settings[name] ?? DEFAULT_RATE_LIMITS[name])
+    } catch (error) {
+      problems.push(`RATE_LIMIT_${name.toUpperCase()} ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  return { policies, problems }
+}
+
 /** Who a request is counted against, and under which policy. */
 export interface RateLimitSubject {
   policy: RateLimitPolicyName

@@ -1,21 +1,29 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import type { RateLimitDecision } from '../../../../durable-objects/rate-limiter/client'
+import type { RateLimitDecision, RateLimiterClient } from '../../../../durable-objects/rate-limiter/client'
 import { withTimeout } from '../../../../platform/resilience/timeout'
 import { problem } from '../../../../platform/errors/problem'
+import { editHeaders } from '../../../../platform/http/edit-headers'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { spanAttributes, spanEvent } from '../../../../platform/telemetry/trace-context'
 import type { RateLimitPolicyName } from '../../../../shared-contracts/routes'
-import { deferFor } from '../defer'
+import { deferFor, type Defer } from '../defer'
 import type { GatewayEnv } from '../services'
 import { DEFAULT_LEASES, RateLimitLeases, type Ask } from './rate-limit-lease'
 import type { RateLimitOptions } from './rate-limit-options'
-import { DEFAULT_RATE_LIMITS, parsePolicy, rateLimitHeaders, subjectOf, type RateLimitPolicy } from './rate-limit-policy'
+import { parsePolicies, rateLimitHeaders, subjectOf, type RateLimitPolicy } from './rate-limit-policy'
 
 const log = createLogger('gateway').with({ component: 'rate-limiter' })
 
 /** A limiter that has not answered by then is treated as unreachable. */
 const LIMITER_TIMEOUT_MS = 1_000
 const UNAVAILABLE_RETRY_AFTER_S = '5'
+
+/** The policies of settings no config parsed (a test's, say); a bad one throws, so the middleware fails at creation. */
+function parsedPolicies(options: RateLimitOptions): Record<RateLimitPolicyName, RateLimitPolicy> {
+  const { policies, problems } = parsePolicies(options)
+  if (problems.length > 0) throw new Error(problems.join('; '))
+  return policies
+}
 
 /** What the limiter decided for one request, and whether this isolate answered without the object (a held unit, or a refusal still in force). */
 export interface Admission {
@@ -35,41 +43,43 @@ export class Limiter {
   readonly #leases: RateLimitLeases
 
   constructor(options: RateLimitOptions = {}) {
-    this.policies = Object.fromEntries(
-      (Object.keys(DEFAULT_RATE_LIMITS) as RateLimitPolicyName[]).map((name) => [
-        name,
-        parsePolicy(name, options[name] ?? DEFAULT_RATE_LIMITS[name]),
-      ]),
-    ) as Record<RateLimitPolicyName, RateLimitPolicy>
+    this.policies = options.policies ?? parsedPolicies(options)
     this.disabled = options.disabled === true
     this.#leases = new RateLimitLeases({ ...DEFAULT_LEASES, ...options.leases, now: Date.now })
   }
 
+  /**
+   * Spends a unit this isolate holds for `key`, at once and without waiting on anything: the
+   * request's (allowed) decision, or null when it holds none and must ask (`admit`). A lease
+   * running low is refilled from the object in the background (`defer`).
+   */
+  spendHeld(rateLimiter: RateLimiterClient, defer: Defer, policy: RateLimitPolicy, key: string): RateLimitDecision | null {
+    const held = this.#leases.spend(policy, key)
+    if (!held) return null
+    const refill = this.#leases.refill(policy, key)
+    if (refill) {
+      const refilled = asking(rateLimiter, policy, key)(refill.take)
+      defer(
+        refilled.then(refill.settle, (error: unknown) => {
+          refill.fail()
+          log.warn('rate limiter lease refill failed', { policy: policy.name, error })
+        }),
+      )
+    }
+    return held
+  }
+
   /** Takes one unit of `key` under `policy`; null when the limiter could not be reached. */
   async admit(c: Context<GatewayEnv>, policy: RateLimitPolicy, key: string): Promise<Admission | null> {
-    const ask = (take: Ask['take']) =>
-      withTimeout(LIMITER_TIMEOUT_MS, () =>
-        c.var.services.rateLimiter.take(policy.name, key, { limit: policy.limit, periodMs: policy.periodMs, ...take }),
-      )
-    const held = this.#leases.spend(policy, key)
-    if (held) {
-      const refill = this.#leases.refill(policy, key)
-      if (refill) {
-        deferFor(c)(
-          ask(refill.take).then(refill.settle, (error: unknown) => {
-            refill.fail()
-            log.warn('rate limiter lease refill failed', { policy: policy.name, error })
-          }),
-        )
-      }
-      return { decision: held, leased: true }
-    }
+    const rateLimiter = c.get('services').rateLimiter
+    const held = this.spendHeld(rateLimiter, deferFor(c), policy, key)
+    if (held) return { decision: held, leased: true }
     // Refused a moment ago and its Retry-After has not passed: refused again without asking.
     const refusal = this.#leases.refusal(policy, key)
     if (refusal) return { decision: refusal, leased: true }
     const own = this.#leases.ask(policy, key)
     try {
-      return { decision: own.settle(await ask(own.take)), leased: false }
+      return { decision: own.settle(await asking(rateLimiter, policy, key)(own.take)), leased: false }
     } catch (error) {
       own.fail()
       log.error('rate limiter unreachable', { policy: policy.name, error })
@@ -78,17 +88,31 @@ export class Limiter {
   }
 }
 
+/** The take of one request (or a refill) from the key's object, given up on after LIMITER_TIMEOUT_MS. */
+const asking = (rateLimiter: RateLimiterClient, policy: RateLimitPolicy, key: string) => (take: Ask['take']) =>
+  withTimeout(LIMITER_TIMEOUT_MS, () => rateLimiter.take(policy.name, key, { limit: policy.limit, periodMs: policy.periodMs, ...take }))
+
 export const limiterOf = (options: RateLimitOptions | Limiter) => (options instanceof Limiter ? options : new Limiter(options))
 
-/** Sets the rate-limit headers on a response, copying it once if its headers are immutable. */
+/** Sets the rate-limit headers on the answer, copying it once if its headers are immutable. */
 export function withHeaders(c: Context, headers: Record<string, string>): void {
-  try {
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
-  } catch {
-    // A response passed through as it came has immutable headers: copy it once.
-    c.res = new Response(c.res.body, c.res)
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
-  }
+  editHeaders(c, (answer) => {
+    for (const name in headers) answer.set(name, headers[name]!)
+  })
+}
+
+/**
+ * The decision on the request's span: an operator sees why a request was (or was not) limited.
+ * `ratelimit.leased`: decided by this isolate (a leased unit, or a refusal still in force), with
+ * no call to the limiter (no RateLimiter span).
+ */
+export function traceAdmission(policy: RateLimitPolicy, decision: RateLimitDecision, leased: boolean): void {
+  spanAttributes({
+    'ratelimit.policy': policy.name,
+    'ratelimit.allowed': decision.allowed,
+    'ratelimit.remaining': decision.remaining,
+    'ratelimit.leased': leased,
+  })
 }
 
 export const refused = (c: Context, headers: Record<string, string>) =>
@@ -105,7 +129,8 @@ export function rateLimit(options: RateLimitOptions | Limiter = {}): MiddlewareH
   if (limiter.disabled) return async (_c, next) => next()
 
   return async function rateLimit(c, next) {
-    const { route, principal } = c.var
+    const route = c.get('route')
+    const principal = c.get('principal')
     const subject = subjectOf(route, principal, c.req.raw.headers)
     const policy = limiter.policies[subject.policy]
     const admission = await limiter.admit(c, policy, subject.key)
@@ -118,14 +143,7 @@ export function rateLimit(options: RateLimitOptions | Limiter = {}): MiddlewareH
     c.set('rateLimited', subject)
     const { decision, leased } = admission
     const headers = rateLimitHeaders(policy, decision)
-    // The decision on the request's span: an operator sees why a request was (or was not) limited.
-    // `ratelimit.leased`: decided by this isolate (a leased unit, or a refusal still in force), with no call to the limiter (no RateLimiter span).
-    spanAttributes({
-      'ratelimit.policy': policy.name,
-      'ratelimit.allowed': decision.allowed,
-      'ratelimit.remaining': decision.remaining,
-      'ratelimit.leased': leased,
-    })
+    traceAdmission(policy, decision, leased)
     if (!decision.allowed) return refused(c, headers)
     await next()
     withHeaders(c, headers)
