@@ -15,8 +15,9 @@ const SERVICE = 'inventory'
 
 export const app = createInternalApp<InventoryEnv>(SERVICE, inventoryConfig, (env) => d1Ready(env.DB), sweep)
 
-app.use(services())
+// The relay first: the services are built over its env, whose D1 records the outbox rows a write makes.
 app.use(relayAfterResponse<InventoryEnv>('inventory', (env) => env.DB))
+app.use(services())
 app.route('/api/v1/products', productRoutes)
 app.route('/api/v1/inventory', stockRoutes)
 // The gateway's admin API reaches these: dead letters of this service's queue.
