@@ -63,6 +63,15 @@ export function createProductReads({ catalog, cache, now = Date.now }: ProductRe
       return { result: ok(read.value as Page<Product>), level: read.level, freshUntil: read.freshUntil }
     },
 
+    /**
+     * The products among `ids`, in the order asked (unknown ids left out), through the cache:
+     * as current as the public catalogue, within the stamp check (1 s).
+     */
+    async products(ids: readonly string[]): Promise<Product[]> {
+      const reads = await Promise.all([...new Set(ids)].map((id) => this.product(id)))
+      return reads.flatMap(({ result }) => (result.ok ? [result.value] : []))
+    },
+
     /** This isolate's L1 against its bounds. */
     l1Usage: () => cache.l1Usage,
 
@@ -75,9 +84,15 @@ export function createProductReads({ catalog, cache, now = Date.now }: ProductRe
       cache.refreshStamps()
     },
 
-    /** The products as this unit of work's write left them: `refill` fills the cache from these. */
+    /**
+     * The products as this unit of work's write left them (a reservation's, a release's): this
+     * isolate asks for the stamps on its next read, so the writer reads its own write, and
+     * `refill` fills the cache from these copies. A write that changed no product's public view
+     * (a commit) passes none and costs the cache nothing.
+     */
     wrote(copies: readonly Fresh[]): void {
-      for (const copy of copies) if (copy.value) fresh.set(copy.value.product.id, copy)
+      for (const copy of copies) fresh.set(copy.value.product.id, copy)
+      if (copies.length > 0) cache.refreshStamps()
     },
 
     /**
