@@ -1,3 +1,5 @@
+import { withDatabases } from '../db/env-databases'
+
 /**
  * The outbox rows one unit of work (an RPC call, an HTTP write) wrote, learnt from its own
  * batches: the relay after the work publishes exactly those and marks them sent, one statement,
@@ -24,9 +26,6 @@ export interface WrittenRow {
 }
 
 const written = new WeakMap<object, WrittenRow[]>()
-
-const isD1 = (value: unknown): value is D1Database =>
-  typeof value === 'object' && value !== null && 'prepare' in value && 'batch' in value && 'exec' in value
 
 function collect(into: WrittenRow[], result: unknown): void {
   for (const row of (result as D1Result<Record<string, unknown>> | undefined)?.results ?? []) {
@@ -75,19 +74,7 @@ export function takeWritten(db: D1Database): WrittenRow[] | null {
 
 /** `env` with each of its D1 databases recording its writes (one recorder per database, for this unit of work). */
 export function recordingEnv<E extends object>(env: E): E {
-  const recorders = new Map<PropertyKey, D1Database>()
-  return new Proxy(env, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target) as unknown
-      if (!isD1(value)) return value
-      let recorder = recorders.get(prop)
-      if (!recorder) {
-        recorder = recordWrites(value)
-        recorders.set(prop, recorder)
-      }
-      return recorder
-    },
-  })
+  return withDatabases(env, recordWrites)
 }
 
 /** The claim an insert through `db` carries: until when, and as how many attempts. */
