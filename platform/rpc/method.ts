@@ -20,11 +20,6 @@ export interface RpcEntrypointOptions<E, Services> {
   /** The services whose credentials every method accepts. */
   callers: readonly string[]
   services: (env: E) => Services
-  /**
-   * After a write that succeeded, before its answer leaves (e.g. invalidating a cache, so that a
-   * read after the answer sees the change). It handles its own failures.
-   */
-  written?: (services: Services) => Promise<void>
 }
 
 /** One RPC method: its contract schema, what it runs, whether it writes. */
@@ -84,10 +79,7 @@ export function rpcMethods<E extends RpcMethodBindings, Services>(options: RpcEn
           (error: unknown) => log.error('outbox relay failed', { error }),
         ),
       )
-      if (result.ok) {
-        await options.written?.(services)
-        if (method.answered) ctx.waitUntil(method.answered(services, result.value))
-      }
+      if (result.ok && method.answered) ctx.waitUntil(method.answered(services, result.value))
     }
     return result
   }
