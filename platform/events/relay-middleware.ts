@@ -21,8 +21,9 @@ export function relayAfterResponse<E extends { Bindings: object }>(
     const plain = c.env
     c.env = recordingEnv(plain)
     await next()
-    if (c.res.status >= 300) return
     const recorder = db(c.env)
+    // A refusal relays only what it wrote itself (its rows are claimed: the sweep would wait out the claim).
+    if (c.res.status >= 300 && !wroteEvents(recorder)) return
     c.executionCtx.waitUntil(
       relayOutbox(wroteEvents(recorder) ? recorder : db(plain), plain).catch((error: unknown) => {
         log.error('outbox relay failed', { error })
