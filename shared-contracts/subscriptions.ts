@@ -3,14 +3,12 @@ import { EVENT_TYPES, type EventType } from './events'
 /**
  * Fan-out: a Cloudflare Queue has one consumer, so every subscribing service has its own queue
  * (`<service>-events`, dead letters in `<service>-events-dlq`), and this table says which event
- * types go to which. The outbox relay of every producer publishes by it.
+ * types go to which. The outbox relay of every producer publishes by it. Inventory's product and
+ * stock events have no subscriber today (docs/adr/0060): they stay in its outbox, for replay.
  */
 export const SUBSCRIPTIONS = {
   notifications: [EVENT_TYPES.userRegistered, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled, EVENT_TYPES.userDeleted],
   orders: [EVENT_TYPES.orderPlaced, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled, EVENT_TYPES.userDeleted],
-  // Its own events: recorded once and acknowledged; its product cache is invalidated by the
-  // writes' own batches now (workers/inventory/src/events/own-events.ts).
-  inventory: [EVENT_TYPES.productCreated, EVENT_TYPES.productUpdated, EVENT_TYPES.stockChanged],
   // Account deletion: its payment records lose the user's id (docs/adr/0028).
   payments: [EVENT_TYPES.userDeleted],
 } as const satisfies Record<string, readonly EventType[]>

@@ -1,28 +1,60 @@
+import { sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { CloudEvent } from '../../shared-contracts/events'
 import { queueBindingFor, subscribersOf, type Subscriber } from '../../shared-contracts/subscriptions'
 import { outbox } from './tables'
 import { SpanKind, withSpan } from '../telemetry/trace-context'
+import { RETURNED, takeWritten, WRITER_LEASE_MS, writerClaim, type WrittenRow } from './written-events'
+
+/** An outbox row to insert; `envelope` may be SQL that builds it from rows of the same batch. */
+export interface OutboxRow {
+  id: string
+  type: string
+  envelope: string | SQL
+  createdAt: string
+}
+
+/** What an outbox insert returns: the row as the relay after the write publishes it (./written-events.ts). */
+const returned = {
+  [RETURNED.id]: sql<string>`id`.as(RETURNED.id),
+  [RETURNED.envelope]: sql<string>`envelope`.as(RETURNED.envelope),
+  [RETURNED.createdAt]: sql<string>`created_at`.as(RETURNED.createdAt),
+}
+
+/**
+ * The insert of an outbox row, for the `db.batch` of the change it announces. Through a database
+ * that records its writes (an RPC call's or an HTTP write's), the row is claimed by its writer in
+ * the same batch and returned to the relay after the work.
+ */
+export function outboxRowInsert(db: DrizzleD1Database, row: OutboxRow) {
+  return db
+    .insert(outbox)
+    .values({ ...row, ...writerClaim(db) })
+    .returning(returned)
+}
 
 /** The outbox row for an event: put it in the same `db.batch` as the change it announces. */
 export function outboxInsert(db: DrizzleD1Database, event: CloudEvent) {
-  return db.insert(outbox).values({ id: event.id, type: event.type, envelope: JSON.stringify(event), createdAt: event.time })
+  return outboxRowInsert(db, { id: event.id, type: event.type, envelope: JSON.stringify(event), createdAt: event.time })
 }
 
 /**
  * The outbox row for an event, written only if `condition` (SQL, with `?1`.. bound to `params`)
  * holds when its batch runs: a guarded update (`… WHERE status = 'pending'`) that changed
  * nothing, or a write whose claim was lost, must not leave an event behind. Raw SQL because
- * drizzle's insert has no `INSERT … SELECT … WHERE`; it sets the columns `outboxInsert` sets.
+ * drizzle's insert has no `INSERT … SELECT … WHERE`; it sets the columns `outboxInsert` sets,
+ * and returns nothing when it inserted nothing, so the relay after the write sends nothing.
  */
 export function outboxInsertWhen(d1: D1Database, event: CloudEvent, condition: string, ...params: unknown[]): D1PreparedStatement {
-  const values = params.length
+  const at = params.length
+  const { claimedUntil, attempts } = writerClaim(d1)
   return d1
     .prepare(
-      `INSERT INTO outbox (id, type, envelope, created_at)
-       SELECT ?${values + 1}, ?${values + 2}, ?${values + 3}, ?${values + 4} WHERE ${condition}`,
+      `INSERT INTO outbox (id, type, envelope, created_at, claimed_until, attempts)
+       SELECT ?${at + 1}, ?${at + 2}, ?${at + 3}, ?${at + 4}, ?${at + 5}, ?${at + 6} WHERE ${condition}
+       RETURNING id AS ${RETURNED.id}, envelope AS ${RETURNED.envelope}, created_at AS ${RETURNED.createdAt}`,
     )
-    .bind(...params, event.id, event.type, JSON.stringify(event), event.time)
+    .bind(...params, event.id, event.type, JSON.stringify(event), event.time, claimedUntil, attempts)
 }
 
 export interface RelayOptions {
@@ -87,13 +119,19 @@ export async function publishRows(env: Queues, rows: readonly StoredEvent[]): Pr
 }
 
 /**
- * Sends pending outbox rows to their subscribers' queues (`publishRows`) and marks them sent.
- * Rows are claimed first, so the relay after a response and the scheduled sweep do not both
- * send a row; a row whose send fails keeps its place and is retried by the
- * next sweep. Delivery is at least once: consumers deduplicate.
+ * Sends outbox rows to their subscribers' queues (`publishRows`) and marks them sent.
+ * - Through a database that records its writes (./written-events.ts), the rows that work wrote:
+ *   its writer claimed them in their own batch, so this sends them and marks them sent, one
+ *   statement, and reads nothing.
+ * - Otherwise, pending rows whose claim is free or has lapsed: claimed first (a second
+ *   statement), so that the relay after a response and the scheduled sweep do not both send a row.
+ * A row whose send fails keeps its place and is retried by the next sweep. Delivery is at least
+ * once: consumers deduplicate.
  */
 export async function relayOutbox(db: D1Database, env: Queues, options: RelayOptions = {}): Promise<RelayReport> {
-  const { limit = 50, leaseMs = 30_000, now = Date.now } = options
+  const { limit = 50, leaseMs = WRITER_LEASE_MS, now = Date.now } = options
+  const written = takeWritten(db)
+  if (written) return sendAndMark(db, env, written, now)
   const claimed = await db
     .prepare(
       `UPDATE outbox SET claimed_until = ?1, attempts = attempts + 1
@@ -102,18 +140,33 @@ export async function relayOutbox(db: D1Database, env: Queues, options: RelayOpt
        RETURNING id, envelope, created_at`,
     )
     .bind(now() + leaseMs, now(), limit)
-    .all<{ id: string; envelope: string; created_at: string }>()
-  const rows = claimed.results.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
+    .all<WrittenRow>()
+  return sendAndMark(db, env, claimed.results, now)
+}
+
+/** Publishes claimed rows in their order, then marks those sent in one statement and frees the claims of those that failed. */
+async function sendAndMark(db: D1Database, env: Queues, claimed: readonly WrittenRow[], now: () => number): Promise<RelayReport> {
+  if (claimed.length === 0) return { sent: 0, failed: 0 }
+  const rows = [...claimed].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
   const failures = await publishRows(env, rows)
-  const sentAt = new Date(now()).toISOString()
-  const statements = rows.map((row) => {
-    const failure = failures.get(row.id)
-    return failure === undefined
-      ? db.prepare('UPDATE outbox SET sent_at = ?1, claimed_until = NULL, last_error = NULL WHERE id = ?2').bind(sentAt, row.id)
-      : db.prepare('UPDATE outbox SET claimed_until = NULL, last_error = ?1 WHERE id = ?2').bind(failure, row.id)
-  })
-  if (statements.length > 0) await db.batch(statements)
-  return { sent: rows.length - failures.size, failed: failures.size }
+  const sent = rows.filter((row) => !failures.has(row.id)).map((row) => row.id)
+  const statements = [
+    ...(sent.length > 0
+      ? [
+          db
+            .prepare(
+              'UPDATE outbox SET sent_at = ?1, claimed_until = NULL, last_error = NULL WHERE id IN (SELECT value FROM json_each(?2))',
+            )
+            .bind(new Date(now()).toISOString(), JSON.stringify(sent)),
+        ]
+      : []),
+    ...[...failures].map(([id, failure]) =>
+      db.prepare('UPDATE outbox SET claimed_until = NULL, last_error = ?1 WHERE id = ?2').bind(failure, id),
+    ),
+  ]
+  if (statements.length === 1) await statements[0]!.run()
+  else await db.batch(statements)
+  return { sent: sent.length, failed: failures.size }
 }
 
 /** Relays until the outbox is drained or a pass sends nothing more (the scheduled sweep). */

@@ -1,11 +1,15 @@
 import type { MiddlewareHandler } from 'hono'
 import { createLogger } from '../telemetry/log'
 import { relayOutbox } from './outbox'
+import { recordingEnv, wroteEvents } from './written-events'
 
 /**
  * After a successful write (any 2xx to a non-GET request), relays the outbox once the response
  * has gone (`waitUntil`): events leave at once in the common case, and the scheduled sweep
- * (`drainOutbox`) sends whatever this could not.
+ * (`drainOutbox`) sends whatever this could not. The handlers after this middleware see an env
+ * whose D1 databases record the outbox rows they write (./written-events.ts): the relay sends
+ * those and marks them in one statement. A write that recorded none (services built from the
+ * env before this middleware ran, say) is relayed as before: pending rows claimed, then sent.
  */
 export function relayAfterResponse<E extends { Bindings: object }>(
   service: string,
@@ -13,10 +17,15 @@ export function relayAfterResponse<E extends { Bindings: object }>(
 ): MiddlewareHandler<E> {
   const log = createLogger(service)
   return async function relayAfterResponse(c, next) {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
+    const plain = c.env
+    c.env = recordingEnv(plain)
     await next()
-    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.res.status >= 300) return
+    const recorder = db(c.env)
+    // A refusal relays only what it wrote itself (its rows are claimed: the sweep would wait out the claim).
+    if (c.res.status >= 300 && !wroteEvents(recorder)) return
     c.executionCtx.waitUntil(
-      relayOutbox(db(c.env), c.env).catch((error: unknown) => {
+      relayOutbox(wroteEvents(recorder) ? recorder : db(plain), plain).catch((error: unknown) => {
         log.error('outbox relay failed', { error })
       }),
     )

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { Result } from '../../shared-contracts/errors'
 import { relayOutbox } from '../events/outbox'
+import { recordingEnv } from '../events/written-events'
 import { injectedRpcFault, type FaultBindings } from '../faults/faults'
 import { validate } from '../http/json-body'
 import { createLogger } from '../telemetry/log'
@@ -19,11 +20,6 @@ export interface RpcEntrypointOptions<E, Services> {
   /** The services whose credentials every method accepts. */
   callers: readonly string[]
   services: (env: E) => Services
-  /**
-   * After a write that succeeded, before its answer leaves (e.g. invalidating a cache, so that a
-   * read after the answer sees the change). It handles its own failures.
-   */
-  written?: (services: Services) => Promise<void>
 }
 
 /** One RPC method: its contract schema, what it runs, whether it writes. */
@@ -43,7 +39,7 @@ export interface RpcMethod<Services, S extends z.ZodType, T> {
 /**
  * The one pipeline of every internal RPC method: check the caller's credential, inject a
  * configured fault, validate the input, run with the caller's request id in scope, then relay
- * the outbox after a write. A function, not a base-class method, because RPC exposes every
+ * the outbox rows the write wrote (docs/adr/0059). A function, not a base-class method, because RPC exposes every
  * method of an entrypoint. Business failures come back as `Result`s; a throw is logged and
  * thrown on (the caller sees a failed call it may retry with the same key).
  */
@@ -64,7 +60,9 @@ export function rpcMethods<E extends RpcMethodBindings, Services>(options: RpcEn
     if (fault) return fault
     const parsed = validate(method.schema, input)
     if (!parsed.ok) return parsed
-    const services = options.services(env)
+    // The call's writes record their outbox rows, which the relay after it sends (one statement).
+    const scoped = method.writes ? recordingEnv(env) : env
+    const services = options.services(scoped)
     let result: Result<T>
     try {
       // The caller's request id is this call's too: every log line of the call carries it.
@@ -76,15 +74,12 @@ export function rpcMethods<E extends RpcMethodBindings, Services>(options: RpcEn
     if (method.writes) {
       // The events leave at once; the scheduled sweep sends whatever this could not.
       ctx.waitUntil(
-        relayOutbox(env.DB, env).then(
+        relayOutbox(scoped.DB, env).then(
           () => undefined,
           (error: unknown) => log.error('outbox relay failed', { error }),
         ),
       )
-      if (result.ok) {
-        await options.written?.(services)
-        if (method.answered) ctx.waitUntil(method.answered(services, result.value))
-      }
+      if (result.ok && method.answered) ctx.waitUntil(method.answered(services, result.value))
     }
     return result
   }

@@ -4,10 +4,9 @@
 // either) and answers its first row, so every billed row shows on a span. `raw()` (drizzle's
 // selects) has no such twin and stays a statement whose rows D1 does not report.
 
-const wrapped = new WeakMap<object, object>()
+import { withDatabases } from '../db/env-databases'
 
-const isD1 = (value: unknown): value is D1Database =>
-  typeof value === 'object' && value !== null && 'prepare' in value && 'batch' in value && 'exec' in value
+const wrapped = new WeakMap<object, object>()
 
 function firstOf(row: Record<string, unknown> | undefined, column?: string): unknown {
   if (row === undefined) return null
@@ -41,19 +40,7 @@ function database(db: D1Database): D1Database {
 export function withD1Meta<E extends object>(env: E): E {
   let traced = wrapped.get(env) as E | undefined
   if (!traced) {
-    const databases = new Map<PropertyKey, D1Database>()
-    traced = new Proxy(env, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop, target) as unknown
-        if (!isD1(value)) return value
-        let db = databases.get(prop)
-        if (!db) {
-          db = database(value)
-          databases.set(prop, db)
-        }
-        return db
-      },
-    })
+    traced = withDatabases(env, database)
     wrapped.set(env, traced)
   }
   return traced

@@ -1,5 +1,4 @@
 import { replayRoutes } from '../../../platform/events/replay'
-import { deadLetterRoutes } from '../../../platform/events/dead-letters'
 import { relayAfterResponse } from '../../../platform/events/relay-middleware'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
@@ -15,16 +14,13 @@ const SERVICE = 'inventory'
 
 export const app = createInternalApp<InventoryEnv>(SERVICE, inventoryConfig, (env) => d1Ready(env.DB), sweep)
 
-app.use(services())
+// The relay first: the services are built over its env, whose D1 records the outbox rows a write makes.
 app.use(relayAfterResponse<InventoryEnv>('inventory', (env) => env.DB))
+app.use(services())
 app.route('/api/v1/products', productRoutes)
 app.route('/api/v1/inventory', stockRoutes)
-// The gateway's admin API reaches these: dead letters of this service's queue.
+// The gateway's admin API reaches these: replay of this service's retained events.
 app.use('/internal/*', requireRole('admin'))
-app.route(
-  '/',
-  deadLetterRoutes<InventoryEnv>(SERVICE, (env) => ({ db: env.DB, queue: env.EVENTS_INVENTORY })),
-)
 app.route(
   '/',
   replayRoutes<InventoryEnv>((env) => ({ db: env.DB, queues: env })),

@@ -1,5 +1,4 @@
 import { asGateway, describeBadConfig } from '../../../test/support/bad-config'
-import { EVENTS_QUEUE } from './events/queue'
 import worker from './index'
 
 describeBadConfig({
@@ -9,7 +8,5 @@ describeBadConfig({
   cases: [
     ['CACHE_LEVELS', 'l1'],
     ['CACHE_L2_TTL_S', '30'],
-    ['RETRY_BASE_SECONDS', 'x'],
   ],
-  queue: EVENTS_QUEUE,
 })

@@ -1,7 +1,6 @@
 import { instrumentWorker } from '../../../platform/telemetry/tracing'
 import { app } from './app'
 import type { Env } from './env'
-import { handleQueue } from './events/queue'
 
 import { traceEntrypoint } from '../../../platform/telemetry/trace-entrypoint'
 import { InventoryRpc as InventoryRpcClass } from './rpc/inventory-rpc'
@@ -12,9 +11,4 @@ export const InventoryRpc = traceEntrypoint('inventory', 'InventoryRpc', Invento
 // No cron of its own: the gateway's asks for its sweep (./events/sweep.ts) over the service binding.
 export default instrumentWorker('inventory', {
   fetch: app.fetch,
-
-  /** inventory-events records inventory's own events; inventory-events-dlq keeps what exhausted its retries. */
-  async queue(batch, env) {
-    await handleQueue(batch, env)
-  },
 } satisfies ExportedHandler<Env>)

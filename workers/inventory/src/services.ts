@@ -29,9 +29,10 @@ export function createServices(env: Env, now: () => Date = () => new Date()): In
   const products = createProductsRepo(env.DB)
   const stock = createStockRepo(env.DB)
   const catalog = createCatalogService({ products, now })
+  const reads = createProductReads({ catalog, cache: isolateProductCache() })
   return {
     catalog,
-    reads: createProductReads({ catalog, cache: isolateProductCache() }),
+    reads,
     stock: createStockService({ stock, now }),
     reservations: createReservationsService({
       reservations: createReservationsRepo(env.DB),
@@ -39,6 +40,7 @@ export function createServices(env: Env, now: () => Date = () => new Date()): In
       products,
       stock,
       now,
+      wrote: (fresh) => reads.wrote(fresh),
     }),
   }
 }

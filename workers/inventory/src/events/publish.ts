@@ -1,12 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import { createEvent } from '../../../../platform/events/envelope'
-import { outboxInsert } from '../../../../platform/events/outbox'
+import { outboxInsert, outboxRowInsert } from '../../../../platform/events/outbox'
 import { EVENT_TYPES, type EventData, type EventType } from '../../../../shared-contracts/events'
-import { outbox, products, stock } from '../repo/schema'
+import { products, stock } from '../repo/schema'
 
-// What inventory publishes. Its subscribers are in shared-contracts/subscriptions.ts (inventory
-// itself: the events invalidate its product cache, ./cache-invalidation.ts).
+// What inventory publishes. Its subscribers are in shared-contracts/subscriptions.ts.
 //
 // Events whose data depends on the row a batch has just changed (a version, levels after a
 // concurrent reservation) read it in SQL, in the same batch, so that the event says exactly
@@ -25,7 +24,7 @@ type StockSnapshot = EventData<typeof EVENT_TYPES.stockChanged>
 function outboxInsertFromRow(db: DrizzleD1Database, type: EventType, subject: string, now: Date, data: SQL, from: SQL) {
   const event = createEvent({ service: SERVICE, type, subject, data: {} as never, now })
   const envelope = sql`(SELECT json_set(${JSON.stringify(event)}, '$.data', ${data}) FROM ${from})`
-  return db.insert(outbox).values({ id: event.id, type: event.type, envelope, createdAt: event.time })
+  return outboxRowInsert(db, { id: event.id, type: event.type, envelope, createdAt: event.time })
 }
 
 /** product.created: the new product's data is known before the batch runs. */

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm'
-import { drizzle } from 'drizzle-orm/d1'
+import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
 import type { Product, UpdateProductRequest } from '../../../../shared-contracts/inventory'
 import { productCreated, productUpdatedFromRow, stockInitialised } from '../events/publish'
 import { LIST_STAMP, PRODUCT_STAMP_PREFIX, productStamp, stampBump, stampsOf, stampsSelect } from './cache-stamps-repo'
@@ -43,6 +43,29 @@ const versioned = ({ cache_version, ...product }: Product & { cache_version: num
   version: cache_version,
 })
 
+// Each row with its product's stamp: one statement, so the stamp is the one of the row read.
+const selectStamped = (db: DrizzleD1Database) =>
+  db
+    .select({ ...productColumns, cache_version: versionColumn, cache_stamp: stampColumn })
+    .from(products)
+    .innerJoin(stock, eq(stock.productId, products.id))
+    .leftJoin(cacheStamps, eq(cacheStamps.key, sql`${PRODUCT_STAMP_PREFIX} || ${products.id}`))
+
+type StampedRow = Product & { cache_version: number; cache_stamp: number }
+
+/**
+ * The products `ids` as a write's batch leaves them, with their versions and stamps: the last
+ * statement of the batch, so the product cache can be refilled from it with no read of its own.
+ */
+export function productsAfterWrite(db: DrizzleD1Database, ids: readonly string[]) {
+  return selectStamped(db).where(inArray(products.id, [...ids]))
+}
+
+/** What `productsAfterWrite` read, as the product cache's loader answers it. */
+export function freshCopies(rows: readonly StampedRow[]): Stamped<VersionedProduct>[] {
+  return rows.map(({ cache_stamp, ...row }) => ({ value: versioned(row), stamps: { [productStamp(row.id)]: cache_stamp } }))
+}
+
 export type ProductsRepo = ReturnType<typeof createProductsRepo>
 
 export function createProductsRepo(d1: D1Database) {
@@ -53,13 +76,6 @@ export function createProductsRepo(d1: D1Database) {
       .select({ ...productColumns, cache_version: versionColumn })
       .from(products)
       .innerJoin(stock, eq(stock.productId, products.id))
-  // Each row with its product's stamp: one statement, so the stamp is the one of the row read.
-  const selectStamped = () =>
-    db
-      .select({ ...productColumns, cache_version: versionColumn, cache_stamp: stampColumn })
-      .from(products)
-      .innerJoin(stock, eq(stock.productId, products.id))
-      .leftJoin(cacheStamps, eq(cacheStamps.key, sql`${PRODUCT_STAMP_PREFIX} || ${products.id}`))
   const find = async (id: string): Promise<Product | null> => (await selectProducts().where(eq(products.id, id)).get()) ?? null
 
   return {
@@ -73,7 +89,7 @@ export function createProductsRepo(d1: D1Database) {
         : undefined
       const [lists, rows] = await db.batch([
         stampsSelect(db, [LIST_STAMP]),
-        selectStamped().where(position).orderBy(asc(products.createdAt), asc(products.id)).limit(limit),
+        selectStamped(db).where(position).orderBy(asc(products.createdAt), asc(products.id)).limit(limit),
       ])
       const stamps = stampsOf([LIST_STAMP], lists)
       for (const { cache_stamp, ...row } of rows) stamps[productStamp(row.id)] = cache_stamp

@@ -4,6 +4,7 @@ import { drizzle } from 'drizzle-orm/d1'
 import type { ReservedItem } from '../../../../shared-contracts/inventory'
 import { stockChangedFromRow } from '../events/publish'
 import { productStamp, stampBump } from './cache-stamps-repo'
+import { freshCopies, productsAfterWrite, type Stamped, type VersionedProduct } from './products-repo'
 import { requestInsert, type RequestRecord } from './requests-repo'
 import { reservationItems, reservations, reservationTransitions, stock, type ReservationStatus } from './schema'
 import { isCheckViolation, isNotNullViolation, isUniqueViolation } from '../../../../platform/db/sql-errors'
@@ -22,10 +23,18 @@ export interface NewReservation {
   request: RequestRecord
 }
 
-/** `short`: some item lacked stock; `duplicate`: the key or the order has an outcome already. Nothing was written then. */
-export type ReserveOutcome = 'reserved' | 'short' | 'duplicate'
+/**
+ * `reserved`, with the products as the batch left them (to refill the product cache from);
+ * `short`: some item lacked stock; `duplicate`: the key or the order has an outcome already.
+ * Nothing was written in the last two.
+ */
+export type ReserveOutcome = { kind: 'reserved'; fresh: Fresh[] } | { kind: 'short' } | { kind: 'duplicate' }
+
+/** A product as a write left it, ready for the product cache. */
+export type Fresh = Stamped<VersionedProduct>
 
 type Batch = [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]
+type StampedRows = Parameters<typeof freshCopies>[0]
 
 export type ReservationsRepo = ReturnType<typeof createReservationsRepo>
 
@@ -38,17 +47,30 @@ export function createReservationsRepo(d1: D1Database) {
       .where(eq(stock.productId, productId))
 
   return {
+    /** The order's reservation with its items, in the order they were reserved: one statement. */
     async find(orderId: string): Promise<StoredReservation | null> {
-      const header = await db.select().from(reservations).where(eq(reservations.orderId, orderId)).get()
+      const rows = await db
+        .select({
+          reservationId: reservations.reservationId,
+          status: reservations.status,
+          productId: reservationItems.productId,
+          quantity: reservationItems.quantity,
+          unitPriceCents: reservationItems.unitPriceCents,
+          currency: reservationItems.currency,
+        })
+        .from(reservations)
+        .leftJoin(reservationItems, eq(reservationItems.orderId, reservations.orderId))
+        .where(eq(reservations.orderId, orderId))
+        // rowid: the order the items were reserved in.
+        .orderBy(sql`${reservationItems}.rowid`)
+        .all()
+      const header = rows[0]
       if (!header) return null
-      // rowid: the order the items were reserved in.
-      const rows = await db.select().from(reservationItems).where(eq(reservationItems.orderId, orderId)).orderBy(sql`rowid`).all()
-      const items = rows.map((row) => ({
-        product_id: row.productId,
-        quantity: row.quantity,
-        unit_price_cents: row.unitPriceCents,
-        currency: row.currency,
-      }))
+      const items = rows.flatMap((row) =>
+        row.productId === null
+          ? []
+          : [{ product_id: row.productId, quantity: row.quantity!, unit_price_cents: row.unitPriceCents!, currency: row.currency! }],
+      )
       return { reservationId: header.reservationId, status: header.status, items }
     },
 
@@ -68,7 +90,7 @@ export function createReservationsRepo(d1: D1Database) {
         currency,
       }))
       try {
-        await db.batch([
+        const results = await db.batch([
           requestInsert(db, reservation.request, now),
           db.insert(reservations).values({ orderId, reservationId, status: 'reserved', createdAt: at, updatedAt: at }),
           db.insert(reservationItems).values(lines),
@@ -76,19 +98,24 @@ export function createReservationsRepo(d1: D1Database) {
           ...items.map((item) => stockChangedFromRow(db, item.product_id, now)),
           // `available` changed: the cached copies of these products, and of no other, go.
           ...items.map((item) => stampBump(db, productStamp(item.product_id), now)),
+          productsAfterWrite(
+            db,
+            items.map((item) => item.product_id),
+          ),
         ])
-        return 'reserved'
+        return { kind: 'reserved', fresh: freshCopies(results.at(-1) as StampedRows) }
       } catch (error) {
-        if (isCheckViolation(error)) return 'short'
-        if (isUniqueViolation(error)) return 'duplicate'
+        if (isCheckViolation(error)) return { kind: 'short' }
+        if (isUniqueViolation(error)) return { kind: 'duplicate' }
         throw error
       }
     },
 
     /**
      * Moves a `reserved` reservation to `released` (stock back) or `committed` (stock out), with
-     * its events and the call's outcome, in one batch. The transition row guards it: if another
-     * call moved the reservation first, the batch fails whole and this answers `false`.
+     * its events and the call's outcome, in one batch; answers the products as a release left
+     * them (a commit leaves what the public product shows as it was). The transition row guards
+     * it: if another call moved the reservation first, the batch fails whole and this answers null.
      */
     async transition(
       orderId: string,
@@ -96,13 +123,15 @@ export function createReservationsRepo(d1: D1Database) {
       items: readonly ReservedItem[],
       request: RequestRecord,
       now: Date,
-    ): Promise<boolean> {
+    ): Promise<Fresh[] | null> {
       const at = now.toISOString()
       const levels = (quantity: number) =>
         to === 'released'
           ? { reserved: sql`${stock.reserved} - ${quantity}` }
           : { onHand: sql`${stock.onHand} - ${quantity}`, reserved: sql`${stock.reserved} - ${quantity}` }
       const fromStatus = sql`(SELECT ${reservations.status} FROM ${reservations} WHERE ${reservations.orderId} = ${orderId})`
+      const ids = items.map((item) => item.product_id)
+      const released = to === 'released' && ids.length > 0
       const statements: BatchItem<'sqlite'>[] = [
         db.insert(reservationTransitions).values({ orderId, fromStatus, toStatus: to, at }),
         db.update(reservations).set({ status: to, updatedAt: at }).where(eq(reservations.orderId, orderId)),
@@ -110,14 +139,15 @@ export function createReservationsRepo(d1: D1Database) {
         ...items.map((item) => stockChangedFromRow(db, item.product_id, now)),
         // A commit takes as much from on_hand as from reserved: `available`, all the public
         // product shows of stock, stays, and so do the cached copies. A release raises it.
-        ...(to === 'released' ? items.map((item) => stampBump(db, productStamp(item.product_id), now)) : []),
+        ...(released ? ids.map((id) => stampBump(db, productStamp(id), now)) : []),
         requestInsert(db, request, now),
+        ...(released ? [productsAfterWrite(db, ids)] : []),
       ]
       try {
-        await db.batch(statements as Batch)
-        return true
+        const results = await db.batch(statements as Batch)
+        return released ? freshCopies(results.at(-1) as StampedRows) : []
       } catch (error) {
-        if (isCheckViolation(error) || isNotNullViolation(error) || isUniqueViolation(error)) return false
+        if (isCheckViolation(error) || isNotNullViolation(error) || isUniqueViolation(error)) return null
         throw error
       }
     },

@@ -74,6 +74,26 @@ describe('InventoryRpc.getProducts', () => {
     expect(result).toEqual({ ok: true, value: { items: [b, a] } })
   })
 
+  it('answers the price an admin has just set, and the availability a reservation has just left', async () => {
+    const product = await createProduct({ initial_stock: 4 })
+    const credential = await ordersCredential()
+    expect(await rpc.getProducts(credential, { ids: [product.id] })).toMatchObject({
+      ok: true,
+      value: { items: [{ price_cents: product.price_cents }] },
+    })
+    const patched = await callInventory(`/api/v1/products/${product.id}`, {
+      method: 'PATCH',
+      principal: ADMIN,
+      body: { price_cents: 4321 },
+    })
+    expect(patched.status).toBe(200)
+    expect(await rpc.getProducts(credential, { ids: [product.id] })).toMatchObject({ ok: true, value: { items: [{ price_cents: 4321 }] } })
+
+    const order = { order_id: uniqueId('ord'), key: uniqueId('key'), items: [{ product_id: product.id, quantity: 3 }] }
+    expect(await rpc.reserve(credential, order)).toMatchObject({ ok: true, value: { items: [{ unit_price_cents: 4321 }] } })
+    expect(await rpc.getProducts(credential, { ids: [product.id] })).toMatchObject({ ok: true, value: { items: [{ available: 1 }] } })
+  })
+
   it('refuses an empty list of ids', async () => {
     expect(await rpc.getProducts(await ordersCredential(), { ids: [] })).toMatchObject({ ok: false, error: { code: 'validation_failed' } })
   })

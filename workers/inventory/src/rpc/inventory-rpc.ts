@@ -20,11 +20,10 @@ const rpcMethod = rpcMethods({
   service: 'inventory',
   /** Only the order saga reserves, releases and commits stock. */
   callers: ['orders'],
-  services: (env: Env) => createServices(env),
   // A reservation or a release changes `available`, which the public product shows: its batch
-  // bumped the products' stamps, and this isolate asks for them on its next read, so that a read
-  // after the answer sees the change.
-  written: async (services) => services.reads.changed(),
+  // bumped the products' stamps and read the products back, and the service hands those to the
+  // reads (`reads.wrote`), so that a read after the answer sees the change.
+  services: (env: Env) => createServices(env),
 })
 
 /**
@@ -62,7 +61,9 @@ export class InventoryRpc extends WorkerEntrypoint<Env> implements InventoryRpcA
   async getProducts(credential: string, input: GetProductsRequest): Promise<Result<{ items: Product[] }>> {
     return rpcMethod(this.env, this.ctx, credential, input, {
       schema: GetProductsRequestSchema,
-      run: async (services, _caller, value) => ({ ok: true, value: { items: await services.catalog.getMany(value.ids) } }),
+      // Through the product cache: a price at most as old as the public catalogue's (docs/adr/0060);
+      // the reservation records the prices it reserved at from D1.
+      run: async (services, _caller, value) => ({ ok: true, value: { items: await services.reads.products(value.ids) } }),
       writes: false,
     })
   }

@@ -42,12 +42,6 @@ export function createCatalogService({ products, now }: CatalogDeps) {
       return products.findVersioned(id)
     },
 
-    /** The products among `ids`, in the order asked; unknown ids are left out. */
-    async getMany(ids: readonly string[]): Promise<Product[]> {
-      const found = new Map((await products.findMany(ids)).map((product) => [product.id, product]))
-      return [...new Set(ids)].flatMap((id) => found.get(id) ?? [])
-    },
-
     /** Creates a product with its stock; a taken SKU (in any case) is `sku_taken`, and nothing is written. */
     async create(input: CreateProductRequest): Promise<Result<Product>> {
       const at = now()

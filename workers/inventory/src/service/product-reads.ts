@@ -5,6 +5,7 @@ import type { CacheLevel } from '../../../../platform/cache/tiered-cache'
 import { pageKey, productKey, type ProductCache } from '../cache/product-cache'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { unknownProduct, type CatalogService } from './catalog-service'
+import type { Fresh } from '../repo/reservations-repo'
 
 const log = createLogger('inventory')
 
@@ -20,10 +21,30 @@ export type ProductReads = ReturnType<typeof createProductReads>
 export interface ProductReadsDeps {
   catalog: CatalogService
   cache: ProductCache
+  now?: () => number
 }
 
+/** KV accepts one write per key per second (developers.cloudflare.com/kv/platform/limits). */
+export const REFILL_INTERVAL_MS = 1_000
+/** When this isolate last refilled each product (pruned as it grows). */
+const refilledAt = new Map<string, number>()
+
+/** Whether `id` may be refilled now (not refilled within the interval), taking the slot if so. */
+function takeRefillSlot(id: string, at: number): boolean {
+  const last = refilledAt.get(id)
+  if (last !== undefined && at - last < REFILL_INTERVAL_MS) return false
+  if (refilledAt.size >= 10_000) {
+    for (const [key, when] of refilledAt) if (at - when >= REFILL_INTERVAL_MS) refilledAt.delete(key)
+  }
+  refilledAt.set(id, at)
+  return true
+}
+
+const loaded = (copy: Fresh) => ({ value: copy.value.product, version: copy.value.version, stamps: copy.stamps })
+
 /** The public catalog reads, through the product cache (platform/cache). */
-export function createProductReads({ catalog, cache }: ProductReadsDeps) {
+export function createProductReads({ catalog, cache, now = Date.now }: ProductReadsDeps) {
+  const fresh = new Map<string, Fresh>()
   return {
     async product(id: string): Promise<Served<Product>> {
       const read = await cache.get(productKey(id), async () => {
@@ -42,6 +63,15 @@ export function createProductReads({ catalog, cache }: ProductReadsDeps) {
       return { result: ok(read.value as Page<Product>), level: read.level, freshUntil: read.freshUntil }
     },
 
+    /**
+     * The products among `ids`, in the order asked (unknown ids left out), through the cache:
+     * as current as the public catalogue, within the stamp check (1 s).
+     */
+    async products(ids: readonly string[]): Promise<Product[]> {
+      const reads = await Promise.all([...new Set(ids)].map((id) => this.product(id)))
+      return reads.flatMap(({ result }) => (result.ok ? [result.value] : []))
+    },
+
     /** This isolate's L1 against its bounds. */
     l1Usage: () => cache.l1Usage,
 
@@ -55,15 +85,33 @@ export function createProductReads({ catalog, cache }: ProductReadsDeps) {
     },
 
     /**
-     * Reads `ids` through the cache after a write changed them (after its answer left): their
-     * copies are stale, so each read fills L1 and L2 anew. The first reader of each, here or in
-     * another isolate, then finds a copy instead of going to D1: the source read moves from a
-     * reader to the writer. A failure is only logged, the next reader fills it instead.
+     * The products as this unit of work's write left them (a reservation's, a release's): this
+     * isolate asks for the stamps on its next read, so the writer reads its own write, and
+     * `refill` fills the cache from these copies. A write that changed no product's public view
+     * (a commit) passes none and costs the cache nothing.
+     */
+    wrote(copies: readonly Fresh[]): void {
+      for (const copy of copies) fresh.set(copy.value.product.id, copy)
+      if (copies.length > 0) cache.refreshStamps()
+    },
+
+    /**
+     * Fills the cache with `ids` after a write changed them (after its answer left): their copies
+     * are stale, so each fill writes L1 and L2 anew. The first reader of each, here or in another
+     * isolate, then finds a copy instead of going to D1: the source read moves from a reader to
+     * the writer, and costs no statement when the write's batch read the products back (`wrote`).
+     * KV takes one write a second per key: a product this isolate refilled within the last second
+     * is skipped (its next reader fills it). A failure is only logged, the next reader fills it.
      */
     async refill(ids: readonly string[]): Promise<void> {
-      for (const id of new Set(ids)) {
-        await this.product(id).catch((error: unknown) => log.warn('refilling a product after a write failed', { error }))
-      }
+      const due = [...new Set(ids)].filter((id) => takeRefillSlot(id, now()))
+      await Promise.all(
+        due.map((id) => {
+          const copy = fresh.get(id)
+          const read = copy ? cache.get(productKey(id), async () => loaded(copy)) : this.product(id)
+          return read.catch((error: unknown) => log.warn('refilling a product after a write failed', { error }))
+        }),
+      )
     },
   }
 }

@@ -2,7 +2,7 @@ import { fail, ok, type AppError, type Result } from '../../../../shared-contrac
 import type { Reservation, ReservationChange, ReservationChangeRequest, ReserveRequest } from '../../../../shared-contracts/inventory'
 import type { ProductsRepo } from '../repo/products-repo'
 import type { RequestsRepo } from '../repo/requests-repo'
-import type { ReservationsRepo } from '../repo/reservations-repo'
+import type { Fresh, ReservationsRepo } from '../repo/reservations-repo'
 import type { StockRepo } from '../repo/stock-repo'
 import { fingerprint, replay } from './idempotency'
 import { decide, type ReservationOperation } from './reservation-state'
@@ -14,6 +14,8 @@ export interface ReservationsDeps {
   products: ProductsRepo
   stock: StockRepo
   now: () => Date
+  /** Told the products as a reservation or release left them (the product cache's refill takes them). */
+  wrote: (fresh: Fresh[]) => void
 }
 
 export type ReservationsService = ReturnType<typeof createReservationsService>
@@ -45,15 +47,23 @@ export function createReservationsService(deps: ReservationsDeps) {
     }
   }
 
+  /**
+   * The first attempt goes straight to the write: a new key and a new order are the common case,
+   * and the batch's unique constraints catch a key or an order seen before (`duplicate`), after
+   * which each attempt looks them up first. An outcome remembered without a write answers what
+   * the key already holds (`remember`), so the lookups are not needed for those either.
+   */
   async function reserve(caller: string, input: ReserveRequest): Promise<Result<Reservation>> {
     const items = [...input.items].sort((a, b) => a.product_id.localeCompare(b.product_id))
     const call = await keyed<Reservation>(caller, input.key, 'reserve', { order_id: input.order_id, items })
     const ids = input.items.map((item) => item.product_id)
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const replayed = await call.replayed()
-      if (replayed) return replayed
-      const existing = await deps.reservations.find(input.order_id)
-      if (existing) return call.remember(fail({ code: 'conflict', detail: `The order has a reservation already (${existing.status}).` }))
+      if (attempt > 0) {
+        const replayed = await call.replayed()
+        if (replayed) return replayed
+        const existing = await deps.reservations.find(input.order_id)
+        if (existing) return call.remember(fail({ code: 'conflict', detail: `The order has a reservation already (${existing.status}).` }))
+      }
       const catalog = new Map((await deps.products.findMany(ids)).map((product) => [product.id, product]))
       const missing = input.items.findIndex((item) => !catalog.has(item.product_id))
       if (missing >= 0) return call.remember(fail(unknownProduct(ids[missing]!, missing)))
@@ -74,12 +84,15 @@ export function createReservationsService(deps: ReservationsDeps) {
         },
         deps.now(),
       )
-      if (outcome === 'reserved') return ok(reservation)
-      if (outcome === 'short') {
+      if (outcome.kind === 'reserved') {
+        deps.wrote(outcome.fresh)
+        return ok(reservation)
+      }
+      if (outcome.kind === 'short') {
         const shortfall = findShortfall(input.items, await deps.stock.levelsOf(ids))
         if (shortfall) return call.remember(fail(outOfStock(shortfall)))
       }
-      // A duplicate (the same key, or the same order, concurrently) or stock freed meanwhile: look again.
+      // A duplicate (the same key, or the same order, earlier or concurrently) or stock freed meanwhile: look again.
     }
     return contended
   }
@@ -91,8 +104,11 @@ export function createReservationsService(deps: ReservationsDeps) {
   ): Promise<Result<ReservationChange>> {
     const call = await keyed<ReservationChange>(caller, input.key, operation, { order_id: input.order_id })
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const replayed = await call.replayed()
-      if (replayed) return replayed
+      // As in `reserve`: the first attempt trusts the write's constraints to catch a key seen before.
+      if (attempt > 0) {
+        const replayed = await call.replayed()
+        if (replayed) return replayed
+      }
       const current = await deps.reservations.find(input.order_id)
       const decision = decide(current?.status ?? null, operation)
       switch (decision.kind) {
@@ -109,8 +125,11 @@ export function createReservationsService(deps: ReservationsDeps) {
         case 'apply': {
           const items = current!.items.map(({ product_id, quantity }) => ({ product_id, quantity }))
           const result = ok({ order_id: input.order_id, status: decision.to, items })
-          const done = await deps.reservations.transition(input.order_id, decision.to, current!.items, call.record(result), deps.now())
-          if (done) return result
+          const fresh = await deps.reservations.transition(input.order_id, decision.to, current!.items, call.record(result), deps.now())
+          if (fresh) {
+            deps.wrote(fresh)
+            return result
+          }
           break
         }
       }

@@ -92,9 +92,23 @@ export function createPaymentsRepo(d1: D1Database) {
 
   return {
     findById: (id: string) => one(eq(payments.id, id)),
-    findByKey: (key: string) => one(eq(payments.idempotencyKey, key)),
     /** The order's attempt that is pending, captured or refunded, if any (there is at most one). */
     findLiveByOrder: (orderId: string) => one(and(eq(payments.orderId, orderId), inArray(payments.status, LIVE))),
+
+    /** What a charge looks at first, in one statement: the attempt of its key, and the order's live attempt (perhaps the same row). */
+    async findForCharge(key: string, orderId: string): Promise<{ sameKey: StoredPayment | null; live: StoredPayment | null }> {
+      const rows = (
+        await db
+          .select()
+          .from(payments)
+          .where(or(eq(payments.idempotencyKey, key), and(eq(payments.orderId, orderId), inArray(payments.status, LIVE))))
+          .all()
+      ).map(toStored)
+      return {
+        sameKey: rows.find((row) => row.key === key) ?? null,
+        live: rows.find((row) => row.orderId === orderId && LIVE.includes(row.status)) ?? null,
+      }
+    },
 
     /**
      * Inserts a pending attempt before the provider is called: it claims its key and its order.

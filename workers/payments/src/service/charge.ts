@@ -29,10 +29,9 @@ const providerError = fail({ code: 'provider_error' as const, detail: 'The payme
 export async function charge(deps: PaymentsDeps, input: ChargeRequest): Promise<Result<ChargeResponse>> {
   const requestHash = await fingerprint(input)
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const sameKey = await deps.repo.findByKey(input.key)
+    const { sameKey, live } = await deps.repo.findForCharge(input.key, input.order_id)
     if (sameKey)
       return sameKey.requestHash === requestHash ? replay(deps, sameKey, input.payment_token) : fail({ code: 'idempotency_key_reused' })
-    const live = await deps.repo.findLiveByOrder(input.order_id)
     if (live) return forOrderTakenBy(live, input)
     const attempt: StoredPayment = {
       id: newPaymentId(),
