@@ -1,5 +1,11 @@
-/** Whether a binding is a D1 database (what `prepare`, `batch` and `exec` say; service stubs have none). */
-export const isD1 = (value: unknown): value is D1Database =>
+/**
+ * The bindings that hold a Worker's D1 database: every Worker names its one database `DB`.
+ * Named rather than recognised by shape, because a service binding's RPC stub answers to any
+ * property (`prepare`, `batch`, `exec` included), and wrapping one breaks its calls.
+ */
+export const D1_BINDINGS: readonly PropertyKey[] = ['DB']
+
+const isD1 = (value: unknown): value is D1Database =>
   typeof value === 'object' && value !== null && 'prepare' in value && 'batch' in value && 'exec' in value
 
 /** `env` with each of its D1 databases seen through `wrap`, made once per binding on first use. */
@@ -8,7 +14,7 @@ export function withDatabases<E extends object>(env: E, wrap: (db: D1Database) =
   return new Proxy(env, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target) as unknown
-      if (!isD1(value)) return value
+      if (!D1_BINDINGS.includes(prop) || !isD1(value)) return value
       let db = databases.get(prop)
       if (!db) {
         db = wrap(value)

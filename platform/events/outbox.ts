@@ -46,12 +46,29 @@ export function outboxInsert(db: DrizzleD1Database, event: CloudEvent) {
  * and returns nothing when it inserted nothing, so the relay after the write sends nothing.
  */
 export function outboxInsertWhen(d1: D1Database, event: CloudEvent, condition: string, ...params: unknown[]): D1PreparedStatement {
+  return outboxInsertFrom(d1, event, (json) => json, `WHERE ${condition}`, ...params)
+}
+
+/**
+ * The outbox row for an event as an `INSERT … SELECT … <source>`: one row per row `source`
+ * (`FROM … WHERE …`, with `?1`.. bound to `params`) yields, with the envelope built by the SQL
+ * `envelope` makes of the event's JSON parameter (e.g. a `json_set` filling in columns of that
+ * row). Claimed by its writer and returned like every outbox insert, so the relay after the
+ * write sends it; none when `source` yields no row.
+ */
+export function outboxInsertFrom(
+  d1: D1Database,
+  event: CloudEvent,
+  envelope: (json: string) => string,
+  source: string,
+  ...params: unknown[]
+): D1PreparedStatement {
   const at = params.length
   const { claimedUntil, attempts } = writerClaim(d1)
   return d1
     .prepare(
       `INSERT INTO outbox (id, type, envelope, created_at, claimed_until, attempts)
-       SELECT ?${at + 1}, ?${at + 2}, ?${at + 3}, ?${at + 4}, ?${at + 5}, ?${at + 6} WHERE ${condition}
+       SELECT ?${at + 1}, ?${at + 2}, ${envelope(`?${at + 3}`)}, ?${at + 4}, ?${at + 5}, ?${at + 6} ${source}
        RETURNING id AS ${RETURNED.id}, envelope AS ${RETURNED.envelope}, created_at AS ${RETURNED.createdAt}`,
     )
     .bind(...params, event.id, event.type, JSON.stringify(event), event.time, claimedUntil, attempts)

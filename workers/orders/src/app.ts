@@ -16,8 +16,10 @@ const SERVICE = 'orders'
 
 export const app = createInternalApp<OrdersEnv>(SERVICE, ordersConfig, (env) => d1Ready(env.DB), sweep)
 
-app.use(services())
+// The relay first: the services it is followed by write through a database that records the
+// outbox rows they insert, which the relay sends after the response in one statement.
 app.use(relayAfterResponse<OrdersEnv>('orders', (env) => env.DB))
+app.use(services())
 app.route('/api/v1/orders', orderRoutes)
 app.route('/api/v2/orders', orderRoutesV2)
 app.route('/api/v1/admin/sagas', adminSagaRoutes)

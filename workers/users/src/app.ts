@@ -15,8 +15,10 @@ const SERVICE = 'users'
 
 export const app = createInternalApp<UsersEnv>(SERVICE, usersConfig, (env) => d1Ready(env.DB), sweep)
 
-app.use(services())
+// The relay first: the services it is followed by write through a database that records the
+// outbox rows they insert, which the relay sends after the response in one statement.
 app.use(relayAfterResponse<UsersEnv>('users', (env) => env.DB))
+app.use(services())
 app.get('/.well-known/jwks.json', (c) => c.json(c.var.services.users.jwks(), 200, { 'Cache-Control': 'public, max-age=300' }))
 app.route('/api/v1/auth', authRoutes)
 app.route('/api/v1/users/me', meRoutes)

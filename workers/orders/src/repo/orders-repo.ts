@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { outboxInsertWhen } from '../../../../platform/events/outbox'
+import { outboxInsertFrom, outboxInsertWhen } from '../../../../platform/events/outbox'
 import { orderEvent } from '../events/order-events'
 import type { OrderState, PendingChange } from '../service/order-state'
 import type { Saga } from '../../../../shared-contracts/orders'
@@ -114,14 +114,15 @@ export function createOrdersRepo(d1: D1Database) {
       const blank: OrderState = { id, user_id: '', items: [], total_cents: 0, currency: '', ...change, created_at: '', version: 0 }
       const event = orderEvent(blank, now)
       const [, updated] = await d1.batch([
-        d1
-          .prepare(
-            `INSERT INTO outbox (id, type, envelope, created_at)
-             SELECT ?1, ?2, json_set(?3, '$.data.user_id', user_id, '$.data.items', json(items), '$.data.total_cents', total_cents,
-               '$.data.currency', currency, '$.data.created_at', created_at, '$.data.version', version + 1), ?4
-             FROM orders WHERE id = ?5 AND status = 'pending'`,
-          )
-          .bind(event.id, event.type, JSON.stringify(event), event.time, id),
+        outboxInsertFrom(
+          d1,
+          event,
+          (json) =>
+            `json_set(${json}, '$.data.user_id', user_id, '$.data.items', json(items), '$.data.total_cents', total_cents,
+               '$.data.currency', currency, '$.data.created_at', created_at, '$.data.version', version + 1)`,
+          `FROM orders WHERE id = ?1 AND status = 'pending'`,
+          id,
+        ),
         d1
           .prepare(
             `UPDATE orders SET status = ?1, cancellation_reason = ?2, version = version + 1, updated_at = ?3

@@ -1,5 +1,6 @@
 import { reuseCredentials } from '../../../../platform/auth/internal-credential'
 import { relayOutbox } from '../../../../platform/events/outbox'
+import { recordWrites } from '../../../../platform/events/written-events'
 import type { PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
 import { sagaView } from '../../../../durable-objects/saga-coordinator/engine'
 import type { SagaHost } from '../../../../durable-objects/saga-coordinator/host'
@@ -16,8 +17,10 @@ import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEPS, STEP_TIMEOUT_MS, wi
  * inventory, payments and the orders table; its summary kept in the `sagas` table.
  */
 export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
-  const orders = createOrdersRepo(env.DB)
-  const sagas = createSagasRepo(env.DB)
+  // The steps' writes record the outbox rows they insert, so `relay` sends those in one statement.
+  const db = recordWrites(env.DB)
+  const orders = createOrdersRepo(db)
+  const sagas = createSagasRepo(db)
   const policy = { ...PLACE_ORDER_POLICY, horizonMs: ordersConfig(env).sagaRetryHorizonMs }
   // Each call's credential names the saga (`saga-<order id>`), as its log lines do. The host
   // serves one coordinator, so one saga: a credential is signed once per callee and reused for
@@ -46,7 +49,7 @@ export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
       sagas.upsert({ saga: sagaView(state), revision: state.revision, createdAt: state.created_at, updatedAt: state.updated_at }),
     recorded: (id) => sagas.find(id),
     relay: async () => {
-      await relayOutbox(env.DB, env)
+      await relayOutbox(db, env)
     },
   }
 }
