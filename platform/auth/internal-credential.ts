@@ -90,13 +90,32 @@ function callerFrom(payload: JWTPayload): Caller | null {
   return { principal: sub === 'anonymous' ? null : { id: sub, roles }, requestId: rid, ...(traceparent ? { traceparent } : {}) }
 }
 
-/** Verifies a credential `issuer` signed for `audience`, against that issuer's public keys. */
-export function createCredentialVerifier(jwksJson: string | undefined, audience: string, issuer = CREDENTIAL_ISSUER): Verifier {
+export interface VerifierOptions {
+  /** Credentials verified and remembered at once, each until it expires (a credential is reused for 15 s). */
+  maxEntries?: number
+  now?: () => number
+}
+
+/**
+ * Verifies a credential `issuer` signed for `audience`, against that issuer's public keys. A
+ * credential that verified is remembered until it expires, so one reused by its signer for many
+ * calls (reuseCredentials) costs one signature check, not one per call; a refused one never is.
+ * The memory is per verifier, and a verifier is per key set: new keys start it afresh.
+ */
+export function createCredentialVerifier(
+  jwksJson: string | undefined,
+  audience: string,
+  issuer = CREDENTIAL_ISSUER,
+  { maxEntries = DEFAULT_CREDENTIAL_REUSE.maxEntries, now = Date.now }: VerifierOptions = {},
+): Verifier {
   const { keys } = parseJwks(jwksJson, issuer === CREDENTIAL_ISSUER ? 'GATEWAY_PUBLIC_KEYS' : `the ${issuer} keys`)
   const imported = new Map(keys.map((jwk) => [jwk.kid, importKey(jwk)]))
   const denied = fail({ code: 'unauthenticated' as const, detail: 'A valid gateway credential is required.' })
+  const verified = new Lru<Caller>({ maxEntries, maxBytes: maxEntries * MAX_CREDENTIAL_LENGTH, now })
   return async function verifyCredential(token) {
     if (!token || token.length > MAX_CREDENTIAL_LENGTH) return denied
+    const known = verified.get(token)
+    if (known !== undefined) return ok(known)
     try {
       const { payload } = await jwtVerify(
         token,
@@ -112,10 +131,15 @@ export function createCredentialVerifier(jwksJson: string | undefined, audience:
           requiredClaims: ['exp', 'iat', 'sub'],
           maxTokenAge: CREDENTIAL_TTL_SECONDS + 5,
           clockTolerance: 5,
+          currentDate: new Date(now()),
         },
       )
       const caller = callerFrom(payload)
-      return caller ? ok(caller) : denied
+      if (!caller) return denied
+      // Remembered no longer than the checks above would pass it: its expiry and its maximum age.
+      const until = Math.min(Number(payload.exp) * 1000, (Number(payload.iat) + CREDENTIAL_TTL_SECONDS + 5) * 1000)
+      if (until > now()) verified.set(token, caller, token.length, until - now())
+      return ok(caller)
     } catch {
       return denied
     }

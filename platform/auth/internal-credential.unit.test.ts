@@ -8,15 +8,14 @@ const customer: Caller = { principal: { id: 'u_1', roles: ['customer'] }, reques
 
 let sign: Signer
 let verifyForUsers: ReturnType<typeof createCredentialVerifier>
+let publicJwks: string
 
 beforeAll(async () => {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
   const kid = 'gateway-test-1'
   sign = createCredentialSigner(JSON.stringify({ ...(await exportJWK(privateKey)), kid }))
-  verifyForUsers = createCredentialVerifier(
-    JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] }),
-    'users',
-  )
+  publicJwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] })
+  verifyForUsers = createCredentialVerifier(publicJwks, 'users')
 })
 
 /** A reusing signer on a hand-driven clock that counts the signatures it asks for. */
@@ -74,5 +73,41 @@ describe('reuseCredentials', () => {
     expect(state.signatures).toBe(3)
     await reused('users', callers[0]!)
     expect(state.signatures).toBe(4)
+  })
+})
+
+describe('createCredentialVerifier', () => {
+  /** A verifier on a hand-driven clock, starting at the real time the credentials are signed at. */
+  const clocked = (audience = 'users') => {
+    const state = { clock: Date.now() }
+    return { state, verify: createCredentialVerifier(publicJwks, audience, undefined, { maxEntries: 2, now: () => state.clock }) }
+  }
+
+  it('answers a credential it verified with the same caller each time it comes again', async () => {
+    const { verify } = clocked()
+    const credential = await sign('users', customer)
+    const first = await verify(credential)
+    expect(first).toEqual({ ok: true, value: customer })
+    expect(await verify(credential)).toEqual(first)
+  })
+
+  it('never remembers a credential past its expiry', async () => {
+    const { state, verify } = clocked()
+    const credential = await sign('users', customer)
+    expect((await verify(credential)).ok).toBe(true)
+    state.clock += 59_000
+    expect((await verify(credential)).ok).toBe(true)
+    state.clock += 2 * 60_000
+    expect(await verify(credential)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } })
+  })
+
+  it('never remembers a refused one: another service’s credential, or one altered in transit', async () => {
+    const { verify } = clocked('orders')
+    const forUsers = await sign('users', customer)
+    for (let attempt = 0; attempt < 2; attempt++) expect((await verify(forUsers)).ok).toBe(false)
+    const forOrders = await sign('orders', customer)
+    const altered = `${forOrders.slice(0, -4)}${forOrders.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`
+    for (let attempt = 0; attempt < 2; attempt++) expect((await verify(altered)).ok).toBe(false)
+    expect((await verify(forOrders)).ok).toBe(true)
   })
 })
