@@ -180,7 +180,7 @@ function render(r) {
   const rows = []
   for (const [service, db] of Object.entries(r.totals.d1))
     rows.push(
-      `| D1 \`${service}\` | ${per(db.statements)} statements, ${per(db.rowsRead)} rows read, ${per(db.rowsWritten)} rows written, ${((db.sqlMs ?? 0) / r.count).toFixed(2)} ms of SQL time as D1 reports it${db.unreported ? ` (${per(db.unreported)} statements via \`raw()\`, rows and time not reported by D1)` : ''} |`,
+      `| D1 \`${service}\` | ${per(db.statements)} statements, ${per(db.rowsRead)} rows read, ${per(db.rowsWritten)} rows written${db.unreported ? ` (${per(db.unreported)} statements via \`raw()\`, rows not reported by D1)` : ''} |`,
     )
   for (const [cls, ops] of Object.entries(r.totals.doStorage))
     rows.push(

@@ -26,8 +26,7 @@ const handlerKind = (span) => /^(fetchHandler|queueHandler|scheduledHandler) /.e
 
 /**
  * Totals of `spans` (the receiver's decoded spans):
- * - `d1[service]`: statements, rowsRead, rowsWritten, sqlMs (D1's reported duration, summed), and
- *   statements whose rows D1 did not report;
+ * - `d1[service]`: statements, rowsRead, rowsWritten, and statements whose rows D1 did not report;
  * - `doStorage[class][operation]`, `doRequests[class][method]` (alarms are method `alarm`);
  * - `kv[service][operation]`; `queues`: messages sent, batches delivered, messages delivered;
  * - `rpc[service]`: service-binding RPC calls received; `invocations[service][kind]`.
@@ -51,8 +50,6 @@ export function tally(spans) {
       bump(group(db, 'operations'), a['db.operation'])
       bump(db, 'rowsRead', Number(a['db.cf.d1.rows_read'] ?? 0))
       bump(db, 'rowsWritten', Number(a['db.cf.d1.rows_written'] ?? 0))
-      // D1's own time for the statement (meta.duration): what its one thread spends on it.
-      if (a['db.cf.d1.duration'] !== undefined) bump(db, 'sqlMs', Number(a['db.cf.d1.duration']))
     } else if (isDoStorage(span)) {
       bump(group(totals.doStorage, a['do.class']), a['db.operation'])
     } else if (isDoRequest(span)) {

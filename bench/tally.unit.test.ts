@@ -15,25 +15,24 @@ const span = (service: string, name: string, kind: number, attributes: Record<st
   startMs: 0,
   endMs: 1,
 })
-const d1 = (service: string, operation: string, meta?: { read: number; written: number; ms?: number }) =>
+const d1 = (service: string, operation: string, meta?: { read: number; written: number }) =>
   span(service, `DB ${operation}`, 3, {
     'db.system': 'Cloudflare D1',
     'db.operation': operation,
     ...(meta ? { 'db.cf.d1.rows_read': meta.read, 'db.cf.d1.rows_written': meta.written } : {}),
-    ...(meta?.ms === undefined ? {} : { 'db.cf.d1.duration': meta.ms }),
   })
 
 describe('tally: operations counted from spans', () => {
   it('counts D1 statements and rows per database, the batch parent not a statement, raw() as unreported', () => {
     const totals = tally([
-      d1('orders', 'run', { read: 1, written: 2, ms: 0.25 }),
-      d1('orders', 'batch', { read: 3, written: 4, ms: 0.5 }),
+      d1('orders', 'run', { read: 1, written: 2 }),
+      d1('orders', 'batch', { read: 3, written: 4 }),
       span('orders', 'DB batch', 3),
       d1('orders', 'raw'),
       d1('inventory', 'all', { read: 7, written: 0 }),
     ])
     expect(totals.d1).toEqual({
-      orders: { statements: 3, rowsRead: 4, rowsWritten: 6, sqlMs: 0.75, unreported: 1, operations: { run: 1, batch: 1, raw: 1 } },
+      orders: { statements: 3, rowsRead: 4, rowsWritten: 6, unreported: 1, operations: { run: 1, batch: 1, raw: 1 } },
       inventory: { statements: 1, rowsRead: 7, rowsWritten: 0, operations: { all: 1 } },
     })
   })
