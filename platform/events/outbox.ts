@@ -146,9 +146,14 @@ export async function publishRows(env: Queues, rows: readonly StoredEvent[]): Pr
  * once: consumers deduplicate.
  */
 export async function relayOutbox(db: D1Database, env: Queues, options: RelayOptions = {}): Promise<RelayReport> {
-  const { limit = 50, leaseMs = WRITER_LEASE_MS, now = Date.now } = options
   const written = takeWritten(db)
-  if (written) return sendAndMark(db, env, written, now)
+  if (written) return sendAndMark(db, env, written, options.now ?? Date.now)
+  return relayPending(db, env, options)
+}
+
+/** Claims pending rows whose claim is free or has lapsed, then sends them (the second case above). */
+async function relayPending(db: D1Database, env: Queues, options: RelayOptions): Promise<RelayReport> {
+  const { limit = 50, leaseMs = WRITER_LEASE_MS, now = Date.now } = options
   const claimed = await db
     .prepare(
       `UPDATE outbox SET claimed_until = ?1, attempts = attempts + 1
@@ -186,11 +191,15 @@ async function sendAndMark(db: D1Database, env: Queues, claimed: readonly Writte
   return { sent: sent.length, failed: failures.size }
 }
 
-/** Relays until the outbox is drained or a pass sends nothing more (the scheduled sweep). */
+/**
+ * Relays pending rows until the outbox is drained or a pass sends nothing more (the scheduled
+ * sweep, a replay). Always by claiming, even through a database that records its writes: what
+ * the work itself wrote is not what a drain is for.
+ */
 export async function drainOutbox(db: D1Database, env: Queues, options: RelayOptions = {}): Promise<RelayReport> {
   const total: RelayReport = { sent: 0, failed: 0 }
   for (let pass = 0; pass < 20; pass++) {
-    const report = await relayOutbox(db, env, options)
+    const report = await relayPending(db, env, options)
     total.sent += report.sent
     total.failed += report.failed
     if (report.sent === 0) break

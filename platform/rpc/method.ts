@@ -70,17 +70,20 @@ export function rpcMethods<E extends RpcMethodBindings, Services>(options: RpcEn
     } catch (error) {
       log.error('rpc call failed', { request_id: caller.value.requestId, error })
       throw error
+    } finally {
+      // The events leave at once, also those of a batch that committed before the call threw
+      // (its writer claimed them: no one else would send them before the claim lapses); the
+      // scheduled sweep sends whatever this could not.
+      if (method.writes) {
+        ctx.waitUntil(
+          relayOutbox(scoped.DB, env).then(
+            () => undefined,
+            (error: unknown) => log.error('outbox relay failed', { error }),
+          ),
+        )
+      }
     }
-    if (method.writes) {
-      // The events leave at once; the scheduled sweep sends whatever this could not.
-      ctx.waitUntil(
-        relayOutbox(scoped.DB, env).then(
-          () => undefined,
-          (error: unknown) => log.error('outbox relay failed', { error }),
-        ),
-      )
-      if (result.ok && method.answered) ctx.waitUntil(method.answered(services, result.value))
-    }
+    if (method.writes && result.ok && method.answered) ctx.waitUntil(method.answered(services, result.value))
     return result
   }
 }

@@ -92,4 +92,14 @@ describe('the relay after a write', () => {
     await drainOutbox(testEnv.DB, testEnv)
     expect((await rowOf(event.id))!.sent_at).not.toBeNull()
   })
+
+  it('drains pending rows through a database that records writes too (a replay running inside a write)', async () => {
+    const event = paymentCaptured()
+    await testEnv.DB.batch([outboxInsertWhen(testEnv.DB, event, '1 = 1')])
+    expect((await rowOf(event.id))!.claimed_until).toBeNull()
+    const recorder = recordWrites(testEnv.DB)
+    const report = await drainOutbox(recorder, testEnv)
+    expect(report.sent).toBeGreaterThanOrEqual(1)
+    expect((await rowOf(event.id))!.sent_at).not.toBeNull()
+  })
 })
