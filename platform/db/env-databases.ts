@@ -3,7 +3,7 @@
  * Named rather than recognised by shape, because a service binding's RPC stub answers to any
  * property (`prepare`, `batch`, `exec` included), and wrapping one breaks its calls.
  */
-export const D1_BINDINGS: readonly PropertyKey[] = ['DB']
+const D1_BINDINGS: readonly PropertyKey[] = ['DB']
 
 const isD1 = (value: unknown): value is D1Database =>
   typeof value === 'object' && value !== null && 'prepare' in value && 'batch' in value && 'exec' in value

@@ -56,7 +56,7 @@ export function recordWrites(d1: D1Database): D1Database {
 }
 
 /** Whether `db` (a D1 database, or a drizzle one over it) records its writes: its inserts are claimed by the writer. */
-export function recordsWrites(db: unknown): boolean {
+function recordsWrites(db: unknown): boolean {
   const client = (db as { $client?: unknown } | null)?.$client ?? db
   return typeof client === 'object' && client !== null && written.has(client)
 }

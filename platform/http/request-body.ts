@@ -1,4 +1,4 @@
-import { defineConfig, type VarsOf } from '../env/config'
+import type { VarsOf } from '../env/config'
 import { durationMsVar, intVar } from '../env/vars'
 import type { Context, MiddlewareHandler } from 'hono'
 import { fail, ok, type Result } from '../../shared-contracts/errors'
@@ -25,9 +25,6 @@ export const bodyLimitsOf = (vars: VarsOf<typeof BODY_LIMIT_VARS>): BodyLimits =
   maxBytes: vars.MAX_BODY_BYTES,
   deadlineMs: vars.CLIENT_BODY_TIMEOUT_MS,
 })
-
-/** The limits alone, from `MAX_BODY_BYTES` and `CLIENT_BODY_TIMEOUT_MS`; throws on a bad value. */
-export const bodyLimitsFrom = defineConfig(BODY_LIMIT_VARS, bodyLimitsOf)
 
 /** What the body stage reads from the Worker's config (`c.var.config`, ../http/config.ts). */
 export interface BodyLimitsConfig {

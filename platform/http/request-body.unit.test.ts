@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { Hono } from 'hono'
-import { bodyLimitsFrom, DEFAULT_BODY_LIMITS, readBody, releaseUnreadBody } from './request-body'
+import { defineConfig } from '../env/config'
+import { BODY_LIMIT_VARS, bodyLimitsOf, DEFAULT_BODY_LIMITS, readBody, releaseUnreadBody } from './request-body'
+
+/** The two vars alone, parsed as every Worker's config parses them. */
+const bodyLimitsFrom = defineConfig(BODY_LIMIT_VARS, bodyLimitsOf)
 
 const LIMITS = { maxBytes: 16, deadlineMs: 50 }
 

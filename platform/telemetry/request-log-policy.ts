@@ -1,6 +1,6 @@
 // Which requests get a `request` log line (docs/adr/0052-request-log-sampling.md). RED metrics
 // are not decided here: they count every request whatever this answers.
-import { defineConfig, type VarsOf } from '../env/config'
+import type { VarsOf } from '../env/config'
 import { durationMsVar, fractionVar } from '../env/vars'
 
 export interface RequestLogOptions {
@@ -61,6 +61,3 @@ export const requestLogOptionsOf = (vars: VarsOf<typeof REQUEST_LOG_VARS>): Requ
   sampleRate: vars.LOG_SAMPLE_RATE,
   slowMs: vars.LOG_SLOW_MS,
 })
-
-/** The options alone, from the two vars; absent or empty, the default; anything else throws, naming the var. */
-export const requestLogOptions = defineConfig(REQUEST_LOG_VARS, requestLogOptionsOf)

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { requestLogOptions, sampleBucket, shouldLogRequest } from './request-log-policy'
+import { defineConfig } from '../env/config'
+import { REQUEST_LOG_VARS, requestLogOptionsOf, sampleBucket, shouldLogRequest } from './request-log-policy'
+
+/** The two vars alone, parsed as the gateway's config parses them. */
+const requestLogOptions = defineConfig(REQUEST_LOG_VARS, requestLogOptionsOf)
 
 const ids = Array.from({ length: 2000 }, (_, index) => `req-${index}-${index * 7919}`)
 const ok = (requestId: string) => ({ status: 200, durationMs: 3, requestId })

@@ -105,7 +105,8 @@ const sameServices = (a: GatewayConfig, b: GatewayConfig) =>
 
 /** This isolate's services for this configuration: requests and the scheduled sweep share them. */
 export function gatewayServices(env: Env, config: GatewayConfig = gatewayConfig(env)): GatewayServices {
-  if (!isolate || !sameServices(isolate.config, config)) isolate = { config, services: build(env, config) }
+  // The config is parsed once per env, so the same object is the common case.
+  if (!isolate || (isolate.config !== config && !sameServices(isolate.config, config))) isolate = { config, services: build(env, config) }
   return isolate.services
 }
 

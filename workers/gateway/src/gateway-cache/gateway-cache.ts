@@ -1,6 +1,6 @@
 import { FRESH_UNTIL_HEADER } from '../../../../platform/cache/http-cache'
 import { fromCachedAnswer, keepUntil, toCachedAnswer } from './answer'
-import { gatewayCacheOptions, type GatewayCacheEnv, type GatewayCacheOptions } from './options'
+import type { GatewayCacheOptions } from './options'
 import { GATEWAY_CACHE_MAX_TTL_MS, GatewayCacheStore, type CachedAnswer, type Slot } from './store'
 
 /**
@@ -38,11 +38,6 @@ export const NO_GATEWAY_CACHE: GatewayCache = {
   find: () => undefined,
   before: () => ({ kind: 'bypass' }),
   after: async (_read, response) => passOn(response),
-}
-
-/** The cache for this configuration (in this isolate's memory, or none when `off`); a bad var throws. One per isolate: GatewayServices holds it. */
-export function gatewayCache(env: GatewayCacheEnv): GatewayCache {
-  return gatewayCacheFrom(gatewayCacheOptions(env))
 }
 
 /** The cache for these parsed options (the gateway's config holds them). */

@@ -1,9 +1,14 @@
 // biome-ignore-all lint/suspicious/noDuplicateTestHooks: `before` and `after` here are the gateway cache's own stages, not vitest hooks
 import { describe, expect, it } from 'vitest'
 import { FRESH_UNTIL_HEADER } from '../../../../platform/cache/http-cache'
-import { after, before, gatewayCache, NO_GATEWAY_CACHE, type GatewayCacheRequest } from './gateway-cache'
-import { gatewayCacheOptions } from './options'
+import { defineConfig } from '../../../../platform/env/config'
+import { after, before, gatewayCacheFrom, NO_GATEWAY_CACHE, type GatewayCacheRequest } from './gateway-cache'
+import { GATEWAY_CACHE_VARS, gatewayCacheOptionsOf } from './options'
 import { GatewayCacheStore } from './store'
+
+/** The GATEWAY_CACHE* vars alone, parsed as the gateway's config parses them, and the cache they give. */
+const gatewayCacheOptions = defineConfig(GATEWAY_CACHE_VARS, gatewayCacheOptionsOf)
+const gatewayCache = (env: object) => gatewayCacheFrom(gatewayCacheOptions(env))
 
 // The gateway's cache with an injected clock; the real forward path is in test/e2e/cache.test.ts.
 const T0 = 1_000_000

@@ -1,13 +1,5 @@
-import { defineConfig, type VarsOf } from '../../../../platform/env/config'
+import type { VarsOf } from '../../../../platform/env/config'
 import { intVar, onOffVar } from '../../../../platform/env/vars'
-
-/** The GATEWAY_CACHE* vars (docs/caching.md); unset or empty means the default. */
-export interface GatewayCacheEnv {
-  /** `off` turns the gateway's cache off (the benchmark, to measure inventory's levels behind it). */
-  GATEWAY_CACHE?: string
-  GATEWAY_CACHE_MAX_ENTRIES?: string
-  GATEWAY_CACHE_MAX_BYTES?: string
-}
 
 export interface GatewayCacheOptions {
   enabled: boolean
@@ -15,7 +7,11 @@ export interface GatewayCacheOptions {
   maxBytes: number
 }
 
-/** The GATEWAY_CACHE* vars, part of the gateway's config. */
+/**
+ * The GATEWAY_CACHE* vars, part of the gateway's config (docs/caching.md); unset or empty means
+ * the default. `GATEWAY_CACHE=off` turns the cache off (the benchmark, to measure inventory's
+ * levels behind it).
+ */
 export const GATEWAY_CACHE_VARS = {
   GATEWAY_CACHE: onOffVar('on'),
   GATEWAY_CACHE_MAX_ENTRIES: intVar(1000),
@@ -27,6 +23,3 @@ export const gatewayCacheOptionsOf = (vars: VarsOf<typeof GATEWAY_CACHE_VARS>): 
   maxEntries: vars.GATEWAY_CACHE_MAX_ENTRIES,
   maxBytes: vars.GATEWAY_CACHE_MAX_BYTES,
 })
-
-/** Reads the GATEWAY_CACHE* vars alone; a value that is not what it should be throws, naming the var. */
-export const gatewayCacheOptions: (env: GatewayCacheEnv) => GatewayCacheOptions = defineConfig(GATEWAY_CACHE_VARS, gatewayCacheOptionsOf)

@@ -1,10 +1,13 @@
 import { Hono } from 'hono'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { requestLogOptions } from '../../../../platform/telemetry/request-log-policy'
+import { defineConfig } from '../../../../platform/env/config'
+import { REQUEST_LOG_VARS, requestLogOptionsOf } from '../../../../platform/telemetry/request-log-policy'
 import { ROUTES } from '../../../../shared-contracts/routes'
 import type { GatewayConfig } from '../config'
 import type { GatewayEnv } from '../services'
 import { observe } from './observe'
+
+const requestLogOptions = defineConfig(REQUEST_LOG_VARS, requestLogOptionsOf)
 
 const app = new Hono<GatewayEnv>()
   // The part of the gateway's config observe reads, parsed from the request's env as useConfig does.
