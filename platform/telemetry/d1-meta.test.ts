@@ -50,3 +50,54 @@ describe('first() through withD1Meta', () => {
     expect(traced.DB).toBe(traced.DB)
   })
 })
+
+describe('a session (withSession) through withD1Meta', () => {
+  const sessions = async <T>(read: (session: D1DatabaseSession) => Promise<T>) => [
+    await read(traced.DB.withSession('first-unconstrained')),
+    await read(plain.DB.withSession('first-unconstrained')),
+  ]
+
+  it('answers first(), first(column), all() and raw() as the bare session does', async () => {
+    const query = (session: D1DatabaseSession) => session.prepare('SELECT id, label FROM d1_meta_probe WHERE id >= ?1 ORDER BY id').bind(1)
+    const [wrapped, real] = await sessions(async (session) => ({
+      first: await query(session).first(),
+      label: await query(session).first('label'),
+      all: (await query(session).all()).results,
+      raw: await query(session).raw(),
+    }))
+    expect(wrapped).toEqual({
+      first: { id: 1, label: 'one' },
+      label: 'one',
+      all: [
+        { id: 1, label: 'one' },
+        { id: 2, label: 'two' },
+      ],
+      raw: [
+        [1, 'one'],
+        [2, 'two'],
+      ],
+    })
+    expect(wrapped).toEqual(real)
+  })
+
+  it('sends a batch of its own statements, and writes through run()', async () => {
+    const session = traced.DB.withSession('first-primary')
+    const written = await session.prepare("INSERT OR REPLACE INTO d1_meta_probe (id, label) VALUES (3, 'three')").run()
+    expect(written.meta.changes).toBe(1)
+    const [count, rows] = await session.batch<{ n?: number; label?: string }>([
+      session.prepare('SELECT COUNT(*) AS n FROM d1_meta_probe'),
+      session.prepare('SELECT label FROM d1_meta_probe WHERE id = ?1').bind(3),
+    ])
+    expect(count!.results).toEqual([{ n: 3 }])
+    expect(rows!.results).toEqual([{ label: 'three' }])
+    expect(await plain.DB.prepare('SELECT label FROM d1_meta_probe WHERE id = 3').first('label')).toBe('three')
+    await plain.DB.prepare('DELETE FROM d1_meta_probe WHERE id = 3').run()
+  })
+
+  it('refuses a missing column, and hands back the bookmark the session holds', async () => {
+    const session = traced.DB.withSession('first-unconstrained')
+    await expect(session.prepare('SELECT id FROM d1_meta_probe WHERE id = 1').first('nope')).rejects.toThrow(/D1_COLUMN_NOTFOUND/)
+    await session.prepare('SELECT id FROM d1_meta_probe').all()
+    expect(session.getBookmark()).toEqual(expect.any(String))
+  })
+})

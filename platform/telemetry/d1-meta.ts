@@ -2,18 +2,13 @@
 // records them on the spans of `all()`, `run()` and `batch()`, but `first()` drops them. With
 // tracing on, `first()` is run as `all()` (the same query, the same rows read: D1 reads them for
 // either) and answers its first row, so every billed row shows on a span. `raw()` (drizzle's
-// selects) has no such twin and stays a statement whose rows D1 does not report.
+// selects) has no such twin and stays a statement whose rows D1 does not report. A session
+// (`withSession`, read replicas) is traced here too (d1-session.ts).
 
 import { withDatabases } from '../db/env-databases'
+import { firstOf, tracedSession } from './d1-session'
 
 const wrapped = new WeakMap<object, object>()
-
-function firstOf(row: Record<string, unknown> | undefined, column?: string): unknown {
-  if (row === undefined) return null
-  if (column === undefined) return row
-  if (!(column in row)) throw new Error(`D1_COLUMN_NOTFOUND: Column not found (${column})`)
-  return row[column]
-}
 
 function statement(stmt: D1PreparedStatement): D1PreparedStatement {
   return new Proxy(stmt, {
@@ -30,6 +25,9 @@ function database(db: D1Database): D1Database {
   return new Proxy(db, {
     get(target, prop) {
       if (prop === 'prepare') return (sql: string) => statement(target.prepare(sql))
+      // The library hands a session back untraced: its queries would leave no span.
+      if (prop === 'withSession')
+        return (constraint?: D1SessionConstraint | D1SessionBookmark) => tracedSession(target.withSession(constraint), 'DB')
       const value = Reflect.get(target, prop, target) as unknown
       return typeof value === 'function' ? value.bind(target) : value
     },

@@ -47,15 +47,15 @@ export async function registerAndLogin(overrides: { email?: string; name?: strin
   return { ...registered, token: await login(registered.user.email, registered.password) }
 }
 
-/** The Worker's services over the test's D1 (the database it serves), on a clock the test chooses. */
-export function testServices(now: () => Date = () => new Date()) {
+/** The Worker's services over the test's D1 (the database it serves, or `db` seen through a test's stand-in), on a clock the test chooses. */
+export function testServices(now: () => Date = () => new Date(), db: D1Database = testEnv.DB) {
   const tokens = createTokenIssuer({
     issuer: testEnv.JWT_ISSUER,
     audience: testEnv.JWT_AUDIENCE,
     privateKeyJson: testEnv.JWT_PRIVATE_KEY,
     previousPublicKeyJson: testEnv.JWT_PREVIOUS_PUBLIC_KEY,
   })
-  return createServices(testEnv.DB, tokens, now)
+  return createServices(db, tokens, { now })
 }
 
 /** A refresh call, as the gateway forwards it. */

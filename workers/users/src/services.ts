@@ -3,6 +3,8 @@ import { createSessionsRepo } from './repo/sessions-repo'
 import { createUsersRepo } from './repo/users-repo'
 import { createAccountService } from './service/account-service'
 import { ensureDevAdmin } from './service/dev-admin'
+import { replicaReads } from '../../../platform/db/read-replica'
+import { RecentWrites } from './service/recent-writes'
 import { createSessionsService } from './service/sessions-service'
 import { createTokenIssuer, type TokenIssuer } from './service/tokens'
 import { createUsersService } from './service/users-service'
@@ -20,13 +22,21 @@ function tokenIssuer(config: UsersConfig): TokenIssuer {
   return issuer.tokens
 }
 
-/** The services of users over one database, with the clock they read (tests pass their own). */
-export function createServices(db: D1Database, tokens: TokenIssuer, now: () => Date = () => new Date()) {
+/** The users this isolate changed lately: one set per isolate, as every request's services share it. */
+const isolateWrites = new RecentWrites()
+
+/** The services of users over one database, with the clock they read and the writes they remember (tests pass their own). */
+export function createServices(
+  db: D1Database,
+  tokens: TokenIssuer,
+  { now = () => new Date(), writtenHere = new RecentWrites() }: { now?: () => Date; writtenHere?: RecentWrites } = {},
+) {
   const repo = createUsersRepo(db)
+  const replica = () => createUsersRepo(replicaReads(db))
   const sessionsRepo = createSessionsRepo(db)
   const sessions = createSessionsService({ sessions: sessionsRepo, users: repo, tokens, now })
-  const users = createUsersService({ repo, tokens, sessions, now })
-  const account = createAccountService({ repo, sessionsRepo, sessions, now })
+  const users = createUsersService({ repo, replica, tokens, sessions, writtenHere, now })
+  const account = createAccountService({ repo, sessionsRepo, sessions, writtenHere, now })
   return { repo, services: { users, sessions, account } }
 }
 
@@ -36,7 +46,7 @@ let adminBootstrap: Promise<void> | null = null
 export function services(): MiddlewareHandler<UsersEnv> {
   return async function services(c, next) {
     const config = c.var.config
-    const { repo, services: built } = createServices(c.env.DB, tokenIssuer(config))
+    const { repo, services: built } = createServices(c.env.DB, tokenIssuer(config), { writtenHere: isolateWrites })
     const { users } = built
     adminBootstrap ??= ensureDevAdmin(config.devAdmin, repo, users).catch((error: unknown) => {
       adminBootstrap = null // try again on the next request

@@ -6,12 +6,15 @@ import { createEvent } from '../../../../platform/events/envelope'
 import type { SessionsRepo } from '../repo/sessions-repo'
 import type { StoredUser, UsersRepo } from '../repo/users-repo'
 import { hashPassword, verifyPassword } from './passwords'
+import type { RecentWrites } from './recent-writes'
 import type { SessionsService } from './sessions-service'
 
 export interface AccountServiceDeps {
   repo: UsersRepo
   sessionsRepo: SessionsRepo
   sessions: SessionsService
+  /** Told of an erasure, so this isolate's next `users/me` of the user asks the primary. */
+  writtenHere: RecentWrites
   now: () => Date
 }
 
@@ -21,7 +24,7 @@ const GONE = fail({ code: 'not_found' as const, detail: 'The account no longer e
 const WRONG_PASSWORD = fail({ code: 'invalid_credentials' as const, detail: 'The password is wrong.' })
 
 /** Password change, deletion and the admin's view: what changes an account as a whole (docs/adr/0027, 0028). */
-export function createAccountService({ repo, sessionsRepo, sessions, now }: AccountServiceDeps) {
+export function createAccountService({ repo, sessionsRepo, sessions, writtenHere, now }: AccountServiceDeps) {
   /** The caller's account, if the password they sent is its password. */
   async function reauthenticate(principal: Principal, password: string): Promise<Result<StoredUser>> {
     const stored = await repo.findStoredById(principal.id)
@@ -60,6 +63,7 @@ export function createAccountService({ repo, sessionsRepo, sessions, now }: Acco
         now: deletedAt,
       })
       await repo.commit([...sessionsRepo.eraseStatements(user.id), ...repo.eraseStatements(user, deletedAt.toISOString(), deleted)])
+      writtenHere.note(user.id)
       return ok(null)
     },
 

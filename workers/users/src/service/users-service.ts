@@ -5,13 +5,17 @@ import { createEvent } from '../../../../platform/events/envelope'
 import { EVENT_TYPES } from '../../../../shared-contracts/events'
 import type { UsersRepo } from '../repo/users-repo'
 import { DECOY_HASH, hashPassword, verifyPassword } from './passwords'
+import type { RecentWrites } from './recent-writes'
 import type { SessionsService } from './sessions-service'
 import type { TokenIssuer } from './tokens'
 
 export interface UsersServiceDeps {
   repo: UsersRepo
+  /** The same tables, read through a D1 session that a read replica may answer (platform/db/read-replica.ts). */
+  replica: () => UsersRepo
   tokens: TokenIssuer
   sessions: SessionsService
+  writtenHere: RecentWrites
   now: () => Date
 }
 
@@ -19,7 +23,7 @@ export type UsersService = ReturnType<typeof createUsersService>
 
 const newUserId = () => `usr_${crypto.randomUUID().replaceAll('-', '')}`
 
-export function createUsersService({ repo, tokens, sessions, now }: UsersServiceDeps) {
+export function createUsersService({ repo, replica, tokens, sessions, writtenHere, now }: UsersServiceDeps) {
   return {
     /** Registers a customer and announces it (user.registered). A taken email is `email_taken`; nothing is written then. */
     async register(input: RegisterRequest, roles: Role[] = ['customer']): Promise<Result<User>> {
@@ -44,13 +48,21 @@ export function createUsersService({ repo, tokens, sessions, now }: UsersService
       return ok(await sessions.start(stored.user))
     },
 
+    /**
+     * Every signed-in `users/me` is this one query, so it goes to a read replica and not to the
+     * one primary (docs/adr/0063). The primary answers instead for a user this isolate changed
+     * lately (a client reads its own rename back), and confirms an account the replica does not
+     * know, which may be younger than the replica's copy.
+     */
     async me(principal: Principal): Promise<Result<User>> {
-      const user = await repo.findById(principal.id)
+      const { id } = principal
+      const user = writtenHere.has(id) ? await repo.findById(id) : ((await replica().findById(id)) ?? (await repo.findById(id)))
       return user ? ok(user) : fail({ code: 'not_found', detail: 'The account no longer exists.' })
     },
 
     async updateMe(principal: Principal, input: UpdateMeRequest): Promise<Result<User>> {
       const user = await repo.updateName(principal.id, input.name, now().toISOString())
+      writtenHere.note(principal.id)
       return user ? ok(user) : fail({ code: 'not_found', detail: 'The account no longer exists.' })
     },
 
