@@ -49,7 +49,7 @@ export async function cacheUnderOrders({ gateway, inventory, token, sign, produc
         continue
       }
       orders.placed += 1
-      // Polled every 100 ms, not the 20 ms of figure 3: what is measured here is the reads, and
+      // Polled every 100 ms, not figure 3's 5 ms (one client) or 20 ms (eight): what is measured here is the reads, and
       // every poll is a gateway request competing with them for the one workerd process.
       for (const until = Date.now() + 30_000; Date.now() < until; await sleep(POLL_MS)) {
         const { status, body: order } = await call(gateway, 'GET', `/api/v1/orders/${placed.body.id}`, { token })
