@@ -1,7 +1,8 @@
 import type { Action, Outcome, SagaEvent } from './engine'
+import type { SagaHost, SagaInput } from './host'
 
 // The events that store an action as the coordinator runs it: its start before the call, its
-// outcome after.
+// outcome after; and the call the action makes.
 
 /** An action that makes a call. */
 export type Due = Exclude<Action, { kind: 'done' }>
@@ -29,5 +30,21 @@ export function finishedEvent(action: Due, outcome: Outcome): SagaEvent {
       return { type: 'compensation_finished', step: action.step, outcome }
     case 'finalize':
       return { type: 'finalized', outcome }
+  }
+}
+
+/** The call an action makes, and its name in spans and fault points (`<step>`, `compensate:<step>`, `finalize`). */
+export function actionCall<I extends SagaInput>(host: SagaHost<I>, action: Due, input: I): { name: string; run: () => Promise<Outcome> } {
+  switch (action.kind) {
+    case 'run': {
+      const step = host.steps[action.step]!
+      return { name: step.name, run: () => step.run(input) }
+    }
+    case 'compensate': {
+      const step = host.steps[action.step]!
+      return { name: `compensate:${step.name}`, run: () => step.compensate(input) }
+    }
+    case 'finalize':
+      return { name: 'finalize', run: () => host.finalize(input, action.reason) }
   }
 }

@@ -6,9 +6,12 @@ import { createLogger } from '../../platform/telemetry/log'
 import { withRequestContext } from '../../platform/telemetry/request-context'
 import type { Saga } from '../../shared-contracts/orders'
 import { guarded } from './guarded'
-import { finishedEvent, startedEvent, type Due } from './actions'
+import { actionCall, finishedEvent, startedEvent, type Due } from './actions'
 import { createSaga, nextAction, sagaView, TERMINAL, transition, type Outcome, type SagaEvent, type SagaState } from './engine'
 import type { SagaHost, SagaInput, StartOptions } from './host'
+import { retentionEnd, storePlan } from './store-plan'
+
+export { FINISHED_SAGA_RETENTION_MS } from './store-plan'
 
 const STATE_KEY = 'saga'
 /** The traceparent of the request that started the saga: steps run from alarms continue its trace. */
@@ -17,15 +20,6 @@ const TRACE_KEY = 'traceparent'
 const WATCHDOG_GRACE_MS = 5_000
 /** How soon a finished saga whose final summary was not written tries again (through `retire`). */
 const SUMMARY_RETRY_MS = 1_000
-/**
- * A finished saga's storage is deleted this long after it ended (its summary in the host stays,
- * and serves every read): long enough to look into a saga that just went wrong.
- */
-export const FINISHED_SAGA_RETENTION_MS = 24 * 60 * 60_000
-
-/** When a finished saga's storage is deleted. */
-const retentionEnd = (state: { updated_at: string }) => Date.parse(state.updated_at) + FINISHED_SAGA_RETENTION_MS
-
 /** The fault point of one call of one saga (`<step>`, `compensate:<step>` or `finalize`). */
 export const sagaFaultPoint = (sagaId: string, call: string) => `saga:${sagaId}:${call}`
 
@@ -160,12 +154,7 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
 
   /**
    * Stores `next` (the stored state was `stored`) before anything else happens: one storage
-   * write, and with it the alarm if there is one to set — `watchdog` before a call, the time of a
-   * retry the transition scheduled, or the end of a finished saga's retention. A watchdog already
-   * armed in this activation that fires no sooner than a call could time out is kept as it is.
-   * The summary is written only when someone reading it would see a difference that lasts: the
-   * saga's status changed, or it now waits for a retry; passing states (a step running, then
-   * succeeded while the next one is due) stay in the object's own view.
+   * write, and with it the alarm and the summary that `storePlan` says go with it (./store-plan.ts).
    */
   private async store(
     stored: SagaState<I>,
@@ -174,14 +163,16 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     also: Record<string, unknown> = {},
   ): Promise<SagaState<I>> {
     const now = Date.now()
-    const waiting = next.next_at > now
-    const ended = TERMINAL.includes(next.status)
-    const armed = watchdog !== undefined && this.armedAt !== null && this.armedAt >= now + this.host.stepTimeoutMs
-    const alarmAt = armed ? undefined : (watchdog ?? (ended ? retentionEnd(next) : waiting ? next.next_at : undefined))
+    const { alarmAt, record, ended } = storePlan(stored, next, {
+      now,
+      watchdog,
+      armedAt: this.armedAt,
+      stepTimeoutMs: this.host.stepTimeoutMs,
+    })
     // Storage calls only in between: the write and the alarm are committed together.
     await this.ctx.storage.put({ [STATE_KEY]: next, ...also })
     if (alarmAt !== undefined) await this.arm(alarmAt)
-    if (next.status !== stored.status || waiting) {
+    if (record) {
       const written = await this.record(next)
       // The final summary must land: the admin list and the sweep read it. If it did not, the
       // alarm comes back soon, and `retire` writes it again (throwing, so alarms retry) before
@@ -253,19 +244,8 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
 
   /** The call an action makes, in its span. */
   private invoke(state: SagaState<I>, action: Due): Promise<Outcome> {
-    const input = state.input
-    switch (action.kind) {
-      case 'run': {
-        const step = this.host.steps[action.step]!
-        return this.call(state, step.name, () => step.run(input))
-      }
-      case 'compensate': {
-        const step = this.host.steps[action.step]!
-        return this.call(state, `compensate:${step.name}`, () => step.compensate(input))
-      }
-      case 'finalize':
-        return this.call(state, 'finalize', () => this.host.finalize(input, action.reason))
-    }
+    const { name, run } = actionCall(this.host, action, state.input)
+    return this.call(state, name, run)
   }
 
   /**
