@@ -222,7 +222,9 @@ ${rows.join('\n')}
 }
 
 /** `median ms (min–max)` of many orders' times. */
-const spread = (values) => `median ${cell(summarize(values))} ms`
+function spread(values) {
+  return `median ${cell(summarize(values))} ms`
+}
 
 function render(r) {
   const per = (value) => (value / r.count).toFixed(value % r.count === 0 ? 0 : 1)
