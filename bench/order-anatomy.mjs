@@ -4,17 +4,22 @@
 // operation the orders caused. Writes the `order-anatomy` section of bench/RESULTS.md and
 // .build/bench/order-anatomy.json.
 // Then counts, the same way, a run of cached public product reads and of authenticated
-// `users/me` reads, and prices all three per 1,000,000.
-//   BENCH_ANATOMY_ORDERS  orders measured (default 3; the tables show their medians / means)
+// `users/me` reads, and prices all three per 1,000,000. Last, each D1 database's time per order
+// (statements, calls, the SQL time D1 reports) and the orders per second at which it would be
+// busy all the time, three ways (docs/capacity.md); the per-call cost comes from a short run of
+// bench/d1-occupancy.mjs after the system has stopped.
+//   BENCH_ANATOMY_ORDERS  orders measured (default 40: D1 reports whole milliseconds, so the SQL
+//                         time per order is a mean over many statements; the tables show medians / means)
 //   BENCH_ANATOMY_READS   reads of each kind counted (default 100)
 import { writeFileSync } from 'node:fs'
+import { measureD1Occupancy } from './d1-occupancy.mjs'
 import { BUILD_ROOT, expectCall, sleep } from './harness.mjs'
 import { countOperations, startTracedSystem } from './operations.mjs'
 import { writeSection } from './sections.mjs'
-import { median } from './stats.mjs'
+import { cell, fixed, median, summarize } from './stats.mjs'
 import { summary } from './tally.mjs'
 
-const ORDERS = Number(process.env.BENCH_ANATOMY_ORDERS ?? 3)
+const ORDERS = Number(process.env.BENCH_ANATOMY_ORDERS ?? 40)
 const READS = Number(process.env.BENCH_ANATOMY_READS ?? 100)
 const SERVER = 2
 // Cloudflare Workers Paid list prices, USD, as published in 2026-12 (beyond the monthly inclusions).
@@ -31,6 +36,8 @@ const PRICES = {
   queueOperation: 0.4 / 1e6,
 }
 const QUEUE_OPERATIONS_PER_MESSAGE = 3
+// docs/capacity.md's mix: 10,000 requests/s of which 1 % are orders.
+const TARGET_ORDERS_PER_SECOND = 100
 const log = (...args) => console.log(`[order-anatomy ${new Date().toISOString().slice(11, 19)}]`, ...args)
 const hex = (bytes) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 
@@ -115,6 +122,8 @@ try {
 } finally {
   await system.stop()
 }
+log('measuring local D1 per call (bench/d1-occupancy.mjs, one round)')
+result.d1Call = await measureD1Occupancy({ rounds: 1 })
 writeFileSync(`${BUILD_ROOT}/order-anatomy.json`, JSON.stringify(result))
 writeSection('order-anatomy', render(result))
 log(`time to confirmed p50 ${median(result.orders.map((order) => order.toConfirmed))} ms; written to bench/RESULTS.md`)
@@ -169,6 +178,52 @@ function costRows(r) {
     ],
   ]
   return rows.map(([what, count, price]) => ({ what, count, perMillion: count * price * 1e6 }))
+}
+
+/**
+ * Each D1 database's time per order and the orders/s at which it is busy all the time, three
+ * ways: (a) its measured SQL time alone, (b) that plus a call's cost beyond SQL on local D1 for
+ * every call (round trip: a batch is one), (c) the limits page's example of 1 ms per statement.
+ * Statements run through `raw()` report no duration; they are counted at the mean of the others.
+ */
+function d1Ceilings(totals, count, overheadMs) {
+  return Object.entries(totals.d1).map(([service, db]) => {
+    const timed = db.statements - (db.unreported ?? 0)
+    const statements = db.statements / count
+    const calls = db.calls / count
+    const sqlMs = timed ? (db.sqlMs / timed) * statements : 0
+    const allInMs = calls * overheadMs + sqlMs
+    return { service, statements, calls, sqlMs, allInMs, fromSql: 1000 / sqlMs, allIn: 1000 / allInMs, atOneMs: 1000 / statements }
+  })
+}
+
+function renderD1(r) {
+  const overheadMs = r.d1Call.overheadMs
+  const rows = d1Ceilings(r.totals, r.count, overheadMs).map(
+    (db) =>
+      `| \`${db.service}\` | ${fixed(db.statements, 1)} | ${fixed(db.calls, 1)} | ${fixed(db.sqlMs, 2)} | ${fixed(db.fromSql)} | ${fixed(db.allInMs, 2)} | ${fixed(db.allIn)} | ${fixed((TARGET_ORDERS_PER_SECOND / db.allIn) * 100)} % | ${fixed(db.atOneMs)} | ${fixed((TARGET_ORDERS_PER_SECOND / db.atOneMs) * 100)} % |`,
+  )
+  return `### D1: each database's time per order, and its ceiling
+
+Per order, per database (the ${r.count} orders above): statements, calls (round trips: a batch is
+one call), and the SQL time D1 reports (\`meta.duration\` summed over the statements' spans;
+statements through \`raw()\` report none and are counted at the mean of the others). A D1 database
+runs one query at a time, so 1000 ms ÷ its time per order is the orders/s at which it is busy all
+the time: (a) from the SQL time alone; (b) local all-in: the SQL time plus ${fixed(overheadMs, 3)} ms
+for each call, local D1's cost of a call beyond its SQL with 8 clients keeping it busy (measured
+after the run, bench/d1-occupancy.mjs, one round); (c) at the limits page's example of 1 ms per
+statement. "Busy" is the share of the database's time that ${TARGET_ORDERS_PER_SECOND} orders/s (1 % of a 10,000
+requests/s mix) would take. Local SQLite in memory: a lower bound on production's time per statement.
+
+| database | statements | calls | SQL ms | (a) orders/s from SQL | all-in ms | (b) orders/s all-in | busy at ${TARGET_ORDERS_PER_SECOND}/s (b) | (c) orders/s at 1 ms | busy at ${TARGET_ORDERS_PER_SECOND}/s (c) |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows.join('\n')}
+`
+}
+
+/** `median ms (min–max)` of many orders' times. */
+function spread(values) {
+  return `median ${cell(summarize(values))} ms`
 }
 
 function render(r) {
@@ -249,8 +304,8 @@ function render(r) {
 (every Worker and Durable Object exporting to an OTLP receiver in the harness — tracing costs time
 of its own), ${r.count} orders of 1 item placed one after the other through the gateway after a
 warm-up order; \`confirmed\` is watched in orders' D1 from outside (every 5 ms), so no polling
-request is in the trace or the count. Time to confirmed: ${r.orders.map((order) => `${order.toConfirmed} ms`).join(', ')} (the 202 answered after
-${r.orders.map((order) => `${order.answered} ms`).join(', ')}).
+request is in the trace or the count. Time to confirmed: ${spread(r.orders.map((order) => order.toConfirmed))} (the 202
+answered after ${spread(r.orders.map((order) => order.answered))}).
 
 Stages of the median order, from its own trace (ms after the POST was sent; spans nest: the gateway's
 request contains orders' place, which contains the saga's start; the steps run after the start
@@ -293,5 +348,6 @@ per invocation; D1 rows read by \`raw()\` statements, which D1 does not report; 
 Durable Object's constructor. Worker invocations count every fetch and queue batch of every Worker,
 internal ones included; how requests arriving over a service binding are billed is the Workers
 pricing page's to say, so that line is an upper bound.
-`
+
+${renderD1(r)}`
 }

@@ -15,6 +15,12 @@ const group = (object, key) => {
 
 const isD1Statement = (span) =>
   span.kind === CLIENT && span.attributes['db.system'] === 'Cloudflare D1' && span.attributes['db.operation'] !== undefined
+/**
+ * The round trip a D1 statement travelled in: a batch's statements (`DB batch > query`, operation
+ * `batch`) share their batch span as parent and one call to the database; any other statement is
+ * a call of its own.
+ */
+const d1Call = (span) => (span.attributes['db.operation'] === 'batch' ? `batch ${span.parentSpanId}` : `statement ${span.spanId}`)
 const isDoStorage = (span) =>
   span.kind === CLIENT && span.attributes['do.class'] !== undefined && span.attributes['db.operation'] !== undefined
 const isDoRequest = (span) =>
@@ -26,7 +32,10 @@ const handlerKind = (span) => /^(fetchHandler|queueHandler|scheduledHandler) /.e
 
 /**
  * Totals of `spans` (the receiver's decoded spans):
- * - `d1[service]`: statements, rowsRead, rowsWritten, and statements whose rows D1 did not report;
+ * - `d1[service]`: statements, calls (round trips: a batch is one), rowsRead, rowsWritten,
+ *   sqlMs (the sum of D1's `meta.duration` over the statements: each statement of a batch carries
+ *   its own, the batch span none) and `unreported`, the statements whose meta D1 did not hand
+ *   back (`raw()`): no rows and no duration for those;
  * - `doStorage[class][operation]`, `doRequests[class][method]` (alarms are method `alarm`);
  * - `kv[service][operation]`; `queues`: messages sent, batches delivered, messages delivered;
  * - `rpc[service]`: service-binding RPC calls received; `invocations[service][kind]`.
@@ -41,15 +50,18 @@ export function tally(spans) {
     rpc: {},
     invocations: {},
   }
+  const calls = {}
   for (const span of spans) {
     const a = span.attributes
     if (isD1Statement(span)) {
       const db = group(totals.d1, span.service)
       bump(db, 'statements')
+      group(calls, span.service)[d1Call(span)] = true
       if (a['db.cf.d1.rows_read'] === undefined) bump(db, 'unreported')
       bump(group(db, 'operations'), a['db.operation'])
       bump(db, 'rowsRead', Number(a['db.cf.d1.rows_read'] ?? 0))
       bump(db, 'rowsWritten', Number(a['db.cf.d1.rows_written'] ?? 0))
+      bump(db, 'sqlMs', Number(a['db.cf.d1.duration'] ?? 0))
     } else if (isDoStorage(span)) {
       bump(group(totals.doStorage, a['do.class']), a['db.operation'])
     } else if (isDoRequest(span)) {
@@ -75,6 +87,7 @@ export function tally(spans) {
       }
     }
   }
+  for (const [service, seen] of Object.entries(calls)) totals.d1[service].calls = Object.keys(seen).length
   return totals
 }
 

@@ -15,25 +15,43 @@ const span = (service: string, name: string, kind: number, attributes: Record<st
   startMs: 0,
   endMs: 1,
 })
-const d1 = (service: string, operation: string, meta?: { read: number; written: number }) =>
-  span(service, `DB ${operation}`, 3, {
+const d1 = (
+  service: string,
+  operation: string,
+  meta?: { read: number; written: number; ms: number },
+  ids?: { id: string; parent: string },
+) => ({
+  ...span(service, `DB ${operation}`, 3, {
     'db.system': 'Cloudflare D1',
     'db.operation': operation,
-    ...(meta ? { 'db.cf.d1.rows_read': meta.read, 'db.cf.d1.rows_written': meta.written } : {}),
-  })
+    ...(meta ? { 'db.cf.d1.rows_read': meta.read, 'db.cf.d1.rows_written': meta.written, 'db.cf.d1.duration': meta.ms } : {}),
+  }),
+  ...(ids ? { spanId: ids.id, parentSpanId: ids.parent } : {}),
+})
 
 describe('tally: operations counted from spans', () => {
-  it('counts D1 statements and rows per database, the batch parent not a statement, raw() as unreported', () => {
+  it('counts D1 statements, calls, rows and SQL time per database, the batch parent not a statement, raw() as unreported', () => {
     const totals = tally([
-      d1('orders', 'run', { read: 1, written: 2 }),
-      d1('orders', 'batch', { read: 3, written: 4 }),
-      span('orders', 'DB batch', 3),
+      d1('orders', 'run', { read: 1, written: 2, ms: 1 }),
+      // A batch of two: one call; each statement carries its own duration, the batch span none.
+      span('orders', 'DB batch', 1),
+      d1('orders', 'batch', { read: 3, written: 4, ms: 0 }, { id: 'q1', parent: 'b1' }),
+      d1('orders', 'batch', { read: 0, written: 1, ms: 1 }, { id: 'q2', parent: 'b1' }),
+      d1('orders', 'batch', { read: 1, written: 0, ms: 1 }, { id: 'q3', parent: 'b2' }),
       d1('orders', 'raw'),
-      d1('inventory', 'all', { read: 7, written: 0 }),
+      d1('inventory', 'all', { read: 7, written: 0, ms: 0 }),
     ])
     expect(totals.d1).toEqual({
-      orders: { statements: 3, rowsRead: 4, rowsWritten: 6, unreported: 1, operations: { run: 1, batch: 1, raw: 1 } },
-      inventory: { statements: 1, rowsRead: 7, rowsWritten: 0, operations: { all: 1 } },
+      orders: {
+        statements: 5,
+        calls: 4,
+        rowsRead: 5,
+        rowsWritten: 7,
+        sqlMs: 3,
+        unreported: 1,
+        operations: { run: 1, batch: 3, raw: 1 },
+      },
+      inventory: { statements: 1, calls: 1, rowsRead: 7, rowsWritten: 0, sqlMs: 0, operations: { all: 1 } },
     })
   })
 
