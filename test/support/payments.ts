@@ -1,4 +1,6 @@
 import { exports } from 'cloudflare:workers'
+import { createEvent } from '../../platform/events/envelope'
+import { EVENT_TYPES } from '../../shared-contracts/events'
 import type { ChargeRequest, PaymentsRpcApi } from '../../shared-contracts/payments'
 import type { Env } from '../../workers/payments/src/env'
 import { serviceClient, uniqueId, type CallOptions } from './service-client'
@@ -73,3 +75,12 @@ export async function eventsOf(orderId: string): Promise<OutboxEvent[]> {
   const rows = await testEnv.DB.prepare('SELECT * FROM outbox ORDER BY created_at, id').all<OutboxEvent>()
   return rows.results.filter((row) => (JSON.parse(row.envelope) as { data: { order_id?: string } }).data.order_id === orderId)
 }
+
+/** A payment.captured event of a fresh payment, not written anywhere yet (it has no subscriber: sending it succeeds). */
+export const paymentCapturedEvent = () =>
+  createEvent({
+    service: 'payments',
+    type: EVENT_TYPES.paymentCaptured,
+    subject: crypto.randomUUID(),
+    data: { payment_id: crypto.randomUUID(), order_id: crypto.randomUUID(), amount_cents: 100, currency: 'EUR' },
+  })

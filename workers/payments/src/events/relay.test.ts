@@ -3,7 +3,7 @@ import { createEvent } from '../../../../platform/events/envelope'
 import { drainOutbox, outboxInsertWhen, relayOutbox } from '../../../../platform/events/outbox'
 import { recordWrites, WRITER_LEASE_MS } from '../../../../platform/events/written-events'
 import { EVENT_TYPES } from '../../../../shared-contracts/events'
-import { testEnv } from '../../../../test/support/payments'
+import { paymentCapturedEvent, testEnv } from '../../../../test/support/payments'
 
 // The relay after a write, over payments' real D1. payment.captured has no subscriber yet, so
 // sending it succeeds; user.deleted needs producer bindings, which an empty env lacks.
@@ -16,14 +16,6 @@ interface Row {
   last_error: string | null
 }
 
-const paymentCaptured = () =>
-  createEvent({
-    service: 'payments',
-    type: EVENT_TYPES.paymentCaptured,
-    subject: crypto.randomUUID(),
-    data: { payment_id: crypto.randomUUID(), order_id: crypto.randomUUID(), amount_cents: 100, currency: 'EUR' },
-  })
-
 const userDeleted = () =>
   createEvent({
     service: 'users',
@@ -35,7 +27,7 @@ const userDeleted = () =>
 const rowOf = (id: string) => testEnv.DB.prepare('SELECT * FROM outbox WHERE id = ?1').bind(id).first<Row>()
 
 /** A write of one event through a database that records its writes, as an RPC call's or an HTTP write's. */
-async function writeRecorded(condition = '1 = 1', event: { id: string } & Parameters<typeof outboxInsertWhen>[1] = paymentCaptured()) {
+async function writeRecorded(condition = '1 = 1', event: { id: string } & Parameters<typeof outboxInsertWhen>[1] = paymentCapturedEvent()) {
   const recorder = recordWrites(testEnv.DB)
   await recorder.batch([outboxInsertWhen(recorder, event, condition)])
   return { recorder, event }
@@ -86,7 +78,7 @@ describe('the relay after a write', () => {
   })
 
   it('writes an unclaimed row through a database that does not record, for the relay that claims', async () => {
-    const event = paymentCaptured()
+    const event = paymentCapturedEvent()
     await testEnv.DB.batch([outboxInsertWhen(testEnv.DB, event, '1 = 1')])
     expect(await rowOf(event.id)).toMatchObject({ claimed_until: null, attempts: 0 })
     await drainOutbox(testEnv.DB, testEnv)
@@ -94,7 +86,7 @@ describe('the relay after a write', () => {
   })
 
   it('drains pending rows through a database that records writes too (a replay running inside a write)', async () => {
-    const event = paymentCaptured()
+    const event = paymentCapturedEvent()
     await testEnv.DB.batch([outboxInsertWhen(testEnv.DB, event, '1 = 1')])
     expect((await rowOf(event.id))!.claimed_until).toBeNull()
     const recorder = recordWrites(testEnv.DB)

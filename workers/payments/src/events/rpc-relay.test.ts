@@ -1,11 +1,9 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { createEvent } from '../../../../platform/events/envelope'
 import { outboxInsertWhen } from '../../../../platform/events/outbox'
 import { rpcMethods } from '../../../../platform/rpc/method'
-import { EVENT_TYPES } from '../../../../shared-contracts/events'
-import { ordersCredential, testEnv } from '../../../../test/support/payments'
+import { ordersCredential, paymentCapturedEvent, testEnv } from '../../../../test/support/payments'
 import type { Env } from '../env'
 
 // The relay an RPC write ends with (platform/rpc/method.ts), over payments' real D1 and its real
@@ -15,18 +13,10 @@ import type { Env } from '../env'
 
 const rpcMethod = rpcMethods<Env, { db: D1Database }>({ service: 'payments', callers: ['orders'], services: (env) => ({ db: env.DB }) })
 
-const captured = () =>
-  createEvent({
-    service: 'payments',
-    type: EVENT_TYPES.paymentCaptured,
-    subject: crypto.randomUUID(),
-    data: { payment_id: crypto.randomUUID(), order_id: crypto.randomUUID(), amount_cents: 100, currency: 'EUR' },
-  })
-
 const sentAt = (id: string) => testEnv.DB.prepare('SELECT sent_at FROM outbox WHERE id = ?1').bind(id).first<string | null>('sent_at')
 
 /** A write method that commits one event and then does what `after` does. */
-const writesThen = (event: ReturnType<typeof captured>, after: () => void) => ({
+const writesThen = (event: ReturnType<typeof paymentCapturedEvent>, after: () => void) => ({
   schema: z.object({}),
   writes: true,
   run: async ({ db }: { db: D1Database }) => {
@@ -36,45 +26,48 @@ const writesThen = (event: ReturnType<typeof captured>, after: () => void) => ({
   },
 })
 
+type Method = ReturnType<typeof writesThen>
+
+/** Calls `method` as `credential`'s holder, then waits for what the call left running (its relay). */
+async function called(credential: unknown, method: Method): Promise<{ answer?: unknown; error?: unknown }> {
+  const ctx = createExecutionContext()
+  const settled = await rpcMethod(testEnv, ctx, credential, {}, method).then(
+    (answer) => ({ answer }),
+    (error: unknown) => ({ error }),
+  )
+  await waitOnExecutionContext(ctx)
+  return settled
+}
+
 describe("an RPC write's relay", () => {
   it('sends the events of a call that answered', async () => {
-    const event = captured()
-    const ctx = createExecutionContext()
-    const answer = await rpcMethod(
-      testEnv,
-      ctx,
-      await ordersCredential(),
-      {},
-      writesThen(event, () => undefined),
-    )
-    expect(answer).toEqual({ ok: true, value: null })
-    await waitOnExecutionContext(ctx)
+    const event = paymentCapturedEvent()
+    expect(
+      await called(
+        await ordersCredential(),
+        writesThen(event, () => undefined),
+      ),
+    ).toEqual({ answer: { ok: true, value: null } })
     expect(await sentAt(event.id)).toEqual(expect.any(String))
   })
 
   it('sends the events a committed batch wrote before the call threw', async () => {
-    const event = captured()
-    const ctx = createExecutionContext()
+    const event = paymentCapturedEvent()
     const failing = writesThen(event, () => {
       throw new Error('after the batch')
     })
-    await expect(rpcMethod(testEnv, ctx, await ordersCredential(), {}, failing)).rejects.toThrow('after the batch')
-    await waitOnExecutionContext(ctx)
+    expect(await called(await ordersCredential(), failing)).toEqual({ error: new Error('after the batch') })
     expect(await sentAt(event.id)).toEqual(expect.any(String))
   })
 
   it('runs nothing and sends nothing for a caller it does not trust', async () => {
-    const event = captured()
-    const ctx = createExecutionContext()
-    const answer = await rpcMethod(
-      testEnv,
-      ctx,
-      'not a credential',
-      {},
-      writesThen(event, () => undefined),
-    )
-    expect(answer).toMatchObject({ ok: false })
-    await waitOnExecutionContext(ctx)
+    const event = paymentCapturedEvent()
+    expect(
+      await called(
+        'not a credential',
+        writesThen(event, () => undefined),
+      ),
+    ).toMatchObject({ answer: { ok: false } })
     expect(await sentAt(event.id)).toBeNull()
   })
 })
