@@ -22,17 +22,30 @@ export async function slice({ url, headers = {} }, { seconds, connections }) {
 }
 
 /**
- * Rounds of alternating slices: in each round every variant runs one slice, the order rotating
- * from round to round, so load from elsewhere on the machine falls on all alike. `prepare` runs
- * before each slice (a fresh credential, say) and answers the target `{ url, headers }`.
+ * The order in which round `round` runs `variants`: rotated by one a round, so each variant in
+ * turn goes first, and reversed every other round, so a variant follows each of its two
+ * neighbours in turn rather than always the same one.
+ */
+export function roundOrder(variants, round) {
+  const rotated = variants.map((_, index) => variants[(index + round) % variants.length])
+  return round % 2 === 1 ? rotated.reverse() : rotated
+}
+
+/**
+ * Rounds of alternating slices: in each round every variant runs one slice (`roundOrder`), so
+ * load from elsewhere on the machine falls on all alike. Each slice is preceded by its own
+ * warm-up of `warmupSeconds` against the same target, not measured: what the slice before left
+ * running (background work it started, its garbage, a refill) settles there, not on the measured
+ * slice. `prepare` runs before each slice (a fresh credential, say) and answers the target
+ * `{ url, headers }`.
  */
 export async function alternate(variants, { rounds, seconds, connections, warmupSeconds, onSlice = () => {} }) {
   const slices = Object.fromEntries(variants.map(({ key }) => [key, []]))
-  for (const variant of variants) await slice(await variant.prepare(), { seconds: warmupSeconds, connections })
   for (let round = 0; round < rounds; round++) {
-    const order = variants.map((_, index) => variants[(index + round) % variants.length])
-    for (const variant of order) {
-      const row = await slice(await variant.prepare(), { seconds, connections })
+    for (const variant of roundOrder(variants, round)) {
+      const target = await variant.prepare()
+      await slice(target, { seconds: warmupSeconds, connections })
+      const row = await slice(target, { seconds, connections })
       slices[variant.key].push(row)
       onSlice(variant.key, round, row)
     }

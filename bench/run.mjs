@@ -2,9 +2,9 @@
 // production, runs the bundles in one Miniflare (workerd) on 127.0.0.1 and measures: the floor
 // (a bare Hono Worker), the gateway's overhead, order placement end to end, the resilience
 // layer, the cache levels and L1's bound, and per Worker bundle size and start-up. Writes
-// bench/RESULTS.md. Never part of `npm test`. Bounded: 4 to 6 minutes on 2 cores.
+// bench/RESULTS.md. Never part of `npm test`. Bounded: 6 to 9 minutes on 2 cores.
 //   BENCH_ROUNDS       rounds of alternating slices (default 5)
-//   BENCH_SLICE_S      seconds per slice (default 2)
+//   BENCH_SLICE_S      seconds per slice (default 2), each after its own 1 s warm-up
 //   BENCH_CONNECTIONS  concurrent connections per slice (default 16)
 //   BENCH_PERSIST_DIR  where local storage lives during the run (default /dev/shm: bench/harness.mjs)
 //   BENCH_DEBUG        set: workerd's error logs go to stderr
@@ -250,6 +250,8 @@ try {
       key: 'me-direct',
       prepare: async () => ({ url: `${url.users}/api/v1/users/me`, headers: { 'x-gateway-credential': await sign('users', principal) } }),
     },
+    // The same gateway with its cache off, as the other users/me variants of figure 4 run: like with like.
+    { key: 'me-nocache', prepare: async () => ({ url: `${url['gateway-nocache']}/api/v1/users/me`, headers: bearer }) },
     { key: 'me-bare', prepare: async () => ({ url: `${url['gateway-bare']}/api/v1/users/me`, headers: bearer }) },
     { key: 'me-nolimiter', prepare: async () => ({ url: `${url['gateway-nolimiter']}/api/v1/users/me`, headers: bearer }) },
     ...peerVariants({ peerUrl: url.peer, productPath, bearer }),
