@@ -230,9 +230,9 @@ front; local D1, KV, queues and Durable Objects persist in a temporary directory
 \`${settings.PERSIST_ROOT}\` (memory-backed by default: on a disk, each durable write waits for an
 fsync, and the rate limiter's write per request would measure the disk). Load:
 autocannon in the same Node process as the harness, ${settings.CONNECTIONS} connections, in ${settings.ROUNDS} rounds of
-${settings.SLICE_S} s slices, one slice per variant per round, the order rotating round by round and reversed every
-other round, each slice after its own ${settings.WARMUP_S} s warm-up against the same target, not measured. A figure is the median over the rounds, with the range (min–max) in
-brackets; a ratio is taken round by round against the baseline measured in the same round.
+${settings.SLICE_S} s slices, one slice per variant per round, the order rotating round by round and
+reversed every other round, each slice after its own ${settings.WARMUP_S} s warm-up against the same target,
+not measured. A figure is the median over the rounds, with the range (min–max) in brackets; a ratio is taken round by round against the baseline measured in the same round.
 "Straight to the service" sends the service the same credential the gateway signs (ES256, a
 fresh one per slice, as the gateway reuses one per principal for 15 s), so the service does the
 same work. Rate limits are raised so

@@ -2,7 +2,7 @@
 // production, runs the bundles in one Miniflare (workerd) on 127.0.0.1 and measures: the floor
 // (a bare Hono Worker), the gateway's overhead, order placement end to end, the resilience
 // layer, the cache levels and L1's bound, and per Worker bundle size and start-up. Writes
-// bench/RESULTS.md. Never part of `npm test`. Bounded: 6 to 9 minutes on 2 cores.
+// bench/RESULTS.md. Never part of `npm test`. Bounded: 5 to 8 minutes on 2 cores.
 //   BENCH_ROUNDS       rounds of alternating slices (default 5)
 //   BENCH_SLICE_S      seconds per slice (default 2), each after its own 1 s warm-up
 //   BENCH_CONNECTIONS  concurrent connections per slice (default 16)
