@@ -4,7 +4,8 @@ import { EVENT_TYPES, type EventType } from './events'
  * Fan-out: a Cloudflare Queue has one consumer, so every subscribing service has its own queue
  * (`<service>-events`, dead letters in `<service>-events-dlq`), and this table says which event
  * types go to which. The outbox relay of every producer publishes by it. Inventory's product and
- * stock events have no subscriber today (docs/adr/0060): they stay in its outbox, for replay.
+ * stock events and payments' events have no subscriber today (docs/adr/0060): they are written to the
+ * outbox as sent and stay there for replay (docs/adr/0065).
  */
 export const SUBSCRIPTIONS = {
   notifications: [EVENT_TYPES.userRegistered, EVENT_TYPES.orderConfirmed, EVENT_TYPES.orderCancelled, EVENT_TYPES.userDeleted],

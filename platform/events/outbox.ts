@@ -22,15 +22,25 @@ const returned = {
 }
 
 /**
+ * How an outbox row of `type` is written. An event no service subscribes to
+ * (shared-contracts/subscriptions.ts) has no queue to go to: it is stored as sent when it is
+ * written, kept for replay and retention like every sent row, and never claimed, returned or
+ * marked (docs/adr/0065). Every other row is claimed by its writer when `db` records its writes.
+ */
+function writeAs(db: unknown, type: string, createdAt: string) {
+  if (subscribersOf(type).length === 0) return { sentAt: createdAt, claimedUntil: null, attempts: 0, relayed: false }
+  return { sentAt: null, ...writerClaim(db), relayed: true }
+}
+
+/**
  * The insert of an outbox row, for the `db.batch` of the change it announces. Through a database
  * that records its writes (an RPC call's or an HTTP write's), the row is claimed by its writer in
  * the same batch and returned to the relay after the work.
  */
 export function outboxRowInsert(db: DrizzleD1Database, row: OutboxRow) {
-  return db
-    .insert(outbox)
-    .values({ ...row, ...writerClaim(db) })
-    .returning(returned)
+  const { relayed, ...state } = writeAs(db, row.type, row.createdAt)
+  const insert = db.insert(outbox).values({ ...row, ...state })
+  return relayed ? insert.returning(returned) : insert
 }
 
 /** The outbox row for an event: put it in the same `db.batch` as the change it announces. */
@@ -53,8 +63,8 @@ export function outboxInsertWhen(d1: D1Database, event: CloudEvent, condition: s
  * The outbox row for an event as an `INSERT … SELECT … <source>`: one row per row `source`
  * (`FROM … WHERE …`, with `?1`.. bound to `params`) yields, with the envelope built by the SQL
  * `envelope` makes of the event's JSON parameter (e.g. a `json_set` filling in columns of that
- * row). Claimed by its writer and returned like every outbox insert, so the relay after the
- * write sends it; none when `source` yields no row.
+ * row). Written like every outbox insert (claimed and returned to the relay after the write, or
+ * stored as sent when no one subscribes); none when `source` yields no row.
  */
 export function outboxInsertFrom(
   d1: D1Database,
@@ -64,14 +74,15 @@ export function outboxInsertFrom(
   ...params: unknown[]
 ): D1PreparedStatement {
   const at = params.length
-  const { claimedUntil, attempts } = writerClaim(d1)
+  const { sentAt, claimedUntil, attempts, relayed } = writeAs(d1, event.type, event.time)
+  const returning = relayed ? `RETURNING id AS ${RETURNED.id}, envelope AS ${RETURNED.envelope}, created_at AS ${RETURNED.createdAt}` : ''
   return d1
     .prepare(
-      `INSERT INTO outbox (id, type, envelope, created_at, claimed_until, attempts)
-       SELECT ?${at + 1}, ?${at + 2}, ${envelope(`?${at + 3}`)}, ?${at + 4}, ?${at + 5}, ?${at + 6} ${source}
-       RETURNING id AS ${RETURNED.id}, envelope AS ${RETURNED.envelope}, created_at AS ${RETURNED.createdAt}`,
+      `INSERT INTO outbox (id, type, envelope, created_at, sent_at, claimed_until, attempts)
+       SELECT ?${at + 1}, ?${at + 2}, ${envelope(`?${at + 3}`)}, ?${at + 4}, ?${at + 5}, ?${at + 6}, ?${at + 7} ${source}
+       ${returning}`,
     )
-    .bind(...params, event.id, event.type, JSON.stringify(event), event.time, claimedUntil, attempts)
+    .bind(...params, event.id, event.type, JSON.stringify(event), event.time, sentAt, claimedUntil, attempts)
 }
 
 export interface RelayOptions {

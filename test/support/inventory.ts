@@ -42,6 +42,7 @@ export interface OutboxRow {
   id: string
   type: string
   envelope: string
+  created_at: string
   sent_at: string | null
 }
 

@@ -76,7 +76,7 @@ export async function eventsOf(orderId: string): Promise<OutboxEvent[]> {
   return rows.results.filter((row) => (JSON.parse(row.envelope) as { data: { order_id?: string } }).data.order_id === orderId)
 }
 
-/** A payment.captured event of a fresh payment, not written anywhere yet (it has no subscriber: sending it succeeds). */
+/** A payment.captured event of a fresh payment, not written anywhere yet. No service subscribes to it: it is stored as sent. */
 export const paymentCapturedEvent = () =>
   createEvent({
     service: 'payments',
@@ -84,3 +84,23 @@ export const paymentCapturedEvent = () =>
     subject: crypto.randomUUID(),
     data: { payment_id: crypto.randomUUID(), order_id: crypto.randomUUID(), amount_cents: 100, currency: 'EUR' },
   })
+
+/** A user.deleted event of a fresh user, not written anywhere yet: an event with subscribers (orders, notifications, payments), so a relay sends it. */
+export const userDeletedEvent = () =>
+  createEvent({
+    service: 'users',
+    type: EVENT_TYPES.userDeleted,
+    subject: crypto.randomUUID(),
+    data: { user_id: crypto.randomUUID(), deleted_at: new Date().toISOString() },
+  })
+
+/**
+ * payments' env with a producer binding for every subscriber of user.deleted, each on payments'
+ * own real queue: what a relay sends through it is delivered, and payments' consumer erases the
+ * user it names, whom nothing here knows (it changes nothing).
+ */
+export const sendingEnv = (): Env & Record<'EVENTS_ORDERS' | 'EVENTS_NOTIFICATIONS', Queue> => ({
+  ...testEnv,
+  EVENTS_ORDERS: testEnv.EVENTS_PAYMENTS,
+  EVENTS_NOTIFICATIONS: testEnv.EVENTS_PAYMENTS,
+})

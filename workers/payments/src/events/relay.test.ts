@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { createEvent } from '../../../../platform/events/envelope'
 import { drainOutbox, outboxInsertWhen, relayOutbox } from '../../../../platform/events/outbox'
 import { recordWrites, WRITER_LEASE_MS } from '../../../../platform/events/written-events'
-import { EVENT_TYPES } from '../../../../shared-contracts/events'
-import { paymentCapturedEvent, testEnv } from '../../../../test/support/payments'
+import { paymentCapturedEvent, sendingEnv, testEnv, userDeletedEvent } from '../../../../test/support/payments'
 
-// The relay after a write, over payments' real D1. payment.captured has no subscriber yet, so
-// sending it succeeds; user.deleted needs producer bindings, which an empty env lacks.
+// The relay after a write, over payments' real D1 and real queues. user.deleted has subscribers:
+// through sendingEnv its sends are delivered, and an env without producer bindings fails them.
+// payment.captured has none: it is stored as sent.
 
 interface Row {
   id: string
@@ -16,18 +15,11 @@ interface Row {
   last_error: string | null
 }
 
-const userDeleted = () =>
-  createEvent({
-    service: 'users',
-    type: EVENT_TYPES.userDeleted,
-    subject: crypto.randomUUID(),
-    data: { user_id: crypto.randomUUID(), deleted_at: new Date().toISOString() },
-  })
-
+const env = sendingEnv()
 const rowOf = (id: string) => testEnv.DB.prepare('SELECT * FROM outbox WHERE id = ?1').bind(id).first<Row>()
 
 /** A write of one event through a database that records its writes, as an RPC call's or an HTTP write's. */
-async function writeRecorded(condition = '1 = 1', event: { id: string } & Parameters<typeof outboxInsertWhen>[1] = paymentCapturedEvent()) {
+async function writeRecorded(condition = '1 = 1', event: { id: string } & Parameters<typeof outboxInsertWhen>[1] = userDeletedEvent()) {
   const recorder = recordWrites(testEnv.DB)
   await recorder.batch([outboxInsertWhen(recorder, event, condition)])
   return { recorder, event }
@@ -40,31 +32,31 @@ describe('the relay after a write', () => {
     expect(claimed).toMatchObject({ sent_at: null, attempts: 1 })
     expect(claimed!.claimed_until).toBeGreaterThan(Date.now())
     // Claimed: the sweep leaves it to its writer.
-    await drainOutbox(testEnv.DB, testEnv)
+    await drainOutbox(testEnv.DB, env)
     expect((await rowOf(event.id))!.sent_at).toBeNull()
 
-    expect(await relayOutbox(recorder, testEnv)).toEqual({ sent: 1, failed: 0 })
+    expect(await relayOutbox(recorder, env)).toEqual({ sent: 1, failed: 0 })
     expect(await rowOf(event.id)).toMatchObject({ sent_at: expect.any(String), claimed_until: null, attempts: 1 })
     // Its rows are taken: a second relay has nothing to send.
-    expect(await relayOutbox(recorder, testEnv)).toEqual({ sent: 0, failed: 0 })
+    expect(await relayOutbox(recorder, env)).toEqual({ sent: 0, failed: 0 })
   })
 
   it('sends nothing for a conditional insert that did not insert', async () => {
     const { recorder, event } = await writeRecorded('1 = 0')
     expect(await rowOf(event.id)).toBeNull()
-    expect(await relayOutbox(recorder, testEnv)).toEqual({ sent: 0, failed: 0 })
+    expect(await relayOutbox(recorder, env)).toEqual({ sent: 0, failed: 0 })
   })
 
   it('leaves a row whose writer never sent it to the sweep, once its claim has lapsed', async () => {
     // The writer's isolate went away between the batch and the send: no relay runs.
     const { event } = await writeRecorded()
     const later = Date.now() + WRITER_LEASE_MS + 1_000
-    await drainOutbox(testEnv.DB, testEnv, { now: () => later })
+    await drainOutbox(testEnv.DB, env, { now: () => later })
     expect(await rowOf(event.id)).toMatchObject({ sent_at: expect.any(String), claimed_until: null, attempts: 2 })
   })
 
   it('frees the claim of a row whose send failed, and the next sweep sends it', async () => {
-    const { recorder, event } = await writeRecorded('1 = 1', userDeleted())
+    const { recorder, event } = await writeRecorded()
     // No producer binding: the send fails.
     expect(await relayOutbox(recorder, {})).toEqual({ sent: 0, failed: 1 })
     const failed = await rowOf(event.id)
@@ -78,20 +70,30 @@ describe('the relay after a write', () => {
   })
 
   it('writes an unclaimed row through a database that does not record, for the relay that claims', async () => {
-    const event = paymentCapturedEvent()
+    const event = userDeletedEvent()
     await testEnv.DB.batch([outboxInsertWhen(testEnv.DB, event, '1 = 1')])
     expect(await rowOf(event.id)).toMatchObject({ claimed_until: null, attempts: 0 })
-    await drainOutbox(testEnv.DB, testEnv)
+    await drainOutbox(testEnv.DB, env)
     expect((await rowOf(event.id))!.sent_at).not.toBeNull()
   })
 
   it('drains pending rows through a database that records writes too (a replay running inside a write)', async () => {
-    const event = paymentCapturedEvent()
+    const event = userDeletedEvent()
     await testEnv.DB.batch([outboxInsertWhen(testEnv.DB, event, '1 = 1')])
     expect((await rowOf(event.id))!.claimed_until).toBeNull()
     const recorder = recordWrites(testEnv.DB)
-    const report = await drainOutbox(recorder, testEnv)
+    const report = await drainOutbox(recorder, env)
     expect(report.sent).toBeGreaterThanOrEqual(1)
     expect((await rowOf(event.id))!.sent_at).not.toBeNull()
+  })
+
+  it('stores an event no service subscribes to as sent when it is written: no claim, no relay, no mark', async () => {
+    const { recorder, event } = await writeRecorded('1 = 1', paymentCapturedEvent())
+    const stored = await rowOf(event.id)
+    expect(stored).toMatchObject({ sent_at: event.time, claimed_until: null, attempts: 0 })
+    // Not returned to the relay after the write, and not pending for the sweep.
+    expect(await relayOutbox(recorder, env)).toEqual({ sent: 0, failed: 0 })
+    await drainOutbox(testEnv.DB, env)
+    expect(await rowOf(event.id)).toEqual(stored)
   })
 })

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { outboxInsertWhen } from '../../../../platform/events/outbox'
 import { rpcMethods } from '../../../../platform/rpc/method'
-import { ordersCredential, paymentCapturedEvent, testEnv } from '../../../../test/support/payments'
+import { ordersCredential, sendingEnv, testEnv, userDeletedEvent } from '../../../../test/support/payments'
 import type { Env } from '../env'
 
-// The relay an RPC write ends with (platform/rpc/method.ts), over payments' real D1 and its real
-// caller check: what a call's committed batches wrote leaves at once, even when the call throws
+// The relay an RPC write ends with (platform/rpc/method.ts), over payments' real D1, real queues
+// (sendingEnv) and its real caller check: what a call's committed batches wrote leaves at once, even when the call throws
 // afterwards. Its rows are claimed by their writer, so the sweep would otherwise leave them
 // alone until the claim lapses.
 
@@ -16,7 +16,7 @@ const rpcMethod = rpcMethods<Env, { db: D1Database }>({ service: 'payments', cal
 const sentAt = (id: string) => testEnv.DB.prepare('SELECT sent_at FROM outbox WHERE id = ?1').bind(id).first<string | null>('sent_at')
 
 /** A write method that commits one event and then does what `after` does. */
-const writesThen = (event: ReturnType<typeof paymentCapturedEvent>, after: () => void) => ({
+const writesThen = (event: ReturnType<typeof userDeletedEvent>, after: () => void) => ({
   schema: z.object({}),
   writes: true,
   run: async ({ db }: { db: D1Database }) => {
@@ -31,7 +31,7 @@ type Method = ReturnType<typeof writesThen>
 /** Calls `method` as `credential`'s holder, then waits for what the call left running (its relay). */
 async function called(credential: unknown, method: Method): Promise<{ answer?: unknown; error?: unknown }> {
   const ctx = createExecutionContext()
-  const settled = await rpcMethod(testEnv, ctx, credential, {}, method).then(
+  const settled = await rpcMethod(sendingEnv(), ctx, credential, {}, method).then(
     (answer) => ({ answer }),
     (error: unknown) => ({ error }),
   )
@@ -41,7 +41,7 @@ async function called(credential: unknown, method: Method): Promise<{ answer?: u
 
 describe("an RPC write's relay", () => {
   it('sends the events of a call that answered', async () => {
-    const event = paymentCapturedEvent()
+    const event = userDeletedEvent()
     expect(
       await called(
         await ordersCredential(),
@@ -52,7 +52,7 @@ describe("an RPC write's relay", () => {
   })
 
   it('sends the events a committed batch wrote before the call threw', async () => {
-    const event = paymentCapturedEvent()
+    const event = userDeletedEvent()
     const failing = writesThen(event, () => {
       throw new Error('after the batch')
     })
@@ -61,7 +61,7 @@ describe("an RPC write's relay", () => {
   })
 
   it('runs nothing and sends nothing for a caller it does not trust', async () => {
-    const event = paymentCapturedEvent()
+    const event = userDeletedEvent()
     expect(
       await called(
         'not a credential',
