@@ -51,6 +51,12 @@ export interface StampView {
   current(): Promise<KnownStamps>
   /** Asks the source again on the next `current()` (after this isolate wrote, say). */
   expire(): void
+  /**
+   * Takes stamps this isolate read in the batch of its own write (so exactly what the write
+   * left), without asking the source: entries holding older stamps of those keys stop being
+   * served at once. What else changed is learnt at the next check, as before.
+   */
+  learn(stamps: Stamps): void
 }
 
 export interface StampViewOptions {
@@ -69,6 +75,9 @@ export function stampView({ source, checkMs, windowMs, now }: StampViewOptions):
   // The latest stamp of each key changed within the window, and when this isolate learned it.
   const seen = new Map<string, { stamp: number; at: number }>()
   const stampOf = (key: string) => seen.get(key)?.stamp
+  const note = (key: string, stamp: number, at: number) => {
+    if (stamp > (seen.get(key)?.stamp ?? 0)) seen.set(key, { stamp, at })
+  }
   let high: number | null = null
   let known: KnownStamps | null = null
   return {
@@ -77,7 +86,7 @@ export function stampView({ source, checkMs, windowMs, now }: StampViewOptions):
       return shared('stamps', async () => {
         const asked = now()
         const changes = await source.changes(high, asked - windowMs)
-        for (const { key, stamp } of changes.stamps) if (stamp > (seen.get(key)?.stamp ?? 0)) seen.set(key, { stamp, at: asked })
+        for (const { key, stamp } of changes.stamps) note(key, stamp, asked)
         // A key learned before the window changed before it: every entry still served was filled after that change.
         for (const [key, { at }] of seen) if (at < asked - windowMs) seen.delete(key)
         high = Math.max(high ?? 0, changes.high)
@@ -87,6 +96,11 @@ export function stampView({ source, checkMs, windowMs, now }: StampViewOptions):
     },
     expire() {
       known = null
+    },
+    // `high` stays: the next check still asks for everything above what it last saw.
+    learn(stamps) {
+      const at = now()
+      for (const [key, stamp] of Object.entries(stamps)) note(key, stamp, at)
     },
   }
 }

@@ -43,6 +43,25 @@ describe('stampView', () => {
     expect(t.asked).toHaveLength(2)
   })
 
+  it('takes the stamps of its own write at once, without asking, and still asks for everything above the highest it saw', async () => {
+    const t = setUp([
+      { stamps: [{ key: 'product:a', stamp: 3 }], high: 3 },
+      { stamps: [{ key: 'product:b', stamp: 4 }, { key: 'product:a', stamp: 5 }], high: 5 },
+    ])
+    const known = await t.view.current()
+    t.view.learn({ 'product:a': 5, 'product:c': 2 })
+    // Learnt into the knowledge reads already hold.
+    expect([known.stampOf('product:a'), known.stampOf('product:c')]).toEqual([5, 2])
+    // An older stamp does not replace a newer one.
+    t.view.learn({ 'product:a': 4, 'product:c': 6 })
+    expect([known.stampOf('product:a'), known.stampOf('product:c')]).toEqual([5, 6])
+    expect(t.asked).toHaveLength(1)
+    t.advance(1_000)
+    // Another isolate's write (b, 4) sits below what this one learnt (c, 6): the check still asks above 3.
+    expect((await t.view.current()).stampOf('product:b')).toBe(4)
+    expect(t.asked[1]).toEqual([3, 1_001_000 - 60_000])
+  })
+
   it('forgets a stamp learned longer ago than the window: every entry still served was filled after that change', async () => {
     const t = setUp([{ stamps: [{ key: 'product:a', stamp: 3 }], high: 3 }])
     expect((await t.view.current()).stampOf('product:a')).toBe(3)

@@ -126,6 +126,23 @@ export class TieredCache<T> {
     this.#options.stamps.expire()
   }
 
+  /**
+   * After a write whose own batch read back what it wrote (values and stamps): this isolate
+   * learns those stamps and keeps the copies in L1, so its next reads see the write with no stamp
+   * check and no load. Other isolates see it within their stamp check, as after any write.
+   */
+  wrote(copies: readonly { key: string; loaded: Loaded<T> }[]): void {
+    for (const { loaded } of copies) this.#options.stamps.learn(loaded.stamps)
+    for (const { key, loaded } of copies) this.#toL1(this.#fullKey(key), this.#envelope(loaded))
+  }
+
+  /** Writes a copy as `wrote` takes it to L2 as well (unless L2 holds a newer one): other isolates' next misses find it there. */
+  async publish(key: string, loaded: Loaded<T>): Promise<void> {
+    if (this.#options.levels === 'none') return
+    const full = this.#fullKey(key)
+    this.#toL1(full, await this.#toL2(full, this.#envelope(loaded), await this.#options.stamps.current()))
+  }
+
   async #read(key: string, load: () => Promise<Loaded<T>>): Promise<CacheRead<T>> {
     if (this.#options.levels === 'none') return this.#bypass(load)
     let known: KnownStamps
@@ -170,12 +187,15 @@ export class TieredCache<T> {
     }
     this.stats.l2.misses += 1
     this.stats.sourceLoads += 1
-    const { value, version, stamps } = await load()
-    const envelope: Envelope<T> = { version: value === null ? 0 : version, value, stored_at: this.#options.now(), stamps }
+    const envelope = this.#envelope(await load())
     // A newer version another isolate wrote meanwhile wins over what this fill read.
     const kept = await this.#toL2(full, envelope, known)
     this.#toL1(full, kept)
     return { envelope: kept, level: 'source' }
+  }
+
+  #envelope({ value, version, stamps }: Loaded<T>): Envelope<T> {
+    return { version: value === null ? 0 : version, value, stored_at: this.#options.now(), stamps }
   }
 
   /** How long a fill stays valid: the L2 TTL, or the negative TTL for "not found". */

@@ -231,6 +231,37 @@ describe('TieredCache', () => {
     expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 11 }, level: 'source' })
   })
 
+  it('wrote: the writer serves what its batch read back from L1, with no stamp check or load, and an entry of another key holding the old stamp goes', async () => {
+    const t = setUp()
+    t.write('p1', 10, 1)
+    const cache = t.makeCache()
+    await cache.get('p1', t.load('p1'))
+    // A page-like entry that shows p1 too (it holds p1's stamp).
+    await cache.get('page', async () => ({ value: { price: 10 }, version: 1, stamps: { p1: 1 } }))
+    const [stampReads, loads] = [t.stampReads(), t.loads()]
+    t.write('p1', 11, 2)
+    cache.wrote([{ key: 'p1', loaded: { value: { price: 11 }, version: 2, stamps: { p1: 2 } } }])
+    expect(await cache.get('p1', t.load('p1'))).toMatchObject({ value: { price: 11 }, level: 'l1' })
+    expect([t.stampReads(), t.loads()]).toEqual([stampReads, loads])
+    expect(await cache.get('page', async () => ({ value: { price: 11 }, version: 2, stamps: { p1: 2 } }))).toMatchObject({
+      value: { price: 11 },
+      level: 'source',
+    })
+    // Not in L2 until published: another isolate still reads the source.
+    expect(await t.makeCache().get('p1', t.load('p1'))).toMatchObject({ level: 'source' })
+  })
+
+  it('publish writes the copy to L2 for other isolates, unless L2 holds a newer version', async () => {
+    const t = setUp()
+    t.write('p1', 12, 3)
+    const cache = t.makeCache()
+    await cache.publish('p1', { value: { price: 12 }, version: 3, stamps: { p1: 1 } })
+    expect(await t.makeCache().get('p1', t.load('p1'))).toMatchObject({ value: { price: 12 }, level: 'l2' })
+    await cache.publish('p1', { value: { price: 11 }, version: 2, stamps: { p1: 1 } })
+    expect(await t.makeCache().get('p1', t.load('p1'))).toMatchObject({ value: { price: 12 }, level: 'l2' })
+    expect(t.loads()).toBe(0)
+  })
+
   it('CACHE_LEVELS=l2 skips L1; none always reads the source', async () => {
     const t = setUp({ CACHE_LEVELS: 'l2' })
     t.source.set('p1', { price: 10, version: 1 })

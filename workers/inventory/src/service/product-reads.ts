@@ -86,29 +86,29 @@ export function createProductReads({ catalog, cache, now = Date.now }: ProductRe
 
     /**
      * The products as this unit of work's write left them (a reservation's, a release's): this
-     * isolate asks for the stamps on its next read, so the writer reads its own write, and
-     * `refill` fills the cache from these copies. A write that changed no product's public view
-     * (a commit) passes none and costs the cache nothing.
+     * isolate learns their stamps and keeps the copies in L1 (`TieredCache.wrote`), so it reads
+     * its own write with no statement, and `refill` publishes them to L2 for the other isolates.
+     * A write that changed no product's public view (a commit) passes none and costs the cache nothing.
      */
     wrote(copies: readonly Fresh[]): void {
       for (const copy of copies) fresh.set(copy.value.product.id, copy)
-      if (copies.length > 0) cache.refreshStamps()
+      cache.wrote(copies.map((copy) => ({ key: productKey(copy.value.product.id), loaded: loaded(copy) })))
     },
 
     /**
-     * Fills the cache with `ids` after a write changed them (after its answer left): their copies
-     * are stale, so each fill writes L1 and L2 anew. The first reader of each, here or in another
-     * isolate, then finds a copy instead of going to D1: the source read moves from a reader to
-     * the writer, and costs no statement when the write's batch read the products back (`wrote`).
-     * KV takes one write a second per key: a product this isolate refilled within the last second
-     * is skipped (its next reader fills it). A failure is only logged, the next reader fills it.
+     * Fills the cache with `ids` after a write changed them (after its answer left). The copies
+     * the write read back (`wrote`) are in this isolate's L1 already; this writes them to L2, so
+     * that the first reader of each in another isolate finds a copy instead of going to D1: the
+     * source read moves from a reader to the writer, and costs no statement. KV takes one write a
+     * second per key: a product this isolate published within the last second is skipped (L1
+     * holds its newest copy; another isolate's reader fills L2 from D1). A failure is only logged.
      */
     async refill(ids: readonly string[]): Promise<void> {
       const due = [...new Set(ids)].filter((id) => takeRefillSlot(id, now()))
       await Promise.all(
         due.map((id) => {
           const copy = fresh.get(id)
-          const read = copy ? cache.get(productKey(id), async () => loaded(copy)) : this.product(id)
+          const read = copy ? cache.publish(productKey(id), loaded(copy)) : this.product(id)
           return read.catch((error: unknown) => log.warn('refilling a product after a write failed', { error }))
         }),
       )
