@@ -46,7 +46,13 @@ describe('stampView', () => {
   it('takes the stamps of its own write at once, without asking, and still asks for everything above the highest it saw', async () => {
     const t = setUp([
       { stamps: [{ key: 'product:a', stamp: 3 }], high: 3 },
-      { stamps: [{ key: 'product:b', stamp: 4 }, { key: 'product:a', stamp: 5 }], high: 5 },
+      {
+        stamps: [
+          { key: 'product:b', stamp: 4 },
+          { key: 'product:a', stamp: 5 },
+        ],
+        high: 5,
+      },
     ])
     const known = await t.view.current()
     t.view.learn({ 'product:a': 5, 'product:c': 2 })
