@@ -25,14 +25,19 @@ const providerError = fail({ code: 'provider_error' as const, detail: 'The payme
  *   currency or user differ, or if it was refunded or another charge of it is still pending).
  * - The attempt first claims its key and its order (unique constraints), then calls the
  *   provider, then settles: the database, not a check, guarantees a single capture.
+ * - The first round goes straight to the claim: a new key for a new order is the common case,
+ *   and the constraints catch a key or an order seen before; only then does a round read what
+ *   holds them (one statement fewer per charge).
  */
 export async function charge(deps: PaymentsDeps, input: ChargeRequest): Promise<Result<ChargeResponse>> {
   const requestHash = await fingerprint(input)
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const { sameKey, live } = await deps.repo.findForCharge(input.key, input.order_id)
-    if (sameKey)
-      return sameKey.requestHash === requestHash ? replay(deps, sameKey, input.payment_token) : fail({ code: 'idempotency_key_reused' })
-    if (live) return forOrderTakenBy(live, input)
+  for (let round = 0; round <= MAX_ROUNDS; round++) {
+    if (round > 0) {
+      const { sameKey, live } = await deps.repo.findForCharge(input.key, input.order_id)
+      if (sameKey)
+        return sameKey.requestHash === requestHash ? replay(deps, sameKey, input.payment_token) : fail({ code: 'idempotency_key_reused' })
+      if (live) return forOrderTakenBy(live, input)
+    }
     const attempt: StoredPayment = {
       id: newPaymentId(),
       key: input.key,
