@@ -1,17 +1,20 @@
-// The anatomy of one order: `npm exec -- node bench/order-anatomy.mjs` (about a minute). Places
+// The anatomy of one order: `npm exec -- node bench/order-anatomy.mjs` (about two minutes). Places
 // orders through the gateway of the traced system (bench/operations.mjs), one at a time, and
 // from each order's own trace breaks its time to `confirmed` down by stage; then counts every
 // operation the orders caused. Writes the `order-anatomy` section of bench/RESULTS.md and
 // .build/bench/order-anatomy.json.
 // Then counts, the same way, a run of cached public product reads and of authenticated
-// `users/me` reads, and prices all three per 1,000,000. Last, each D1 database's time per order
-// (statements, calls, the SQL time D1 reports) and the orders per second at which it would be
-// busy all the time, three ways (docs/capacity.md); the per-call cost comes from a short run of
-// bench/d1-occupancy.mjs after the system has stopped.
+// `users/me` reads, and prices all three per 1,000,000, with the CPU time per request of each
+// kind (bench/cpu-time.mjs: on this traced system, and on one with tracing off). Last, each D1
+// database's time per order (statements, calls, the SQL time D1 reports) and the orders per
+// second at which it would be busy all the time, three ways (docs/capacity.md); the per-call
+// cost comes from a short run of bench/d1-occupancy.mjs after the system has stopped.
 //   BENCH_ANATOMY_ORDERS  orders measured (default 40: D1 reports whole milliseconds, so the SQL
 //                         time per order is a mean over many statements; the tables show medians / means)
 //   BENCH_ANATOMY_READS   reads of each kind counted (default 100)
+//   BENCH_ANATOMY_CPU_READS, BENCH_ANATOMY_CPU_ORDERS  requests whose CPU time is measured (default 500, 100)
 import { writeFileSync } from 'node:fs'
+import { measureCpu, measureUntracedCpu, meRead, productRead } from './cpu-time.mjs'
 import { measureD1Occupancy } from './d1-occupancy.mjs'
 import { BUILD_ROOT, expectCall, sleep } from './harness.mjs'
 import { countOperations, startTracedSystem } from './operations.mjs'
@@ -21,11 +24,14 @@ import { summary } from './tally.mjs'
 
 const ORDERS = Number(process.env.BENCH_ANATOMY_ORDERS ?? 40)
 const READS = Number(process.env.BENCH_ANATOMY_READS ?? 100)
+// CPU time is read in 10 ms ticks: enough requests that a tick is a small part of their sum.
+const CPU = { reads: Number(process.env.BENCH_ANATOMY_CPU_READS ?? 500), orders: Number(process.env.BENCH_ANATOMY_CPU_ORDERS ?? 100) }
 const SERVER = 2
 // Cloudflare Workers Paid list prices, USD, as published in 2026-12 (beyond the monthly inclusions).
 const PRICES = {
   date: '2026-12',
   workerRequest: 0.3 / 1e6,
+  cpuMs: 0.02 / 1e6,
   doRequest: 0.15 / 1e6,
   d1RowRead: 0.001 / 1e6,
   d1RowWritten: 1 / 1e6,
@@ -119,25 +125,18 @@ try {
     { name: 'authenticated read', ...(await countReads(system, '`GET /api/v1/users/me` with a token', meRead)) },
     { name: 'order', what: 'an order placed and confirmed', totals: result.totals, summary: result.summary, count: ORDERS },
   ]
+  log(`measuring CPU time: ${CPU.reads} reads of each kind, ${CPU.orders} orders`)
+  result.cpu = await measureCpu(system, CPU)
 } finally {
   await system.stop()
 }
+log('measuring CPU time again with tracing off, on a system of its own')
+result.cpuUntraced = await measureUntracedCpu(CPU)
 log('measuring local D1 per call (bench/d1-occupancy.mjs, one round)')
 result.d1Call = await measureD1Occupancy({ rounds: 1 })
 writeFileSync(`${BUILD_ROOT}/order-anatomy.json`, JSON.stringify(result))
 writeSection('order-anatomy', render(result))
 log(`time to confirmed p50 ${median(result.orders.map((order) => order.toConfirmed))} ms; written to bench/RESULTS.md`)
-
-/** A public product read: after the first, the gateway's cache answers it (`X-Cache-Gateway: hit`). */
-async function productRead(system) {
-  const read = await expectCall(200, system.url.gateway, 'GET', `/api/v1/products/${system.products[0]}`)
-  return read.headers.get('x-cache-gateway')
-}
-
-async function meRead(system) {
-  await expectCall(200, system.url.gateway, 'GET', '/api/v1/users/me', { token: system.token })
-  return 'answered'
-}
 
 /** Counts the operations of READS requests of one kind, one after another, after one warm-up. */
 async function countReads(system, what, read) {
@@ -155,7 +154,7 @@ async function countReads(system, what, read) {
 }
 
 /** The cost of 1,000,000 requests of a kind from the counts of `r.count` of them. */
-function costRows(r) {
+function costRows(r, cpuMs) {
   const s = r.summary
   const per = (value) => value / r.count
   const storage = Object.values(r.totals.doStorage)
@@ -164,6 +163,7 @@ function costRows(r) {
   const doWrites = sum((ops) => (ops.put ?? 0) + (ops.delete ?? 0) + (ops.deleteAll ?? 0) + (ops.setAlarm ?? 0) + (ops.deleteAlarm ?? 0))
   const rows = [
     ['Worker invocations (every fetch, queue batch: an upper bound, see below)', per(s.workerInvocations), PRICES.workerRequest],
+    ['Workers CPU time, ms (the whole local runtime: an upper bound, see below)', cpuMs ?? 0, PRICES.cpuMs],
     ['Durable Object requests (RPC calls and alarms)', per(s.doRequests), PRICES.doRequest],
     ['Durable Object storage rows read (a get = 1)', per(doReads), PRICES.doRowRead],
     ['Durable Object storage rows written (a put or alarm set = 1)', per(doWrites), PRICES.doRowWritten],
@@ -221,6 +221,23 @@ ${rows.join('\n')}
 `
 }
 
+/** How the CPU line was measured, and what it holds. */
+function renderCpu(r) {
+  if (!r.cpu) return 'Workers CPU time: not measured (no /proc on this machine); its line counts 0.'
+  const figures = (measured) =>
+    Object.entries(measured)
+      .map(([name, cpu]) => `${name} ${fixed(cpu.ms, 2)} ms (${cpu.count} requests, ±${fixed(cpu.resolutionMs, 2)} ms)`)
+      .join('; ')
+  return `Workers CPU time is the workerd process's own CPU time (\`/proc/<pid>/stat\`, 10 ms ticks) while
+requests of each kind ran one after another on the same traced system, less its idle rate measured
+just before, divided by their number: ${figures(r.cpu)}. Orders were placed one after another and then
+waited for (confirmed, and their events consumed). One process runs every Worker and Durable Object
+*and* the local stand-ins of D1, KV and Queues, and exports the spans: the line is an upper bound on
+the isolates' CPU time that Workers bills. The same on a system with tracing off (no OTLP endpoint,
+so no span is exported): ${r.cpuUntraced ? figures(r.cpuUntraced) : 'not measured'}; the difference is what
+exporting every span costs.`
+}
+
 /** `median ms (min–max)` of many orders' times. */
 function spread(values) {
   return `median ${cell(summarize(values))} ms`
@@ -274,7 +291,7 @@ function render(r) {
       )
       .join(', ')} |`,
   )
-  const kinds = r.kinds.map((kind) => ({ ...kind, costs: costRows(kind) }))
+  const kinds = r.kinds.map((kind) => ({ ...kind, costs: costRows(kind, r.cpu?.[kind.name]?.ms) }))
   const costTable = kinds[0].costs
     .map(
       (row, index) =>
@@ -343,8 +360,10 @@ ${align}
 ${costTable}
 | **total of the counted operations** | ${kinds.map(() => '').join(' | ')} | ${totals.join(' | ')} |
 
-Not in the total: CPU time and Durable Object duration (GB-s), which this harness does not measure
-per invocation; D1 rows read by \`raw()\` statements, which D1 does not report; storage calls in a
+${renderCpu(r)}
+
+Not in the total: Durable Object duration (GB-s), which this harness does not measure per
+invocation; D1 rows read by \`raw()\` statements, which D1 does not report; storage calls in a
 Durable Object's constructor. Worker invocations count every fetch and queue batch of every Worker,
 internal ones included; how requests arriving over a service binding are billed is the Workers
 pricing page's to say, so that line is an upper bound.

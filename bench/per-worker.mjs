@@ -1,9 +1,10 @@
 // Figure 6, per Worker: the size of what `wrangler deploy --dry-run` would upload, and the time
 // a fresh runtime takes to answer its first request.
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { direct, start } from './harness.mjs'
+import { cpuMs, workerdChildren } from './process-cpu.mjs'
 
 /** Raw and gzip bytes of each build's upload (every file wrangler wrote but source maps and its README). */
 export function bundleSizes(builds) {
@@ -29,34 +30,6 @@ export function bundleSizes(builds) {
 function alone(options, script) {
   const { serviceBindings: _services, durableObjects: _objects, ...rest } = options
   return direct(script ? { ...rest, modules: script.modules, modulesRoot: script.modulesRoot } : rest)
-}
-
-// Linux reports a process's CPU time in /proc/<pid>/stat, in clock ticks (USER_HZ: 100).
-const TICK_MS = 10
-
-/** The workerd processes this Node process started (Linux; empty elsewhere). */
-function workerdChildren() {
-  if (!existsSync('/proc/self/stat')) return []
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-        return ppid === process.pid && comm === 'workerd' ? [Number(pid)] : []
-      } catch {
-        return [] // gone meanwhile
-      }
-    })
-}
-
-/** User + system CPU time of a process so far, in ms. */
-function cpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  // After the comm: state is field 3, utime field 14, stime field 15 (1-based, man 5 proc).
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS
 }
 
 /**
