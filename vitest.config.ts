@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
-import { WORKERS, type WorkerEntry } from './scripts/workers.mjs'
+import { d1BindingsOf, WORKERS, type WorkerEntry } from './scripts/workers.mjs'
 import { developmentVars } from './scripts/dev-keys.mjs'
 import { productionWorkerOptions } from './test/support/miniflare-options.mjs'
 import { holdWorkerLogs, showLogs, WorkerLogsReporter } from './test/support/worker-logs.mjs'
@@ -58,7 +58,7 @@ function serviceProject(name: ServiceName, { auxiliaries = [], include = [], sha
             auxiliaryWorker(worker, all[worker.name as ServiceName]),
           ),
         )
-        const databases = aux.flatMap(({ database }) => (database ? [database] : []))
+        const databases = aux.flatMap(({ databases }) => databases)
         return {
           wrangler: { configPath: `./workers/${name}/wrangler.toml` },
           miniflare: {
@@ -72,7 +72,12 @@ function serviceProject(name: ServiceName, { auxiliaries = [], include = [], sha
               TEST_GATEWAY_PRIVATE_KEY: all.gateway.GATEWAY_PRIVATE_KEY,
               TEST_ORDERS_PRIVATE_KEY: all.servicePrivateKeys.orders,
               TEST_MIGRATIONS: {
-                DB: await readD1Migrations(`./migrations/${name}`),
+                // Every D1 binding of its wrangler.toml: `DB`, and its other shards where it has them.
+                ...Object.fromEntries(
+                  await Promise.all(
+                    (await d1BindingsOf(name)).map(async (binding) => [binding, await readD1Migrations(`./migrations/${name}`)]),
+                  ),
+                ),
                 ...Object.fromEntries(databases.map(({ binding, migrations }) => [binding, migrations])),
               },
             },
@@ -111,13 +116,10 @@ async function auxiliaryWorker({ name, config }: WorkerEntry, devVars: Record<st
     builtWorkers.set(name, options)
   }
   const worker = structuredClone(options)
-  const database = (worker as { d1Databases?: Record<string, { id: string }> }).d1Databases?.DB?.id
-  return {
-    worker,
-    database: database
-      ? { binding: `${name.toUpperCase()}_DB`, id: database, migrations: await readD1Migrations(`./migrations/${name}`) }
-      : null,
-  }
+  const bound = Object.entries((worker as { d1Databases?: Record<string, { id: string }> }).d1Databases ?? {})
+  const migrations = bound.length > 0 ? await readD1Migrations(`./migrations/${name}`) : []
+  // `<NAME>_DB`, and `<NAME>_DB_1` … for a sharded database's other shards.
+  return { worker, databases: bound.map(([binding, { id }]) => ({ binding: `${name.toUpperCase()}_${binding}`, id, migrations })) }
 }
 
 /**
@@ -152,7 +154,7 @@ function gatewayProject(name: string, { isolated }: { isolated: boolean }) {
         const auxiliaries = await Promise.all(
           internal.map((worker) => auxiliaryWorker(worker, all[worker.name as keyof typeof all] as Record<string, string>)),
         )
-        const databases = auxiliaries.flatMap(({ database }) => (database ? [database] : []))
+        const databases = auxiliaries.flatMap(({ databases }) => databases)
         return {
           wrangler: { configPath: './wrangler.toml' },
           miniflare: {

@@ -4,7 +4,7 @@
 // Object and the local stand-ins of D1 (SQLite), KV and Queues, so this is an upper bound on what
 // Cloudflare bills as the Workers' CPU time (their isolates' CPU only). Linux only (/proc).
 import { expectCall, sleep } from './harness.mjs'
-import { buildSystem, startSystem } from './order-system.mjs'
+import { buildSystem, customerOrdersDb, startSystem } from './order-system.mjs'
 import { cpuMs, TICK_MS, workerdChildren } from './process-cpu.mjs'
 
 const IDLE_SAMPLE_MS = 1_000
@@ -26,7 +26,14 @@ export async function meRead(system) {
 /** The system's CPU time so far, in ms (null where /proc is not there). */
 function systemCpuMs() {
   const pids = workerdChildren()
-  return pids.length === 0 ? null : pids.reduce((sum, pid) => sum + cpuMs(pid), 0)
+  if (pids.length === 0) return null
+  return pids.reduce((sum, pid) => {
+    try {
+      return sum + cpuMs(pid)
+    } catch {
+      return sum // gone between the listing and the read
+    }
+  }, 0)
 }
 
 /** CPU ms per request of `run()`'s `count` requests, net of the idle rate; null without /proc. */
@@ -40,7 +47,9 @@ async function perRequest(run, count) {
   await run()
   const wallMs = performance.now() - began
   const used = systemCpuMs() - before - idlePerMs * wallMs
-  return { ms: Math.max(0, used) / count, resolutionMs: TICK_MS / count, count }
+  // A tick either way on the run, and on the idle sample scaled to the run's wall time.
+  const resolutionMs = (TICK_MS + (TICK_MS * wallMs) / IDLE_SAMPLE_MS) / count
+  return { ms: Math.max(0, used) / count, resolutionMs, count }
 }
 
 /** Orders placed one after another (each POST answered before the next), then waited for: confirmed, and their events consumed. */
@@ -64,7 +73,7 @@ async function placeOrders(system, db, count) {
  * cached product reads, `reads` users/me and `orders` orders, each after a warm-up of its own.
  */
 export async function measureCpu(system, { reads, orders }) {
-  const db = await system.mf.getD1Database('DB', 'orders')
+  const db = await customerOrdersDb(system)
   const repeat = (read) => async () => {
     for (let index = 0; index < reads; index++) await read(system)
   }

@@ -10,6 +10,7 @@ import { importJWK, SignJWT } from 'jose'
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from 'miniflare'
 import { unstable_splitSqlQuery } from 'wrangler'
 import { productionWorkerOptions, WORKER_OPTION_KEYS } from '../test/support/miniflare-options.mjs'
+import { d1BindingsOf } from '../scripts/workers.mjs'
 
 export const BUILD_ROOT = '.build/bench'
 const DIRECT = [{ host: '127.0.0.1', port: 0 }]
@@ -98,15 +99,21 @@ export async function start(workers, { inspector = false } = {}) {
   }
 }
 
-/** Applies a service's migrations (migrations/<service>/*.sql, in order) to its D1, as `wrangler d1 migrations apply` would. */
+/**
+ * Applies a service's migrations (migrations/<service>/*.sql, in order) to each of its D1
+ * databases (a sharded one's every shard), as `wrangler d1 migrations apply` would.
+ */
 export async function migrate(mf, service) {
-  const db = await mf.getD1Database('DB', service)
   const folder = `migrations/${service}`
-  for (const file of readdirSync(folder)
+  const files = readdirSync(folder)
     .filter((name) => name.endsWith('.sql'))
-    .sort()) {
-    const statements = unstable_splitSqlQuery(readFileSync(join(folder, file), 'utf8'))
-    await db.batch(statements.map((sql) => db.prepare(sql)))
+    .sort()
+  for (const binding of await d1BindingsOf(service)) {
+    const db = await mf.getD1Database(binding, service)
+    for (const file of files) {
+      const statements = unstable_splitSqlQuery(readFileSync(join(folder, file), 'utf8'))
+      await db.batch(statements.map((sql) => db.prepare(sql)))
+    }
   }
 }
 

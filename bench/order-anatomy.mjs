@@ -18,6 +18,7 @@ import { measureCpu, measureUntracedCpu, meRead, productRead } from './cpu-time.
 import { measureD1Occupancy } from './d1-occupancy.mjs'
 import { BUILD_ROOT, expectCall, sleep } from './harness.mjs'
 import { countOperations, startTracedSystem } from './operations.mjs'
+import { customerOrdersDb } from './order-system.mjs'
 import { writeSection } from './sections.mjs'
 import { cell, fixed, median, summarize } from './stats.mjs'
 import { summary } from './tally.mjs'
@@ -96,7 +97,7 @@ function stages(order, spans) {
 const system = await startTracedSystem()
 let result
 try {
-  const db = await system.mf.getD1Database('DB', 'orders')
+  const db = await customerOrdersDb(system)
   log('warming up: one order')
   await placeOne(system, db)
   log(`placing ${ORDERS} orders, one at a time, traced`)

@@ -3,7 +3,8 @@
 // direct socket, migrations applied, a customer signed in and products with ample stock.
 import { decodeJwt } from 'jose'
 import { developmentVars } from '../scripts/dev-keys.mjs'
-import { WORKERS } from '../scripts/workers.mjs'
+import { d1BindingsOf, WORKERS } from '../scripts/workers.mjs'
+import { shardIndex } from '../platform/db/shards.ts'
 import { benchProductBody, direct, expectCall, migrate, production, sleep, start, variant } from './harness.mjs'
 
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' }
@@ -57,4 +58,15 @@ export async function startSystem(workers, { directs = ['gateway'], products = 1
     await system.stop()
     throw error
   }
+}
+
+/** Every shard of orders' database in `mf` (platform/db/shards.ts), in order. */
+export async function orderShards(mf) {
+  return Promise.all((await d1BindingsOf('orders')).map((binding) => mf.getD1Database(binding, 'orders')))
+}
+
+/** The shard of orders' database that holds the bench customer's orders (`system` from startSystem). */
+export async function customerOrdersDb(system) {
+  const shards = await orderShards(system.mf)
+  return shards[shardIndex(system.principal.sub, shards.length)]
 }

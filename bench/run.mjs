@@ -27,6 +27,7 @@ import {
   variant,
 } from './harness.mjs'
 import { alternate, placeOrders, slice } from './load.mjs'
+import { orderShards } from './order-system.mjs'
 import { render } from './report.mjs'
 import { keepSections } from './sections.mjs'
 import { quantile } from './stats.mjs'
@@ -72,17 +73,20 @@ const LAG_CONCURRENCY = 8
  * reached `order_views` (applied_at) minus when the aggregate took that version (updated_at).
  * Waits (bounded) for views still behind their aggregate, so a lagging one is counted, not missed.
  */
-async function readModelLag(db, windows) {
-  const behind =
+async function readModelLag(shards, windows) {
+  const behindSql =
     'SELECT count(*) AS n FROM orders o LEFT JOIN order_views v ON v.order_id = o.id WHERE v.order_id IS NULL OR v.version < o.version'
-  for (let waited = 0; waited < 30_000 && (await db.prepare(behind).first()).n > 0; waited += 250) await sleep(250)
+  const behind = async () => (await Promise.all(shards.map((db) => db.prepare(behindSql).first()))).reduce((sum, row) => sum + row.n, 0)
+  for (let waited = 0; waited < 30_000 && (await behind()) > 0; waited += 250) await sleep(250)
   const lags = []
-  for (const [from, to] of windows) {
-    const rows = await db
-      .prepare('SELECT applied_at, updated_at FROM order_views WHERE created_at >= ?1 AND created_at <= ?2')
-      .bind(from, to)
-      .all()
-    for (const row of rows.results) lags.push(Date.parse(row.applied_at) - Date.parse(row.updated_at))
+  for (const db of shards) {
+    for (const [from, to] of windows) {
+      const rows = await db
+        .prepare('SELECT applied_at, updated_at FROM order_views WHERE created_at >= ?1 AND created_at <= ?2')
+        .bind(from, to)
+        .all()
+      for (const row of rows.results) lags.push(Date.parse(row.applied_at) - Date.parse(row.updated_at))
+    }
   }
   const sorted = lags.sort((a, b) => a - b)
   return {
@@ -90,7 +94,7 @@ async function readModelLag(db, windows) {
     p50: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),
     max: sorted.at(-1) ?? null,
-    stillBehind: (await db.prepare(behind).first()).n,
+    stillBehind: await behind(),
   }
 }
 
@@ -288,7 +292,7 @@ try {
   }
 
   // --- Figure 3b: how far the read model trails its aggregate under that load ---------------
-  results.readModelLag = await readModelLag(await system.mf.getD1Database('DB', 'orders'), loadedWindows)
+  results.readModelLag = await readModelLag(await orderShards(system.mf), loadedWindows)
   log(
     `read-model lag at ${LAG_CONCURRENCY} clients: p50 ${results.readModelLag.p50} ms, p99 ${results.readModelLag.p99} ms, max ${results.readModelLag.max} ms`,
   )

@@ -12,7 +12,7 @@ import { ensureDevVars, writeOtelVars } from './dev-keys.mjs'
 import { recoverOnStart } from './replay-on-start.mjs'
 import { startLocalCron } from './local-cron.mjs'
 import { outputTail, passThrough, phase, seconds, step } from './start-narration.mjs'
-import { OFFLINE_ENV, WORKERS, WRANGLER } from './workers.mjs'
+import { d1BindingsOf, OFFLINE_ENV, WORKERS, WRANGLER } from './workers.mjs'
 
 const port = process.env.PORT ?? '8787'
 const host = process.env.HOST ?? '127.0.0.1'
@@ -45,13 +45,17 @@ if (generated) console.log('    generated local development keys')
 // vars from their own .dev.vars, so the OpenTelemetry variables are written there (or removed).
 if (writeOtelVars(process.env)) console.log(`    tracing: exporting to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`)
 
-for (const { config, database } of WORKERS.filter((worker) => worker.database)) {
-  await step(`migrations ${database}`, () =>
-    wranglerStep(
-      ['d1', 'migrations', 'apply', database, '--local', '--persist-to', persistTo, '-c', config],
-      `Applying the ${database} migrations failed.`,
-    ),
-  )
+// Every D1 binding of each Worker: a sharded database's shards each (platform/db/shards.ts).
+for (const { name, config, database } of WORKERS.filter((worker) => worker.database)) {
+  for (const binding of await d1BindingsOf(name)) {
+    const label = binding === 'DB' ? database : `${database} ${binding}`
+    await step(`migrations ${label}`, () =>
+      wranglerStep(
+        ['d1', 'migrations', 'apply', binding, '--local', '--persist-to', persistTo, '-c', config],
+        `Applying the ${label} migrations failed.`,
+      ),
+    )
+  }
 }
 
 // --test-scheduled: wrangler dev never fires crons itself; /__scheduled on the first (primary)

@@ -6,3 +6,4 @@ export interface WorkerEntry {
 export const WORKERS: WorkerEntry[]
 export const OFFLINE_ENV: Record<string, string>
 export const WRANGLER: [string, string]
+export function d1BindingsOf(name: string): Promise<string[]>

@@ -18,3 +18,15 @@ export const OFFLINE_ENV = { CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND
  * never on whatever `node` comes first on PATH.
  */
 export const WRANGLER = [process.execPath, 'node_modules/wrangler/bin/wrangler.js']
+
+/**
+ * The D1 bindings in a Worker's wrangler.toml (its top level: local development and tests), in
+ * order: `DB`, then a sharded database's `DB_1` … (platform/db/shards.ts). None for a Worker
+ * without a database. wrangler is loaded only when this is called.
+ */
+export async function d1BindingsOf(name) {
+  const worker = WORKERS.find((entry) => entry.name === name)
+  if (!worker?.database) return []
+  const { unstable_readConfig } = await import('wrangler')
+  return unstable_readConfig({ config: worker.config }, { hideWarnings: true }).d1_databases.map((db) => db.binding)
+}

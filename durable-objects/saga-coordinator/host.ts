@@ -45,8 +45,8 @@ export interface SagaHost<I extends SagaInput> {
   scrub: (state: SagaState<I>) => SagaState<I>
   /** Records the saga's summary (its view, revision and times) where the host's reads find it. */
   record: (state: SagaState<I>) => Promise<void>
-  /** The summary of a saga whose storage is gone, if it was ever recorded. */
-  recorded: (id: string) => Promise<Saga | null>
+  /** The summary of a saga whose storage is gone, if it was ever recorded (found by its input: where the host keeps it may depend on it). */
+  recorded: (input: I) => Promise<Saga | null>
   /** Sends the events a step or the finalize wrote (best effort: a sweep sends them later too). */
   relay: () => Promise<void>
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { Saga } from '../../shared-contracts/orders'
 import { createSagasRepo } from '../../workers/orders/src/repo/sagas-repo'
 import type { PointFault } from '../../platform/faults/fault-points'
-import { callOrders, customer, paymentsOf, sagaStub, seedProduct, settle, stockOf, testEnv } from '../../test/support/orders'
+import { callOrders, customer, paymentsOf, sagaStub, seedProduct, settle, shardOfOrder, stockOf } from '../../test/support/orders'
 import { injectFaults, liftFaults, orderRow, pendingOrder } from '../../test/support/saga/place-order'
 import type { SagaState } from './engine'
 
@@ -106,7 +106,7 @@ describe('a patient PlaceOrder saga', () => {
   it('the saga summary (the admin list) shows the waiting step too', async () => {
     const { id } = await placed({ reserve_inventory: 'error' })
     const waiting = await failUntilDue(id, 0, 1)
-    const summary = await createSagasRepo(testEnv.DB).find(id)
+    const summary = await createSagasRepo(await shardOfOrder(id)).find(id)
     expect(summary?.steps[0]).toMatchObject({
       status: 'running',
       attempts: waiting.steps[0]!.attempts,
@@ -114,7 +114,7 @@ describe('a patient PlaceOrder saga', () => {
     })
     liftFaults(id, ['reserve_inventory'])
     expect((await settle(id)).status).toBe('completed')
-    expect((await createSagasRepo(testEnv.DB).find(id))?.steps[0]).toMatchObject({ status: 'succeeded', next_retry_at: null })
+    expect((await createSagasRepo(await shardOfOrder(id)).find(id))?.steps[0]).toMatchObject({ status: 'succeeded', next_retry_at: null })
   })
 
   it('evicted while waiting: the alarm stays at the next retry time, and the saga resumes from storage', async () => {

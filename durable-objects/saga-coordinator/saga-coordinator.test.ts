@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { Saga } from '../../shared-contracts/orders'
-import { paymentsOf, sagaStub, seedProduct, settle, stockOf, testEnv } from '../../test/support/orders'
+import { paymentsOf, sagaStub, seedProduct, settle, shardOfOrder, stockOf, testEnv } from '../../test/support/orders'
 import { rpcCredential } from '../../workers/orders/src/rpc/credentials'
 import { PLACE_ORDER_POLICY, PLACE_ORDER_STEP_NAMES } from '../../workers/orders/src/saga/place-order'
 import { placeOrderHost } from '../../workers/orders/src/saga/place-order-host'
@@ -259,7 +259,8 @@ describe('SagaCoordinator: PlaceOrder against the real inventory and payments', 
     expect(await sagaStub(input.order_id).view()).toEqual(done)
     expect(await paymentsOf(input.order_id)).toHaveLength(1)
     expect(await orderRow(input.order_id)).toMatchObject({ status: 'confirmed', version: 2 })
-    const events = await testEnv.DB.prepare("SELECT type FROM outbox WHERE json_extract(envelope, '$.subject') = ?1")
+    const events = await (await shardOfOrder(input.order_id))
+      .prepare("SELECT type FROM outbox WHERE json_extract(envelope, '$.subject') = ?1")
       .bind(input.order_id)
       .all<{ type: string }>()
     expect(events.results.map((row) => row.type.split('.').at(-2))).toEqual(['placed', 'confirmed'])

@@ -70,7 +70,7 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     if (!fresh) {
       // Storage is gone a while after the end: a late start (a repeated request, the sweep) must
       // not run a finished saga again, and its summary says it finished.
-      const finished = await this.host.recorded(input.order_id)
+      const finished = await this.host.recorded(input)
       if (finished && TERMINAL.includes(finished.status)) return finished
       // Another start (a retried request, the sweep) may have begun the saga while this one read
       // the summary: its run is under way, and storing a fresh state would overwrite its progress.

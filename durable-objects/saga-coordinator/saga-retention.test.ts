@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { sagaStub, seedProduct, settle, testEnv } from '../../test/support/orders'
+import { sagaStub, seedProduct, settle, shardOfOrder } from '../../test/support/orders'
 import type { PlaceOrderSagaInput } from '../../shared-contracts/orders'
 import { SPENT_TOKEN } from '../../workers/orders/src/saga/place-order'
 import type { SagaCoordinator } from '../../workers/orders/src/saga/saga-coordinator'
@@ -18,7 +18,14 @@ const storedState = (orderId: string) =>
   }))
 
 const summaryInput = async (orderId: string) =>
-  (await testEnv.DB.prepare('SELECT input FROM sagas WHERE order_id = ?1').bind(orderId).first<{ input: string | null }>())?.input ?? null
+  (
+    await (
+      await shardOfOrder(orderId)
+    )
+      .prepare('SELECT input FROM sagas WHERE order_id = ?1')
+      .bind(orderId)
+      .first<{ input: string | null }>()
+  )?.input ?? null
 
 describe('SagaCoordinator: nothing kept longer than it is needed', () => {
   it('removes the payment token from its storage and from sagas.input once the charge succeeded', async () => {
@@ -64,7 +71,8 @@ describe('SagaCoordinator: nothing kept longer than it is needed', () => {
     expect(await runDurableObjectAlarm(sagaStub(input.order_id))).toBe(true)
     expect(await storedState(input.order_id)).toEqual({ saga: null, keys: [], alarm: null })
 
-    const summary = await testEnv.DB.prepare('SELECT status FROM sagas WHERE order_id = ?1')
+    const summary = await (await shardOfOrder(input.order_id))
+      .prepare('SELECT status FROM sagas WHERE order_id = ?1')
       .bind(input.order_id)
       .first<{ status: string }>()
     expect(summary).toEqual({ status: 'completed' })

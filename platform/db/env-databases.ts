@@ -1,9 +1,10 @@
-/**
- * The bindings that hold a Worker's D1 database: every Worker names its one database `DB`.
- * Named rather than recognised by shape, because a service binding's RPC stub answers to any
- * property (`prepare`, `batch`, `exec` included), and wrapping one breaks its calls.
+import { isShardBinding } from './shards'
+
+/*
+ * The bindings that hold a Worker's D1 databases: `DB`, and `DB_1` … where the database is
+ * sharded (./shards.ts). Named rather than recognised by shape, because a service binding's RPC
+ * stub answers to any property (`prepare`, `batch`, `exec` included), and wrapping one breaks its calls.
  */
-const D1_BINDINGS: readonly PropertyKey[] = ['DB']
 
 const isD1 = (value: unknown): value is D1Database =>
   typeof value === 'object' && value !== null && 'prepare' in value && 'batch' in value && 'exec' in value
@@ -14,7 +15,7 @@ export function withDatabases<E extends object>(env: E, wrap: (db: D1Database) =
   return new Proxy(env, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target) as unknown
-      if (!D1_BINDINGS.includes(prop) || !isD1(value)) return value
+      if (!isShardBinding(prop) || !isD1(value)) return value
       let db = databases.get(prop)
       if (!db) {
         db = wrap(value)

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import { shardsOf } from '../db/shards'
 import { createLogger } from '../telemetry/log'
 import { relayOutbox } from './outbox'
 import { recordingEnv, wroteEvents } from './written-events'
@@ -10,22 +11,22 @@ import { recordingEnv, wroteEvents } from './written-events'
  * whose D1 databases record the outbox rows they write (./written-events.ts): the relay sends
  * those and marks them in one statement. A write that recorded none (services built from the
  * env before this middleware ran, say) is relayed as before: pending rows claimed, then sent.
+ * Every D1 database of the env is relayed so (a sharded one's shards each, ../db/shards.ts).
  */
-export function relayAfterResponse<E extends { Bindings: object }>(
-  service: string,
-  db: (env: E['Bindings']) => D1Database,
-): MiddlewareHandler<E> {
+export function relayAfterResponse<E extends { Bindings: object }>(service: string): MiddlewareHandler<E> {
   const log = createLogger(service)
   return async function relayAfterResponse(c, next) {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
     const plain = c.env
     c.env = recordingEnv(plain)
     await next()
-    const recorder = db(c.env)
+    const recorders = shardsOf(c.env)
+    const wrote = recorders.map((recorder) => wroteEvents(recorder))
     // A refusal relays only what it wrote itself (its rows are claimed: the sweep would wait out the claim).
-    if (c.res.status >= 300 && !wroteEvents(recorder)) return
+    if (c.res.status >= 300 && !wrote.includes(true)) return
+    const databases = wrote.includes(true) ? recorders.filter((_, index) => wrote[index]) : shardsOf(plain)
     c.executionCtx.waitUntil(
-      relayOutbox(wroteEvents(recorder) ? recorder : db(plain), plain).catch((error: unknown) => {
+      Promise.all(databases.map((db) => relayOutbox(db, plain))).catch((error: unknown) => {
         log.error('outbox relay failed', { error })
       }),
     )

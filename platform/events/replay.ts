@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { ReplayRequestSchema, type ReplayResult } from '../../shared-contracts/operations'
 import { problem } from '../errors/problem'
 import { readJson } from '../http/json-body'
+import { shardsOf } from '../db/shards'
 import { drainOutbox, publishRows, type Queues, type StoredEvent } from './outbox'
 
 export interface ReplayFilter {
@@ -49,17 +50,19 @@ export async function replayOutbox(db: D1Database, env: Queues, filter: ReplayFi
  * still pending first, so afterwards every retained event since `since` was published at least
  * once — also where no sweep ran (a local system restarted after a crash).
  */
-export function replayRoutes<E extends { Bindings: object }>(
-  resources: (env: E['Bindings']) => { db: D1Database; queues: Queues },
-): Hono<E> {
+export function replayRoutes<E extends { Bindings: object }>(): Hono<E> {
   const routes = new Hono<E>()
   routes.post('/internal/events/replay', async (c) => {
     const request = await readJson(c, ReplayRequestSchema)
     if (!request.ok) return problem(c, request.error)
-    const { db, queues } = resources(c.env)
-    await drainOutbox(db, queues)
-    const replayed = await replayOutbox(db, queues, request.value)
-    return c.json({ replayed } satisfies ReplayResult)
+    // Every shard's outbox (a database that is not sharded is one shard: ../db/shards.ts).
+    const counts = await Promise.all(
+      shardsOf(c.env).map(async (db) => {
+        await drainOutbox(db, c.env)
+        return replayOutbox(db, c.env, request.value)
+      }),
+    )
+    return c.json({ replayed: counts.reduce((sum, count) => sum + count, 0) } satisfies ReplayResult)
   })
   return routes
 }

@@ -19,6 +19,13 @@ export function readWorkers(env, workers = WORKERS) {
   })
 }
 
+/**
+ * A D1 database's name: the project, the service, the shard (none for `DB`, `<i>` for `DB_<i>`,
+ * platform/db/shards.ts) and the environment, as every wrangler.toml names them.
+ */
+export const databaseName = (service, binding, env) =>
+  binding === 'DB' ? `edge-commerce-${service}-${env}` : `edge-commerce-${service}-${binding.slice('DB_'.length)}-${env}`
+
 /** The KV namespace's title: the project, the Worker, the binding and the environment. */
 export const kvTitle = (worker, binding, env) => `edge-commerce-${worker}-${binding.toLowerCase()}-${env}`
 

@@ -1,8 +1,8 @@
 // `npm run deploy -- --dry-run`: the complete plan, read from scripts/workers.mjs and the configs.
 import { describe, expect, it } from 'vitest'
 import { unstable_readConfig } from 'wrangler'
-import { WORKERS } from '../../scripts/workers.mjs'
-import { buildPlan, ENVIRONMENTS } from '../../scripts/deploy/plan.mjs'
+import { d1BindingsOf, WORKERS } from '../../scripts/workers.mjs'
+import { buildPlan, databaseName, ENVIRONMENTS } from '../../scripts/deploy/plan.mjs'
 import { sandbox } from './deploy-sandbox'
 
 describe.each(ENVIRONMENTS)('the %s plan', (env) => {
@@ -20,14 +20,17 @@ describe.each(ENVIRONMENTS)('the %s plan', (env) => {
     expect(plan.deploys.at(-1)).toEqual({ worker: 'gateway', script: `gateway-${env}` })
   })
 
-  it('has every database, KV namespace and queue of the configs, named with the environment, and a migration per database', () => {
+  it('has every database, KV namespace and queue of the configs, named with the environment, and a migration per database', async () => {
     const named = (kind: string) =>
       plan.resources.filter((resource: { kind: string }) => resource.kind === kind).map((resource: { name: string }) => resource.name)
-    expect(named('d1').sort()).toEqual(
-      WORKERS.filter((w) => w.database)
-        .map((w) => `edge-commerce-${w.database}-${env}`)
-        .sort(),
+    // One per D1 binding: a sharded database's every shard (orders: DB and DB_1).
+    const databases = await Promise.all(
+      WORKERS.filter((w) => w.database).map(async (w) =>
+        (await d1BindingsOf(w.name)).map((binding) => databaseName(w.database!, binding, env)),
+      ),
     )
+    expect(databases.flat()).toContain(`edge-commerce-orders-1-${env}`)
+    expect(named('d1').sort()).toEqual(databases.flat().sort())
     expect(named('kv')).toEqual([`edge-commerce-inventory-cache-${env}`])
     const queues = new Set(
       configs.flatMap(({ read }) => [

@@ -2,19 +2,27 @@
 // (test/support/wrangler-stand-in): it proves the script's logic — what it creates, records,
 // sets and deploys, in which order, and what a second or resumed run does — not Cloudflare's.
 import { describe, expect, it } from 'vitest'
-import { WORKERS } from '../../scripts/workers.mjs'
-import { buildPlan } from '../../scripts/deploy/plan.mjs'
+import { d1BindingsOf, WORKERS } from '../../scripts/workers.mjs'
+import { buildPlan, databaseName } from '../../scripts/deploy/plan.mjs'
 import { creates, sandbox, secretSets, secretValues } from './deploy-sandbox'
 
 describe('npm run deploy (with a stand-in wrangler)', { timeout: 300_000 }, () => {
-  it('creates each resource once, records the ids, sets every secret, migrates and deploys; a second run creates and rotates nothing', () => {
+  it('creates each resource once, records the ids, sets every secret, migrates and deploys; a second run creates and rotates nothing', async () => {
     const box = sandbox()
     const first = box.run('deploy.mjs', ['--env', 'staging', '--skip-health'])
     expect(first.status, first.output).toBe(0)
     const calls = box.newCalls()
     expect(calls[0]).toBe('whoami --json')
     const account = box.account()
-    const databases = WORKERS.filter((w) => w.database).map((w) => `edge-commerce-${w.database}-staging`)
+    // One per D1 binding of each Worker (orders: its two shards), with the Worker that binds it.
+    const bound = (
+      await Promise.all(
+        WORKERS.filter((w) => w.database).map(async (w) =>
+          (await d1BindingsOf(w.name)).map((binding) => ({ worker: w, name: databaseName(w.database!, binding, 'staging') })),
+        ),
+      )
+    ).flat()
+    const databases = bound.map((db) => db.name)
     expect(account.d1.map((db) => db.name).sort()).toEqual([...databases].sort())
     expect(account.kv.map((ns) => ns.title)).toEqual(['edge-commerce-inventory-cache-staging'])
     // Every queue the configs name (deploy-plan.test.ts checks the plan against the configs).
@@ -26,7 +34,7 @@ describe('npm run deploy (with a stand-in wrangler)', { timeout: 300_000 }, () =
     expect(new Set(creates(calls)).size).toBe(creates(calls).length)
     // Ids where wrangler reads them; nothing left to fill in.
     for (const db of account.d1) {
-      const worker = WORKERS.find((w) => db.name === `edge-commerce-${w.database}-staging`)!
+      const { worker } = bound.find((candidate) => candidate.name === db.name)!
       expect(box.config(worker.config)).toContain(
         `database_name = "${db.name}"\nmigrations_dir = "../../migrations/${worker.database}"\ndatabase_id = "${db.uuid}"`,
       )

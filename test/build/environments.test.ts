@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { unstable_readConfig } from 'wrangler'
 import { WORKERS } from '../../scripts/workers.mjs'
-import { ENVIRONMENTS, readWorkers } from '../../scripts/deploy/plan.mjs'
+import { databaseName, ENVIRONMENTS, readWorkers } from '../../scripts/deploy/plan.mjs'
 import { buildWorker } from '../support/build.mjs'
 
 const outRoot = mkdtempSync(join(tmpdir(), 'edge-commerce-env-build-'))
@@ -27,7 +27,7 @@ describe.each(ENVIRONMENTS)('the %s section of every wrangler.toml', (env) => {
     for (const { name, config } of workers) {
       expect(config.name).toBe(`${name}-${env}`)
       expect(config.vars.ENVIRONMENT).toBe(env)
-      for (const db of config.d1_databases) expect(db.database_name).toBe(`edge-commerce-${name}-${env}`)
+      for (const db of config.d1_databases) expect(db.database_name).toBe(databaseName(name, db.binding, env))
       const queues = [
         ...(config.queues.producers ?? []).map((q: { queue: string }) => q.queue),
         ...(config.queues.consumers ?? []).flatMap((q: { queue: string; dead_letter_queue?: string }) => [

@@ -1,12 +1,24 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm } from 'cloudflare:test'
 import type { Principal } from '../../platform/auth/principal'
 import type { Saga } from '../../shared-contracts/orders'
+import { EVENT_TYPES } from '../../shared-contracts/events'
+import { createEvent } from '../../platform/events/envelope'
 import type { Env } from '../../workers/orders/src/env'
 import { type DEAD_LETTER_QUEUE, EVENTS_QUEUE } from '../../workers/orders/src/events/queue'
 import worker from '../../workers/orders/src/index'
 import { serviceClient, uniqueId, type CallOptions } from './service-client'
+import { shardFor, shardsOf } from '../../platform/db/shards'
 
 export { admin, customer, newUserId, readProblem } from './service-client'
+
+/** A user.deleted event for `user_id`, as users publishes it. */
+export const userDeletedEvent = (user_id: string) =>
+  createEvent({
+    service: 'users',
+    type: EVENT_TYPES.userDeleted,
+    subject: user_id,
+    data: { user_id, deleted_at: new Date().toISOString() },
+  })
 
 /** The Worker's handlers, as the runtime calls them. */
 const handlers: ExportedHandler<Env> = worker
@@ -15,6 +27,18 @@ const orders = serviceClient<Env & { INVENTORY_DB: D1Database; PAYMENTS_DB: D1Da
 
 /** The Worker's bindings plus what the test configuration adds (vitest.config.ts): inventory's and payments' databases too. */
 export const testEnv = orders.env
+
+/** The shard that holds a user's orders, views, sagas and keys (docs/adr/0067). */
+export const shardOfUser = (userId: string): D1Database => shardFor(testEnv, userId)
+
+/** Every shard of orders' database. */
+export const orderShards = (): D1Database[] => shardsOf(testEnv)
+
+/** The shard that holds an order, found by its id (tests that know only the order). */
+export async function shardOfOrder(orderId: string): Promise<D1Database> {
+  for (const db of orderShards()) if (await db.prepare('SELECT 1 FROM orders WHERE id = ?1').bind(orderId).first()) return db
+  throw new Error(`no order ${orderId} on any shard`)
+}
 
 /** Calls the orders Worker as the gateway would (./service-client). */
 export const callOrders = (path: string, options?: CallOptions) => orders.call(path, options)
@@ -68,12 +92,16 @@ export async function settle(orderId: string): Promise<Saga> {
   throw new Error(`saga ${orderId} did not end`)
 }
 
-/** Feeds the read model: this service's outbox envelopes, handed to its queue handler. */
+/** Feeds the read model: this service's outbox envelopes (every shard's), handed to its queue handler. */
 export async function feedReadModel(): Promise<void> {
-  const rows = await testEnv.DB.prepare('SELECT id, envelope FROM outbox ORDER BY created_at, id').all<{ id: string; envelope: string }>()
+  const shards = await Promise.all(
+    orderShards().map((db) =>
+      db.prepare('SELECT id, envelope FROM outbox ORDER BY created_at, id').all<{ id: string; envelope: string }>(),
+    ),
+  )
   await deliver(
     EVENTS_QUEUE,
-    rows.results.map((row) => JSON.parse(row.envelope) as unknown),
+    shards.flatMap((rows) => rows.results.map((row) => JSON.parse(row.envelope) as unknown)),
   )
 }
 

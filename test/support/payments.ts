@@ -97,7 +97,7 @@ export const userDeletedEvent = () =>
 /**
  * payments' env with a producer binding for every subscriber of user.deleted, each on payments'
  * own real queue: what a relay sends through it is delivered, and payments' consumer erases the
- * user it names, whom nothing here knows (it changes nothing).
+ * user it names, whom nothing here knows (it writes only that erasure and its inbox rows).
  */
 export const sendingEnv = (): Env & Record<'EVENTS_ORDERS' | 'EVENTS_NOTIFICATIONS', Queue> => ({
   ...testEnv,

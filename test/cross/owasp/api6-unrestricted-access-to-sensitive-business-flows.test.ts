@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { adminToken, bearer, createProduct, expectProblem, send, signUp, type SignedUp } from '../client'
+import { shardFor } from '../../../platform/db/shards'
 
 // OWASP API6:2023 Unrestricted Access to Sensitive Business Flows. Placing an order (which
 // reserves stock and charges a card) cannot be repeated by accident or by a script: an
@@ -13,9 +14,13 @@ beforeAll(async () => {
   ;[customer, productId] = await Promise.all([signUp('Buyer'), createProduct(admin)])
 })
 
-const ordersDb = () => (env as unknown as { ORDERS_DB: D1Database }).ORDERS_DB
+/** The shard of orders' database that holds a user's orders (docs/adr/0067): the runner's `ORDERS_DB`, `ORDERS_DB_1`. */
+const ordersDbOf = (userId: string) => {
+  const bound = env as unknown as { ORDERS_DB: D1Database; ORDERS_DB_1?: D1Database }
+  return shardFor({ DB: bound.ORDERS_DB, DB_1: bound.ORDERS_DB_1 }, userId)
+}
 const ordersOf = async (userId: string) =>
-  (await ordersDb().prepare('SELECT count(*) AS n FROM orders WHERE user_id = ?1').bind(userId).first<{ n: number }>())!.n
+  (await ordersDbOf(userId).prepare('SELECT count(*) AS n FROM orders WHERE user_id = ?1').bind(userId).first<{ n: number }>())!.n
 
 const order = (quantity = 1) => ({ items: [{ product_id: productId, quantity }], payment_token: 'tok_visa' })
 const place = (who: SignedUp, body: unknown, key?: string) =>

@@ -7,14 +7,19 @@ import { createOrdersRepo } from '../../../workers/orders/src/repo/orders-repo'
 import { rpcCredential } from '../../../workers/orders/src/rpc/credentials'
 import { PLACE_ORDER_STEP_NAMES } from '../../../workers/orders/src/saga/place-order'
 import { createOrdersService } from '../../../workers/orders/src/service/orders-service'
-import { newUserId, testEnv } from '../orders'
+import { newUserId, shardOfOrder, shardOfUser, testEnv } from '../orders'
 
 /** Places an order through the real service (priced by the real inventory) without starting its saga. */
-export async function pendingOrder(items: { product_id: string; quantity: number }[], paymentToken: string): Promise<PlaceOrderSagaInput> {
+export async function pendingOrder(
+  items: { product_id: string; quantity: number }[],
+  paymentToken: string,
+  userId = newUserId(),
+): Promise<PlaceOrderSagaInput> {
   let input: PlaceOrderSagaInput | null = null
+  const db = shardOfUser(userId)
   const service = createOrdersService({
-    orders: createOrdersRepo(testEnv.DB),
-    idempotency: createIdempotencyRepo(testEnv.DB),
+    orders: createOrdersRepo(db),
+    idempotency: createIdempotencyRepo(db),
     products: async (ids) => {
       const result = await testEnv.INVENTORY.getProducts(await rpcCredential(testEnv, 'inventory', 'test'), { ids })
       return result.ok ? { ok: true, value: result.value.items } : result
@@ -23,10 +28,10 @@ export async function pendingOrder(items: { product_id: string; quantity: number
       input = saga
     },
     stepNames: PLACE_ORDER_STEP_NAMES,
-    isErased: (userId) => isErased(testEnv.DB, userId),
+    isErased: (id) => isErased(db, id),
     now: () => new Date(),
   })
-  const placed = await service.place(newUserId(), crypto.randomUUID(), { items, payment_token: paymentToken })
+  const placed = await service.place(userId, crypto.randomUUID(), { items, payment_token: paymentToken })
   if (!placed.ok) throw new Error(`placing failed: ${JSON.stringify(placed.error)}`)
   return input!
 }
@@ -47,7 +52,7 @@ export function liftFaults(orderId: string, calls: string[]): void {
 }
 
 export async function orderRow(id: string): Promise<Order & { version: number }> {
-  const order = await createOrdersRepo(testEnv.DB).find(id)
+  const order = await createOrdersRepo(await shardOfOrder(id)).find(id)
   if (!order) throw new Error(`no order ${id}`)
   return order
 }

@@ -15,13 +15,10 @@ const SERVICE = 'inventory'
 export const app = createInternalApp<InventoryEnv>(SERVICE, inventoryConfig, (env) => d1Ready(env.DB), sweep)
 
 // The relay first: the services are built over its env, whose D1 records the outbox rows a write makes.
-app.use(relayAfterResponse<InventoryEnv>('inventory', (env) => env.DB))
+app.use(relayAfterResponse<InventoryEnv>('inventory'))
 app.use(services())
 app.route('/api/v1/products', productRoutes)
 app.route('/api/v1/inventory', stockRoutes)
 // The gateway's admin API reaches these: replay of this service's retained events.
 app.use('/internal/*', requireRole('admin'))
-app.route(
-  '/',
-  replayRoutes<InventoryEnv>((env) => ({ db: env.DB, queues: env })),
-)
+app.route('/', replayRoutes<InventoryEnv>())

@@ -3,6 +3,7 @@ import { deadLetterRoutes } from '../../../platform/events/dead-letters'
 import { relayAfterResponse } from '../../../platform/events/relay-middleware'
 import { d1Ready } from '../../../platform/http/health'
 import { createInternalApp } from '../../../platform/http/internal-app'
+import { shardsOf } from '../../../platform/db/shards'
 import { requireRole } from '../../../platform/http/require-role'
 import type { OrdersEnv } from './services'
 import { adminReadModelRoutes } from './routes/admin-read-models'
@@ -14,11 +15,14 @@ import { sweep } from './events/sweep'
 
 const SERVICE = 'orders'
 
-export const app = createInternalApp<OrdersEnv>(SERVICE, ordersConfig, (env) => d1Ready(env.DB), sweep)
+/** Ready when every shard answers (docs/adr/0067). */
+const ready = async (env: OrdersEnv['Bindings']) => (await Promise.all(shardsOf(env).map(d1Ready))).every(Boolean)
 
-// The relay first: the services it is followed by write through a database that records the
-// outbox rows they insert, which the relay sends after the response in one statement.
-app.use(relayAfterResponse<OrdersEnv>('orders', (env) => env.DB))
+export const app = createInternalApp<OrdersEnv>(SERVICE, ordersConfig, ready, sweep)
+
+// The relay first: the services it is followed by write through databases that record the
+// outbox rows they insert, which the relay sends after the response in one statement a shard.
+app.use(relayAfterResponse<OrdersEnv>('orders'))
 app.use(services())
 app.route('/api/v1/orders', orderRoutes)
 app.route('/api/v2/orders', orderRoutesV2)
@@ -28,10 +32,8 @@ app.route('/api/v1/admin/sagas', adminSagaRoutes)
 app.use('/internal/*', requireRole('admin'))
 app.route(
   '/',
+  // Dead letters are kept on shard 0.
   deadLetterRoutes<OrdersEnv>(SERVICE, (env) => ({ db: env.DB, queue: env.EVENTS_ORDERS })),
 )
 app.route('/internal/read-models', adminReadModelRoutes)
-app.route(
-  '/',
-  replayRoutes<OrdersEnv>((env) => ({ db: env.DB, queues: env })),
-)
+app.route('/', replayRoutes<OrdersEnv>())

@@ -13,6 +13,7 @@ import { PLACE_ORDER_STEP_NAMES } from './saga/place-order'
 import { retryTransient } from '../../../platform/resilience/retry-transient'
 import { createLogger } from '../../../platform/telemetry/log'
 import { isErased } from '../../../platform/privacy/erasures'
+import { shardFor, shardsOf } from '../../../platform/db/shards'
 import type { Caller } from '../../../platform/auth/internal-credential'
 import type { OrdersConfig } from './config'
 import type { SagaClient } from '../../../durable-objects/saga-coordinator/client'
@@ -25,13 +26,19 @@ const PRICING_RETRY = { attempts: 3, baseMs: 25, capMs: 100 }
 const logger = createLogger('orders')
 const log = (message: string, fields: Record<string, unknown>) => logger.error(message, fields)
 
-export function createServices(env: Env, requestId: string) {
+/**
+ * The services of one request, on the shard of the caller's user (docs/adr/0067): every route
+ * but the admin's acts on the caller's own orders. The admin's saga list reads every shard.
+ */
+export function createServices(env: Env, requestId: string, userId: string | null) {
   const sagas = sagaClient(env.SAGAS)
+  // Without a principal no route reaches the caller's data (requirePrincipal): shard 0 stands in.
+  const db = userId === null ? env.DB : shardFor(env, userId)
   return {
     orders: createOrdersService({
-      orders: createOrdersRepo(env.DB),
-      idempotency: createIdempotencyRepo(env.DB),
-      isErased: (userId) => isErased(env.DB, userId),
+      orders: createOrdersRepo(db),
+      idempotency: createIdempotencyRepo(db),
+      isErased: (id) => isErased(db, id),
       products: async (ids) => {
         // The catalog is a dependency: a read, so transient failures are retried at once;
         // whatever still goes wrong reaching it is a 503 `dependency_unavailable`: orders itself is
@@ -57,7 +64,7 @@ export function createServices(env: Env, requestId: string) {
       stepNames: PLACE_ORDER_STEP_NAMES,
       now: () => new Date(),
     }),
-    queries: createQueriesService({ views: createViewsRepo(env.DB), sagas: createSagasRepo(env.DB) }),
+    queries: createQueriesService({ views: createViewsRepo(db), sagas: createSagasRepo(db), allSagas: shardsOf(env).map(createSagasRepo) }),
     sagas,
   }
 }
@@ -65,7 +72,7 @@ export function createServices(env: Env, requestId: string) {
 /** Builds the services a request needs, once, and sets them on the context. */
 export function services(): MiddlewareHandler<OrdersEnv> {
   return async function services(c, next) {
-    c.set('services', createServices(c.env, c.var.requestId))
+    c.set('services', createServices(c.env, c.var.requestId, c.var.caller.principal?.id ?? null))
     await next()
   }
 }

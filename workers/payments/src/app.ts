@@ -18,10 +18,7 @@ app.route('/api/v1/payments', paymentsRoutes)
 // The gateway's admin API reaches these: a replay of this service's retained outbox events, and
 // the dead letters of its queue.
 app.use('/internal/*', requireRole('admin'))
-app.route(
-  '/',
-  replayRoutes<PaymentsEnv>((env) => ({ db: env.DB, queues: env })),
-)
+app.route('/', replayRoutes<PaymentsEnv>())
 app.route(
   '/',
   deadLetterRoutes<PaymentsEnv>(SERVICE, (env) => ({ db: env.DB, queue: env.EVENTS_PAYMENTS })),

@@ -17,7 +17,7 @@ export const app = createInternalApp<UsersEnv>(SERVICE, usersConfig, (env) => d1
 
 // The relay first: the services it is followed by write through a database that records the
 // outbox rows they insert, which the relay sends after the response in one statement.
-app.use(relayAfterResponse<UsersEnv>('users', (env) => env.DB))
+app.use(relayAfterResponse<UsersEnv>('users'))
 app.use(services())
 app.get('/.well-known/jwks.json', (c) => c.json(c.var.services.users.jwks(), 200, { 'Cache-Control': 'public, max-age=300' }))
 app.route('/api/v1/auth', authRoutes)
@@ -25,7 +25,4 @@ app.route('/api/v1/users/me', meRoutes)
 app.route('/api/v1/admin/users', adminUserRoutes)
 // The gateway's admin API reaches these: a replay of this service's retained outbox events.
 app.use('/internal/*', requireRole('admin'))
-app.route(
-  '/',
-  replayRoutes<UsersEnv>((env) => ({ db: env.DB, queues: env })),
-)
+app.route('/', replayRoutes<UsersEnv>())

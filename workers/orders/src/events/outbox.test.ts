@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { CloudEventSchema, EVENT_TYPES, OrderSnapshotV1 } from '../../../../shared-contracts/events'
 import type { Order } from '../../../../shared-contracts/orders'
 import { subscribersOf } from '../../../../shared-contracts/subscriptions'
-import { customer, placeOrder, seedProduct, settle, testEnv } from '../../../../test/support/orders'
+import { customer, placeOrder, seedProduct, settle, shardOfOrder } from '../../../../test/support/orders'
 
 interface OutboxRow {
   type: string
@@ -10,11 +10,13 @@ interface OutboxRow {
   sent_at: string | null
 }
 
+/** The order's events, on its user's shard. */
 const outboxOf = async (orderId: string) =>
   (
-    await testEnv.DB.prepare(
-      "SELECT type, envelope, sent_at FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at",
+    await (
+      await shardOfOrder(orderId)
     )
+      .prepare("SELECT type, envelope, sent_at FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at")
       .bind(orderId)
       .all<OutboxRow>()
   ).results

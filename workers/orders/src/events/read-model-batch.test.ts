@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Order } from '../../../../shared-contracts/orders'
-import { customer, deliver, placeOrder, seedProduct, settle, testEnv } from '../../../../test/support/orders'
+import { customer, deliver, orderShards, placeOrder, seedProduct, settle, shardOfOrder } from '../../../../test/support/orders'
 import { EVENTS_QUEUE } from './queue'
 
 interface ViewRow {
@@ -10,15 +10,21 @@ interface ViewRow {
   applied_at: string | null
 }
 
-const viewOf = (orderId: string) =>
-  testEnv.DB.prepare('SELECT status, version, updated_at, applied_at FROM order_views WHERE order_id = ?1').bind(orderId).first<ViewRow>()
-const aggregateOf = (orderId: string) =>
-  testEnv.DB.prepare('SELECT status, version, updated_at FROM orders WHERE id = ?1').bind(orderId).first<Omit<ViewRow, 'applied_at'>>()
+// Each order's rows are on its user's shard (docs/adr/0067).
+const viewOf = async (orderId: string) =>
+  (await shardOfOrder(orderId))
+    .prepare('SELECT status, version, updated_at, applied_at FROM order_views WHERE order_id = ?1')
+    .bind(orderId)
+    .first<ViewRow>()
+const aggregateOf = async (orderId: string) =>
+  (await shardOfOrder(orderId))
+    .prepare('SELECT status, version, updated_at FROM orders WHERE id = ?1')
+    .bind(orderId)
+    .first<Omit<ViewRow, 'applied_at'>>()
 
 async function envelopesOf(orderId: string): Promise<{ id: string }[]> {
-  const rows = await testEnv.DB.prepare(
-    "SELECT envelope FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at, id",
-  )
+  const rows = await (await shardOfOrder(orderId))
+    .prepare("SELECT envelope FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at, id")
     .bind(orderId)
     .all<{ envelope: string }>()
   return rows.results.map((row) => JSON.parse(row.envelope) as { id: string })
@@ -34,16 +40,26 @@ async function settledOrder(token: string): Promise<Order> {
 
 /** As if the consumer had never seen this order's events (the relay may already have delivered them). */
 async function forget(orderId: string, events: { id: string }[]): Promise<void> {
-  await testEnv.DB.batch([
-    testEnv.DB.prepare('DELETE FROM order_views WHERE order_id = ?1').bind(orderId),
-    ...events.map((event) => testEnv.DB.prepare('DELETE FROM inbox WHERE id = ?1').bind(event.id)),
+  const db = await shardOfOrder(orderId)
+  await db.batch([
+    db.prepare('DELETE FROM order_views WHERE order_id = ?1').bind(orderId),
+    ...events.map((event) => db.prepare('DELETE FROM inbox WHERE id = ?1').bind(event.id)),
   ])
 }
 
-const inboxRows = async (ids: string[]) =>
-  (await testEnv.DB.prepare(`SELECT count(*) AS n FROM inbox WHERE id IN (${ids.map((_, i) => `?${i + 1}`).join(', ')})`)
-    .bind(...ids)
-    .first<{ n: number }>())!.n
+/** The inbox rows of these events, on every shard. */
+async function inboxRows(ids: string[]): Promise<number> {
+  const counts = await Promise.all(
+    orderShards().map(
+      async (db) =>
+        (await db
+          .prepare(`SELECT count(*) AS n FROM inbox WHERE id IN (${ids.map((_, i) => `?${i + 1}`).join(', ')})`)
+          .bind(...ids)
+          .first<{ n: number }>())!.n,
+    ),
+  )
+  return counts.reduce((sum, n) => sum + n, 0)
+}
 
 describe('the read model applies a queue batch in one write', () => {
   it('applies a shuffled batch with duplicates once: every view at its aggregate, one inbox row per event', async () => {

@@ -3,11 +3,11 @@ import type { Order } from '../../../../shared-contracts/orders'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { createViewRepairRepo } from '../repo/view-repair-repo'
 import { reconcileReadModel, RECONCILE_LAG_MS } from '../service/read-model-repair'
-import { admin, callOrders, customer, feedReadModel, placeOrder, seedProduct, settle, testEnv } from '../../../../test/support/orders'
+import { admin, callOrders, customer, feedReadModel, placeOrder, seedProduct, settle, shardOfOrder } from '../../../../test/support/orders'
 
-async function settledOrder(token = 'tok_visa'): Promise<Order> {
+async function settledOrder(token = 'tok_visa', user = customer()): Promise<Order> {
   const product = await seedProduct()
-  const response = await placeOrder(customer(), { items: [{ product_id: product, quantity: 1 }], payment_token: token })
+  const response = await placeOrder(user, { items: [{ product_id: product, quantity: 1 }], payment_token: token })
   expect(response.status).toBe(202)
   const order = (await response.json()) as Order
   await settle(order.id)
@@ -21,27 +21,28 @@ interface ViewRow {
   cancellation_reason: string | null
 }
 
-const viewOf = (orderId: string) =>
-  testEnv.DB.prepare('SELECT order_id, status, version, cancellation_reason FROM order_views WHERE order_id = ?1')
-    .bind(orderId)
-    .first<ViewRow>()
-const aggregateOf = (orderId: string) =>
-  testEnv.DB.prepare('SELECT id AS order_id, status, version, cancellation_reason FROM orders WHERE id = ?1').bind(orderId).first<ViewRow>()
+/** A statement on the shard of the order (docs/adr/0067), bound to it as ?1 and to `more` after. */
+const onOrder = async (orderId: string, sql: string, ...more: unknown[]) =>
+  (await shardOfOrder(orderId)).prepare(sql).bind(orderId, ...more)
+
+const viewOf = async (orderId: string) =>
+  (await onOrder(orderId, 'SELECT order_id, status, version, cancellation_reason FROM order_views WHERE order_id = ?1')).first<ViewRow>()
+const aggregateOf = async (orderId: string) =>
+  (await onOrder(orderId, 'SELECT id AS order_id, status, version, cancellation_reason FROM orders WHERE id = ?1')).first<ViewRow>()
 /** The inbox rows of one order's own events (the project's files share one database). */
 const inboxCountOf = async (orderId: string) =>
-  (await testEnv.DB.prepare(
-    "SELECT count(*) AS n FROM inbox WHERE id IN (SELECT id FROM outbox WHERE json_extract(envelope, '$.subject') = ?1)",
-  )
-    .bind(orderId)
-    .first<{ n: number }>())!.n
+  (await (
+    await onOrder(
+      orderId,
+      "SELECT count(*) AS n FROM inbox WHERE id IN (SELECT id FROM outbox WHERE json_extract(envelope, '$.subject') = ?1)",
+    )
+  ).first<{ n: number }>())!.n
 
 /** As if the consumer never got this order's events: its view row and inbox rows gone. */
 async function dropConsumed(orderId: string): Promise<void> {
-  await testEnv.DB.batch([
-    testEnv.DB.prepare('DELETE FROM order_views WHERE order_id = ?1').bind(orderId),
-    testEnv.DB.prepare("DELETE FROM inbox WHERE id IN (SELECT id FROM outbox WHERE json_extract(envelope, '$.subject') = ?1)").bind(
-      orderId,
-    ),
+  await (await shardOfOrder(orderId)).batch([
+    await onOrder(orderId, 'DELETE FROM order_views WHERE order_id = ?1'),
+    await onOrder(orderId, "DELETE FROM inbox WHERE id IN (SELECT id FROM outbox WHERE json_extract(envelope, '$.subject') = ?1)"),
   ])
 }
 
@@ -92,8 +93,8 @@ describe('recovering the read model', () => {
     const cancelled = await settledOrder('tok_chargeDeclined')
     await feedReadModel()
     // Corrupted at the same version (no event would ever fix it), and one row lost.
-    await testEnv.DB.prepare("UPDATE order_views SET status = 'pending', total_cents = 1 WHERE order_id = ?1").bind(confirmed.id).run()
-    await testEnv.DB.prepare('DELETE FROM order_views WHERE order_id = ?1').bind(cancelled.id).run()
+    await (await onOrder(confirmed.id, "UPDATE order_views SET status = 'pending', total_cents = 1 WHERE order_id = ?1")).run()
+    await (await onOrder(cancelled.id, 'DELETE FROM order_views WHERE order_id = ?1')).run()
 
     const response = await callOrders('/internal/read-models/orders/rebuild', { method: 'POST', principal: admin })
     expect(response.status).toBe(200)
@@ -109,7 +110,7 @@ describe('recovering the read model', () => {
   it('the rebuild never writes a view that is ahead of the aggregate it read', async () => {
     const order = await settledOrder()
     await feedReadModel()
-    await testEnv.DB.prepare("UPDATE order_views SET version = 9, status = 'cancelled' WHERE order_id = ?1").bind(order.id).run()
+    await (await onOrder(order.id, "UPDATE order_views SET version = 9, status = 'cancelled' WHERE order_id = ?1")).run()
     await callOrders('/internal/read-models/orders/rebuild', { method: 'POST', principal: admin })
     expect(await viewOf(order.id)).toMatchObject({ version: 9, status: 'cancelled' })
   })
@@ -123,25 +124,28 @@ describe('recovering the read model', () => {
   })
 
   it('reconciliation repairs views lagging their aggregate by more than the bound, counts them, and leaves younger lag to the events', async () => {
-    const old = await settledOrder()
-    const young = await settledOrder()
+    // One user's two orders: one shard, which the reconciliation below passes over.
+    const user = customer()
+    const old = await settledOrder('tok_visa', user)
+    const young = await settledOrder('tok_visa', user)
     await feedReadModel()
     // The old order's confirmation never reached the view (still version 1, pending); the young one's neither.
     for (const id of [old.id, young.id])
-      await testEnv.DB.prepare("UPDATE order_views SET version = 1, status = 'pending' WHERE order_id = ?1").bind(id).run()
+      await (await onOrder(id, "UPDATE order_views SET version = 1, status = 'pending' WHERE order_id = ?1")).run()
     const lastChange = Date.parse(
-      (await testEnv.DB.prepare('SELECT updated_at FROM orders WHERE id = ?1').bind(old.id).first<{ updated_at: string }>())!.updated_at,
+      (await (await onOrder(old.id, 'SELECT updated_at FROM orders WHERE id = ?1')).first<{ updated_at: string }>())!.updated_at,
     )
     const points: AnalyticsEngineDataPoint[] = []
     const metrics = { writeDataPoint: (point: AnalyticsEngineDataPoint) => void points.push(point) }
 
     // At the old order's change + the bound + 1 s: the young one (changed later) may be younger than the bound.
-    await testEnv.DB.prepare('UPDATE orders SET updated_at = ?1 WHERE id = ?2')
+    await (await shardOfOrder(old.id))
+      .prepare('UPDATE orders SET updated_at = ?1 WHERE id = ?2')
       .bind(new Date(lastChange - RECONCILE_LAG_MS).toISOString(), old.id)
       .run()
     const lines: string[] = []
     const log = createLogger('orders', { sink: (_level, line) => void lines.push(line) })
-    const repaired = await reconcileReadModel(createViewRepairRepo(testEnv.DB), lastChange + 1_000, { metrics, log })
+    const repaired = await reconcileReadModel(createViewRepairRepo(await shardOfOrder(old.id)), lastChange + 1_000, { metrics, log })
 
     expect(repaired).toBeGreaterThanOrEqual(1)
     expect(await viewOf(old.id)).toEqual(await aggregateOf(old.id))

@@ -2,16 +2,20 @@ import { describe, expect, it } from 'vitest'
 import { createEvent } from '../../../../platform/events/envelope'
 import { DELETED_USER_ID, EVENT_TYPES } from '../../../../shared-contracts/events'
 import type { Order, Saga } from '../../../../shared-contracts/orders'
-import { callOrders, customer, deliver, feedReadModel, placeOrder, seedProduct, settle, testEnv } from '../../../../test/support/orders'
+import {
+  callOrders,
+  customer,
+  deliver,
+  feedReadModel,
+  orderShards,
+  placeOrder,
+  seedProduct,
+  settle,
+  shardOfOrder,
+  shardOfUser,
+  userDeletedEvent,
+} from '../../../../test/support/orders'
 import { EVENTS_QUEUE } from './queue'
-
-const userDeleted = (user_id: string) =>
-  createEvent({
-    service: 'users',
-    type: EVENT_TYPES.userDeleted,
-    subject: user_id,
-    data: { user_id, deleted_at: new Date().toISOString() },
-  })
 
 async function placed(principal: ReturnType<typeof customer>, product: string, token = 'tok_visa'): Promise<Order> {
   const response = await placeOrder(principal, { items: [{ product_id: product, quantity: 2 }], payment_token: token })
@@ -19,14 +23,15 @@ async function placed(principal: ReturnType<typeof customer>, product: string, t
   return (await response.json()) as Order
 }
 
-/** Every row of every table of orders' database, as text: where a user id could hide. */
+/** Every row of every table of every shard of orders' database, as text: where a user id could hide. */
 async function everything(): Promise<string> {
   const tables = ['orders', 'order_views', 'idempotency_keys', 'sagas', 'outbox', 'dead_letters']
-  const results = await testEnv.DB.batch(tables.map((table) => testEnv.DB.prepare(`SELECT * FROM ${table}`)))
-  return JSON.stringify(results.map((result) => result.results))
+  const shards = await Promise.all(orderShards().map((db) => db.batch(tables.map((table) => db.prepare(`SELECT * FROM ${table}`)))))
+  return JSON.stringify(shards.map((results) => results.map((result) => result.results)))
 }
 
-const aggregate = (id: string) => testEnv.DB.prepare('SELECT user_id, status, total_cents FROM orders WHERE id = ?1').bind(id).first()
+const aggregate = async (id: string) =>
+  (await shardOfOrder(id)).prepare('SELECT user_id, status, total_cents FROM orders WHERE id = ?1').bind(id).first()
 
 describe('user.deleted in orders', () => {
   it('keeps the orders with their amounts and outcomes, without the user; a saga still running ends normally', async () => {
@@ -39,7 +44,7 @@ describe('user.deleted in orders', () => {
     await feedReadModel()
     const running = await placed(user, product) // its saga has not run yet
 
-    const result = await deliver(EVENTS_QUEUE, [userDeleted(user.id)])
+    const result = await deliver(EVENTS_QUEUE, [userDeletedEvent(user.id)])
     expect(result.explicitAcks).toHaveLength(1)
     expect(await everything()).not.toContain(user.id)
 
@@ -55,7 +60,7 @@ describe('user.deleted in orders', () => {
 
   it('lets no late order event bring the user id back into the read model', async () => {
     const user = customer()
-    await deliver(EVENTS_QUEUE, [userDeleted(user.id)])
+    await deliver(EVENTS_QUEUE, [userDeletedEvent(user.id)])
     const at = new Date().toISOString()
     const late = createEvent({
       service: 'orders',
@@ -76,7 +81,8 @@ describe('user.deleted in orders', () => {
     })
     const result = await deliver(EVENTS_QUEUE, [late])
     expect(result.explicitAcks).toHaveLength(1)
-    const view = await testEnv.DB.prepare('SELECT user_id, total_cents FROM order_views WHERE order_id = ?1')
+    const view = await shardOfUser(user.id)
+      .prepare('SELECT user_id, total_cents FROM order_views WHERE order_id = ?1')
       .bind('ord_late_after_deletion')
       .first()
     expect(view).toEqual({ user_id: DELETED_USER_ID, total_cents: 500 })
@@ -85,7 +91,7 @@ describe('user.deleted in orders', () => {
   it('refuses an order placed after the deletion with an access token that has not expired yet', async () => {
     const product = await seedProduct()
     const user = customer()
-    await deliver(EVENTS_QUEUE, [userDeleted(user.id)])
+    await deliver(EVENTS_QUEUE, [userDeletedEvent(user.id)])
     const response = await placeOrder(user, { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' })
     expect(response.status).toBe(401)
     expect(await response.json()).toMatchObject({ code: 'unauthenticated', detail: 'The account was deleted.' })
@@ -94,11 +100,12 @@ describe('user.deleted in orders', () => {
 
   it('anonymises at once an order row written for an erased user (a placement that raced the erasure)', async () => {
     const user = customer()
-    await deliver(EVENTS_QUEUE, [userDeleted(user.id)])
+    await deliver(EVENTS_QUEUE, [userDeletedEvent(user.id)])
     const at = new Date().toISOString()
-    await testEnv.DB.prepare(
-      "INSERT INTO orders (id, user_id, status, items, total_cents, currency, version, created_at, updated_at) VALUES ('ord_raced', ?1, 'pending', '[]', 100, 'EUR', 1, ?2, ?2)",
-    )
+    await shardOfUser(user.id)
+      .prepare(
+        "INSERT INTO orders (id, user_id, status, items, total_cents, currency, version, created_at, updated_at) VALUES ('ord_raced', ?1, 'pending', '[]', 100, 'EUR', 1, ?2, ?2)",
+      )
       .bind(user.id, at)
       .run()
     expect(await aggregate('ord_raced')).toEqual({ user_id: DELETED_USER_ID, status: 'pending', total_cents: 100 })

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Order } from '../../../../shared-contracts/orders'
 import { requestHash } from '../service/pricing'
-import { callOrders, customer, placeOrder, readProblem, seedProduct, settle, testEnv } from '../../../../test/support/orders'
+import { callOrders, customer, placeOrder, readProblem, seedProduct, settle, shardOfUser } from '../../../../test/support/orders'
 
 const countOrders = async (userId: string) =>
-  (await testEnv.DB.prepare('SELECT COUNT(*) AS n FROM orders WHERE user_id = ?1').bind(userId).first<{ n: number }>())!.n
+  (await shardOfUser(userId).prepare('SELECT COUNT(*) AS n FROM orders WHERE user_id = ?1').bind(userId).first<{ n: number }>())!.n
 
 describe('POST /api/v1/orders', () => {
   it('places an order priced by the catalog: 202, Location, pending', async () => {
@@ -74,9 +74,10 @@ describe('POST /api/v1/orders', () => {
     const product = await seedProduct()
     const body = { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' }
     // The first request's claim, as it stands while that request is pricing the items.
-    await testEnv.DB.prepare(
-      "INSERT INTO idempotency_keys (user_id, key, request_hash, state, claimed_at, created_at) VALUES (?1, 'busy', ?2, 'in_flight', ?3, ?4)",
-    )
+    await shardOfUser(user.id)
+      .prepare(
+        "INSERT INTO idempotency_keys (user_id, key, request_hash, state, claimed_at, created_at) VALUES (?1, 'busy', ?2, 'in_flight', ?3, ?4)",
+      )
       .bind(user.id, await requestHash(body), Date.now(), new Date().toISOString())
       .run()
     expect(await readProblem(await placeOrder(user, body, 'busy'))).toMatchObject({ status: 409, body: { code: 'conflict' } })

@@ -12,7 +12,7 @@ import {
   readProblem,
   seedProduct,
   settle,
-  testEnv,
+  shardOfUser,
 } from '../../../../test/support/orders'
 
 async function placed(principal: ReturnType<typeof customer>, product: string, token = 'tok_visa'): Promise<Order> {
@@ -77,7 +77,8 @@ describe('the read model: GET /api/v1/orders and /api/v2/orders', () => {
     const user = customer()
     const order = await placed(user, product)
     await settle(order.id)
-    const rows = await testEnv.DB.prepare("SELECT envelope FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at")
+    const rows = await shardOfUser(user.id)
+      .prepare("SELECT envelope FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at")
       .bind(order.id)
       .all<{ envelope: string }>()
     const [placedEvent, confirmedEvent] = rows.results.map((row) => JSON.parse(row.envelope) as CloudEvent<{ version: number }>)
@@ -144,8 +145,10 @@ describe('GET /api/v1/admin/sagas', () => {
 describe('dead letters', () => {
   it('stores what the DLQ delivers; admins list it', async () => {
     const product = await seedProduct()
-    const order = await placed(customer(), product)
-    const row = await testEnv.DB.prepare("SELECT id, envelope FROM outbox WHERE json_extract(envelope, '$.subject') = ?1")
+    const user = customer()
+    const order = await placed(user, product)
+    const row = await shardOfUser(user.id)
+      .prepare("SELECT id, envelope FROM outbox WHERE json_extract(envelope, '$.subject') = ?1")
       .bind(order.id)
       .first<{ id: string; envelope: string }>()
     await deliver('orders-events-dlq', [JSON.parse(row!.envelope)])

@@ -1,7 +1,9 @@
 import { reuseCredentials } from '../../../../platform/auth/internal-credential'
 import { relayOutbox } from '../../../../platform/events/outbox'
 import { recordWrites } from '../../../../platform/events/written-events'
+import { shardIndex, shardsOf } from '../../../../platform/db/shards'
 import type { PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
+import { DELETED_USER_ID } from '../../../../shared-contracts/events'
 import { sagaView } from '../../../../durable-objects/saga-coordinator/engine'
 import type { SagaHost } from '../../../../durable-objects/saga-coordinator/host'
 import { ordersConfig } from '../config'
@@ -18,19 +20,29 @@ import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEPS, STEP_TIMEOUT_MS, wi
  */
 export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
   // The steps' writes record the outbox rows they insert, so `relay` sends those in one statement.
-  const db = recordWrites(env.DB)
-  const orders = createOrdersRepo(db)
-  const sagas = createSagasRepo(db)
+  // A saga's rows are on its user's shard (docs/adr/0067); the host serves one saga, so one shard.
+  const shards = shardsOf(env).map(recordWrites)
+  let found: Promise<D1Database> | null = null
+  const shardOf = (input: PlaceOrderSagaInput): Promise<D1Database> => {
+    // An erased user's saga input names the tombstone, not the user: its order is looked for.
+    found ??=
+      input.user_id === DELETED_USER_ID
+        ? shardHolding(shards, input.order_id)
+        : Promise.resolve(shards[shardIndex(input.user_id, shards.length)]!)
+    return found
+  }
+  const orders = async (input: PlaceOrderSagaInput) => createOrdersRepo(await shardOf(input))
+  const sagas = async (input: PlaceOrderSagaInput) => createSagasRepo(await shardOf(input))
   const policy = { ...PLACE_ORDER_POLICY, horizonMs: ordersConfig(env).sagaRetryHorizonMs }
   // Each call's credential names the saga (`saga-<order id>`), as its log lines do. The host
   // serves one coordinator, so one saga: a credential is signed once per callee and reused for
   // its calls of the next 15 s (the reservation and the commit), unless it carries a trace context.
   const credential = reuseCredentials<'inventory' | 'payments'>((audience, caller) => rpcCredential(env, audience, caller.requestId))
-  const deps = (orderId: string): PlaceOrderDeps => ({
+  const deps = (input: PlaceOrderSagaInput): PlaceOrderDeps => ({
     inventory: env.INVENTORY,
     payments: env.PAYMENTS,
-    credential: (audience) => credential(audience, { principal: null, requestId: `saga-${orderId}` }),
-    orderCommand: (id, command) => applyOrderCommand(orders, id, command, () => new Date()),
+    credential: (audience) => credential(audience, { principal: null, requestId: `saga-${input.order_id}` }),
+    orderCommand: async (id, command) => applyOrderCommand(await orders(input), id, command, () => new Date()),
   })
   return {
     name: 'place_order',
@@ -38,18 +50,29 @@ export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
     steps: PLACE_ORDER_STEPS.map((step) => ({
       name: step.name,
       publishes: step.publishes,
-      run: (input) => step.run(deps(input.order_id), input),
-      compensate: (input) => step.compensate(deps(input.order_id), input),
+      run: (input) => step.run(deps(input), input),
+      compensate: (input) => step.compensate(deps(input), input),
     })),
     policy,
     stepTimeoutMs: STEP_TIMEOUT_MS,
-    finalize: (input, reason) => cancelOrder(deps(input.order_id), input, reason),
+    finalize: (input, reason) => cancelOrder(deps(input), input, reason),
     scrub: withoutSpentToken,
-    record: (state) =>
-      sagas.upsert({ saga: sagaView(state), revision: state.revision, createdAt: state.created_at, updatedAt: state.updated_at }),
-    recorded: (id) => sagas.find(id),
+    record: async (state) =>
+      (await sagas(state.input)).upsert({
+        saga: sagaView(state),
+        revision: state.revision,
+        createdAt: state.created_at,
+        updatedAt: state.updated_at,
+      }),
+    recorded: async (input) => (await sagas(input)).find(input.order_id),
     relay: async () => {
-      await relayOutbox(db, env)
+      await Promise.all(shards.map((db) => relayOutbox(db, env)))
     },
   }
+}
+
+/** The shard whose `orders` holds the order (shard 0 if none does: a summary without its order is written there). */
+async function shardHolding(shards: readonly D1Database[], orderId: string): Promise<D1Database> {
+  for (const db of shards) if (await db.prepare('SELECT 1 FROM orders WHERE id = ?1').bind(orderId).first()) return db
+  return shards[0]!
 }

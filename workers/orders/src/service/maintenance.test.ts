@@ -2,16 +2,34 @@ import { describe, expect, it } from 'vitest'
 import { applyRetention, DEAD_LETTER_RETENTION_MS, eventRules, REPLAY_WINDOW_MS } from '../../../../platform/events/retention'
 import type { Order } from '../../../../shared-contracts/orders'
 import { maintainOrders, ordersRetentionRules } from './maintenance'
-import { customer, feedReadModel, placeOrder, seedProduct, settle, testEnv } from '../../../../test/support/orders'
+import {
+  customer,
+  feedReadModel,
+  orderShards,
+  placeOrder,
+  seedProduct,
+  settle,
+  shardOfUser,
+  testEnv,
+} from '../../../../test/support/orders'
 
 const DAY = 24 * 60 * 60 * 1000
 const iso = (ms: number) => new Date(ms).toISOString()
+// Rows written here without a user go to shard 0; customers' rows are on their own shards.
 const db = testEnv.DB
-const count = async (sql: string, ...params: unknown[]) =>
-  (await db
-    .prepare(sql)
-    .bind(...params)
-    .first<{ n: number }>())!.n
+/** A count over every shard. */
+const count = async (sql: string, ...params: unknown[]) => {
+  const counts = await Promise.all(
+    orderShards().map(
+      async (shard) =>
+        (await shard
+          .prepare(sql)
+          .bind(...params)
+          .first<{ n: number }>())!.n,
+    ),
+  )
+  return counts.reduce((sum, n) => sum + n, 0)
+}
 
 async function outboxRow(createdAt: number, sentAt: number | null): Promise<string> {
   const id = crypto.randomUUID()
@@ -95,7 +113,7 @@ describe('retention: what orders keeps, and for how long', () => {
     expect(((await (await placeOrder(user, body, key)).json()) as Order).id).toBe(first.id)
 
     // The key's record as if written just over the replay window ago.
-    await db
+    await shardOfUser(user.id)
       .prepare('UPDATE idempotency_keys SET created_at = ?1 WHERE user_id = ?2 AND key = ?3')
       .bind(iso(Date.now() - REPLAY_WINDOW_MS - 1_000), user.id, key)
       .run()
@@ -121,7 +139,8 @@ describe('retention: what orders keeps, and for how long', () => {
     // This test's rows only: the project's files share one database (vitest.config.ts).
     const orderIds = JSON.stringify(placed.map((order) => order.id))
     const ownEvents = "SELECT id FROM outbox WHERE json_extract(envelope, '$.subject') IN (SELECT value FROM json_each(?1))"
-    const eventIds = JSON.stringify((await db.prepare(ownEvents).bind(orderIds).all<{ id: string }>()).results.map(({ id }) => id))
+    const own = await Promise.all(orderShards().map((shard) => shard.prepare(ownEvents).bind(orderIds).all<{ id: string }>()))
+    const eventIds = JSON.stringify(own.flatMap((rows) => rows.results.map(({ id }) => id)))
     const sizes = async () => ({
       outbox: await count(`SELECT count(*) AS n FROM (${ownEvents})`, orderIds),
       inbox: await count('SELECT count(*) AS n FROM inbox WHERE id IN (SELECT value FROM json_each(?1))', eventIds),
@@ -138,7 +157,7 @@ describe('retention: what orders keeps, and for how long', () => {
 
     // Eight days on: everything written so far is past every window (the sweep runs every minute;
     // one pass deletes up to 2,000 rows per rule).
-    await maintainOrders(testEnv, Date.now() + 8 * DAY)
+    for (const shard of orderShards()) await maintainOrders(testEnv, shard, Date.now() + 8 * DAY)
     const after = await sizes()
     expect(after).toEqual({ outbox: 0, inbox: 0, idempotency_keys: 0, orders: before.orders })
     // The business records stay, and the read model still shows every order.

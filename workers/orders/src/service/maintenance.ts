@@ -16,8 +16,8 @@ export function ordersRetentionRules(env: Env): RetentionRule[] {
   ]
 }
 
-/** The sweep's upkeep: retention in bounded batches, then the read model's reconciliation. */
-export async function maintainOrders(env: Env, now = Date.now()): Promise<void> {
-  await applyRetention('orders', env.DB, ordersRetentionRules(env), { now })
-  await reconcileReadModel(createViewRepairRepo(env.DB), now, { metrics: env.METRICS })
+/** The sweep's upkeep of one shard (`db`): retention in bounded batches, then the read model's reconciliation. */
+export async function maintainOrders(env: Env, db: D1Database, now = Date.now()): Promise<void> {
+  await applyRetention('orders', db, ordersRetentionRules(env), { now })
+  await reconcileReadModel(createViewRepairRepo(db), now, { metrics: env.METRICS })
 }

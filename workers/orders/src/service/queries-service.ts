@@ -23,8 +23,17 @@ export function toOrderV2(order: Order): OrderV2 {
 
 export type QueriesService = ReturnType<typeof createQueriesService>
 
-/** Reads: the order list from the read model, the admin saga list from the summaries. */
-export function createQueriesService(deps: { views: ViewsRepo; sagas: SagasRepo }) {
+/** SQLite's BINARY collation: code units, not a locale's order. */
+const binary = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+/** Newest first, as every shard's list is ordered: by `created_at`, then `order_id`, both descending. */
+const newestFirst = (a: { created_at: string; order_id: string }, b: { created_at: string; order_id: string }) =>
+  binary(b.created_at, a.created_at) || binary(b.order_id, a.order_id)
+
+/**
+ * Reads: the order list from the read model, the admin saga list from the summaries. `views` and
+ * `sagas` are the caller's shard; `allSagas` every shard, for the admin's list across all users.
+ */
+export function createQueriesService(deps: { views: ViewsRepo; sagas: SagasRepo; allSagas: readonly SagasRepo[] }) {
   return {
     /** The caller's orders after `after` (a cursor's position, checked by the route's query schema). */
     async listOrders(userId: string, limit: number, after: Position | undefined): Promise<Result<Page<Order>>> {
@@ -37,8 +46,10 @@ export function createQueriesService(deps: { views: ViewsRepo; sagas: SagasRepo 
     /** A saga's summary: what the order's saga looks like before its coordinator has started. */
     sagaSummary: (orderId: string): Promise<Saga | null> => deps.sagas.find(orderId),
 
+    /** Every shard's next `limit + 1` after the cursor, merged: the page and whether there is more. */
     async listSagas(status: SagaStatus | undefined, limit: number, after: Position | undefined): Promise<Result<Page<Saga>>> {
-      const rows = await deps.sagas.list(status, limit + 1, after ?? null)
+      const pages = await Promise.all(deps.allSagas.map((sagas) => sagas.list(status, limit + 1, after ?? null)))
+      const rows = pages.flat().sort(newestFirst)
       const page = rows.slice(0, limit)
       const last = page.at(-1)
       return ok({

@@ -56,7 +56,7 @@ export async function charge(deps: PaymentsDeps, input: ChargeRequest): Promise<
     }
     // Lost a race for the key or the order: the next round reads the winner.
   }
-  throw new Error(`charge of order ${input.order_id}: no stable state after ${MAX_ROUNDS} rounds`)
+  throw new Error(`charge of order ${input.order_id}: no stable state after ${MAX_ROUNDS + 1} rounds`)
 }
 
 /** The answer for a key already used with this very request: a pending attempt is resumed. */
