@@ -7,7 +7,7 @@
 // coordinators. Rounds alternate which one goes first. Figures: p50 time to `confirmed` with one
 // client, orders/s with 8 clients, and their ratios round by round. Writes the `orders-base`
 // section of bench/RESULTS.md and .build/bench/orders-base.json.
-//   BENCH_ORDERS_ROUNDS  rounds (default 3)
+//   BENCH_ORDERS_ROUNDS  rounds (default 7: the ratios move a lot from round to round on a loaded machine)
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -18,7 +18,7 @@ import { buildSystem, startSystem } from './order-system.mjs'
 import { writeSection } from './sections.mjs'
 import { cell, ratios, summarize } from './stats.mjs'
 
-const ROUNDS = Number(process.env.BENCH_ORDERS_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ORDERS_ROUNDS ?? 7)
 const ONE = { items: 1, concurrency: 1, count: 10 }
 const EIGHT = { items: 1, concurrency: 8, count: 32 }
 const TARGETS = { latency: 0.5, throughput: 1.5 }
