@@ -6,6 +6,7 @@ import { createStockRepo } from './repo/stock-repo'
 import { isolateProductCache } from './cache/product-cache'
 import { createCatalogService } from './service/catalog-service'
 import { createProductReads } from './service/product-reads'
+import { isolateReservationMemory } from './service/reservation-memory'
 import { createReservationsService } from './service/reservations-service'
 import { createStockService } from './service/stock-service'
 import type { Env } from './env'
@@ -39,6 +40,8 @@ export function createServices(env: Env, now: () => Date = () => new Date()): In
       requests: createRequestsRepo(env.DB),
       products,
       stock,
+      cached: (ids) => reads.products(ids),
+      memory: isolateReservationMemory(),
       now,
       wrote: (fresh) => reads.wrote(fresh),
     }),

@@ -51,19 +51,40 @@ const selectStamped = (db: DrizzleD1Database) =>
     .innerJoin(stock, eq(stock.productId, products.id))
     .leftJoin(cacheStamps, eq(cacheStamps.key, sql`${PRODUCT_STAMP_PREFIX} || ${products.id}`))
 
-type StampedRow = Product & { cache_version: number; cache_stamp: number }
-
 /**
- * The products `ids` as a write's batch leaves them, with their versions and stamps: the last
- * statement of the batch, so the product cache can be refilled from it with no read of its own.
+ * What a stock update returns so that it is, with its product's catalog row and stamp, the
+ * product as the write's batch leaves it: the product cache is refilled from it with no read of
+ * its own. The batch bumps the product's stamp before this update, so the stamp is the new one.
  */
-export function productsAfterWrite(db: DrizzleD1Database, ids: readonly string[]) {
-  return selectStamped(db).where(inArray(products.id, [...ids]))
+export const stockReturningProduct = {
+  onHand: stock.onHand,
+  reserved: stock.reserved,
+  version: stock.version,
+  catalog: sql<string>`(SELECT json_object('id', ${products.id}, 'sku', ${products.sku}, 'name', ${products.name},
+    'description', ${products.description}, 'price_cents', ${products.priceCents}, 'currency', ${products.currency},
+    'created_at', ${products.createdAt}, 'updated_at', ${products.updatedAt}, 'version', ${products.version},
+    'stamp', ${stampColumn}) FROM ${products}
+    LEFT JOIN ${cacheStamps} ON ${cacheStamps.key} = ${PRODUCT_STAMP_PREFIX} || ${products.id}
+    WHERE ${products.id} = ${stock.productId})`,
 }
 
-/** What `productsAfterWrite` read, as the product cache's loader answers it. */
-export function freshCopies(rows: readonly StampedRow[]): Stamped<VersionedProduct>[] {
-  return rows.map(({ cache_stamp, ...row }) => ({ value: versioned(row), stamps: { [productStamp(row.id)]: cache_stamp } }))
+type CatalogJson = Omit<Product, 'available'> & { version: number; stamp: number }
+
+interface StockWithCatalog {
+  onHand: number
+  reserved: number
+  version: number
+  catalog: string
+}
+
+/** What `stockReturningProduct` returned, as the product cache's loader answers it. */
+export function freshCopies(rows: readonly StockWithCatalog[]): Stamped<VersionedProduct>[] {
+  return rows.map((row) => {
+    const { version, stamp, created_at, updated_at, ...catalog } = JSON.parse(row.catalog) as CatalogJson
+    // In the order of `productColumns`, as every other copy of the product is.
+    const product: Product = { ...catalog, available: row.onHand - row.reserved, created_at, updated_at }
+    return { value: { product, version: version + row.version }, stamps: { [productStamp(product.id)]: stamp } }
+  })
 }
 
 export type ProductsRepo = ReturnType<typeof createProductsRepo>

@@ -4,9 +4,9 @@ import { drizzle } from 'drizzle-orm/d1'
 import type { ReservedItem } from '../../../../shared-contracts/inventory'
 import { stockChangedFromRow } from '../events/publish'
 import { productStamp, stampBump } from './cache-stamps-repo'
-import { freshCopies, productsAfterWrite, type Stamped, type VersionedProduct } from './products-repo'
+import { freshCopies, stockReturningProduct, type Stamped, type VersionedProduct } from './products-repo'
 import { requestInsert, type RequestRecord } from './requests-repo'
-import { reservationItems, reservations, reservationTransitions, stock, type ReservationStatus } from './schema'
+import { products, reservationItems, reservations, stock, type ReservationStatus } from './schema'
 import { isCheckViolation, isNotNullViolation, isUniqueViolation } from '../../../../platform/db/sql-errors'
 
 export interface StoredReservation {
@@ -25,16 +25,30 @@ export interface NewReservation {
 
 /**
  * `reserved`, with the products as the batch left them (to refill the product cache from);
- * `short`: some item lacked stock; `duplicate`: the key or the order has an outcome already.
- * Nothing was written in the last two.
+ * `short`: some item lacked stock; `duplicate`: the key or the order has an outcome already;
+ * `repriced`: some product's price is no longer the one it was priced at, or it does not exist.
+ * Nothing was written in the last three.
  */
-export type ReserveOutcome = { kind: 'reserved'; fresh: Fresh[] } | { kind: 'short' } | { kind: 'duplicate' }
+export type ReserveOutcome = { kind: 'reserved'; fresh: Fresh[] } | { kind: 'short' } | { kind: 'duplicate' } | { kind: 'repriced' }
 
 /** A product as a write left it, ready for the product cache. */
 export type Fresh = Stamped<VersionedProduct>
 
 type Batch = [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]
-type StampedRows = Parameters<typeof freshCopies>[0]
+type StockRows = Parameters<typeof freshCopies>[0]
+
+/**
+ * An item's price as the batch stores it: the one it was priced at if the product still has that
+ * price, else NULL, which the NOT NULL column refuses, failing the batch (so a price read from a
+ * cache is checked where it is written, and an unknown product fails the same way).
+ */
+const checkedPrice = (item: ReservedItem) =>
+  sql`(SELECT ${products.priceCents} FROM ${products} WHERE ${products.id} = ${item.product_id}
+    AND ${products.priceCents} = ${item.unit_price_cents} AND ${products.currency} = ${item.currency})`
+
+/** The stock updates' results in a batch's results (each update returns its product's row). */
+const stockResults = (results: unknown[], start: number, count: number): StockRows =>
+  results.slice(start, start + count).flat() as StockRows
 
 export type ReservationsRepo = ReturnType<typeof createReservationsRepo>
 
@@ -82,31 +96,33 @@ export function createReservationsRepo(d1: D1Database) {
     async reserve(reservation: NewReservation, now: Date): Promise<ReserveOutcome> {
       const at = now.toISOString()
       const { orderId, reservationId, items } = reservation
-      const lines = items.map(({ product_id, quantity, unit_price_cents, currency }) => ({
+      const lines = items.map((item) => ({
         orderId,
-        productId: product_id,
-        quantity,
-        unitPriceCents: unit_price_cents,
-        currency,
+        productId: item.product_id,
+        quantity: item.quantity,
+        unitPriceCents: checkedPrice(item),
+        currency: item.currency,
       }))
+      const head = [
+        requestInsert(db, reservation.request, now),
+        db.insert(reservations).values({ orderId, reservationId, status: 'reserved', createdAt: at, updatedAt: at }),
+        db.insert(reservationItems).values(lines),
+        // `available` changes: the cached copies of these products, and of no other, go.
+        ...items.map((item) => stampBump(db, productStamp(item.product_id), now)),
+      ] as const
       try {
         const results = await db.batch([
-          requestInsert(db, reservation.request, now),
-          db.insert(reservations).values({ orderId, reservationId, status: 'reserved', createdAt: at, updatedAt: at }),
-          db.insert(reservationItems).values(lines),
-          ...items.map((item) => stockChange(item.product_id, { reserved: sql`${stock.reserved} + ${item.quantity}` }, at)),
-          ...items.map((item) => stockChangedFromRow(db, item.product_id, now)),
-          // `available` changed: the cached copies of these products, and of no other, go.
-          ...items.map((item) => stampBump(db, productStamp(item.product_id), now)),
-          productsAfterWrite(
-            db,
-            items.map((item) => item.product_id),
+          ...head,
+          ...items.map((item) =>
+            stockChange(item.product_id, { reserved: sql`${stock.reserved} + ${item.quantity}` }, at).returning(stockReturningProduct),
           ),
+          ...items.map((item) => stockChangedFromRow(db, item.product_id, now)),
         ])
-        return { kind: 'reserved', fresh: freshCopies(results.at(-1) as StampedRows) }
+        return { kind: 'reserved', fresh: freshCopies(stockResults(results, head.length, items.length)) }
       } catch (error) {
         if (isCheckViolation(error)) return { kind: 'short' }
         if (isUniqueViolation(error)) return { kind: 'duplicate' }
+        if (isNotNullViolation(error)) return { kind: 'repriced' }
         throw error
       }
     },
@@ -114,8 +130,10 @@ export function createReservationsRepo(d1: D1Database) {
     /**
      * Moves a `reserved` reservation to `released` (stock back) or `committed` (stock out), with
      * its events and the call's outcome, in one batch; answers the products as a release left
-     * them (a commit leaves what the public product shows as it was). The transition row guards
-     * it: if another call moved the reservation first, the batch fails whole and this answers null.
+     * them (a commit leaves what the public product shows as it was). The status update guards
+     * it: a reservation that is no longer `reserved` gets NULL, which the NOT NULL column
+     * refuses, so if another call moved it first the batch fails whole and this answers null.
+     * (Reservations are never deleted, so one that was found is there for the batch.)
      */
     async transition(
       orderId: string,
@@ -129,23 +147,29 @@ export function createReservationsRepo(d1: D1Database) {
         to === 'released'
           ? { reserved: sql`${stock.reserved} - ${quantity}` }
           : { onHand: sql`${stock.onHand} - ${quantity}`, reserved: sql`${stock.reserved} - ${quantity}` }
-      const fromStatus = sql`(SELECT ${reservations.status} FROM ${reservations} WHERE ${reservations.orderId} = ${orderId})`
       const ids = items.map((item) => item.product_id)
-      const released = to === 'released' && ids.length > 0
-      const statements: BatchItem<'sqlite'>[] = [
-        db.insert(reservationTransitions).values({ orderId, fromStatus, toStatus: to, at }),
-        db.update(reservations).set({ status: to, updatedAt: at }).where(eq(reservations.orderId, orderId)),
-        ...items.map((item) => stockChange(item.product_id, levels(item.quantity), at)),
-        ...items.map((item) => stockChangedFromRow(db, item.product_id, now)),
+      const released = to === 'released'
+      const head: BatchItem<'sqlite'>[] = [
+        db
+          .update(reservations)
+          .set({ status: sql`CASE WHEN ${reservations.status} = 'reserved' THEN ${to} END`, updatedAt: at })
+          .where(eq(reservations.orderId, orderId)),
         // A commit takes as much from on_hand as from reserved: `available`, all the public
         // product shows of stock, stays, and so do the cached copies. A release raises it.
         ...(released ? ids.map((id) => stampBump(db, productStamp(id), now)) : []),
+      ]
+      const statements = [
+        ...head,
+        ...items.map((item) => {
+          const change = stockChange(item.product_id, levels(item.quantity), at)
+          return released ? change.returning(stockReturningProduct) : change
+        }),
+        ...items.map((item) => stockChangedFromRow(db, item.product_id, now)),
         requestInsert(db, request, now),
-        ...(released ? [productsAfterWrite(db, ids)] : []),
       ]
       try {
         const results = await db.batch(statements as Batch)
-        return released ? freshCopies(results.at(-1) as StampedRows) : []
+        return released ? freshCopies(stockResults(results, head.length, items.length)) : []
       } catch (error) {
         if (isCheckViolation(error) || isNotNullViolation(error) || isUniqueViolation(error)) return null
         throw error

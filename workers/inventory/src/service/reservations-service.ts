@@ -1,10 +1,17 @@
 import { fail, ok, type AppError, type Result } from '../../../../shared-contracts/errors'
-import type { Reservation, ReservationChange, ReservationChangeRequest, ReserveRequest } from '../../../../shared-contracts/inventory'
+import type {
+  Product,
+  Reservation,
+  ReservationChange,
+  ReservationChangeRequest,
+  ReserveRequest,
+} from '../../../../shared-contracts/inventory'
 import type { ProductsRepo } from '../repo/products-repo'
 import type { RequestsRepo } from '../repo/requests-repo'
 import type { Fresh, ReservationsRepo } from '../repo/reservations-repo'
 import type { StockRepo } from '../repo/stock-repo'
 import { fingerprint, replay } from './idempotency'
+import type { ReservationMemory } from './reservation-memory'
 import { decide, type ReservationOperation } from './reservation-state'
 import { findShortfall, outOfStock } from './shortfall'
 
@@ -13,6 +20,9 @@ export interface ReservationsDeps {
   requests: RequestsRepo
   products: ProductsRepo
   stock: StockRepo
+  /** The products among `ids` through the product cache (at most a second old; unknown ids left out). */
+  cached: (ids: readonly string[]) => Promise<Product[]>
+  memory: ReservationMemory
   now: () => Date
   /** Told the products as a reservation or release left them (the product cache's refill takes them). */
   wrote: (fresh: Fresh[]) => void
@@ -48,15 +58,30 @@ export function createReservationsService(deps: ReservationsDeps) {
   }
 
   /**
+   * The catalog entries of `ids`: from the product cache when `fromCache` and it knows them all
+   * (the reservation's batch checks each price where it writes it), else from the database.
+   */
+  async function catalogOf(ids: readonly string[], fromCache: boolean): Promise<Map<string, Product>> {
+    if (fromCache) {
+      const cached = await deps.cached(ids)
+      if (cached.length === new Set(ids).size) return new Map(cached.map((product) => [product.id, product]))
+    }
+    return new Map((await deps.products.findMany(ids)).map((product) => [product.id, product]))
+  }
+
+  /**
    * The first attempt goes straight to the write: a new key and a new order are the common case,
    * and the batch's unique constraints catch a key or an order seen before (`duplicate`), after
    * which each attempt looks them up first. An outcome remembered without a write answers what
-   * the key already holds (`remember`), so the lookups are not needed for those either.
+   * the key already holds (`remember`), so the lookups are not needed for those either. It is
+   * priced from the product cache; a price that changed meanwhile fails the batch (`repriced`),
+   * and the next attempt prices from the database.
    */
   async function reserve(caller: string, input: ReserveRequest): Promise<Result<Reservation>> {
     const items = [...input.items].sort((a, b) => a.product_id.localeCompare(b.product_id))
     const call = await keyed<Reservation>(caller, input.key, 'reserve', { order_id: input.order_id, items })
     const ids = input.items.map((item) => item.product_id)
+    let fromCache = true
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) {
         const replayed = await call.replayed()
@@ -64,7 +89,7 @@ export function createReservationsService(deps: ReservationsDeps) {
         const existing = await deps.reservations.find(input.order_id)
         if (existing) return call.remember(fail({ code: 'conflict', detail: `The order has a reservation already (${existing.status}).` }))
       }
-      const catalog = new Map((await deps.products.findMany(ids)).map((product) => [product.id, product]))
+      const catalog = await catalogOf(ids, fromCache)
       const missing = input.items.findIndex((item) => !catalog.has(item.product_id))
       if (missing >= 0) return call.remember(fail(unknownProduct(ids[missing]!, missing)))
 
@@ -86,8 +111,10 @@ export function createReservationsService(deps: ReservationsDeps) {
       )
       if (outcome.kind === 'reserved') {
         deps.wrote(outcome.fresh)
+        deps.memory.remember(input.order_id, { reservationId: reservation.reservation_id, status: 'reserved', items: reservation.items })
         return ok(reservation)
       }
+      if (outcome.kind === 'repriced') fromCache = false
       if (outcome.kind === 'short') {
         const shortfall = findShortfall(input.items, await deps.stock.levelsOf(ids))
         if (shortfall) return call.remember(fail(outOfStock(shortfall)))
@@ -104,12 +131,13 @@ export function createReservationsService(deps: ReservationsDeps) {
   ): Promise<Result<ReservationChange>> {
     const call = await keyed<ReservationChange>(caller, input.key, operation, { order_id: input.order_id })
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // As in `reserve`: the first attempt trusts the write's constraints to catch a key seen before.
+      // As in `reserve`: the first attempt trusts the write's constraints to catch a key seen
+      // before, and a reservation this isolate made to be what it was (its batch checks that).
       if (attempt > 0) {
         const replayed = await call.replayed()
         if (replayed) return replayed
       }
-      const current = await deps.reservations.find(input.order_id)
+      const current = (attempt === 0 ? deps.memory.take(input.order_id) : null) ?? (await deps.reservations.find(input.order_id))
       const decision = decide(current?.status ?? null, operation)
       switch (decision.kind) {
         case 'fail':
