@@ -24,7 +24,7 @@ export function relayAfterResponse<E extends { Bindings: object }>(service: stri
     const wrote = recorders.map((recorder) => wroteEvents(recorder))
     // A refusal relays only what it wrote itself (its rows are claimed: the sweep would wait out the claim).
     if (c.res.status >= 300 && !wrote.includes(true)) return
-    const databases = wrote.includes(true) ? recorders.filter((_, index) => wrote[index]) : shardsOf(plain)
+    const databases = wrote.includes(true) ? recorders.filter((_, index) => wrote[index]) : shardsOf(plain).slice(0, 1)
     c.executionCtx.waitUntil(
       Promise.all(databases.map((db) => relayOutbox(db, plain))).catch((error: unknown) => {
         log.error('outbox relay failed', { error })

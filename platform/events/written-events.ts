@@ -6,7 +6,7 @@ import { withDatabases } from '../db/env-databases'
  * with no claim of its own to read them back (docs/adr/0059).
  *
  * `recordWrites(d1)` is a D1 database that runs every statement on `d1` and remembers the rows
- * an outbox insert returned (`RETURNING … AS relay_outbox_*`, ./outbox.ts). An insert made
+ * an outbox insert returned (`RETURNING … AS relay_outbox_*`, ./outbox-insert.ts). An insert made
  * through it is claimed by its writer in its own batch: no other relay or sweep takes the row
  * until that claim lapses, so a crash between the batch and the send leaves it to the sweep.
  * A conditional insert that inserted nothing returns no row and so is never sent.

@@ -6,6 +6,7 @@ import { createEvent } from '../../platform/events/envelope'
 import type { Env } from '../../workers/orders/src/env'
 import { type DEAD_LETTER_QUEUE, EVENTS_QUEUE } from '../../workers/orders/src/events/queue'
 import worker from '../../workers/orders/src/index'
+import { shardHoldingOrder } from '../../workers/orders/src/repo/orders-repo'
 import { serviceClient, uniqueId, type CallOptions } from './service-client'
 import { shardFor, shardsOf } from '../../platform/db/shards'
 
@@ -36,8 +37,9 @@ export const orderShards = (): D1Database[] => shardsOf(testEnv)
 
 /** The shard that holds an order, found by its id (tests that know only the order). */
 export async function shardOfOrder(orderId: string): Promise<D1Database> {
-  for (const db of orderShards()) if (await db.prepare('SELECT 1 FROM orders WHERE id = ?1').bind(orderId).first()) return db
-  throw new Error(`no order ${orderId} on any shard`)
+  const db = await shardHoldingOrder(orderShards(), orderId)
+  if (!db) throw new Error(`no order ${orderId} on any shard`)
+  return db
 }
 
 /** Calls the orders Worker as the gateway would (./service-client). */

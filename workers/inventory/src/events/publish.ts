@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import { createEvent } from '../../../../platform/events/envelope'
-import { outboxInsert, outboxRowInsert } from '../../../../platform/events/outbox'
+import { outboxInsert, outboxRowInsert } from '../../../../platform/events/outbox-insert'
 import { EVENT_TYPES, type EventData, type EventType } from '../../../../shared-contracts/events'
 import { products, stock } from '../repo/schema'
 

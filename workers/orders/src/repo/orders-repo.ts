@@ -1,10 +1,22 @@
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { outboxInsertFrom, outboxInsertWhen } from '../../../../platform/events/outbox'
+import { outboxInsertFrom, outboxInsertWhen } from '../../../../platform/events/outbox-insert'
 import { orderEvent } from '../events/order-events'
 import type { OrderState, PendingChange } from '../service/order-state'
 import type { Saga } from '../../../../shared-contracts/orders'
 import { orders, type OrderRow } from './schema'
+
+/**
+ * The shard whose `orders` holds the order, or null: for an order found by id alone (an erased
+ * user's, whose rows no longer name the user its shard was chosen by).
+ */
+export async function shardHoldingOrder(shards: readonly D1Database[], orderId: string): Promise<D1Database | null> {
+  for (const db of shards) {
+    const found = await drizzle(db).select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)).get()
+    if (found) return db
+  }
+  return null
+}
 
 function toState(row: OrderRow): OrderState {
   return {

@@ -8,7 +8,7 @@ import { sagaView } from '../../../../durable-objects/saga-coordinator/engine'
 import type { SagaHost } from '../../../../durable-objects/saga-coordinator/host'
 import { ordersConfig } from '../config'
 import type { Env } from '../env'
-import { createOrdersRepo } from '../repo/orders-repo'
+import { createOrdersRepo, shardHoldingOrder } from '../repo/orders-repo'
 import { createSagasRepo } from '../repo/sagas-repo'
 import { rpcCredential } from '../rpc/credentials'
 import { applyOrderCommand } from '../service/orders-service'
@@ -27,7 +27,8 @@ export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
     // An erased user's saga input names the tombstone, not the user: its order is looked for.
     found ??=
       input.user_id === DELETED_USER_ID
-        ? shardHolding(shards, input.order_id)
+        ? // Shard 0 if none does: a summary without its order is written there.
+          shardHoldingOrder(shards, input.order_id).then((db) => db ?? shards[0]!)
         : Promise.resolve(shards[shardIndex(input.user_id, shards.length)]!)
     return found
   }
@@ -69,10 +70,4 @@ export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
       await Promise.all(shards.map((db) => relayOutbox(db, env)))
     },
   }
-}
-
-/** The shard whose `orders` holds the order (shard 0 if none does: a summary without its order is written there). */
-async function shardHolding(shards: readonly D1Database[], orderId: string): Promise<D1Database> {
-  for (const db of shards) if (await db.prepare('SELECT 1 FROM orders WHERE id = ?1').bind(orderId).first()) return db
-  return shards[0]!
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { drainOutbox, outboxInsertWhen, relayOutbox } from '../../../../platform/events/outbox'
+import { drainOutbox, relayOutbox } from '../../../../platform/events/outbox'
+import { outboxInsertWhen } from '../../../../platform/events/outbox-insert'
 import { recordWrites, WRITER_LEASE_MS } from '../../../../platform/events/written-events'
 import { paymentCapturedEvent, sendingEnv, testEnv, userDeletedEvent } from '../../../../test/support/payments'
 

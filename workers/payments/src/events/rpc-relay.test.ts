@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { outboxInsertWhen } from '../../../../platform/events/outbox'
+import { outboxInsertWhen } from '../../../../platform/events/outbox-insert'
 import { rpcMethods } from '../../../../platform/rpc/method'
 import { ordersCredential, sendingEnv, testEnv, userDeletedEvent } from '../../../../test/support/payments'
 import type { Env } from '../env'

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { outboxInsertWhen } from '../../../../platform/events/outbox'
+import { outboxInsertWhen } from '../../../../platform/events/outbox-insert'
 import { paymentsService } from '../services'
 import { sweep } from './sweep'
 import { callPayments, chargeRequest, eventsOf, sendingEnv, testEnv, userDeletedEvent } from '../../../../test/support/payments'

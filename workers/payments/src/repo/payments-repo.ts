@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { Payment } from '../../../../shared-contracts/payments'
-import { outboxInsertWhen } from '../../../../platform/events/outbox'
+import { outboxInsertWhen } from '../../../../platform/events/outbox-insert'
 import { paymentEvent } from '../events/payment-events'
 import { payments, type PaymentRow, type StoredStatus } from './schema'
 import { isUniqueViolation } from '../../../../platform/db/sql-errors'

@@ -3,7 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { drizzle } from 'drizzle-orm/d1'
 import { EVENT_TYPES, type CloudEvent } from '../../../../shared-contracts/events'
 import type { AdminUser, User } from '../../../../shared-contracts/users'
-import { outboxInsert } from '../../../../platform/events/outbox'
+import { outboxInsert } from '../../../../platform/events/outbox-insert'
 import { deletedAccounts, outbox, users, type UserRow } from './schema'
 import { isUniqueViolation } from '../../../../platform/db/sql-errors'
 
