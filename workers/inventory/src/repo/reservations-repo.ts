@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import { drizzle } from 'drizzle-orm/d1'
+import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
 import type { ReservedItem } from '../../../../shared-contracts/inventory'
 import { stockChangedFromRow } from '../events/publish'
 import { productStamp, stampBump } from './cache-stamps-repo'
@@ -38,13 +38,23 @@ type Batch = [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]
 type StockRows = Parameters<typeof freshCopies>[0]
 
 /**
- * An item's price as the batch stores it: the one it was priced at if the product still has that
- * price, else NULL, which the NOT NULL column refuses, failing the batch (so a price read from a
- * cache is checked where it is written, and an unknown product fails the same way).
+ * The reservation's items as one insert, whatever their number (D1 binds at most 100 parameters a
+ * statement: the items go as one JSON parameter). Each item's price is the one it was priced at
+ * if the product still has that price, else NULL, which the NOT NULL column refuses, failing the
+ * batch: a price read from a cache is checked where it is written, and an unknown product fails
+ * the same way. Rows go in the items' order (`find` answers them in rowid order).
  */
-const checkedPrice = (item: ReservedItem) =>
-  sql`(SELECT ${products.priceCents} FROM ${products} WHERE ${products.id} = ${item.product_id}
-    AND ${products.priceCents} = ${item.unit_price_cents} AND ${products.currency} = ${item.currency})`
+function itemsInsert(db: DrizzleD1Database, orderId: string, items: readonly ReservedItem[]) {
+  const item = (field: keyof ReservedItem) => sql.raw(`json_extract(line.value, '$.${field}')`)
+  // The select's columns are the table's, in its order (drizzle inserts into all of them).
+  return db.insert(reservationItems).select(
+    sql`SELECT ${orderId}, ${item('product_id')}, ${item('quantity')}, ${products.priceCents}, ${item('currency')}
+    FROM json_each(${JSON.stringify(items)}) AS line
+    LEFT JOIN ${products} ON ${products.id} = ${item('product_id')}
+      AND ${products.priceCents} = ${item('unit_price_cents')} AND ${products.currency} = ${item('currency')}
+    ORDER BY line.key`,
+  )
+}
 
 /** The stock updates' results in a batch's results (each update returns its product's row). */
 const stockResults = (results: unknown[], start: number, count: number): StockRows =>
@@ -96,17 +106,10 @@ export function createReservationsRepo(d1: D1Database) {
     async reserve(reservation: NewReservation, now: Date): Promise<ReserveOutcome> {
       const at = now.toISOString()
       const { orderId, reservationId, items } = reservation
-      const lines = items.map((item) => ({
-        orderId,
-        productId: item.product_id,
-        quantity: item.quantity,
-        unitPriceCents: checkedPrice(item),
-        currency: item.currency,
-      }))
       const head = [
         requestInsert(db, reservation.request, now),
         db.insert(reservations).values({ orderId, reservationId, status: 'reserved', createdAt: at, updatedAt: at }),
-        db.insert(reservationItems).values(lines),
+        itemsInsert(db, orderId, items),
         // `available` changes: the cached copies of these products, and of no other, go.
         ...items.map((item) => stampBump(db, productStamp(item.product_id), now)),
       ] as const

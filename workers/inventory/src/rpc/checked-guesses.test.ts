@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { StockLevels } from '../../../../shared-contracts/inventory'
+import { MAX_ITEMS, type StockLevels } from '../../../../shared-contracts/inventory'
 import { ADMIN, callInventory, createProduct, ordersCredential, rpc, testEnv, uniqueId } from '../../../../test/support/inventory'
 
 // A reservation is priced from the product cache, and its commit or release starts from what this
@@ -62,5 +62,21 @@ describe('a commit of a reservation this isolate made', () => {
     const committed = await rpc.commit(await ordersCredential(), { order_id, key: uniqueId('key') })
     expect(committed).toEqual({ ok: true, value: { order_id, status: 'committed', items: [{ product_id: product.id, quantity: 2 }] } })
     expect(await levels(product.id)).toEqual({ product_id: product.id, on_hand: 3, reserved: 0, available: 3 })
+  })
+})
+
+describe('a reservation of as many items as an order may hold', () => {
+  it('reserves and commits them all', async () => {
+    const products = await Promise.all(Array.from({ length: MAX_ITEMS }, () => createProduct({ initial_stock: 3 })))
+    const order_id = uniqueId('ord')
+    const items = products.map((product) => ({ product_id: product.id, quantity: 2 }))
+    const reserved = await rpc.reserve(await ordersCredential(), { order_id, key: uniqueId('key'), items })
+    expect(reserved).toMatchObject({ ok: true })
+    expect(reserved.ok && reserved.value.items).toHaveLength(MAX_ITEMS)
+    expect(await rpc.commit(await ordersCredential(), { order_id, key: uniqueId('key') })).toMatchObject({
+      ok: true,
+      value: { status: 'committed' },
+    })
+    expect(await levels(products.at(-1)!.id)).toEqual({ product_id: products.at(-1)!.id, on_hand: 1, reserved: 0, available: 1 })
   })
 })
