@@ -7,10 +7,11 @@ import { buildSystem, startSystem } from './order-system.mjs'
 import { tally } from './tally.mjs'
 
 /** The bench system (bench/order-system.mjs) with every Worker and Durable Object traced. */
-export async function startTracedSystem({ products = 1 } = {}) {
+export async function startTracedSystem({ products = 1, vars = {} } = {}) {
   const receiver = await startOtlpReceiver()
   try {
-    const { built } = await buildSystem({ extraVars: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TIMEOUT: '10000' } })
+    const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TIMEOUT: '10000' }
+    const { built } = await buildSystem({ extraVars: { ...tracing, ...vars } })
     const system = await startSystem(Object.values(built), { products })
     return {
       ...system,

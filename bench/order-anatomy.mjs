@@ -5,7 +5,8 @@
 // .build/bench/order-anatomy.json.
 // Then counts, the same way, a run of cached public product reads and of authenticated
 // `users/me` reads, and prices all three per 1,000,000, with the CPU time per request of each
-// kind (bench/cpu-time.mjs: on this traced system, and on one with tracing off). Last, each D1
+// kind (bench/cpu-time.mjs: on this traced system, on one with tracing off, and on one sampling
+// traces as production does). Last, each D1
 // database's time per order (statements, calls, the SQL time D1 reports) and the orders per
 // second at which it would be busy all the time, three ways (docs/capacity.md); the per-call
 // cost comes from a short run of bench/d1-occupancy.mjs after the system has stopped.
@@ -14,6 +15,7 @@
 //   BENCH_ANATOMY_READS   reads of each kind counted (default 100)
 //   BENCH_ANATOMY_CPU_READS, BENCH_ANATOMY_CPU_ORDERS  requests whose CPU time is measured (default 500, 100)
 import { writeFileSync } from 'node:fs'
+import { unstable_readConfig } from 'wrangler'
 import { measureCpu, measureUntracedCpu, meRead, productRead } from './cpu-time.mjs'
 import { measureD1Occupancy } from './d1-occupancy.mjs'
 import { BUILD_ROOT, expectCall, sleep } from './harness.mjs'
@@ -45,6 +47,9 @@ const PRICES = {
 const QUEUE_OPERATIONS_PER_MESSAGE = 3
 // docs/capacity.md's mix: 10,000 requests/s of which 1 % are orders.
 const TARGET_ORDERS_PER_SECOND = 100
+/** The head-sampling ratio production's Workers run with (the gateway's `[env.production.vars]`). */
+const PRODUCTION_SAMPLING = unstable_readConfig({ config: 'wrangler.toml', env: 'production' }, { hideWarnings: true }).vars
+  .OTEL_TRACES_SAMPLER_ARG
 const log = (...args) => console.log(`[order-anatomy ${new Date().toISOString().slice(11, 19)}]`, ...args)
 const hex = (bytes) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 
@@ -133,6 +138,8 @@ try {
 }
 log('measuring CPU time again with tracing off, on a system of its own')
 result.cpuUntraced = await measureUntracedCpu(CPU)
+log(`measuring CPU time again with production's trace sampling (${PRODUCTION_SAMPLING}), on a system of its own`)
+result.cpuSampled = await measureSampledCpu(CPU)
 log('measuring local D1 per call (bench/d1-occupancy.mjs, one round)')
 result.d1Call = await measureD1Occupancy({ rounds: 1 })
 writeFileSync(`${BUILD_ROOT}/order-anatomy.json`, JSON.stringify(result))
@@ -222,6 +229,16 @@ ${rows.join('\n')}
 `
 }
 
+/** `measureCpu` on a traced system of its own that samples traces as production does (wrangler.toml). */
+async function measureSampledCpu(counts) {
+  const system = await startTracedSystem({ vars: { OTEL_TRACES_SAMPLER_ARG: PRODUCTION_SAMPLING } })
+  try {
+    return await measureCpu(system, counts)
+  } finally {
+    await system.stop()
+  }
+}
+
 /** How the CPU line was measured, and what it holds. */
 function renderCpu(r) {
   if (!r.cpu) return 'Workers CPU time: not measured (no /proc on this machine); its line counts 0.'
@@ -236,7 +253,9 @@ waited for (confirmed, and their events consumed). One process runs every Worker
 *and* the local stand-ins of D1, KV and Queues, and exports the spans: the line is an upper bound on
 the isolates' CPU time that Workers bills. The same on a system with tracing off (no OTLP endpoint,
 so no span is exported): ${r.cpuUntraced ? figures(r.cpuUntraced) : 'not measured'}; the difference is what
-exporting every span costs.`
+tracing every request costs. With production's sampling (\`OTEL_TRACES_SAMPLER_ARG\` ${PRODUCTION_SAMPLING}: a tenth
+of the traces, and every failed one, exported; every span still recorded):
+${r.cpuSampled ? figures(r.cpuSampled) : 'not measured'}.`
 }
 
 /** `median ms (min–max)` of many orders' times. */

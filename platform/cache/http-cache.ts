@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { CacheLevel, L1Usage } from './tiered-cache'
+import type { CacheLevel, L1Usage } from './envelope'
 
 /**
  * HTTP caching of public reads (RFC 9110 §8.8.3, §13.1.2): a strong ETag that is a hash of the

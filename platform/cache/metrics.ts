@@ -1,4 +1,4 @@
-import type { CacheLevel } from './tiered-cache'
+import type { CacheLevel } from './envelope'
 
 /**
  * One Analytics Engine data point per cached read: which level answered (docs/adr/0017).

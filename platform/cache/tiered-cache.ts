@@ -1,61 +1,23 @@
 import { Lru } from './lru'
 import { KV_MIN_TTL_SECONDS, type CacheOptions } from './options'
 import { singleFlight } from './single-flight'
-import { isCurrent, type KnownStamps, type Stamps, type StampView } from './stamps'
-
-/**
- * What a loader found: a value and its version (grows with every change), or `value: null` for
- * "not found" (version 0); and the stamps of what it holds, read with it (not after it: a change
- * between the two would be missed).
- */
-export interface Loaded<T> {
-  value: T | null
-  version: number
-  stamps: Stamps
-}
-
-/** Every cached value, in both levels. `value: null` caches "not found" (version 0). */
-export interface Envelope<T> {
-  version: number
-  value: T | null
-  /** When the source was read (ms since the epoch): no copy outlives its fill's TTL. */
-  stored_at: number
-  /** The stamps of what it holds at the fill: it is served while none of them has grown. */
-  stamps: Stamps
-}
-
-/** Which level answered a read; `bypass` when caching is off or failing and the source answered. */
-export type CacheLevel = 'l1' | 'l2' | 'source' | 'bypass'
-
-export interface CacheRead<T> {
-  value: T | null
-  level: CacheLevel
-  /**
-   * Until when (ms since the epoch) this answer is known current: the stamp check that confirmed
-   * it plus the check interval, never past the fill's own TTL. Null for `bypass`: nothing vouches
-   * for it beyond this read.
-   */
-  freshUntil: number | null
-}
+import {
+  byteLength,
+  isEnvelope,
+  serialise,
+  type CacheLevel,
+  type CacheRead,
+  type CacheStats,
+  type Envelope,
+  type L1Usage,
+  type Loaded,
+} from './envelope'
+import { isCurrent, type KnownStamps, type StampView } from './stamps'
 
 /** What a fill found, and where. */
 interface Filled<T> {
   envelope: Envelope<T>
   level: 'l2' | 'source'
-}
-
-export interface CacheStats {
-  l1: { hits: number; misses: number }
-  l2: { hits: number; misses: number }
-  sourceLoads: number
-  negativeHits: number
-}
-
-export interface L1Usage {
-  entries: number
-  bytes: number
-  maxEntries: number
-  maxBytes: number
 }
 
 export interface TieredCacheOptions extends CacheOptions {
@@ -68,20 +30,6 @@ export interface TieredCacheOptions extends CacheOptions {
   observe?: (level: CacheLevel) => void
   /** Told when a level fails (the read goes on to the next one). */
   onError?: (error: unknown) => void
-}
-
-const serialise = (envelope: Envelope<unknown>) => JSON.stringify(envelope)
-const byteLength = (text: string) => new TextEncoder().encode(text).byteLength
-
-function isEnvelope(value: unknown): value is Envelope<unknown> {
-  const candidate = value as Envelope<unknown> | null
-  return (
-    typeof candidate?.version === 'number' &&
-    typeof candidate.stored_at === 'number' &&
-    'value' in candidate &&
-    typeof candidate.stamps === 'object' &&
-    candidate.stamps !== null
-  )
 }
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { cacheOptions } from './options'
 import { stampView, type StampSource } from './stamps'
-import { TieredCache, type Loaded } from './tiered-cache'
+import type { Loaded } from './envelope'
+import { TieredCache } from './tiered-cache'
 
 // The cache's logic with an injected clock. L2 here is a Map behind KV's get/put/delete (with
 // KV's one-minute minimum TTL): the real KV is exercised in workerd (workers/inventory).

@@ -1,8 +1,16 @@
-import { OTLPExporter, type TraceConfig } from '@microlabs/otel-cf-workers'
+import { isHeadSampled, isRootErrorSpan, multiTailSampler, OTLPExporter, type TraceConfig } from '@microlabs/otel-cf-workers'
 import { BoundedExporter } from './bounded-exporter'
 import { DEFAULT_EXPORT_TIMEOUT_MS, parseOtlpHeaders, positiveInt, samplingRatio, type TracingVars } from './otlp-env'
 
 export { tracingEnabled, type TracingVars } from './otlp-env'
+
+/**
+ * Which of an isolate's traces are exported: those its head sampler kept (the ratio
+ * `OTEL_TRACES_SAMPLER_ARG` of new traces, and whatever a sampled caller's `traceparent` says), and
+ * every one whose root span failed, sampled or not (docs/adr/0069). Spans are recorded either
+ * way; the ones not exported cost their recording, not their export.
+ */
+export const exportedTraces = multiTailSampler([isHeadSampled, isRootErrorSpan])
 
 /** The library's config for one Worker (`service.name` is the Worker's name). */
 export function traceConfig(service: string, env: TracingVars): TraceConfig {
@@ -11,6 +19,9 @@ export function traceConfig(service: string, env: TracingVars): TraceConfig {
   return {
     service: { name: service },
     exporter: new BoundedExporter(exporter, positiveInt(env.OTEL_EXPORTER_OTLP_TIMEOUT, DEFAULT_EXPORT_TIMEOUT_MS)),
-    sampling: { headSampler: { ratio: samplingRatio(env.OTEL_TRACES_SAMPLER_ARG), acceptRemote: true } },
+    sampling: {
+      headSampler: { ratio: samplingRatio(env.OTEL_TRACES_SAMPLER_ARG), acceptRemote: true },
+      tailSampler: exportedTraces,
+    },
   }
 }

@@ -1,7 +1,7 @@
 import { ok, type Result } from '../../../../shared-contracts/errors'
 import type { Product } from '../../../../shared-contracts/inventory'
 import type { ListQuery, Page } from '../../../../shared-contracts/pagination'
-import type { CacheLevel } from '../../../../platform/cache/tiered-cache'
+import type { CacheLevel } from '../../../../platform/cache/envelope'
 import { pageKey, productKey, type ProductCache } from '../cache/product-cache'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { unknownProduct, type CatalogService } from './catalog-service'
