@@ -69,6 +69,21 @@ export class TieredCache<T> {
     return read
   }
 
+  /**
+   * What L1 holds of `key` and its stamps still vouch for (null: "not found" is held), or
+   * undefined: never a KV read or a load, so a caller can choose what to do on a miss. A failed
+   * stamp check counts as not held.
+   */
+  async peek(key: string): Promise<T | null | undefined> {
+    if (this.#options.levels === 'none' || !this.#l1) return undefined
+    const known = await this.#options.stamps.current().catch((error: unknown) => {
+      this.#options.onError?.(error)
+      return null
+    })
+    const cached = this.#l1.get(this.#fullKey(key))
+    return known && cached && isCurrent(cached.stamps, known) ? cached.value : undefined
+  }
+
   /** Asks for the stamps again on the next read (this isolate has just written, say). */
   refreshStamps(): void {
     this.#options.stamps.expire()

@@ -97,6 +97,22 @@ describe('TieredCache', () => {
     )
   })
 
+  it('peek answers what L1 holds and vouches for, and never reads L2 or the source', async () => {
+    const t = setUp()
+    t.source.set('p1', { price: 10, version: 1 })
+    const cache = t.makeCache()
+    expect(await cache.peek('p1')).toBeUndefined()
+    await cache.get('p1', t.load('p1'))
+    expect(await cache.peek('p1')).toEqual({ price: 10 })
+    // Another isolate has it in L2 only: not held.
+    expect(await t.makeCache().peek('p1')).toBeUndefined()
+    // A write bumps its stamp: once this isolate's stamp check sees it, the copy is not vouched for.
+    t.write('p1', 20, 2)
+    t.advance(1_500)
+    expect(await cache.peek('p1')).toBeUndefined()
+    expect(t.loads()).toBe(1)
+  })
+
   it('concurrent misses of one key share one source read', async () => {
     const t = setUp()
     t.source.set('p1', { price: 10, version: 1 })

@@ -1,6 +1,6 @@
 import { CloudEventSchema, EVENT_SCHEMAS, type CloudEvent, type EventData, type EventType } from '../../shared-contracts/events'
 import { traceMessage } from './trace-message'
-import { SpanKind, withSpan } from '../telemetry/trace-context'
+import { markActiveSpanFailed, SpanKind, withSpan } from '../telemetry/trace-context'
 import { createLogger, type Logger } from '../telemetry/log'
 import { withRequestContext } from '../telemetry/request-context'
 import { isUniqueViolation } from '../db/sql-errors'
@@ -77,6 +77,7 @@ async function consumeOne(message: Message<unknown>, options: ConsumerOptions, b
   } catch (error) {
     const delaySeconds = retryDelaySeconds(message.attempts, base)
     log.error('event handling failed; retrying', { message_id: message.id, attempts: message.attempts, delay_seconds: delaySeconds, error })
+    markActiveSpanFailed(error)
     message.retry({ delaySeconds })
   }
 }

@@ -9,9 +9,11 @@ import { recordingEnv, wroteEvents } from './written-events'
  * has gone (`waitUntil`): events leave at once in the common case, and the scheduled sweep
  * (`drainOutbox`) sends whatever this could not. The handlers after this middleware see an env
  * whose D1 databases record the outbox rows they write (./written-events.ts): the relay sends
- * those and marks them in one statement. A write that recorded none (services built from the
- * env before this middleware ran, say) is relayed as before: pending rows claimed, then sent.
- * Every D1 database of the env is relayed so (a sharded one's shards each, ../db/shards.ts).
+ * those and marks them in one statement, on each database (each shard, ../db/shards.ts) that
+ * recorded some. A write that recorded none (services built from the env before this middleware
+ * ran, say) is relayed as before, pending rows claimed and then sent, on the Worker's first
+ * database only (`DB`): a claim on every shard for every such write would cost each shard a
+ * statement for rows that are almost never there, and the sweep sends any that are.
  */
 export function relayAfterResponse<E extends { Bindings: object }>(service: string): MiddlewareHandler<E> {
   const log = createLogger(service)

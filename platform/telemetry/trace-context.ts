@@ -62,6 +62,16 @@ function recordFailure(span: Span, error: unknown): void {
 }
 
 /**
+ * Marks the active span failed with `error`, for work that catches its own failure (a queue
+ * message to be retried): run in the handler's own context, that is the trace's root span, which
+ * the tail sampler exports whatever the ratio (./tracing-config.ts). Nothing if untraced.
+ */
+export function markActiveSpanFailed(error: unknown): void {
+  const span = trace.getActiveSpan()
+  if (span) recordFailure(span, error)
+}
+
+/**
  * Runs `fn` in a new span, a child of `parent` if given (else of the active span), ended when
  * `fn` returns or its promise settles; a throw or rejection is recorded as an error. Synchronous
  * functions stay synchronous. With tracing off the span is a no-op and costs next to nothing.

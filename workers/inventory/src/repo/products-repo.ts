@@ -60,12 +60,13 @@ export const stockReturningProduct = {
   onHand: stock.onHand,
   reserved: stock.reserved,
   version: stock.version,
-  catalog: sql<string>`(SELECT json_object('id', ${products.id}, 'sku', ${products.sku}, 'name', ${products.name},
-    'description', ${products.description}, 'price_cents', ${products.priceCents}, 'currency', ${products.currency},
-    'created_at', ${products.createdAt}, 'updated_at', ${products.updatedAt}, 'version', ${products.version},
-    'stamp', ${stampColumn}) FROM ${products}
-    LEFT JOIN ${cacheStamps} ON ${cacheStamps.key} = ${PRODUCT_STAMP_PREFIX} || ${products.id}
-    WHERE ${products.id} = ${stock.productId})`,
+  // Aliased and written out: drizzle leaves column names unqualified in an UPDATE's RETURNING,
+  // where a bare name could resolve to another table of the statement.
+  catalog: sql<string>`(SELECT json_object('id', p.id, 'sku', p.sku, 'name', p.name, 'description', p.description,
+    'price_cents', p.price_cents, 'currency', p.currency, 'created_at', p.created_at, 'updated_at', p.updated_at,
+    'version', p.version, 'stamp', COALESCE(s.stamp, 0))
+    FROM ${products} AS p LEFT JOIN ${cacheStamps} AS s ON s.key = ${PRODUCT_STAMP_PREFIX} || p.id
+    WHERE p.id = ${sql.raw('"stock"."product_id"')})`,
 }
 
 type CatalogJson = Omit<Product, 'available'> & { version: number; stamp: number }

@@ -56,6 +56,24 @@ function itemsInsert(db: DrizzleD1Database, orderId: string, items: readonly Res
   )
 }
 
+/**
+ * Moves the order's reservation from `reserved` to `to`, as a statement that fails (and so fails
+ * its batch) otherwise: an upsert whose row would be new takes its reservation id from the
+ * existing row, NULL when there is none, which NOT NULL refuses; an existing row that is no
+ * longer `reserved` gets a NULL status, refused the same way. A plain UPDATE would change nothing
+ * and let the rest of the batch (the stock) go on.
+ */
+function guardedStatus(db: DrizzleD1Database, orderId: string, to: 'released' | 'committed', at: string) {
+  const existingId = sql`(SELECT ${reservations.reservationId} FROM ${reservations} WHERE ${reservations.orderId} = ${orderId})`
+  return db
+    .insert(reservations)
+    .values({ orderId, reservationId: existingId, status: to, createdAt: at, updatedAt: at })
+    .onConflictDoUpdate({
+      target: reservations.orderId,
+      set: { status: sql`CASE WHEN ${reservations.status} = 'reserved' THEN excluded.status END`, updatedAt: sql`excluded.updated_at` },
+    })
+}
+
 /** The stock updates' results in a batch's results (each update returns its product's row). */
 const stockResults = (results: unknown[], start: number, count: number): StockRows =>
   results.slice(start, start + count).flat() as StockRows
@@ -133,10 +151,9 @@ export function createReservationsRepo(d1: D1Database) {
     /**
      * Moves a `reserved` reservation to `released` (stock back) or `committed` (stock out), with
      * its events and the call's outcome, in one batch; answers the products as a release left
-     * them (a commit leaves what the public product shows as it was). The status update guards
-     * it: a reservation that is no longer `reserved` gets NULL, which the NOT NULL column
-     * refuses, so if another call moved it first the batch fails whole and this answers null.
-     * (Reservations are never deleted, so one that was found is there for the batch.)
+     * them (a commit leaves what the public product shows as it was). The status write guards
+     * it (`guardedStatus`): unless the reservation is there and `reserved`, the batch fails whole
+     * and this answers null — another call moved it first, or it is not what the caller held.
      */
     async transition(
       orderId: string,
@@ -153,10 +170,7 @@ export function createReservationsRepo(d1: D1Database) {
       const ids = items.map((item) => item.product_id)
       const released = to === 'released'
       const head: BatchItem<'sqlite'>[] = [
-        db
-          .update(reservations)
-          .set({ status: sql`CASE WHEN ${reservations.status} = 'reserved' THEN ${to} END`, updatedAt: at })
-          .where(eq(reservations.orderId, orderId)),
+        guardedStatus(db, orderId, to, at),
         // A commit takes as much from on_hand as from reserved: `available`, all the public
         // product shows of stock, stays, and so do the cached copies. A release raises it.
         ...(released ? ids.map((id) => stampBump(db, productStamp(id), now)) : []),

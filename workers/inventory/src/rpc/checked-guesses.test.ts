@@ -36,6 +36,15 @@ describe('a reservation priced from the product cache', () => {
   })
 })
 
+describe('the copy a reservation leaves in the product cache', () => {
+  it('is the product as the database holds it, with its new availability', async () => {
+    const product = await createProduct({ initial_stock: 5 })
+    expect(await reserve(uniqueId('ord'), product.id, 2)).toMatchObject({ ok: true })
+    const response = await callInventory(`/api/v1/products/${product.id}`)
+    expect(await response.json()).toStrictEqual({ ...product, available: 3 })
+  })
+})
+
 describe('a commit of a reservation this isolate made', () => {
   it('is refused, and takes no stock, when another call released the reservation first', async () => {
     const product = await createProduct({ initial_stock: 5 })
@@ -53,6 +62,23 @@ describe('a commit of a reservation this isolate made', () => {
     expect(await levels(product.id)).toEqual({ product_id: product.id, on_hand: 5, reserved: 2, available: 3 })
     const { status } = (await testEnv.DB.prepare('SELECT status FROM reservations WHERE order_id = ?1').bind(first).first())!
     expect(status).toBe('released')
+  })
+
+  it('is refused, and takes no stock, when the reservation is no longer in the database', async () => {
+    const product = await createProduct({ initial_stock: 5 })
+    const [gone, kept] = [uniqueId('ord'), uniqueId('ord')]
+    expect(await reserve(gone, product.id, 2)).toMatchObject({ ok: true })
+    expect(await reserve(kept, product.id, 2)).toMatchObject({ ok: true })
+    // The database loses the first reservation (a restore to a point before it, say).
+    await testEnv.DB.batch([
+      testEnv.DB.prepare('DELETE FROM reservation_items WHERE order_id = ?1').bind(gone),
+      testEnv.DB.prepare('DELETE FROM reservations WHERE order_id = ?1').bind(gone),
+      testEnv.DB.prepare('UPDATE stock SET reserved = reserved - 2, version = version + 1 WHERE product_id = ?1').bind(product.id),
+    ])
+
+    const committed = await rpc.commit(await ordersCredential(), { order_id: gone, key: uniqueId('key') })
+    expect(committed).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(await levels(product.id)).toEqual({ product_id: product.id, on_hand: 5, reserved: 2, available: 3 })
   })
 
   it('commits what was reserved when nothing moved it', async () => {

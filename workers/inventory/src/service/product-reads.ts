@@ -72,6 +72,16 @@ export function createProductReads({ catalog, cache, now = Date.now }: ProductRe
       return reads.flatMap(({ result }) => (result.ok ? [result.value] : []))
     },
 
+    /**
+     * The products `ids` if this isolate's L1 holds every one of them (within the stamp check, as
+     * any read), else null: no KV read and no D1 load, so a caller with a cheaper way to fetch
+     * many at once (one select) takes it on a miss.
+     */
+    async held(ids: readonly string[]): Promise<Product[] | null> {
+      const copies = await Promise.all([...new Set(ids)].map((id) => cache.peek(productKey(id))))
+      return copies.every((copy) => copy) ? (copies as Product[]) : null
+    },
+
     /** This isolate's L1 against its bounds. */
     l1Usage: () => cache.l1Usage,
 

@@ -20,8 +20,10 @@ export interface ReservationsDeps {
   requests: RequestsRepo
   products: ProductsRepo
   stock: StockRepo
-  /** The products among `ids` through the product cache (at most a second old; unknown ids left out). */
-  cached: (ids: readonly string[]) => Promise<Product[]>
+  /** The products `ids` if this isolate's product cache holds them all (at most a second old), else null. */
+  cached: (ids: readonly string[]) => Promise<Product[] | null>
+  /** Told that a cached price was out of date: the cache asks for its stamps again. */
+  stale: () => void
   memory: ReservationMemory
   now: () => Date
   /** Told the products as a reservation or release left them (the product cache's refill takes them). */
@@ -58,14 +60,13 @@ export function createReservationsService(deps: ReservationsDeps) {
   }
 
   /**
-   * The catalog entries of `ids`: from the product cache when `fromCache` and it knows them all
-   * (the reservation's batch checks each price where it writes it), else from the database.
+   * The catalog entries of `ids`: from the product cache when `fromCache` and it holds them all
+   * (the reservation's batch checks each price where it writes it), else from the database in
+   * one select.
    */
   async function catalogOf(ids: readonly string[], fromCache: boolean): Promise<Map<string, Product>> {
-    if (fromCache) {
-      const cached = await deps.cached(ids)
-      if (cached.length === new Set(ids).size) return new Map(cached.map((product) => [product.id, product]))
-    }
+    const cached = fromCache ? await deps.cached(ids) : null
+    if (cached) return new Map(cached.map((product) => [product.id, product]))
     return new Map((await deps.products.findMany(ids)).map((product) => [product.id, product]))
   }
 
@@ -114,7 +115,10 @@ export function createReservationsService(deps: ReservationsDeps) {
         deps.memory.remember(input.order_id, { reservationId: reservation.reservation_id, status: 'reserved', items: reservation.items })
         return ok(reservation)
       }
-      if (outcome.kind === 'repriced') fromCache = false
+      if (outcome.kind === 'repriced') {
+        fromCache = false
+        deps.stale()
+      }
       if (outcome.kind === 'short') {
         const shortfall = findShortfall(input.items, await deps.stock.levelsOf(ids))
         if (shortfall) return call.remember(fail(outOfStock(shortfall)))
