@@ -28,7 +28,13 @@ export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
     found ??=
       input.user_id === DELETED_USER_ID
         ? // Shard 0 if none does: a summary without its order is written there.
-          shardHoldingOrder(shards, input.order_id).then((db) => db ?? shards[0]!)
+          shardHoldingOrder(shards, input.order_id).then(
+            (db) => db ?? shards[0]!,
+            (error: unknown) => {
+              found = null // A failed lookup is not kept: the saga's next call looks again.
+              throw error
+            },
+          )
         : Promise.resolve(shards[shardIndex(input.user_id, shards.length)]!)
     return found
   }
