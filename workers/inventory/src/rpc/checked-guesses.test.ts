@@ -45,16 +45,25 @@ describe('the copy a reservation leaves in the product cache', () => {
   })
 })
 
+/**
+ * A product of 5 with two orders holding 2 each, made through this isolate (which remembers
+ * them); the first then loses its hold behind the isolate's back by `change` (its 2 given back).
+ */
+async function firstOrderChangedBehind(change: (orderId: string) => D1PreparedStatement[]) {
+  const product = await createProduct({ initial_stock: 5 })
+  const [first, second] = [uniqueId('ord'), uniqueId('ord')]
+  expect(await reserve(first, product.id, 2)).toMatchObject({ ok: true })
+  expect(await reserve(second, product.id, 2)).toMatchObject({ ok: true })
+  const giveBack = testEnv.DB.prepare('UPDATE stock SET reserved = reserved - 2, version = version + 1 WHERE product_id = ?1')
+  await testEnv.DB.batch([...change(first), giveBack.bind(product.id)])
+  return { product, first }
+}
+
 describe('a commit of a reservation this isolate made', () => {
   it('is refused, and takes no stock, when another call released the reservation first', async () => {
-    const product = await createProduct({ initial_stock: 5 })
-    const [first, second] = [uniqueId('ord'), uniqueId('ord')]
-    expect(await reserve(first, product.id, 2)).toMatchObject({ ok: true })
-    expect(await reserve(second, product.id, 2)).toMatchObject({ ok: true })
     // The first order's release, as another isolate's would leave the database.
-    await testEnv.DB.batch([
-      testEnv.DB.prepare(`UPDATE reservations SET status = 'released' WHERE order_id = ?1`).bind(first),
-      testEnv.DB.prepare('UPDATE stock SET reserved = reserved - 2, version = version + 1 WHERE product_id = ?1').bind(product.id),
+    const { product, first } = await firstOrderChangedBehind((orderId) => [
+      testEnv.DB.prepare(`UPDATE reservations SET status = 'released' WHERE order_id = ?1`).bind(orderId),
     ])
 
     const committed = await rpc.commit(await ordersCredential(), { order_id: first, key: uniqueId('key') })
@@ -65,15 +74,10 @@ describe('a commit of a reservation this isolate made', () => {
   })
 
   it('is refused, and takes no stock, when the reservation is no longer in the database', async () => {
-    const product = await createProduct({ initial_stock: 5 })
-    const [gone, kept] = [uniqueId('ord'), uniqueId('ord')]
-    expect(await reserve(gone, product.id, 2)).toMatchObject({ ok: true })
-    expect(await reserve(kept, product.id, 2)).toMatchObject({ ok: true })
     // The database loses the first reservation (a restore to a point before it, say).
-    await testEnv.DB.batch([
-      testEnv.DB.prepare('DELETE FROM reservation_items WHERE order_id = ?1').bind(gone),
-      testEnv.DB.prepare('DELETE FROM reservations WHERE order_id = ?1').bind(gone),
-      testEnv.DB.prepare('UPDATE stock SET reserved = reserved - 2, version = version + 1 WHERE product_id = ?1').bind(product.id),
+    const { product, first: gone } = await firstOrderChangedBehind((orderId) => [
+      testEnv.DB.prepare('DELETE FROM reservation_items WHERE order_id = ?1').bind(orderId),
+      testEnv.DB.prepare('DELETE FROM reservations WHERE order_id = ?1').bind(orderId),
     ])
 
     const committed = await rpc.commit(await ordersCredential(), { order_id: gone, key: uniqueId('key') })
