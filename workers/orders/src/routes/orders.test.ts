@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { MAX_ITEMS } from '../../../../shared-contracts/inventory'
 import type { Order } from '../../../../shared-contracts/orders'
 import { requestHash } from '../service/pricing'
 import { callOrders, customer, placeOrder, readProblem, seedProduct, settle, shardOfUser } from '../../../../test/support/orders'
@@ -18,6 +19,16 @@ describe('POST /api/v1/orders', () => {
     expect(order.items).toEqual([{ product_id: product, quantity: 2, unit_price_cents: 1250 }])
     const saga = await settle(order.id)
     expect(saga.status).toBe('completed')
+  })
+
+  it('an order of as many items as an order may hold is placed and confirmed', async () => {
+    const products = await Promise.all(Array.from({ length: MAX_ITEMS }, () => seedProduct({ price: 100 })))
+    const items = products.map((product_id) => ({ product_id, quantity: 1 }))
+    const response = await placeOrder(customer(), { items, payment_token: 'tok_visa' })
+    expect(response.status).toBe(202)
+    const order = (await response.json()) as Order
+    expect(order).toMatchObject({ total_cents: 100 * MAX_ITEMS, status: 'pending' })
+    expect(await settle(order.id)).toMatchObject({ status: 'completed' })
   })
 
   it('same key and body: the same response again, one order only', async () => {
