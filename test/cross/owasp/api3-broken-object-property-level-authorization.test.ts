@@ -31,6 +31,15 @@ beforeAll(async () => {
   ;[customer, admin] = await Promise.all([signUp('Props'), adminToken()])
   productId = await createProduct(admin, 50, 1_250)
   orderId = await placeOrder(customer.token, productId)
+  // The order list is a read model the order's events fill: wait until it shows this order, so
+  // that a test counting the list before and after its own request counts a settled list.
+  await vi.waitFor(
+    async () => {
+      const listed = (await json('/api/v1/orders?limit=100', customer.token)).items as { id: string }[]
+      expect(listed.map((order) => order.id)).toContain(orderId)
+    },
+    { timeout: 30_000, interval: 100 },
+  )
 })
 
 const json = async (path: string, token?: string) => {
