@@ -5,7 +5,7 @@
 // Cloudflare bills as the Workers' CPU time (their isolates' CPU only). Linux only (/proc).
 import { expectCall, sleep } from './harness.mjs'
 import { buildSystem, customerOrdersDb, startSystem } from './order-system.mjs'
-import { cpuMs, TICK_MS, workerdChildren } from './process-cpu.mjs'
+import { systemCpuMs, TICK_MS } from './process-cpu.mjs'
 
 const IDLE_SAMPLE_MS = 1_000
 // Queue consumers (the read model, notifications) take a batch after at most 1 s (wrangler.toml).
@@ -21,19 +21,6 @@ export async function productRead(system) {
 export async function meRead(system) {
   await expectCall(200, system.url.gateway, 'GET', '/api/v1/users/me', { token: system.token })
   return 'answered'
-}
-
-/** The system's CPU time so far, in ms (null where /proc is not there). */
-function systemCpuMs() {
-  const pids = workerdChildren()
-  if (pids.length === 0) return null
-  return pids.reduce((sum, pid) => {
-    try {
-      return sum + cpuMs(pid)
-    } catch {
-      return sum // gone between the listing and the read
-    }
-  }, 0)
 }
 
 /** CPU ms per request of `run()`'s `count` requests, net of the idle rate; null without /proc. */

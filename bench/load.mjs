@@ -2,6 +2,7 @@
 // order-placement driver (a bounded number of orders, each followed to its end).
 import autocannon from 'autocannon'
 import { call, sleep } from './harness.mjs'
+import { untilQuiet } from './process-cpu.mjs'
 import { quantile } from './stats.mjs'
 
 /**
@@ -79,7 +80,8 @@ export const orderPollMs = (concurrency) => (concurrency === 1 ? 5 : 20)
  * client posting an order and following it to `confirmed` (GET the order every
  * `orderPollMs(concurrency)`) and its saga to a terminal state. Answers the time of each order to
  * `confirmed`, the throughput (orders that reached a terminal saga state per second of the batch)
- * and the orders that did not.
+ * and the orders that did not. The batch begins once the system is quiet (`untilQuiet`): the
+ * queue deliveries and relays an earlier batch left behind are not this batch's load.
  */
 export async function placeOrders(gateway, token, products, { items, concurrency, count }) {
   const intervalMs = orderPollMs(concurrency)
@@ -87,6 +89,7 @@ export async function placeOrders(gateway, token, products, { items, concurrency
   const toConfirmed = []
   let cancelled = 0
   let next = 0
+  await untilQuiet()
   const started = performance.now()
   const errors = []
   async function one() {

@@ -118,7 +118,7 @@ ${r.cores} cores, load average (1 min) ${r.load.map((value) => value.toFixed(1))
 of the gateway, sharing every other Worker; ${ROUNDS} rounds, alternating which goes first. Per round and
 variant: ${ONE.count} orders by one client, then ${EIGHT.count} by ${EIGHT.concurrency} clients (1 item, \`tok_visa\`; time to
 \`confirmed\` polled every ${orderPollMs(1)} ms with one client and every ${orderPollMs(8)} ms with eight, for both variants alike, as in
-figure 3: a poll adds at most one interval and one GET to a time). Ratios are taken round by round (now ÷ base), so
+figure 3: a poll adds at most one interval and one GET to a time; each batch begins once the system is quiet). Ratios are taken round by round (now ÷ base), so
 load from elsewhere on the machine falls on both alike; absolute figures move with that load.
 
 | figure | now | ${r.ref} | ratio now ÷ base | target | |

@@ -336,7 +336,7 @@ Through the gateway as the customer: \`POST /api/v1/orders\` (a fresh Idempotenc
 quantity 1 of a product with ample stock, \`tok_visa\`), then \`GET /api/v1/orders/{id}\` every ${orderPollMs(1)} ms with
 one client (every ${orderPollMs(8)} ms with several: polling as often would load what is measured) until it is
 no longer \`pending\` (time to \`confirmed\`; a poll adds at most one interval and one GET), then its saga until terminal. Each client
-places orders one after another; throughput = orders carried to a terminal saga state / the
+places orders one after another; each batch begins once the system is quiet (what the batch before left behind has run); throughput = orders carried to a terminal saga state / the
 batch's wall time. "Not confirmed" counts cancelled orders and calls that failed (the first
 error shown). ${settings.ORDER_ROUNDS} rounds, the configurations in turn within each round. p99 is taken over
 all rounds' orders of a configuration (with so few orders, it is close to the slowest one).
