@@ -4,6 +4,7 @@ import { outboxInsertFrom, outboxInsertWhen } from '../../../../platform/events/
 import { orderEvent } from '../events/order-events'
 import type { OrderState, PendingChange } from '../service/order-state'
 import type { Saga } from '../../../../shared-contracts/orders'
+import { claimStatement, type KeyClaim } from './idempotency-repo'
 import { orders, type OrderRow } from './schema'
 
 /**
@@ -67,30 +68,25 @@ export function createOrdersRepo(d1: D1Database) {
     },
 
     /**
-     * The order, its `order.placed` event, the saga's summary (revision 0, with its input: a lost
-     * start is found again) and the idempotency record's answer, in one batch — and only while
-     * this request still holds the key's claim: every insert selects from the claim row, and the
-     * record is marked done last. A placement that outlived its claim (another request took the
-     * stale claim over) writes nothing and answers false, so one key never makes two orders.
+     * The key's claim with its answer, the order, its `order.placed` event and the saga's summary
+     * (revision 0, with its input: a lost start is found again), in one batch. The claim comes
+     * first (`claimStatement`); every insert after it selects from the key's row as the claim
+     * left it, naming this order, so a claim refused (the key held, done or erased) writes
+     * nothing at all and answers false: one key never makes two orders.
      */
-    async place(
-      order: OrderState,
-      idempotency: { userId: string; key: string; claimedAt: number; response: StoredResponse },
-      saga: { view: Saga; input: unknown },
-      now: Date,
-    ): Promise<boolean> {
-      const event = orderEvent(order, now)
-      const claim = [idempotency.userId, idempotency.key, idempotency.claimedAt] as const
-      const held = `FROM idempotency_keys WHERE user_id = ?1 AND key = ?2 AND claimed_at = ?3 AND state = 'in_flight'`
-      const results = await d1.batch([
+    async place(order: OrderState, claim: Omit<KeyClaim, 'orderId'>, saga: { view: Saga; input: unknown }): Promise<boolean> {
+      const event = orderEvent(order, claim.at)
+      const key = [claim.userId, claim.key, order.id] as const
+      const claimed = `FROM idempotency_keys WHERE user_id = ?1 AND key = ?2 AND order_id = ?3`
+      const [claiming] = await d1.batch([
+        claimStatement(d1, { ...claim, orderId: order.id }),
         d1
           .prepare(
             `INSERT INTO orders (id, user_id, status, items, total_cents, currency, cancellation_reason, version, created_at, updated_at)
-             SELECT ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 ${held}`,
+             SELECT ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 ${claimed}`,
           )
           .bind(
-            ...claim,
-            order.id,
+            ...key,
             order.user_id,
             order.status,
             JSON.stringify(order.items),
@@ -101,18 +97,14 @@ export function createOrdersRepo(d1: D1Database) {
             order.created_at,
             order.updated_at,
           ),
-        outboxInsertWhen(d1, event, `EXISTS (SELECT 1 ${held})`, ...claim),
+        outboxInsertWhen(d1, event, `EXISTS (SELECT 1 ${claimed})`, ...key),
         d1
           .prepare(
-            `INSERT INTO sagas (order_id, status, steps, revision, input, created_at, updated_at) SELECT ?4, ?5, ?6, 0, ?7, ?8, ?8 ${held}`,
+            `INSERT INTO sagas (order_id, status, steps, revision, input, created_at, updated_at) SELECT ?3, ?4, ?5, 0, ?6, ?7, ?7 ${claimed}`,
           )
-          .bind(...claim, order.id, saga.view.status, JSON.stringify(saga.view.steps), JSON.stringify(saga.input), order.created_at),
-        d1
-          .prepare(`UPDATE idempotency_keys SET state = 'done', order_id = ?4, response_status = ?5, response_body = ?6
-                    WHERE user_id = ?1 AND key = ?2 AND claimed_at = ?3 AND state = 'in_flight'`)
-          .bind(...claim, order.id, idempotency.response.status, idempotency.response.body),
+          .bind(...key, saga.view.status, JSON.stringify(saga.view.steps), JSON.stringify(saga.input), order.created_at),
       ])
-      return (results.at(-1)?.meta.changes ?? 0) === 1
+      return (claiming?.meta.changes ?? 0) === 1
     },
 
     /**

@@ -27,34 +27,19 @@ export interface OrdersDeps {
   stepNames: readonly string[]
   /**
    * Whether users has deleted the account (user.deleted came through): it places no more orders.
-   * Asked only when a claim was refused (the claim itself is refused for an erased user).
+   * Asked only when a claim was refused (the claim itself is refused for an erased user) or the
+   * items could not be priced.
    */
   isErased: (userId: string) => Promise<boolean>
   now: () => Date
 }
 
-/** A claim older than this belongs to a request that died: another may take it over. */
+/** An in-flight claim (an earlier build wrote them) older than this belongs to a request that died. */
 export const STALE_CLAIM_MS = 60_000
 const newOrderId = () => `ord_${crypto.randomUUID().replaceAll('-', '')}`
 export const orderLocation = (id: string) => `/api/v1/orders/${id}`
 
 export type OrdersService = ReturnType<typeof createOrdersService>
-
-/**
- * Awaits `promise` later: until then its rejection counts as handled (a request that answers
- * early never awaits it); awaiting the answer gives its value or throws its error.
- */
-function settled<T>(promise: Promise<T>): () => Promise<T> {
-  const outcome = promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  )
-  return async () => {
-    const result = await outcome
-    if (result.ok) return result.value
-    throw result.error
-  }
-}
 
 export function createOrdersService(deps: OrdersDeps) {
   /** The answer stored for a key already done; the saga is (re)started in case its start was lost. */
@@ -65,82 +50,70 @@ export function createOrdersService(deps: OrdersDeps) {
     return ok({ status: row.responseStatus!, body, location: orderLocation(body.id) })
   }
 
-  async function existing(
-    userId: string,
-    key: string,
-    hash: string,
-    request: PlaceOrderRequest,
-  ): Promise<Result<PlacedResponse> | { claimedAt: number }> {
+  /**
+   * What a key already answers, when this request's claim was refused or its items could not be
+   * priced: null when the key has no live row (it never was, or is past its replay window).
+   */
+  async function earlier(userId: string, key: string, hash: string, request: PlaceOrderRequest, expiredBefore: string) {
+    // An access token outlives its account by up to 15 minutes; the account's orders do not grow.
+    if (await deps.isErased(userId)) return fail({ code: 'unauthenticated', detail: 'The account was deleted.' })
     const row = await deps.idempotency.find(userId, key)
-    if (!row) return fail({ code: 'conflict', detail: 'This request is being processed; try again.' })
+    if (!row || row.createdAt < expiredBefore) return null
     if (row.requestHash !== hash)
       return fail({ code: 'idempotency_key_reused', detail: 'This Idempotency-Key was used with another request.' })
     if (row.state === 'done') return replay(row, request)
-    const now = deps.now().getTime()
-    if (row.claimedAt < now - STALE_CLAIM_MS && (await deps.idempotency.takeOver(userId, key, row.claimedAt, now)))
-      return { claimedAt: now }
     return fail({ code: 'conflict', detail: 'A request with this Idempotency-Key is still in progress.' })
   }
 
   return {
     /**
-     * Places an order once per (user, Idempotency-Key): claims the key while the catalog prices
-     * the items, writes the order with its event and the stored answer in one batch, then starts
-     * the saga. The same key and body answer the stored response; another body is refused.
+     * Places an order once per (user, Idempotency-Key): prices the items, then claims the key
+     * and writes the order, its event and the stored answer in one batch, then starts the saga.
+     * The same key and body answer the stored response; another body is refused. Two requests
+     * with one key that meet both price the items; the batch that comes second writes nothing,
+     * and its request answers what the first stored.
      */
     async place(userId: string, key: string, request: PlaceOrderRequest): Promise<Result<PlacedResponse>> {
       const duplicates = duplicateProducts(request)
       if (duplicates.length > 0) return fail({ code: 'validation_failed', errors: duplicates })
       const hash = await requestHash(request)
       const now = deps.now()
-      let claimedAt = now.getTime()
-      const expiredBefore = new Date(claimedAt - REPLAY_WINDOW_MS).toISOString()
-      // The prices are asked for beside the claim: a request that gets no claim drops them.
-      const pricing = settled(deps.products(request.items.map((item) => item.product_id)))
-      if (!(await deps.idempotency.claim({ userId, key, requestHash: hash, claimedAt, createdAt: now.toISOString() }, expiredBefore))) {
-        // An access token outlives its account by up to 15 minutes; the account's orders do not grow.
-        if (await deps.isErased(userId)) return fail({ code: 'unauthenticated', detail: 'The account was deleted.' })
-        const found = await existing(userId, key, hash, request)
-        if ('ok' in found) return found
-        claimedAt = found.claimedAt
+      const expiredBefore = new Date(now.getTime() - REPLAY_WINDOW_MS).toISOString()
+      const products = await deps.products(request.items.map((item) => item.product_id))
+      const priced = products.ok ? priceOrder(request, products.value) : products
+      if (!priced.ok) return (await earlier(userId, key, hash, request, expiredBefore)) ?? priced
+      const at = now.toISOString()
+      const order: OrderState = {
+        id: newOrderId(),
+        user_id: userId,
+        status: 'pending',
+        ...priced.value,
+        cancellation_reason: null,
+        created_at: at,
+        updated_at: at,
+        version: 1,
       }
-      try {
-        const products = await pricing()
-        const priced = products.ok ? priceOrder(request, products.value) : products
-        if (!priced.ok) {
-          await deps.idempotency.release(userId, key, claimedAt)
-          return priced
-        }
-        const at = now.toISOString()
-        const order: OrderState = {
-          id: newOrderId(),
-          user_id: userId,
-          status: 'pending',
-          ...priced.value,
-          cancellation_reason: null,
-          created_at: at,
-          updated_at: at,
-          version: 1,
-        }
-        const response = { status: 202, body: publicOrder(order), location: orderLocation(order.id) }
-        const input = sagaInput(order, request.payment_token)
-        // The view the coordinator shows once it starts, written with the order.
-        const saga = { view: sagaView(createSaga(order.id, input, deps.stepNames, now.getTime())), input }
-        const placed = await deps.orders.place(
-          order,
-          { userId, key, claimedAt, response: { status: 202, body: JSON.stringify(response.body) } },
-          saga,
-          now,
+      const response = { status: 202, body: publicOrder(order), location: orderLocation(order.id) }
+      const input = sagaInput(order, request.payment_token)
+      // The view the coordinator shows once it starts, written with the order.
+      const saga = { view: sagaView(createSaga(order.id, input, deps.stepNames, now.getTime())), input }
+      const claim = {
+        userId,
+        key,
+        requestHash: hash,
+        response: { status: 202, body: JSON.stringify(response.body) },
+        at: now,
+        expiredBefore,
+        staleBefore: now.getTime() - STALE_CLAIM_MS,
+      }
+      if (!(await deps.orders.place(order, claim, saga)))
+        return (
+          (await earlier(userId, key, hash, request, expiredBefore)) ??
+          fail({ code: 'conflict', detail: 'This request is being processed; try again.' })
         )
-        // Outlived its claim: another request with this key holds it now, and that one places the order.
-        if (!placed) return fail({ code: 'conflict', detail: 'A request with this Idempotency-Key is still in progress.' })
-        // Its summary was written just now, with the order: the saga has never run.
-        await deps.startSaga(input, { fresh: true })
-        return ok(response)
-      } catch (error) {
-        await deps.idempotency.release(userId, key, claimedAt).catch(() => undefined)
-        throw error
-      }
+      // Its summary was written just now, with the order: the saga has never run.
+      await deps.startSaga(input, { fresh: true })
+      return ok(response)
     },
 
     /** The caller's own order; anyone else's is not found (never forbidden). */
