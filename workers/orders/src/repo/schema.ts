@@ -28,7 +28,7 @@ export const idempotencyKeys = sqliteTable(
     userId: text('user_id').notNull(),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
-    /** `in_flight` while the first request runs; `done` with its response. */
+    /** `done` with its response, written with the order (docs/adr/0070); `in_flight` only in rows an earlier build left. */
     state: text('state').$type<'in_flight' | 'done'>().notNull(),
     claimedAt: integer('claimed_at').notNull(),
     orderId: text('order_id'),
