@@ -33,13 +33,15 @@ const describeRequest = (request: FuzzRequest) =>
 
 /**
  * A write that succeeded leaves work behind (outbox relays, queue batches of up to 1 s, sagas):
- * the next request's digest waits until nothing has changed for 2.5 s (a loaded machine is slow).
+ * the next request's digest waits until nothing has changed for 2.5 s (a loaded machine is slow),
+ * for up to 30 s: on a loaded 2-core machine the sign-ups' events were seen still landing after 10 s.
  */
+const SETTLE = { quietMs: 2_500, timeoutMs: 30_000 }
 let settled = false
 let digest = ''
 
 async function send_(request: FuzzRequest, token: string | null): Promise<void> {
-  if (!settled) digest = await settledDigest(2_500)
+  if (!settled) digest = await settledDigest(SETTLE.quietMs, SETTLE.timeoutMs)
   const headers = { ...request.headers, ...(token ? bearer(token) : {}) }
   const response = await call(request.url, {
     method: request.method,
