@@ -3,7 +3,6 @@ import { traceMessage } from './trace-message'
 import { markActiveSpanFailed, SpanKind, withSpan } from '../telemetry/trace-context'
 import { createLogger, type Logger } from '../telemetry/log'
 import { withRequestContext } from '../telemetry/request-context'
-import { isUniqueViolation } from '../db/sql-errors'
 import { positiveNumberVar } from '../env/vars'
 
 /** What a handler wants written: statements run in one batch with the inbox row. */
@@ -38,17 +37,22 @@ function handle(body: unknown, options: ConsumerOptions): Promise<CloudEvent | n
   return traceMessage(options.service, body, () => apply(body, options))
 }
 
+/**
+ * The inbox decides, not a read before the write: the event's effects are written in one batch
+ * with its inbox row, and a duplicate's batch fails on that row's key and writes nothing. The
+ * inbox is read only when the handler or the batch failed: an event already there is a
+ * duplicate (redelivered, or a concurrent delivery won), acked without effect. Handlers build
+ * statements (reading what they need) and change nothing themselves, so a duplicate that runs
+ * its handler again is harmless; the common case, a new event, costs no read of the inbox.
+ */
 async function apply(body: unknown, options: ConsumerOptions): Promise<CloudEvent | null> {
   const parsed = parse(body, options)
   if (!parsed) return null
   const { event, handler } = parsed
-  if ((await seenEvents(options.db, [event])).size > 0) return null
   try {
     await options.db.batch([inboxInsert(options.db, event, new Date().toISOString()), ...(await handler(event))])
   } catch (error) {
-    if (isUniqueViolation(error) && (await seenEvents(options.db, [event])).size > 0) {
-      return null // a concurrent delivery of the same event won the race
-    }
+    if ((await seenEvents(options.db, [event])).size > 0) return null
     throw error
   }
   return event

@@ -1,10 +1,10 @@
-import { EVENT_TYPES, type CloudEvent, type EventData, type EventType } from '../../../../shared-contracts/events'
+import { DELETED_USER_ID, EVENT_TYPES, type CloudEvent, type EventData, type EventType } from '../../../../shared-contracts/events'
 import type { EventHandlers } from '../../../../platform/events/consumer'
-import { isErased, recordErasure } from '../../../../platform/privacy/erasures'
+import { erasureStatement, recordErasure } from '../../../../platform/privacy/erasures'
 import type { ContactsRepo } from '../repo/contacts-repo'
 import type { NotificationsRepo } from '../repo/notifications-repo'
 import { ContactUnknownError, type Contact } from '../service/contact'
-import { newNotificationId, type NotificationDraft } from '../service/notification'
+import { newNotificationId, type NotificationDraft, type NotificationRecord } from '../service/notification'
 import { orderCancelledMessage, orderConfirmedMessage, welcomeMessage } from '../service/templates'
 
 /** The event types whose data names a user: the only ones a notification can be for. */
@@ -51,21 +51,54 @@ function createdAt(event: CloudEvent, now: Date): string {
   return Number.isNaN(time.getTime()) ? now.toISOString() : time.toISOString()
 }
 
+/**
+ * What the consumer does after an event's batch: the first attempt at the notification it
+ * recorded, or — for one recorded when the event first came, whose inbox row has since gone (a
+ * replay) — the attempt `deliverForEvent` claims, if any is due.
+ */
+export type FirstDelivery = { notification: NotificationRecord } | { earlier: true }
+
 export interface HandlerDeps {
   db: D1Database
   repo: NotificationsRepo
   contacts: ContactsRepo
   now: () => Date
+  /** Told, for an event whose handler built a batch, what its delivery is once the batch lands. */
+  onDelivery?: (event: CloudEvent, delivery: FirstDelivery) => void
 }
 
 type UserEvent = CloudEvent<{ user_id: string }>
+
+interface Known {
+  erased: boolean
+  contact: Contact | null
+  /** The event's notification is recorded already. */
+  recorded: boolean
+}
+
+/** What a handler reads before it decides, in one D1 call: the user's erasure, their contact, the event's notification. */
+async function lookUp({ db, repo, contacts }: HandlerDeps, event: UserEvent): Promise<Known> {
+  const userId = event.data.user_id
+  if (userId === DELETED_USER_ID) return { erased: true, contact: null, recorded: false }
+  const [erased, contact, recorded] = await db.batch([
+    erasureStatement(db, userId),
+    contacts.findStatement(userId),
+    repo.recordedStatement(event.source, event.id),
+  ])
+  return {
+    erased: erased!.results.length > 0,
+    contact: (contact!.results[0] as Contact | undefined) ?? null,
+    recorded: recorded!.results.length > 0,
+  }
+}
 
 /**
  * The consumer's handlers: each keeps the contact its event carries and records its notification,
  * in the batch with the inbox row. An event for a user whose contact is not known yet throws
  * (ContactUnknownError), so the consumer retries it with backoff and writes nothing.
  */
-export function notificationHandlers({ db, repo, contacts, now }: HandlerDeps): EventHandlers {
+export function notificationHandlers(deps: HandlerDeps): EventHandlers {
+  const { db, repo, contacts, now, onDelivery } = deps
   const builders = NOTIFICATION_BUILDERS as Partial<Record<UserEventType, ContentFor<UserEventType>>>
   const carriers = CONTACT_CARRIERS as Partial<Record<UserEventType, (data: unknown) => Contact>>
   const types = new Set([...Object.keys(builders), ...Object.keys(carriers)] as UserEventType[])
@@ -74,21 +107,34 @@ export function notificationHandlers({ db, repo, contacts, now }: HandlerDeps): 
     const build = builders[type]
     const carry = carriers[type]
     handlers[type] = async (event) => {
+      const known = await lookUp(deps, event)
       // A deleted user is told nothing more, and no event brings their contact back (docs/adr/0028).
-      if (await isErased(db, event.data.user_id)) return []
+      if (known.erased) return []
       const recordedAt = now()
       const at = createdAt(event, recordedAt)
       const carried = carry?.(event.data)
       const effects = carried ? [contacts.upsertStatement(carried, at)] : []
       if (!build) return effects
-      const contact = carried ?? (await contacts.find(event.data.user_id))
+      const contact = carried ?? known.contact
       if (!contact) throw new ContactUnknownError(event.data.user_id)
+      if (known.recorded) {
+        onDelivery?.(event, { earlier: true })
+        return effects
+      }
       const content = build(event as CloudEvent<EventData<UserEventType>>, contact)
       const draft: NotificationDraft = { ...content, user_id: event.data.user_id, recipient: contact.email }
+      const notification: NotificationRecord = {
+        ...draft,
+        id: newNotificationId(),
+        created_at: at,
+        delivery_status: 'pending',
+        delivery_attempts: 1, // its first attempt is claimed as it is recorded
+      }
+      onDelivery?.(event, { notification })
       return [
         ...effects,
         repo.insertStatement({
-          id: newNotificationId(),
+          id: notification.id,
           draft,
           createdAt: at,
           recordedAt: recordedAt.toISOString(),

@@ -2,7 +2,8 @@ import { consumeEvents } from '../../../../platform/events/consumer'
 import { storeDeadLetters } from '../../../../platform/events/dead-letters'
 import { createLogger } from '../../../../platform/telemetry/log'
 import type { BackgroundServices } from '../services'
-import { notificationHandlers } from './handlers'
+import { notificationHandlers, type FirstDelivery } from './handlers'
+import type { CloudEvent } from '../../../../shared-contracts/events'
 
 const log = createLogger('notifications')
 
@@ -16,14 +17,21 @@ export const DEAD_LETTER_QUEUE = 'notifications-events-dlq'
  * sends the event back round the queue.
  */
 export async function consumeNotificationEvents(batch: MessageBatch<unknown>, db: D1Database, services: BackgroundServices): Promise<void> {
+  // What each event's handler recorded, by event: its first attempt follows its batch at once.
+  const deliveries = new Map<string, FirstDelivery>()
+  const key = (event: CloudEvent) => JSON.stringify([event.source, event.id])
   await consumeEvents(batch, {
     service: 'notifications',
     db,
-    handlers: notificationHandlers(services),
+    handlers: notificationHandlers({ ...services, onDelivery: (event, delivery) => deliveries.set(key(event), delivery) }),
     retryBaseSeconds: services.retryBaseSeconds,
     afterCommit: async (event) => {
+      const delivery = deliveries.get(key(event))
+      if (!delivery) return // nothing to tell: an erased user, an event that only carries a contact
       try {
-        await services.delivery.deliverForEvent(event)
+        await ('notification' in delivery
+          ? services.delivery.deliverRecorded(delivery.notification)
+          : services.delivery.deliverForEvent(event))
       } catch (error) {
         // Recorded and pending: the sweep delivers it. Retrying the message would be a no-op (inbox).
         log.error('first delivery attempt failed; left to the sweep', { event_id: event.id, error })

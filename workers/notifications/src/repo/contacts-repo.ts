@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { Contact } from '../service/contact'
 import { contacts } from './schema'
@@ -7,6 +7,8 @@ export type ContactsRepo = ReturnType<typeof createContactsRepo>
 
 export function createContactsRepo(d1: D1Database) {
   const db = drizzle(d1)
+  /** The read behind `find`, for a batch of reads: the contact's row, if known, as a Contact. */
+  const findStatement = (userId: string) => d1.prepare('SELECT user_id, email, name FROM contacts WHERE user_id = ?1').bind(userId)
 
   return {
     /**
@@ -27,9 +29,10 @@ export function createContactsRepo(d1: D1Database) {
       return d1.prepare(query.sql).bind(...query.params)
     },
 
+    findStatement,
+
     async find(userId: string): Promise<Contact | null> {
-      const row = await db.select().from(contacts).where(eq(contacts.userId, userId)).get()
-      return row ? { user_id: row.userId, email: row.email, name: row.name } : null
+      return (await findStatement(userId).first<Contact>()) ?? null
     },
   }
 }

@@ -49,7 +49,10 @@ export function createNotificationsRepo(d1: D1Database) {
   return {
     /**
      * The insert for one notification, as a raw statement for the consumer's batch (with the
-     * inbox row). A second notification for the same event is silently not written.
+     * inbox row). It is written with its first delivery attempt claimed (counted and stamped at
+     * `recordedAt`): the consumer makes that attempt right after the batch (`deliverRecorded`),
+     * and if it never reports back the sweep retries it once the claim is old, as for any
+     * attempt. A second notification for the same event is silently not written.
      */
     insertStatement(notification: NewNotification): D1PreparedStatement {
       const { draft } = notification
@@ -68,6 +71,8 @@ export function createNotificationsRepo(d1: D1Database) {
           recordedAt: notification.recordedAt,
           eventSource: notification.event.source,
           eventId: notification.event.id,
+          deliveryAttempts: 1,
+          lastAttemptAt: notification.recordedAt,
         })
         .onConflictDoNothing({ target: [notifications.eventSource, notifications.eventId] })
         .toSQL()
@@ -86,6 +91,11 @@ export function createNotificationsRepo(d1: D1Database) {
         .orderBy(desc(notifications.createdAt), desc(notifications.id))
         .limit(limit)
       return rows.map(toRecord)
+    },
+
+    /** A read for the consumer's batch of reads: it answers a row if the event's notification is recorded already. */
+    recordedStatement(source: string, eventId: string): D1PreparedStatement {
+      return d1.prepare('SELECT 1 FROM notifications WHERE event_source = ?1 AND event_id = ?2').bind(source, eventId)
     },
 
     async findByEvent(source: string, eventId: string): Promise<NotificationRecord | null> {

@@ -110,17 +110,39 @@ describe('delivery', () => {
     expect(calls.filter((call) => call.id === stored.id)).toHaveLength(MAX_DELIVERY_ATTEMPTS)
   })
 
+  it('delivers a notification once when its event comes again after the inbox forgot it, and resumes one that failed', async () => {
+    const time = clock()
+    const forget = (event: ReturnType<typeof userRegistered>) =>
+      testEnv.DB.prepare('DELETE FROM inbox WHERE source = ?1 AND id = ?2').bind(event.source, event.id).run()
+    const delivered = userRegistered()
+    const ok = working()
+    await consumeWith(ok.delivery, delivered, time.now)
+    await forget(delivered)
+    await consumeWith(ok.delivery, delivered, time.now)
+    expect(ok.calls).toHaveLength(1)
+    expect(await repo.findByEvent(delivered.source, delivered.id)).toMatchObject({ delivery_status: 'delivered', delivery_attempts: 1 })
+
+    const failed = userRegistered()
+    await consumeWith(failing().delivery, failed, time.now)
+    await forget(failed)
+    const retried = working()
+    await consumeWith(retried.delivery, failed, time.now)
+    const stored = (await repo.findByEvent(failed.source, failed.id))!
+    expect(retried.calls.map((call) => call.id)).toEqual([stored.id])
+    expect(stored).toMatchObject({ delivery_status: 'delivered', delivery_attempts: 2 })
+  })
+
   it('finishes an attempt that never reported back (a crash mid-delivery)', async () => {
     const time = clock()
     const event = userRegistered()
     await consumeWith(working().delivery, userRegistered(), time.now) // unrelated, delivered
     const sweep = createDeliveryService({ repo, delivery: working().delivery, now: time.now, log: quiet })
-    // Recorded, then claimed for its first attempt, then nothing: the isolate died.
+    // Recorded with its first attempt claimed, then nothing: the isolate died before the attempt.
     const base = backgroundServices(testEnv, time.now)
-    const stalled = { ...base, delivery: { deliverForEvent: async () => ({ attempted: 0, delivered: 0 }), retryDue: sweep.retryDue } }
+    const never = async () => ({ attempted: 0, delivered: 0 })
+    const stalled = { ...base, delivery: { deliverRecorded: never, deliverForEvent: never, retryDue: sweep.retryDue } }
     const batch = createMessageBatch(EVENTS_QUEUE, [{ id: `msg-${event.id}`, timestamp: new Date(), attempts: 1, body: event }])
     await consumeNotificationEvents(batch, testEnv.DB, stalled)
-    await repo.claimForEvent(event.source, event.id, time.now().toISOString(), MAX_DELIVERY_ATTEMPTS)
     expect(await repo.findByEvent(event.source, event.id)).toMatchObject({ delivery_status: 'pending', delivery_attempts: 1 })
 
     time.advance(MINUTE + 1_000)

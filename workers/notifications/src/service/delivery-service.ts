@@ -66,7 +66,15 @@ export function createDeliveryService({
   }
 
   return {
-    /** The first attempt, right after the event's notification was recorded. */
+    /**
+     * The first attempt at a notification just recorded with that attempt claimed
+     * (`insertStatement`): made at once, with no claim of its own.
+     */
+    async deliverRecorded(notification: NotificationRecord): Promise<SweepReport> {
+      return attemptAll([notification])
+    },
+
+    /** An attempt at an event's notification recorded earlier, claimed first (none if delivered or exhausted). */
     async deliverForEvent(event: { source: string; id: string }): Promise<SweepReport> {
       return attemptAll(await repo.claimForEvent(event.source, event.id, now().toISOString(), maxAttempts))
     },
