@@ -1,5 +1,5 @@
 import type { Action, Outcome, SagaEvent } from './engine'
-import type { SagaHost, SagaInput } from './host'
+import type { SagaHost, SagaInput, Settling } from './host'
 
 // The events that store an action as the coordinator runs it: its start before the call, its
 // outcome after; and the call the action makes.
@@ -34,17 +34,22 @@ export function finishedEvent(action: Due, outcome: Outcome): SagaEvent {
 }
 
 /** The call an action makes, and its name in spans and fault points (`<step>`, `compensate:<step>`, `finalize`). */
-export function actionCall<I extends SagaInput>(host: SagaHost<I>, action: Due, input: I): { name: string; run: () => Promise<Outcome> } {
+export function actionCall<I extends SagaInput>(
+  host: SagaHost<I>,
+  action: Due,
+  input: I,
+  settling?: Settling<I>,
+): { name: string; run: () => Promise<Outcome> } {
   switch (action.kind) {
     case 'run': {
       const step = host.steps[action.step]!
-      return { name: step.name, run: () => step.run(input) }
+      return { name: step.name, run: () => step.run(input, settling) }
     }
     case 'compensate': {
       const step = host.steps[action.step]!
       return { name: `compensate:${step.name}`, run: () => step.compensate(input) }
     }
     case 'finalize':
-      return { name: 'finalize', run: () => host.finalize(input, action.reason) }
+      return { name: 'finalize', run: () => host.finalize(input, action.reason, settling) }
   }
 }

@@ -38,8 +38,15 @@ export interface SagaState<I> {
   updated_at: string
 }
 
-/** What a step or compensation call came to. `business`: retrying cannot help; `transient`: it may. */
-export type Outcome = { kind: 'ok' } | { kind: 'business'; error: string; reason: string } | { kind: 'transient'; error: string }
+/**
+ * What a step or compensation call came to. `business`: retrying cannot help; `transient`: it
+ * may. `recorded`: the call wrote the summary of the state its `Settling` offer answered, with
+ * its own effect (./host.ts).
+ */
+export type Outcome =
+  | { kind: 'ok'; recorded?: true }
+  | { kind: 'business'; error: string; reason: string }
+  | { kind: 'transient'; error: string }
 
 export type Action =
   | { kind: 'run'; step: number }

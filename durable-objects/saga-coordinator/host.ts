@@ -21,9 +21,18 @@ export interface StartOptions {
   fresh?: boolean
 }
 
+/**
+ * Offered to a call whose success changes the saga's status (the last step, the finalize): the
+ * state the saga is stored in if the call succeeds, dated when it is asked for (ask just before
+ * the call's last write). A host that writes that state's summary in the same transaction as the
+ * call's own effect, and only if the effect took place, answers `{ kind: 'ok', recorded: true }`:
+ * the coordinator then stores that very state and writes no summary of its own.
+ */
+export type Settling<I> = () => SagaState<I>
+
 export interface SagaStep<I> {
   name: string
-  run: (input: I) => Promise<Outcome>
+  run: (input: I, settling?: Settling<I>) => Promise<Outcome>
   /** Undoes the step; a no-op when the step never took effect. */
   compensate: (input: I) => Promise<Outcome>
   /** Its success writes events the host relays at once (not at the next sweep). */
@@ -40,7 +49,7 @@ export interface SagaHost<I extends SagaInput> {
   /** A step call that has not answered by then counts as a transient failure. */
   stepTimeoutMs: number
   /** After compensating: the definition's last word, with the failure's reason; its success publishes. */
-  finalize: (input: I, reason: string) => Promise<Outcome>
+  finalize: (input: I, reason: string, settling?: Settling<I>) => Promise<Outcome>
   /** The state as it is stored after a transition: drops what no later step needs. */
   scrub: (state: SagaState<I>) => SagaState<I>
   /** Records the saga's summary (its view, revision and times) where the host's reads find it. */

@@ -7,8 +7,8 @@ import { withRequestContext } from '../../platform/telemetry/request-context'
 import type { Saga } from '../../shared-contracts/orders'
 import { guarded } from './guarded'
 import { actionCall, finishedEvent, startedEvent, type Due } from './actions'
-import { createSaga, nextAction, sagaView, TERMINAL, transition, type Outcome, type SagaEvent, type SagaState } from './engine'
-import type { SagaHost, SagaInput, StartOptions } from './host'
+import { createSaga, nextAction, sagaView, TERMINAL, transition, type Action, type Outcome, type SagaEvent, type SagaState } from './engine'
+import type { SagaHost, SagaInput, Settling, StartOptions } from './host'
 import { retentionEnd, storePlan } from './store-plan'
 
 export { FINISHED_SAGA_RETENTION_MS } from './store-plan'
@@ -154,13 +154,15 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
 
   /**
    * Stores `next` (the stored state was `stored`) before anything else happens: one storage
-   * write, and with it the alarm and the summary that `storePlan` says go with it (./store-plan.ts).
+   * write, and with it the alarm and the summary that `storePlan` says go with it (./store-plan.ts),
+   * unless the call before wrote that summary already (`summarized`).
    */
   private async store(
     stored: SagaState<I>,
     next: SagaState<I>,
     watchdog?: number,
     also: Record<string, unknown> = {},
+    summarized = false,
   ): Promise<SagaState<I>> {
     const now = Date.now()
     const { alarmAt, record, ended } = storePlan(stored, next, {
@@ -172,7 +174,8 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     // Storage calls only in between: the write and the alarm are committed together.
     await this.ctx.storage.put({ [STATE_KEY]: next, ...also })
     if (alarmAt !== undefined) await this.arm(alarmAt)
-    if (record) {
+    // `summarized`: the call that led here wrote this state's summary with its own effect.
+    if (record && !summarized) {
       const written = await this.record(next)
       // The final summary must land: the admin list and the sweep read it. If it did not, the
       // alarm comes back soon, and `retire` writes it again (throwing, so alarms retry) before
@@ -221,7 +224,7 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     // `begun`'s action is started and stored already: it is called straight away.
     let started = begun !== undefined
     for (;;) {
-      const action = nextAction(state)
+      const action: Action = nextAction(state)
       if (action.kind === 'done') return
       if (!started) {
         state = this.next(state, startedEvent(action))
@@ -230,22 +233,36 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
         stored = await this.store(stored, state, this.watchdogAt())
       }
       started = false
-      const outcome = await this.invoke(state, action)
-      state = this.next(state, finishedEvent(action, outcome))
+      const settling = this.settlingOf(state, action)
+      const outcome = await this.invoke(state, action, settling?.offer)
+      // The host wrote the summary of the state it was offered, with its effect: that state it is.
+      const summarized: SagaState<I> | undefined = outcome.kind === 'ok' && outcome.recorded === true ? settling?.taken() : undefined
+      state = summarized ?? this.next(state, finishedEvent(action, outcome))
       const publishes =
         outcome.kind === 'ok' && (action.kind === 'finalize' || (action.kind === 'run' && this.host.steps[action.step]!.publishes))
       // Ended or waiting: stored now, with its summary and the alarm that comes back.
       const settled = TERMINAL.includes(state.status) || state.next_at > Date.now()
-      if (settled) stored = await this.store(stored, state)
+      if (settled) stored = await this.store(stored, state, undefined, {}, summarized !== undefined)
       if (publishes) await this.relay()
       if (settled) return
     }
   }
 
   /** The call an action makes, in its span. */
-  private invoke(state: SagaState<I>, action: Due): Promise<Outcome> {
-    const { name, run } = actionCall(this.host, action, state.input)
+  private invoke(state: SagaState<I>, action: Due, settling?: Settling<I>): Promise<Outcome> {
+    const { name, run } = actionCall(this.host, action, state.input, settling)
     return this.call(state, name, run)
+  }
+
+  /**
+   * For a call whose success changes the saga's status (its summary is written then): the offer
+   * of the state that success stores (./host.ts, `Settling`), made when the host asks, once.
+   */
+  private settlingOf(state: SagaState<I>, action: Due): { offer: Settling<I>; taken: () => SagaState<I> | undefined } | undefined {
+    const ok = finishedEvent(action, { kind: 'ok' })
+    if (this.next(state, ok).status === state.status) return undefined
+    let taken: SagaState<I> | undefined
+    return { offer: () => (taken ??= this.next(state, ok)), taken: () => taken }
   }
 
   /**

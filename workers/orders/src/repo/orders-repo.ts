@@ -5,6 +5,7 @@ import { orderEvent } from '../events/order-events'
 import type { OrderState, PendingChange } from '../service/order-state'
 import type { Saga } from '../../../../shared-contracts/orders'
 import { claimStatement, type KeyClaim } from './idempotency-repo'
+import { summaryWithPendingOrder, type SagaSummary } from './sagas-repo'
 import { orders, type OrderRow } from './schema'
 
 /**
@@ -112,12 +113,13 @@ export function createOrdersRepo(d1: D1Database) {
      * without reading the order first: the event is built from the pending row and the UPDATE is
      * guarded by the same `status = 'pending'`, in the same transaction. Answers the order as
      * changed, or null when it was not pending (or does not exist): nothing was written.
+     * `summary`: the order's saga summary as the change leaves it, written with the change only.
      */
-    async changePending(id: string, change: PendingChange, now: Date): Promise<OrderState | null> {
+    async changePending(id: string, change: PendingChange, now: Date, summary?: SagaSummary): Promise<OrderState | null> {
       // The event's snapshot with the fields the row supplies left blank; json_set fills them in.
       const blank: OrderState = { id, user_id: '', items: [], total_cents: 0, currency: '', ...change, created_at: '', version: 0 }
       const event = orderEvent(blank, now)
-      const [, updated] = await d1.batch([
+      const results = await d1.batch([
         outboxInsertFrom(
           d1,
           event,
@@ -127,6 +129,7 @@ export function createOrdersRepo(d1: D1Database) {
           `FROM orders WHERE id = ?1 AND status = 'pending'`,
           id,
         ),
+        ...(summary ? [summaryWithPendingOrder(d1, summary)] : []),
         d1
           .prepare(
             `UPDATE orders SET status = ?1, cancellation_reason = ?2, version = version + 1, updated_at = ?3
@@ -134,7 +137,7 @@ export function createOrdersRepo(d1: D1Database) {
           )
           .bind(change.status, change.cancellation_reason, change.updated_at, id),
       ])
-      const row = updated?.results[0] as RawOrderRow | undefined
+      const row = results.at(-1)?.results[0] as RawOrderRow | undefined
       return row ? fromRaw(row) : null
     },
   }

@@ -16,24 +16,40 @@ export interface SagaSummary {
 
 export type SagasRepo = ReturnType<typeof createSagasRepo>
 
+/**
+ * The summary's upsert, its values selected by `source` (`?1`..`?6` are its values): a lower
+ * revision never overwrites a higher one. The coordinator's first write clears `input` (it holds
+ * the payment token): from then on the object's own storage has it, and only a saga that never
+ * started (revision 0) needs it from here.
+ */
+const upsertFrom = (source: string) =>
+  `INSERT INTO sagas (order_id, status, steps, revision, created_at, updated_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6 ${source}
+   ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, steps = excluded.steps, revision = excluded.revision,
+     updated_at = excluded.updated_at,
+     input = NULL
+   WHERE excluded.revision > sagas.revision`
+
+const summaryValues = ({ saga, revision, createdAt, updatedAt }: SagaSummary) =>
+  [saga.order_id, saga.status, JSON.stringify(saga.steps), revision, createdAt, updatedAt] as const
+
+/**
+ * The summary's upsert for the batch of the order change that ends its saga: written only if
+ * that change is made, the order `order_id` still pending when the batch runs (place it before
+ * the change's UPDATE).
+ */
+export function summaryWithPendingOrder(db: D1Database, summary: SagaSummary): D1PreparedStatement {
+  return db.prepare(upsertFrom("FROM orders WHERE id = ?1 AND status = 'pending'")).bind(...summaryValues(summary))
+}
+
 /** The `sagas` summary table: written by each coordinator, read by the admin list. */
 export function createSagasRepo(db: D1Database) {
   return {
-    /**
-     * Upserts a saga's summary; a lower revision never overwrites a higher one. The coordinator's
-     * first write clears `input` (it holds the payment token): from then on the object's own
-     * storage has it, and only a saga that never started (revision 0) needs it from here.
-     */
-    async upsert({ saga, revision, createdAt, updatedAt }: SagaSummary): Promise<void> {
+    /** Upserts a saga's summary (`upsertFrom`). */
+    async upsert(summary: SagaSummary): Promise<void> {
+      // `WHERE true`: SQLite reads an upsert's SELECT without a WHERE as ambiguous.
       await db
-        .prepare(
-          `INSERT INTO sagas (order_id, status, steps, revision, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-           ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, steps = excluded.steps, revision = excluded.revision,
-             updated_at = excluded.updated_at,
-             input = NULL
-           WHERE excluded.revision > sagas.revision`,
-        )
-        .bind(saga.order_id, saga.status, JSON.stringify(saga.steps), revision, createdAt, updatedAt)
+        .prepare(upsertFrom('WHERE true'))
+        .bind(...summaryValues(summary))
         .run()
     },
 

@@ -4,15 +4,23 @@ import { recordWrites } from '../../../../platform/events/written-events'
 import { shardIndex, shardsOf } from '../../../../platform/db/shards'
 import type { PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
 import { DELETED_USER_ID } from '../../../../shared-contracts/events'
-import { sagaView } from '../../../../durable-objects/saga-coordinator/engine'
+import { sagaView, type SagaState } from '../../../../durable-objects/saga-coordinator/engine'
 import type { SagaHost } from '../../../../durable-objects/saga-coordinator/host'
 import { ordersConfig } from '../config'
 import type { Env } from '../env'
 import { createOrdersRepo, shardHoldingOrder } from '../repo/orders-repo'
-import { createSagasRepo } from '../repo/sagas-repo'
+import { createSagasRepo, type SagaSummary } from '../repo/sagas-repo'
 import { rpcCredential } from '../rpc/credentials'
 import { applyOrderCommand } from '../service/orders-service'
 import { cancelOrder, PLACE_ORDER_POLICY, PLACE_ORDER_STEPS, STEP_TIMEOUT_MS, withoutSpentToken, type PlaceOrderDeps } from './place-order'
+
+/** A saga's state as its row in the `sagas` table. */
+const summaryOf = (state: SagaState<PlaceOrderSagaInput>): SagaSummary => ({
+  saga: sagaView(state),
+  revision: state.revision,
+  createdAt: state.created_at,
+  updatedAt: state.updated_at,
+})
 
 /**
  * The PlaceOrder saga as the coordinator runs it, built from orders' env: its steps bound to
@@ -49,7 +57,8 @@ export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
     inventory: env.INVENTORY,
     payments: env.PAYMENTS,
     credential: (audience) => credential(audience, { principal: null, requestId: `saga-${input.order_id}` }),
-    orderCommand: async (id, command) => applyOrderCommand(await orders(input), id, command, () => new Date()),
+    orderCommand: async (id, command, settling) =>
+      applyOrderCommand(await orders(input), id, command, () => new Date(), settling && (() => summaryOf(settling()))),
   })
   return {
     name: 'place_order',
@@ -57,20 +66,14 @@ export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
     steps: PLACE_ORDER_STEPS.map((step) => ({
       name: step.name,
       publishes: step.publishes,
-      run: (input) => step.run(deps(input), input),
+      run: (input, settling) => step.run(deps(input), input, settling),
       compensate: (input) => step.compensate(deps(input), input),
     })),
     policy,
     stepTimeoutMs: STEP_TIMEOUT_MS,
-    finalize: (input, reason) => cancelOrder(deps(input), input, reason),
+    finalize: (input, reason, settling) => cancelOrder(deps(input), input, reason, settling),
     scrub: withoutSpentToken,
-    record: async (state) =>
-      (await sagas(state.input)).upsert({
-        saga: sagaView(state),
-        revision: state.revision,
-        createdAt: state.created_at,
-        updatedAt: state.updated_at,
-      }),
+    record: async (state) => (await sagas(state.input)).upsert(summaryOf(state)),
     recorded: async (input) => (await sagas(input)).find(input.order_id),
     relay: async () => {
       await Promise.all(shards.map((db) => relayOutbox(db, env)))

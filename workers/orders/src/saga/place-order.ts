@@ -4,6 +4,7 @@ import { CANCELLATION_REASONS, type CancellationReason, type PlaceOrderSagaInput
 import type { PaymentsRpcApi } from '../../../../shared-contracts/payments'
 import { isTransient } from '../../../../platform/resilience/retry-transient'
 import { SAGA_FAILED, type Outcome, type RetryPolicy } from '../../../../durable-objects/saga-coordinator/engine'
+import type { Settling } from '../../../../durable-objects/saga-coordinator/host'
 import type { OrderCommand, OrderState } from '../service/order-state'
 
 // The PlaceOrder saga: reserve stock → charge → confirm (commit stock, confirm the order).
@@ -14,13 +15,21 @@ export interface PlaceOrderDeps {
   payments: PaymentsRpcApi
   /** A fresh credential signed as orders for one call to that service. */
   credential: (audience: 'inventory' | 'payments') => Promise<string>
-  /** Confirm / cancel the order: idempotent, answers the order as it now is. */
-  orderCommand: (orderId: string, command: OrderCommand) => Promise<Result<OrderState>>
+  /**
+   * Confirm / cancel the order: idempotent, answers the order as it now is, and whether this call
+   * changed it. `settling`: the saga's state if the call succeeds, whose summary is written with
+   * the change (and only with it).
+   */
+  orderCommand: (
+    orderId: string,
+    command: OrderCommand,
+    settling?: Settling<PlaceOrderSagaInput>,
+  ) => Promise<Result<OrderState & { changed: boolean }>>
 }
 
 export interface StepDefinition {
   name: string
-  run: (deps: PlaceOrderDeps, input: PlaceOrderSagaInput) => Promise<Outcome>
+  run: (deps: PlaceOrderDeps, input: PlaceOrderSagaInput, settling?: Settling<PlaceOrderSagaInput>) => Promise<Outcome>
   /** Undoes the step; a no-op when the step never took effect. */
   compensate: (deps: PlaceOrderDeps, input: PlaceOrderSagaInput) => Promise<Outcome>
   /** Its success writes the order's events (relayed at once). */
@@ -105,17 +114,17 @@ export const PLACE_ORDER_STEPS: readonly StepDefinition[] = [
   {
     name: 'confirm_order',
     publishes: true,
-    run: async (deps, input) => {
+    run: async (deps, input, settling) => {
       const committed = outcomeOf(
         await deps.inventory.commit(await deps.credential('inventory'), { order_id: input.order_id, key: key(input, 'commit_inventory') }),
         {},
       )
       if (committed.kind !== 'ok') return committed
-      const confirmed = await deps.orderCommand(input.order_id, { type: 'confirm' })
+      const confirmed = await deps.orderCommand(input.order_id, { type: 'confirm' }, settling)
       if (!confirmed.ok) return outcomeOf(confirmed, {})
       if (confirmed.value.status !== 'confirmed')
         return { kind: 'business', error: `conflict: the order is ${confirmed.value.status}`, reason: SAGA_FAILED }
-      return { kind: 'ok' }
+      return done(confirmed.value.changed, settling)
     },
     // The last step: nothing of it needs undoing before the stock is committed, and a committed
     // reservation cannot be released (the inventory compensation then fails, loudly).
@@ -126,14 +135,23 @@ export const PLACE_ORDER_STEPS: readonly StepDefinition[] = [
 export const PLACE_ORDER_STEP_NAMES = PLACE_ORDER_STEPS.map((step) => step.name)
 
 /** After compensating: the order is cancelled with the failure's reason. */
-export async function cancelOrder(deps: PlaceOrderDeps, input: PlaceOrderSagaInput, reason: string): Promise<Outcome> {
+export async function cancelOrder(
+  deps: PlaceOrderDeps,
+  input: PlaceOrderSagaInput,
+  reason: string,
+  settling?: Settling<PlaceOrderSagaInput>,
+): Promise<Outcome> {
   const known = (CANCELLATION_REASONS as readonly string[]).includes(reason) ? (reason as CancellationReason) : 'saga_failed'
-  const cancelled = await deps.orderCommand(input.order_id, { type: 'cancel', reason: known })
+  const cancelled = await deps.orderCommand(input.order_id, { type: 'cancel', reason: known }, settling)
   if (!cancelled.ok) return outcomeOf(cancelled, {})
   if (cancelled.value.status !== 'cancelled')
     return { kind: 'business', error: `conflict: the order is ${cancelled.value.status}`, reason: known }
-  return { kind: 'ok' }
+  return done(cancelled.value.changed, settling)
 }
+
+/** Success; the saga's summary was written with the order's change when this call made it with `settling` offered. */
+const done = (changed: boolean, settling: Settling<PlaceOrderSagaInput> | undefined): Outcome =>
+  changed && settling ? { kind: 'ok', recorded: true } : { kind: 'ok' }
 
 /** What the payment token becomes once no step needs it. */
 export const SPENT_TOKEN = ''

@@ -7,6 +7,7 @@ import type { IdempotencyRepo } from '../repo/idempotency-repo'
 import { REPLAY_WINDOW_MS } from '../../../../platform/events/retention'
 import type { OrdersRepo } from '../repo/orders-repo'
 import type { IdempotencyRow } from '../repo/schema'
+import type { SagaSummary } from '../repo/sagas-repo'
 import { changeFromPending, publicOrder, transitionOrder, type OrderCommand, type OrderState } from './order-state'
 import { duplicateProducts, priceOrder, requestHash } from './pricing'
 
@@ -139,20 +140,22 @@ export function sagaInput(order: OrderState, paymentToken: string): PlaceOrderSa
 /**
  * Applies confirm / cancel to an order: a guarded write with its event, made without reading the
  * order first; a repeated or refused transition (the order was not pending) is a no-op answering
- * the current state (the saga retries safely).
+ * the current state (the saga retries safely). `summary`, if given, is written with the change
+ * only; `changed` says whether this call made it.
  */
 export async function applyOrderCommand(
   repo: OrdersRepo,
   orderId: string,
   command: OrderCommand,
   now: () => Date,
-): Promise<Result<OrderState>> {
-  const changed = await repo.changePending(orderId, changeFromPending(command, now()), now())
-  if (changed) return ok(changed)
+  summary?: () => SagaSummary,
+): Promise<Result<OrderState & { changed: boolean }>> {
+  const changed = await repo.changePending(orderId, changeFromPending(command, now()), now(), summary?.())
+  if (changed) return ok({ ...changed, changed: true })
   const order = await repo.find(orderId)
   if (!order) return fail({ code: 'not_found', detail: `No order ${orderId}.` })
   const transition = transitionOrder(order, command, now())
   // Not pending when the write looked, so not pending now: orders never go back to pending.
   if (transition.kind === 'changed') throw new Error(`order ${orderId} is pending, but its guarded write changed nothing`)
-  return ok(transition.order)
+  return ok({ ...transition.order, changed: false })
 }
