@@ -41,7 +41,10 @@ describe('the summary of a saga that ends', () => {
     expect(await stub.view()).toMatchObject({ status: 'running', steps: [{}, {}, { status: 'running' }] })
     expect(await orderRow(input.order_id)).toMatchObject({ status: 'confirmed' })
     const early = await summaryRow(input.order_id)
-    expect(early.saga).toMatchObject({ status: 'completed', steps: [{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'succeeded' }] })
+    expect(early.saga).toMatchObject({
+      status: 'completed',
+      steps: [{ status: 'succeeded' }, { status: 'succeeded' }, { status: 'succeeded' }],
+    })
 
     liftFaults(input.order_id, ['confirm_order'])
     const saga = await settle(input.order_id)
