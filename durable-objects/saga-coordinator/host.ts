@@ -1,4 +1,5 @@
 import type { Saga } from '../../shared-contracts/orders'
+import type { WrittenRow } from '../../platform/events/written-events'
 import type { Outcome, RetryPolicy, SagaState } from './engine'
 
 // What the coordinator is given by the Worker that hosts it: the saga's definition (its steps,
@@ -19,6 +20,12 @@ export interface StartOptions {
    * saga's status changes, it waits, or it ends.
    */
   fresh?: boolean
+  /**
+   * Outbox rows the caller wrote and handed over instead of relaying them (platform/events/
+   * written-events.ts, `handOver`): the saga's first relay sends them with its own events — after
+   * its last step or its finalize, or when it first has to wait.
+   */
+  events?: readonly WrittenRow[]
 }
 
 /**
@@ -56,6 +63,9 @@ export interface SagaHost<I extends SagaInput> {
   record: (state: SagaState<I>) => Promise<void>
   /** The summary of a saga whose storage is gone, if it was ever recorded (found by its input: where the host keeps it may depend on it). */
   recorded: (input: I) => Promise<Saga | null>
-  /** Sends the events a step or the finalize wrote (best effort: a sweep sends them later too). */
-  relay: () => Promise<void>
+  /**
+   * Sends the events a step or the finalize wrote, and `handed` (rows its start was handed, on
+   * the saga's database): best effort, a sweep sends them later too.
+   */
+  relay: (input: I, handed: readonly WrittenRow[]) => Promise<void>
 }

@@ -10,6 +10,7 @@ import { actionCall, finishedEvent, startedEvent, type Due } from './actions'
 import { createSaga, nextAction, sagaView, TERMINAL, transition, type Action, type Outcome, type SagaEvent, type SagaState } from './engine'
 import type { SagaHost, SagaInput, Settling, StartOptions } from './host'
 import { retentionEnd, storePlan } from './store-plan'
+import type { WrittenRow } from '../../platform/events/written-events'
 
 export { FINISHED_SAGA_RETENTION_MS } from './store-plan'
 
@@ -38,6 +39,11 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
   private advancing: Promise<void> | null = null
   /** The alarm this activation set, until it fires: whether a call's watchdog is armed already. */
   private armedAt: number | null = null
+  /**
+   * Outbox rows a start was handed (`StartOptions.events`), until the run's first relay sends
+   * them; in memory only: if the object goes first, the sweep sends them once their claim lapses.
+   */
+  private readonly handed: WrittenRow[] = []
   /** The stored traceparent, read once per activation (it never changes after the start). */
   private traceparent: Promise<string | undefined> | null = null
 
@@ -59,9 +65,13 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
       'rpc.method': 'start',
       'saga.order_id': input.order_id,
     }
-    return withSpan('SagaCoordinator/start', { kind: SpanKind.SERVER, parent: traceparent, attributes }, () =>
-      this.startSaga(input, options.fresh === true),
-    )
+    this.handed.push(...(options.events ?? []))
+    return withSpan('SagaCoordinator/start', { kind: SpanKind.SERVER, parent: traceparent, attributes }, async () => {
+      const saga = await this.startSaga(input, options.fresh === true)
+      // A start that did not begin the run (it was under way, or over): what it was handed leaves now.
+      if (this.handed.length > 0 && !this.advancing) this.ctx.waitUntil(this.relay(input))
+      return saga
+    })
   }
 
   private async startSaga(input: I, fresh: boolean): Promise<Saga> {
@@ -243,7 +253,7 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
       // Ended or waiting: stored now, with its summary and the alarm that comes back.
       const settled = TERMINAL.includes(state.status) || state.next_at > Date.now()
       if (settled) stored = await this.store(stored, state, undefined, {}, summarized !== undefined)
-      if (publishes) await this.relay()
+      if (publishes || (settled && this.handed.length > 0)) await this.relay(state.input)
       if (settled) return
     }
   }
@@ -282,12 +292,13 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
     await this.ctx.storage.deleteAll()
   }
 
-  /** The events a step wrote leave now, not at the next sweep (best effort). */
-  private async relay(): Promise<void> {
+  /** The events a step wrote, and those the start was handed, leave now, not at the next sweep (best effort). */
+  private async relay(input: I): Promise<void> {
     // In the saga's trace too (an alarm may run this), beside the step that wrote the events.
     const parent = await this.storedTraceparent()
+    const handed = this.handed.splice(0)
     await withSpan('saga relay_events', { parent }, () =>
-      this.host.relay().catch((error: unknown) => this.log('outbox relay failed', { error })),
+      this.host.relay(input, handed).catch((error: unknown) => this.log('outbox relay failed', { error })),
     )
   }
 }

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import { shardsOf } from '../db/shards'
 import { createLogger } from '../telemetry/log'
 import { relayOutbox } from './outbox'
-import { recordingEnv, wroteEvents } from './written-events'
+import { handedOver, recordingEnv, wroteEvents } from './written-events'
 
 /**
  * After a successful write (any 2xx to a non-GET request), relays the outbox once the response
@@ -13,7 +13,8 @@ import { recordingEnv, wroteEvents } from './written-events'
  * recorded some. A write that recorded none (services built from the env before this middleware
  * ran, say) is relayed as before, pending rows claimed and then sent, on the Worker's first
  * database only (`DB`): a claim on every shard for every such write would cost each shard a
- * statement for rows that are almost never there, and the sweep sends any that are.
+ * statement for rows that are almost never there, and the sweep sends any that are. Work that
+ * handed its rows to another (`handOver`: a placement, to the saga it starts) is not relayed here.
  */
 export function relayAfterResponse<E extends { Bindings: object }>(service: string): MiddlewareHandler<E> {
   const log = createLogger(service)
@@ -24,6 +25,8 @@ export function relayAfterResponse<E extends { Bindings: object }>(service: stri
     await next()
     const recorders = shardsOf(c.env)
     const wrote = recorders.map((recorder) => wroteEvents(recorder))
+    // The work handed what it wrote to another that relays it (a saga it started): nothing here.
+    if (!wrote.includes(true) && recorders.some(handedOver)) return
     // A refusal relays only what it wrote itself (its rows are claimed: the sweep would wait out the claim).
     if (c.res.status >= 300 && !wrote.includes(true)) return
     const databases = wrote.includes(true) ? recorders.filter((_, index) => wrote[index]) : shardsOf(plain).slice(0, 1)

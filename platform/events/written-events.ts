@@ -72,6 +72,31 @@ export function takeWritten(db: D1Database): WrittenRow[] | null {
   return rows ? rows.splice(0) : null
 }
 
+const handed = new WeakSet<object>()
+
+/**
+ * The rows written through `db` so far, handed to another unit of work that relays them (a saga
+ * the write starts, which sends them with its own events): the relay after this work sends none
+ * of them and claims no others. Null when `db` does not record. Until they are sent, the writer's
+ * claim keeps them from the sweep; if the other unit never sends them, the sweep does once the
+ * claim lapses.
+ */
+export function handOver(db: D1Database): WrittenRow[] | null {
+  const rows = takeWritten(db)
+  if (rows) handed.add(db)
+  return rows
+}
+
+/** Whether the work through `db` handed its rows to another (`handOver`). */
+export function handedOver(db: D1Database): boolean {
+  return handed.has(db)
+}
+
+/** Rows handed over (`handOver`), to be relayed with those `db` records; nothing if it does not record. */
+export function adoptWritten(db: D1Database, rows: readonly WrittenRow[]): void {
+  written.get(db)?.push(...rows)
+}
+
 /** `env` with each of its D1 databases recording its writes (one recorder per database, for this unit of work). */
 export function recordingEnv<E extends object>(env: E): E {
   return withDatabases(env, recordWrites)

@@ -14,6 +14,7 @@ import { retryTransient } from '../../../platform/resilience/retry-transient'
 import { createLogger } from '../../../platform/telemetry/log'
 import { isErased } from '../../../platform/privacy/erasures'
 import { shardFor, shardsOf } from '../../../platform/db/shards'
+import { handOver } from '../../../platform/events/written-events'
 import type { Caller } from '../../../platform/auth/internal-credential'
 import type { OrdersConfig } from './config'
 import type { SagaClient } from '../../../durable-objects/saga-coordinator/client'
@@ -59,7 +60,9 @@ export function createServices(env: Env, requestId: string, userId: string | nul
         })
       },
       startSaga: async (input, options) => {
-        await sagas.start(input, options)
+        // A fresh saga's order and its event were just written here: its first relay sends the
+        // event with its own, one send and one mark for both (docs/adr/0073).
+        await sagas.start(input, options?.fresh ? { ...options, events: handOver(db) ?? [] } : options)
       },
       stepNames: PLACE_ORDER_STEP_NAMES,
       now: () => new Date(),

@@ -7,7 +7,9 @@ import { customer, placeOrder, seedProduct, settle, shardOfOrder } from '../../.
 interface OutboxRow {
   type: string
   envelope: string
+  created_at: string
   sent_at: string | null
+  attempts: number
 }
 
 /** The order's events, on its user's shard. */
@@ -16,7 +18,9 @@ const outboxOf = async (orderId: string) =>
     await (
       await shardOfOrder(orderId)
     )
-      .prepare("SELECT type, envelope, sent_at FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at")
+      .prepare(
+        "SELECT type, envelope, created_at, sent_at, attempts FROM outbox WHERE json_extract(envelope, '$.subject') = ?1 ORDER BY created_at",
+      )
       .bind(orderId)
       .all<OutboxRow>()
   ).results
@@ -42,6 +46,29 @@ describe('the orders outbox', () => {
     })
     expect(OrderSnapshotV1.parse(confirmed!.data)).toMatchObject({ status: 'confirmed', version: 2, created_at: order.created_at })
     await expect.poll(async () => (await outboxOf(order.id)).every((row) => row.sent_at !== null), { timeout: 5_000 }).toBe(true)
+  })
+
+  it('order.placed leaves with the saga’s first relay: sent once, marked with order.confirmed by one statement', async () => {
+    const product = await seedProduct()
+    const placed = await placeOrder(customer(), { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' })
+    const order = (await placed.json()) as Order
+    await settle(order.id)
+    await expect.poll(async () => (await outboxOf(order.id)).every((row) => row.sent_at !== null), { timeout: 5_000 }).toBe(true)
+    const rows = await outboxOf(order.id)
+    expect(rows.map((row) => row.attempts)).toEqual([1, 1])
+    expect(rows[0]!.sent_at).toBe(rows[1]!.sent_at)
+  })
+
+  it('order.placed leaves when the saga first has to wait, before the order is confirmed', async () => {
+    const product = await seedProduct()
+    // The charge fails transiently twice: the saga waits for its retry before it can confirm.
+    const placed = await placeOrder(customer(), { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_transientError_2' })
+    const order = (await placed.json()) as Order
+    await settle(order.id)
+    await expect.poll(async () => (await outboxOf(order.id)).every((row) => row.sent_at !== null), { timeout: 5_000 }).toBe(true)
+    const [placedEvent, confirmed] = await outboxOf(order.id)
+    expect(confirmed!.type).toBe(EVENT_TYPES.orderConfirmed)
+    expect(placedEvent!.sent_at! < confirmed!.created_at).toBe(true)
   })
 
   it('order.cancelled carries the reason', async () => {

@@ -1,6 +1,6 @@
 import { reuseCredentials } from '../../../../platform/auth/internal-credential'
 import { relayOutbox } from '../../../../platform/events/outbox'
-import { recordWrites } from '../../../../platform/events/written-events'
+import { adoptWritten, recordWrites } from '../../../../platform/events/written-events'
 import { shardIndex, shardsOf } from '../../../../platform/db/shards'
 import type { PlaceOrderSagaInput } from '../../../../shared-contracts/orders'
 import { DELETED_USER_ID } from '../../../../shared-contracts/events'
@@ -75,7 +75,8 @@ export function placeOrderHost(env: Env): SagaHost<PlaceOrderSagaInput> {
     scrub: withoutSpentToken,
     record: async (state) => (await sagas(state.input)).upsert(summaryOf(state)),
     recorded: async (input) => (await sagas(input)).find(input.order_id),
-    relay: async () => {
+    relay: async (input, handed) => {
+      if (handed.length > 0) adoptWritten(await shardOf(input), handed)
       await Promise.all(shards.map((db) => relayOutbox(db, env)))
     },
   }
