@@ -26,8 +26,9 @@ export type DeliveryService = ReturnType<typeof createDeliveryService>
 
 /**
  * Delivers recorded notifications and records how it went. Every attempt is claimed first (its
- * count goes up and it is stamped), so the first delivery and the sweep never send one
- * notification at the same time, and a crash mid-attempt still counts against the bound.
+ * count goes up and it is stamped; the first one as the notification is recorded), so the first
+ * delivery and the sweep never send one notification at the same time, and a crash mid-attempt
+ * still counts against the bound.
  */
 export function createDeliveryService({
   repo,
