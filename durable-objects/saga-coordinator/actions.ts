@@ -1,4 +1,4 @@
-import type { Action, Outcome, SagaEvent } from './engine'
+import type { Action, Outcome, SagaEvent, SagaState } from './engine'
 import type { SagaHost, SagaInput, Settling } from './host'
 
 // The events that store an action as the coordinator runs it: its start before the call, its
@@ -52,4 +52,25 @@ export function actionCall<I extends SagaInput>(
     case 'finalize':
       return { name: 'finalize', run: () => host.finalize(input, action.reason, settling) }
   }
+}
+
+export interface SettlingOffer<I> {
+  offer: Settling<I>
+  taken: () => SagaState<I> | undefined
+}
+
+/**
+ * For a call whose success changes the saga's status (its summary is written then): the offer of
+ * the state that success stores (./host.ts, `Settling`), made when the host asks, once; `taken`
+ * answers it if it was. `next` is the coordinator's transition (the engine's, then its host's scrub).
+ */
+export function settlingOffer<I>(
+  state: SagaState<I>,
+  action: Due,
+  next: (state: SagaState<I>, event: SagaEvent) => SagaState<I>,
+): SettlingOffer<I> | undefined {
+  const ok = finishedEvent(action, { kind: 'ok' })
+  if (next(state, ok).status === state.status) return undefined
+  let taken: SagaState<I> | undefined
+  return { offer: () => (taken ??= next(state, ok)), taken: () => taken }
 }

@@ -6,7 +6,7 @@ import { createLogger } from '../../platform/telemetry/log'
 import { withRequestContext } from '../../platform/telemetry/request-context'
 import type { Saga } from '../../shared-contracts/orders'
 import { guarded } from './guarded'
-import { actionCall, finishedEvent, startedEvent, type Due } from './actions'
+import { actionCall, finishedEvent, settlingOffer, startedEvent, type Due, type SettlingOffer } from './actions'
 import { createSaga, nextAction, sagaView, TERMINAL, transition, type Action, type Outcome, type SagaEvent, type SagaState } from './engine'
 import type { SagaHost, SagaInput, Settling, StartOptions } from './host'
 import { retentionEnd, storePlan } from './store-plan'
@@ -227,7 +227,7 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
    * follows the stored schedule, which the engine keeps.
    */
   private async advance(begun?: SagaState<I>): Promise<void> {
-    let state = begun ?? (await this.load())
+    let state: SagaState<I> | null = begun ?? (await this.load())
     if (!state) return
     if (nextAction(state).kind === 'done') return this.retire(state)
     let stored = state
@@ -243,7 +243,7 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
         stored = await this.store(stored, state, this.watchdogAt())
       }
       started = false
-      const settling = this.settlingOf(state, action)
+      const settling: SettlingOffer<I> | undefined = settlingOffer(state, action, (from, event) => this.next(from, event))
       const outcome = await this.invoke(state, action, settling?.offer)
       // The host wrote the summary of the state it was offered, with its effect: that state it is.
       const summarized: SagaState<I> | undefined = outcome.kind === 'ok' && outcome.recorded === true ? settling?.taken() : undefined
@@ -262,17 +262,6 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
   private invoke(state: SagaState<I>, action: Due, settling?: Settling<I>): Promise<Outcome> {
     const { name, run } = actionCall(this.host, action, state.input, settling)
     return this.call(state, name, run)
-  }
-
-  /**
-   * For a call whose success changes the saga's status (its summary is written then): the offer
-   * of the state that success stores (./host.ts, `Settling`), made when the host asks, once.
-   */
-  private settlingOf(state: SagaState<I>, action: Due): { offer: Settling<I>; taken: () => SagaState<I> | undefined } | undefined {
-    const ok = finishedEvent(action, { kind: 'ok' })
-    if (this.next(state, ok).status === state.status) return undefined
-    let taken: SagaState<I> | undefined
-    return { offer: () => (taken ??= this.next(state, ok)), taken: () => taken }
   }
 
   /**

@@ -46,10 +46,20 @@ async function waitForHealth(baseUrl: string, system: ChildProcess, output: () =
   throw new Error(`the system did not become healthy in ${START_TIMEOUT_MS} ms:\n${output()}`)
 }
 
-function stop(system: ChildProcess): Promise<void> {
-  if (system.exitCode !== null || system.pid === undefined) return Promise.resolve()
+/** Whether any process of the group `pid` leads is still alive. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function stop(system: ChildProcess): Promise<void> {
+  if (system.exitCode !== null || system.pid === undefined) return
   const pid = system.pid
-  return new Promise((resolve) => {
+  await new Promise<void>((resolve) => {
     const force = setTimeout(() => process.kill(-pid, 'SIGKILL'), 10_000)
     system.once('exit', () => {
       clearTimeout(force)
@@ -58,6 +68,10 @@ function stop(system: ChildProcess): Promise<void> {
     // The group we started (npm → node → wrangler → workerd), by its own id.
     process.kill(-pid, 'SIGTERM')
   })
+  // npm exits before its children do: wait for the whole group, which still writes to the
+  // state folder (the start script's heartbeat) until it is gone, then force what is left.
+  for (let waited = 0; groupAlive(pid) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100))
+  if (groupAlive(pid)) process.kill(-pid, 'SIGKILL')
 }
 
 export default async function startSystem(project: TestProject): Promise<() => Promise<void>> {
