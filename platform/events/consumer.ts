@@ -18,8 +18,12 @@ export interface ConsumerOptions {
   handlers: EventHandlers
   /** Retry delay = base × 2^(attempt − 1) seconds, capped at a minute. */
   retryBaseSeconds?: number
-  /** Runs after an event's effects are committed (e.g. delivering a notification). */
-  afterCommit?: (event: CloudEvent) => Promise<void>
+  /**
+   * Runs after an event's effects are committed (e.g. delivering a notification), given their
+   * results in the order the handler returned them: what they wrote, if it depends on the
+   * database (a trigger or a conflict may skip a row).
+   */
+  afterCommit?: (event: CloudEvent, results: D1Result[]) => Promise<void>
 }
 
 /** The first retry's delay, doubled per attempt, when RETRY_BASE_SECONDS is not set. */
@@ -32,8 +36,14 @@ export function retryDelaySeconds(attempts: number, baseSeconds: number): number
   return Math.min(60, Math.round(baseSeconds * 2 ** Math.max(0, attempts - 1)))
 }
 
-/** Handles one message; true if its effects were applied now (false: a duplicate or not subscribed). */
-function handle(body: unknown, options: ConsumerOptions): Promise<CloudEvent | null> {
+/** An event whose effects were applied now, with their results. */
+interface Applied {
+  event: CloudEvent
+  results: D1Result[]
+}
+
+/** Handles one message; the event if its effects were applied now (null: a duplicate or not subscribed). */
+function handle(body: unknown, options: ConsumerOptions): Promise<Applied | null> {
   return traceMessage(options.service, body, () => apply(body, options))
 }
 
@@ -45,17 +55,17 @@ function handle(body: unknown, options: ConsumerOptions): Promise<CloudEvent | n
  * statements (reading what they need) and change nothing themselves, so a duplicate that runs
  * its handler again is harmless; the common case, a new event, costs no read of the inbox.
  */
-async function apply(body: unknown, options: ConsumerOptions): Promise<CloudEvent | null> {
+async function apply(body: unknown, options: ConsumerOptions): Promise<Applied | null> {
   const parsed = parse(body, options)
   if (!parsed) return null
   const { event, handler } = parsed
   try {
-    await options.db.batch([inboxInsert(options.db, event, new Date().toISOString()), ...(await handler(event))])
+    const [, ...results] = await options.db.batch([inboxInsert(options.db, event, new Date().toISOString()), ...(await handler(event))])
+    return { event, results }
   } catch (error) {
     if ((await seenEvents(options.db, [event])).size > 0) return null
     throw error
   }
-  return event
 }
 
 /**
@@ -76,7 +86,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, options: Consu
 async function consumeOne(message: Message<unknown>, options: ConsumerOptions, base: number, log: Logger): Promise<void> {
   try {
     const applied = await handle(message.body, options)
-    if (applied && options.afterCommit) await options.afterCommit(applied)
+    if (applied && options.afterCommit) await options.afterCommit(applied.event, applied.results)
     message.ack()
   } catch (error) {
     const delaySeconds = retryDelaySeconds(message.attempts, base)

@@ -25,13 +25,15 @@ export async function consumeNotificationEvents(batch: MessageBatch<unknown>, db
     db,
     handlers: notificationHandlers({ ...services, onDelivery: (event, delivery) => deliveries.set(key(event), delivery) }),
     retryBaseSeconds: services.retryBaseSeconds,
-    afterCommit: async (event) => {
+    afterCommit: async (event, results) => {
       const delivery = deliveries.get(key(event))
       if (!delivery) return // nothing to tell: an erased user, an event that only carries a contact
+      // The notification's insert is the last effect: it returns a row only if it wrote one (a user
+      // erased meanwhile is caught by the table's trigger, and gets nothing).
+      const written = 'notification' in delivery && (results.at(-1)?.results.length ?? 0) > 0
+      if ('notification' in delivery && !written) return
       try {
-        await ('notification' in delivery
-          ? services.delivery.deliverRecorded(delivery.notification)
-          : services.delivery.deliverForEvent(event))
+        await (written ? services.delivery.deliverRecorded(delivery.notification) : services.delivery.deliverForEvent(event))
       } catch (error) {
         // Recorded and pending: the sweep delivers it. Retrying the message would be a no-op (inbox).
         log.error('first delivery attempt failed; left to the sweep', { event_id: event.id, error })

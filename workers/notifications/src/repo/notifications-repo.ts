@@ -52,7 +52,8 @@ export function createNotificationsRepo(d1: D1Database) {
      * inbox row). It is written with its first delivery attempt claimed (counted and stamped at
      * `recordedAt`): the consumer makes that attempt right after the batch (`deliverRecorded`),
      * and if it never reports back the sweep retries it once the claim is old, as for any
-     * attempt. A second notification for the same event is silently not written.
+     * attempt. A second notification for the same event is silently not written, and neither is
+     * one for an erased user (a trigger): the statement returns the row's id only if it wrote it.
      */
     insertStatement(notification: NewNotification): D1PreparedStatement {
       const { draft } = notification
@@ -75,6 +76,7 @@ export function createNotificationsRepo(d1: D1Database) {
           lastAttemptAt: notification.recordedAt,
         })
         .onConflictDoNothing({ target: [notifications.eventSource, notifications.eventId] })
+        .returning({ id: notifications.id })
         .toSQL()
       return d1.prepare(query.sql).bind(...query.params)
     },

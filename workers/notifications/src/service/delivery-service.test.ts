@@ -9,9 +9,12 @@ import {
   customer,
   EVENTS_QUEUE,
   listNotifications,
+  orderEvent,
   testEnv,
   userRegistered,
 } from '../../../../test/support/notifications'
+import { EVENT_TYPES } from '../../../../shared-contracts/events'
+import { recordErasure } from '../../../../platform/privacy/erasures'
 import { createLogger } from '../../../../platform/telemetry/log'
 import { createDeliveryService, MAX_DELIVERY_ATTEMPTS } from './delivery-service'
 import type { NotificationRecord } from './notification'
@@ -130,6 +133,36 @@ describe('delivery', () => {
     const stored = (await repo.findByEvent(failed.source, failed.id))!
     expect(retried.calls.map((call) => call.id)).toEqual([stored.id])
     expect(stored).toMatchObject({ delivery_status: 'delivered', delivery_attempts: 2 })
+  })
+
+  it('sends nothing to a user erased between the event’s read and its write (the table’s trigger drops the row)', async () => {
+    const user = customer()
+    const time = clock()
+    await consumeWith(working().delivery, userRegistered({ user_id: user.id }), time.now)
+    // A stand-in for a concurrent user.deleted: it lands right after the handler's read.
+    let erased = false
+    const erasingAfterRead = new Proxy(testEnv.DB, {
+      get(target, prop) {
+        if (prop !== 'batch') return Reflect.get(target, prop, target)
+        return async (statements: D1PreparedStatement[]) => {
+          const results = await target.batch(statements)
+          if (!erased) {
+            erased = true
+            await recordErasure(target, user.id, time.now().toISOString()).run()
+          }
+          return results
+        }
+      },
+    })
+    const { delivery, calls } = working()
+    const base = backgroundServices(testEnv, time.now)
+    const services = { ...base, db: erasingAfterRead, delivery: createDeliveryService({ repo, delivery, now: time.now, log: quiet }) }
+    const event = orderEvent(EVENT_TYPES.orderConfirmed, { user_id: user.id })
+    const batch = createMessageBatch(EVENTS_QUEUE, [{ id: `msg-${event.id}`, timestamp: new Date(), attempts: 1, body: event }])
+    await consumeNotificationEvents(batch, testEnv.DB, services)
+    expect(erased).toBe(true)
+    expect(calls).toEqual([])
+    expect(await repo.findByEvent(event.source, event.id)).toBeNull()
   })
 
   it('finishes an attempt that never reported back (a crash mid-delivery)', async () => {
