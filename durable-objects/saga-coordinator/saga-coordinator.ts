@@ -10,7 +10,7 @@ import { actionCall, finishedEvent, settlingOffer, startedEvent, type Due, type 
 import { createSaga, nextAction, sagaView, TERMINAL, transition, type Action, type Outcome, type SagaEvent, type SagaState } from './engine'
 import type { SagaHost, SagaInput, Settling, StartOptions } from './host'
 import { retentionEnd, storePlan } from './store-plan'
-import type { WrittenRow } from '../../platform/events/written-events'
+import { WRITER_LEASE_MS, type WrittenRow } from '../../platform/events/written-events'
 
 export { FINISHED_SAGA_RETENTION_MS } from './store-plan'
 
@@ -243,6 +243,8 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
         stored = await this.store(stored, state, this.watchdogAt())
       }
       started = false
+      // Handed rows must leave before their writer's claim lapses, however long the run's calls take.
+      if (this.handedAging()) await this.relay(state.input)
       const settling: SettlingOffer<I> | undefined = settlingOffer(state, action, (from, event) => this.next(from, event))
       const outcome = await this.invoke(state, action, settling?.offer)
       // The host wrote the summary of the state it was offered, with its effect: that state it is.
@@ -256,6 +258,15 @@ export abstract class SagaCoordinatorBase<I extends SagaInput> extends DurableOb
       if (publishes || (settled && this.handed.length > 0)) await this.relay(state.input)
       if (settled) return
     }
+  }
+
+  /**
+   * Whether a handed row is old enough that the next call (at most the step timeout, and the
+   * watchdog's grace) could outlast its writer's claim: the sweep would then send it too.
+   */
+  private handedAging(): boolean {
+    const limit = WRITER_LEASE_MS - this.host.stepTimeoutMs - WATCHDOG_GRACE_MS
+    return this.handed.some((row) => Date.now() - Date.parse(row.created_at) > limit)
   }
 
   /** The call an action makes, in its span. */

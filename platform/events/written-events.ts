@@ -97,6 +97,12 @@ export function adoptWritten(db: D1Database, rows: readonly WrittenRow[]): void 
   written.get(db)?.push(...rows)
 }
 
+/** Takes back rows `db` handed over, when the other unit never got them: the relay after this work sends them. */
+export function takeBack(db: D1Database, rows: readonly WrittenRow[]): void {
+  adoptWritten(db, rows)
+  handed.delete(db)
+}
+
 /** `env` with each of its D1 databases recording its writes (one recorder per database, for this unit of work). */
 export function recordingEnv<E extends object>(env: E): E {
   return withDatabases(env, recordWrites)

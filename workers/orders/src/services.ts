@@ -14,7 +14,7 @@ import { retryTransient } from '../../../platform/resilience/retry-transient'
 import { createLogger } from '../../../platform/telemetry/log'
 import { isErased } from '../../../platform/privacy/erasures'
 import { shardFor, shardsOf } from '../../../platform/db/shards'
-import { handOver } from '../../../platform/events/written-events'
+import { handOver, takeBack } from '../../../platform/events/written-events'
 import type { Caller } from '../../../platform/auth/internal-credential'
 import type { OrdersConfig } from './config'
 import type { SagaClient } from '../../../durable-objects/saga-coordinator/client'
@@ -60,9 +60,17 @@ export function createServices(env: Env, requestId: string, userId: string | nul
         })
       },
       startSaga: async (input, options) => {
+        if (!options?.fresh) return void (await sagas.start(input, options))
         // A fresh saga's order and its event were just written here: its first relay sends the
-        // event with its own, one send and one mark for both (docs/adr/0073).
-        await sagas.start(input, options?.fresh ? { ...options, events: handOver(db) ?? [] } : options)
+        // event with its own, one send and one mark for both (docs/adr/0073). A start that failed
+        // gives them back to the relay after this request.
+        const events = handOver(db) ?? []
+        try {
+          await sagas.start(input, { ...options, events })
+        } catch (error) {
+          takeBack(db, events)
+          throw error
+        }
       },
       stepNames: PLACE_ORDER_STEP_NAMES,
       now: () => new Date(),

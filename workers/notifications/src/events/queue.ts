@@ -30,10 +30,11 @@ export async function consumeNotificationEvents(batch: MessageBatch<unknown>, db
       if (!delivery) return // nothing to tell: an erased user, an event that only carries a contact
       // The notification's insert is the last effect: it returns a row only if it wrote one (a user
       // erased meanwhile is caught by the table's trigger, and gets nothing).
-      const written = 'notification' in delivery && (results.at(-1)?.results.length ?? 0) > 0
-      if ('notification' in delivery && !written) return
+      if ('notification' in delivery && (results.at(-1)?.results.length ?? 0) === 0) return
       try {
-        await (written ? services.delivery.deliverRecorded(delivery.notification) : services.delivery.deliverForEvent(event))
+        await ('notification' in delivery
+          ? services.delivery.deliverRecorded(delivery.notification)
+          : services.delivery.deliverForEvent(event))
       } catch (error) {
         // Recorded and pending: the sweep delivers it. Retrying the message would be a no-op (inbox).
         log.error('first delivery attempt failed; left to the sweep', { event_id: event.id, error })

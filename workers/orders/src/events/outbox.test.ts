@@ -25,6 +25,16 @@ const outboxOf = async (orderId: string) =>
       .all<OutboxRow>()
   ).results
 
+/** Places a one-item order paid with `token`, runs its saga to the end, and answers its events once all are sent. */
+async function sentEventsOfAnOrder(token: string): Promise<OutboxRow[]> {
+  const product = await seedProduct()
+  const placed = await placeOrder(customer(), { items: [{ product_id: product, quantity: 1 }], payment_token: token })
+  const order = (await placed.json()) as Order
+  await settle(order.id)
+  await expect.poll(async () => (await outboxOf(order.id)).every((row) => row.sent_at !== null), { timeout: 5_000 }).toBe(true)
+  return outboxOf(order.id)
+}
+
 describe('the orders outbox', () => {
   it('order.placed then order.confirmed: full snapshots with versions, relayed without waiting for the sweep', async () => {
     const product = await seedProduct({ price: 999 })
@@ -49,24 +59,14 @@ describe('the orders outbox', () => {
   })
 
   it('order.placed leaves with the saga’s first relay: sent once, marked with order.confirmed by one statement', async () => {
-    const product = await seedProduct()
-    const placed = await placeOrder(customer(), { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_visa' })
-    const order = (await placed.json()) as Order
-    await settle(order.id)
-    await expect.poll(async () => (await outboxOf(order.id)).every((row) => row.sent_at !== null), { timeout: 5_000 }).toBe(true)
-    const rows = await outboxOf(order.id)
+    const rows = await sentEventsOfAnOrder('tok_visa')
     expect(rows.map((row) => row.attempts)).toEqual([1, 1])
     expect(rows[0]!.sent_at).toBe(rows[1]!.sent_at)
   })
 
   it('order.placed leaves when the saga first has to wait, before the order is confirmed', async () => {
-    const product = await seedProduct()
     // The charge fails transiently twice: the saga waits for its retry before it can confirm.
-    const placed = await placeOrder(customer(), { items: [{ product_id: product, quantity: 1 }], payment_token: 'tok_transientError_2' })
-    const order = (await placed.json()) as Order
-    await settle(order.id)
-    await expect.poll(async () => (await outboxOf(order.id)).every((row) => row.sent_at !== null), { timeout: 5_000 }).toBe(true)
-    const [placedEvent, confirmed] = await outboxOf(order.id)
+    const [placedEvent, confirmed] = await sentEventsOfAnOrder('tok_transientError_2')
     expect(confirmed!.type).toBe(EVENT_TYPES.orderConfirmed)
     expect(placedEvent!.sent_at! < confirmed!.created_at).toBe(true)
   })
