@@ -75,38 +75,54 @@ async function pollUntil(base, path, token, done, { intervalMs = 20, timeoutMs =
  */
 export const orderPollMs = (concurrency) => (concurrency === 1 ? 5 : 20)
 
+const orderBody = (products, items) => ({
+  items: products.slice(0, items).map((product_id) => ({ product_id, quantity: 1 })),
+  payment_token: 'tok_visa',
+})
+
+/**
+ * Places one order through `gateway` and follows it to `confirmed` (GET it every `intervalMs`),
+ * then its saga to a terminal state. Answers whether it was confirmed and its time to
+ * `confirmed` twice: as its client saw it (`seen`: a poll adds up to one interval and one GET)
+ * and as the confirm stamped it (`stamped`: the order's `updated_at`, taken by the saga as it
+ * confirms, less the moment the POST left: one machine, one clock, no poll in it).
+ */
+async function placeOne(gateway, token, body, intervalMs) {
+  const posted = performance.now()
+  const postedAt = Date.now()
+  const placed = await call(gateway, 'POST', '/api/v1/orders', { token, body, headers: { 'Idempotency-Key': crypto.randomUUID() } })
+  if (placed.status !== 202) throw new Error(`POST /api/v1/orders: ${placed.status} ${JSON.stringify(placed.body)}`)
+  const id = placed.body.id
+  const order = await pollUntil(gateway, `/api/v1/orders/${id}`, token, (order) => order.status !== 'pending', { intervalMs })
+  const seen = performance.now() - posted
+  await pollUntil(gateway, `/api/v1/orders/${id}/saga`, token, (saga) => TERMINAL_SAGA.includes(saga.status))
+  return { confirmed: order.status === 'confirmed', seen, stamped: Date.parse(order.updated_at) - postedAt }
+}
+
 /**
  * Places `count` orders of `items` with `concurrency` clients at once through the gateway, each
- * client posting an order and following it to `confirmed` (GET the order every
- * `orderPollMs(concurrency)`) and its saga to a terminal state. Answers the time of each order to
- * `confirmed`, the throughput (orders that reached a terminal saga state per second of the batch)
- * and the orders that did not. The batch begins once the system is quiet (`untilQuiet`): the
- * queue deliveries and relays an earlier batch left behind are not this batch's load.
+ * client placing one order after another (`placeOne`, polling every `orderPollMs(concurrency)`).
+ * Answers the time of each order to `confirmed` as its client saw it, the throughput (orders
+ * that reached a terminal saga state per second of the batch) and the orders that did not. The
+ * batch begins once the system is quiet (`untilQuiet`): the queue deliveries and relays an
+ * earlier batch left behind are not this batch's load.
  */
 export async function placeOrders(gateway, token, products, { items, concurrency, count }) {
   const intervalMs = orderPollMs(concurrency)
-  const body = { items: products.slice(0, items).map((product_id) => ({ product_id, quantity: 1 })), payment_token: 'tok_visa' }
+  const body = orderBody(products, items)
   const toConfirmed = []
   let cancelled = 0
   let next = 0
   await untilQuiet()
   const started = performance.now()
   const errors = []
-  async function one() {
-    const posted = performance.now()
-    const placed = await call(gateway, 'POST', '/api/v1/orders', { token, body, headers: { 'Idempotency-Key': crypto.randomUUID() } })
-    if (placed.status !== 202) throw new Error(`POST /api/v1/orders: ${placed.status} ${JSON.stringify(placed.body)}`)
-    const id = placed.body.id
-    const order = await pollUntil(gateway, `/api/v1/orders/${id}`, token, (order) => order.status !== 'pending', { intervalMs })
-    if (order.status === 'confirmed') toConfirmed.push(performance.now() - posted)
-    else cancelled += 1
-    await pollUntil(gateway, `/api/v1/orders/${id}/saga`, token, (saga) => TERMINAL_SAGA.includes(saga.status))
-  }
   async function client() {
     while (next < count) {
       next += 1
       // An order that fails is counted and reported, not retried: the bench goes on.
-      await one().catch((error) => errors.push(error.message))
+      await placeOne(gateway, token, body, intervalMs)
+        .then((order) => (order.confirmed ? toConfirmed.push(order.seen) : (cancelled += 1)))
+        .catch((error) => errors.push(error.message))
     }
   }
   await Promise.all(Array.from({ length: concurrency }, client))
@@ -120,4 +136,39 @@ export async function placeOrders(gateway, token, products, { items, concurrency
     errors,
     times: toConfirmed,
   }
+}
+
+/**
+ * One client, `pairs` orders through each gateway of `variants` (name → URL), taken in turn
+ * order by order — a, b, then b, a — so that load from elsewhere on the machine, and the
+ * queue deliveries each order leaves behind, fall on both alike. Answers, per variant, the
+ * p50 time to `confirmed` as the client saw it and as the confirm stamped it, and the orders
+ * not confirmed.
+ */
+export async function placeAlternately(variants, token, products, { items, pairs }) {
+  const body = orderBody(products, items)
+  const names = Object.keys(variants)
+  const times = Object.fromEntries(names.map((name) => [name, { seen: [], stamped: [], notConfirmed: 0, errors: [] }]))
+  await untilQuiet()
+  for (let pair = 0; pair < pairs; pair++) {
+    for (const name of pair % 2 === 0 ? names : [...names].reverse()) {
+      const into = times[name]
+      await placeOne(variants[name], token, body, orderPollMs(1))
+        .then((order) => {
+          if (!order.confirmed) return void (into.notConfirmed += 1)
+          into.seen.push(order.seen)
+          into.stamped.push(order.stamped)
+        })
+        .catch((error) => {
+          into.notConfirmed += 1
+          into.errors.push(error.message)
+        })
+    }
+  }
+  return Object.fromEntries(
+    names.map((name) => {
+      const { seen, stamped, notConfirmed, errors } = times[name]
+      return [name, { p50: quantile(seen, 0.5), p50Stamped: quantile(stamped, 0.5), notConfirmed, errors }]
+    }),
+  )
 }
