@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm } from 'cloudflare:test'
+import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, waitOnExecutionContext } from 'cloudflare:test'
 import type { Principal } from '../../platform/auth/principal'
 import type { Saga } from '../../shared-contracts/orders'
 import { EVENT_TYPES } from '../../shared-contracts/events'
@@ -44,6 +44,17 @@ export async function shardOfOrder(orderId: string): Promise<D1Database> {
 
 /** Calls the orders Worker as the gateway would (./service-client). */
 export const callOrders = (path: string, options?: CallOptions) => orders.call(path, options)
+
+/** The request `callOrders` sends, for a test that runs the Worker's handler with an env of its own. */
+export const ordersRequest = (path: string, options?: CallOptions) => orders.request(path, options)
+
+/** Runs the Worker's fetch handler on `request` with `env`, and waits for the work it left running (`waitUntil`). */
+export async function fetchWith(env: Env, request: Request): Promise<Response> {
+  const ctx = createExecutionContext()
+  const response = await handlers.fetch!(request as Request<unknown, IncomingRequestCfProperties>, env, ctx)
+  await waitOnExecutionContext(ctx)
+  return response
+}
 
 /** POST /api/v1/orders with an Idempotency-Key. */
 export const placeOrder = (principal: Principal, body: unknown, key: string | null = crypto.randomUUID()) =>

@@ -36,6 +36,8 @@ export interface ServiceClient<E> {
    * signed for it, and the same request id in the credential and in `X-Request-Id`.
    */
   call(path: string, options?: CallOptions): Promise<Response>
+  /** The request `call` sends, for a test that hands it to the Worker's handler itself (with an env of its own). */
+  request(path: string, options?: CallOptions): Promise<Request>
   /** A credential the gateway signs: valid over HTTP, refused over RPC. */
   gatewayCredential(options?: { audience?: string; principal?: Principal | null }): Promise<string>
   /** A credential orders signs for its RPC calls: valid over RPC, refused over HTTP. */
@@ -49,7 +51,7 @@ export function serviceClient<E>(service: InternalService): ServiceClient<E> {
   const signAsGateway = createCredentialSigner(testEnv.TEST_GATEWAY_PRIVATE_KEY)
   const signAsOrders = createCredentialSigner(testEnv.TEST_ORDERS_PRIVATE_KEY, 'orders')
 
-  async function call(path: string, options: CallOptions = {}): Promise<Response> {
+  async function request(path: string, options: CallOptions = {}): Promise<Request> {
     const requestId = crypto.randomUUID()
     const headers = new Headers({ [REQUEST_ID_HEADER]: requestId })
     if (options.body !== undefined) headers.set('Content-Type', 'application/json')
@@ -64,12 +66,15 @@ export function serviceClient<E>(service: InternalService): ServiceClient<E> {
       init.body = typeof options.body === 'string' || options.body instanceof ReadableStream ? options.body : JSON.stringify(options.body)
       init.duplex = 'half'
     }
-    return worker.fetch(new Request(`https://${service}.internal${path}`, init))
+    return new Request(`https://${service}.internal${path}`, init)
   }
+
+  const call = async (path: string, options?: CallOptions) => worker.fetch(await request(path, options))
 
   return {
     env: testEnv,
     call,
+    request,
     gatewayCredential: ({ audience = service, principal = null } = {}) =>
       signAsGateway(audience, { principal, requestId: crypto.randomUUID() }),
     ordersCredential: (audience = service) => signAsOrders(audience, { principal: null, requestId: crypto.randomUUID() }),

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { CloudEventSchema, EVENT_TYPES, OrderSnapshotV1 } from '../../../../shared-contracts/events'
 import type { Order } from '../../../../shared-contracts/orders'
 import { subscribersOf } from '../../../../shared-contracts/subscriptions'
-import { customer, placeOrder, seedProduct, settle, shardOfOrder } from '../../../../test/support/orders'
+import {
+  customer,
+  fetchWith,
+  ordersRequest,
+  placeOrder,
+  seedProduct,
+  settle,
+  shardOfOrder,
+  shardOfUser,
+  testEnv,
+} from '../../../../test/support/orders'
 
 interface OutboxRow {
   type: string
@@ -69,6 +79,35 @@ describe('the orders outbox', () => {
     const [placedEvent, confirmed] = await sentEventsOfAnOrder('tok_transientError_2')
     expect(confirmed!.type).toBe(EVENT_TYPES.orderConfirmed)
     expect(placedEvent!.sent_at! < confirmed!.created_at).toBe(true)
+  })
+
+  it('order.placed leaves with the request that placed it when the saga could not be started', async () => {
+    // A stand-in for a coordinator that cannot be reached (an overloaded or restarting object:
+    // workerd offers no way to make a real one fail its start).
+    const unreachable = {
+      idFromName: (name: string) => testEnv.SAGAS.idFromName(name),
+      get: () => ({ start: () => Promise.reject(new Error('stand-in: the saga coordinator cannot be reached')) }),
+    } as unknown as typeof testEnv.SAGAS
+    const user = customer()
+    const body = { items: [{ product_id: await seedProduct(), quantity: 1 }], payment_token: 'tok_visa' }
+    const key = crypto.randomUUID()
+    const request = await ordersRequest('/api/v1/orders', { method: 'POST', principal: user, body, headers: { 'Idempotency-Key': key } })
+    const refused = await fetchWith({ ...testEnv, SAGAS: unreachable }, request)
+    expect([refused.status, refused.headers.get('content-type')]).toEqual([500, 'application/problem+json'])
+    const pending = await shardOfUser(user.id)
+      .prepare("SELECT id FROM orders WHERE user_id = ?1 AND status = 'pending'")
+      .bind(user.id)
+      .first<{ id: string }>()
+    // Sent by the relay after that response, once: not left to the sweep once the writer's claim lapses.
+    expect((await outboxOf(pending!.id)).map((row) => [row.type, row.sent_at !== null, row.attempts])).toEqual([
+      [EVENT_TYPES.orderPlaced, true, 1],
+    ])
+    // The client's retry with the same key starts the saga: the order is confirmed, its placement not sent again.
+    expect((await placeOrder(user, body, key)).status).toBe(202)
+    await settle(pending!.id)
+    const rows = await outboxOf(pending!.id)
+    expect(rows.map((row) => row.type)).toEqual([EVENT_TYPES.orderPlaced, EVENT_TYPES.orderConfirmed])
+    expect(rows[0]!.attempts).toBe(1)
   })
 
   it('order.cancelled carries the reason', async () => {
