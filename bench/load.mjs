@@ -155,9 +155,10 @@ export async function placeAlternately(variants, token, products, { items, pairs
       const into = times[name]
       await placeOne(variants[name], token, body, orderPollMs(1))
         .then((order) => {
-          if (!order.confirmed) return void (into.notConfirmed += 1)
-          into.seen.push(order.seen)
-          into.stamped.push(order.stamped)
+          if (order.confirmed) {
+            into.seen.push(order.seen)
+            into.stamped.push(order.stamped)
+          } else into.notConfirmed += 1
         })
         .catch((error) => {
           into.notConfirmed += 1

@@ -1,7 +1,8 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, waitOnExecutionContext } from 'cloudflare:test'
+import { createExecutionContext, createMessageBatch, createScheduledController } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest'
 import { CREDENTIAL_HEADER } from '../../platform/auth/internal-credential'
+import { fetchWithEnv } from './handler-fetch'
 import { readProblem, serviceClient, type InternalService } from './service-client'
 
 /** One bad setting: the var, and the value it is given (`undefined`: removed). */
@@ -29,13 +30,6 @@ export function asGateway(service: InternalService): Pick<BadConfigOptions, 'ori
   return { origin: `https://${service}.internal`, headers: async () => ({ [CREDENTIAL_HEADER]: await client.gatewayCredential() }) }
 }
 
-const call = async (worker: ExportedHandler<never>, request: Request, vars: Record<string, unknown>) => {
-  const ctx = createExecutionContext()
-  const response = await worker.fetch!(request as never, vars as never, ctx)
-  await waitOnExecutionContext(ctx)
-  return response
-}
-
 /**
  * What a Worker does with a bad configuration, the same table for every Worker: every request
  * answers 500 problem+json `internal_error`, the answer says nothing about the configuration,
@@ -54,13 +48,13 @@ export function describeBadConfig(options: BadConfigOptions): void {
     afterEach(() => logged.mockRestore())
 
     it('serves the first path with the configuration as it is (so each refusal below is down to its one var)', async () => {
-      const response = await call(worker, await request(paths[0]!), withVar(['TEST_UNUSED_VAR', 'x']))
+      const response = await fetchWithEnv(worker, await request(paths[0]!), withVar(['TEST_UNUSED_VAR', 'x']))
       expect(response.status).toBe(200)
     })
 
     it.each(cases)('answers every request 500 internal_error when %s is %j, naming it in the log only', async (name, value) => {
       for (const path of paths) {
-        const { status, contentType, body } = await readProblem(await call(worker, await request(path), withVar([name, value])))
+        const { status, contentType, body } = await readProblem(await fetchWithEnv(worker, await request(path), withVar([name, value])))
         expect(status, path).toBe(500)
         expect(contentType).toBe('application/problem+json')
         expect(body).toMatchObject({ code: 'internal_error', request_id: expect.any(String) })

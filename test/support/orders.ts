@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, waitOnExecutionContext } from 'cloudflare:test'
+import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm } from 'cloudflare:test'
 import type { Principal } from '../../platform/auth/principal'
 import type { Saga } from '../../shared-contracts/orders'
 import { EVENT_TYPES } from '../../shared-contracts/events'
@@ -6,6 +6,7 @@ import { createEvent } from '../../platform/events/envelope'
 import type { Env } from '../../workers/orders/src/env'
 import { type DEAD_LETTER_QUEUE, EVENTS_QUEUE } from '../../workers/orders/src/events/queue'
 import worker from '../../workers/orders/src/index'
+import { fetchWithEnv } from './handler-fetch'
 import { shardHoldingOrder } from '../../workers/orders/src/repo/orders-repo'
 import { serviceClient, uniqueId, type CallOptions } from './service-client'
 import { shardFor, shardsOf } from '../../platform/db/shards'
@@ -48,13 +49,8 @@ export const callOrders = (path: string, options?: CallOptions) => orders.call(p
 /** The request `callOrders` sends, for a test that runs the Worker's handler with an env of its own. */
 export const ordersRequest = (path: string, options?: CallOptions) => orders.request(path, options)
 
-/** Runs the Worker's fetch handler on `request` with `env`, and waits for the work it left running (`waitUntil`). */
-export async function fetchWith(env: Env, request: Request): Promise<Response> {
-  const ctx = createExecutionContext()
-  const response = await handlers.fetch!(request as Request<unknown, IncomingRequestCfProperties>, env, ctx)
-  await waitOnExecutionContext(ctx)
-  return response
-}
+/** Runs the orders Worker's fetch handler on `request` with `env` in place of its bindings (./handler-fetch). */
+export const fetchWith = (env: Env, request: Request) => fetchWithEnv(worker, request, env)
 
 /** POST /api/v1/orders with an Idempotency-Key. */
 export const placeOrder = (principal: Principal, body: unknown, key: string | null = crypto.randomUUID()) =>

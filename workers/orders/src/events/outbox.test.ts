@@ -98,6 +98,7 @@ describe('the orders outbox', () => {
       .prepare("SELECT id FROM orders WHERE user_id = ?1 AND status = 'pending'")
       .bind(user.id)
       .first<{ id: string }>()
+    expect(pending).not.toBeNull()
     // Sent by the relay after that response, once: not left to the sweep once the writer's claim lapses.
     expect((await outboxOf(pending!.id)).map((row) => [row.type, row.sent_at !== null, row.attempts])).toEqual([
       [EVENT_TYPES.orderPlaced, true, 1],
