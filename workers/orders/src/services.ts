@@ -60,16 +60,23 @@ export function createServices(env: Env, requestId: string, userId: string | nul
         })
       },
       startSaga: async (input, options) => {
-        if (!options?.fresh) return void (await sagas.start(input, options))
         // A fresh saga's order and its event were just written here: its first relay sends the
-        // event with its own, one send and one mark for both (docs/adr/0073). A start that failed
+        // event with its own, one send and one mark for both (docs/adr/0073). A start that fails
         // gives them back to the relay after this request.
-        const events = handOver(db) ?? []
+        const events = options?.fresh ? (handOver(db) ?? []) : undefined
         try {
-          await sagas.start(input, { ...options, events })
+          await sagas.start(input, events ? { ...options, events } : options)
+          return ok(undefined)
         } catch (error) {
-          takeBack(db, events)
-          throw error
+          if (events) takeBack(db, events)
+          // The order stays recorded and pending: the same key's retry (or the saga sweep) starts
+          // it. A coordinator out of reach is not orders failing: the answer is a 503 the gateway
+          // does not charge to orders' circuit breaker (docs/adr/0075).
+          log('saga start failed', { request_id: requestId, order_id: input.order_id, error })
+          return fail({
+            code: 'dependency_unavailable',
+            detail: 'The order is recorded, but its processing could not be started; retry with the same Idempotency-Key.',
+          })
         }
       },
       stepNames: PLACE_ORDER_STEP_NAMES,

@@ -91,9 +91,18 @@ describe('the orders outbox', () => {
     const user = customer()
     const body = { items: [{ product_id: await seedProduct(), quantity: 1 }], payment_token: 'tok_visa' }
     const key = crypto.randomUUID()
-    const request = await ordersRequest('/api/v1/orders', { method: 'POST', principal: user, body, headers: { 'Idempotency-Key': key } })
-    const refused = await fetchWith({ ...testEnv, SAGAS: unreachable }, request)
-    expect([refused.status, refused.headers.get('content-type')]).toEqual([500, 'application/problem+json'])
+    const place = async () =>
+      fetchWith(
+        { ...testEnv, SAGAS: unreachable },
+        await ordersRequest('/api/v1/orders', { method: 'POST', principal: user, body, headers: { 'Idempotency-Key': key } }),
+      )
+    const refused = await place()
+    expect([refused.status, refused.headers.get('content-type'), refused.headers.get('retry-after')]).toEqual([
+      503,
+      'application/problem+json',
+      '5',
+    ])
+    expect(((await refused.json()) as { code: string }).code).toBe('dependency_unavailable')
     const pending = await shardOfUser(user.id)
       .prepare("SELECT id FROM orders WHERE user_id = ?1 AND status = 'pending'")
       .bind(user.id)
@@ -103,6 +112,10 @@ describe('the orders outbox', () => {
     expect((await outboxOf(pending!.id)).map((row) => [row.type, row.sent_at !== null, row.attempts])).toEqual([
       [EVENT_TYPES.orderPlaced, true, 1],
     ])
+    // A retry while the coordinator is still out of reach: the same 503, and still the one order.
+    expect((await place()).status).toBe(503)
+    const orders = await shardOfUser(user.id).prepare('SELECT id FROM orders WHERE user_id = ?1').bind(user.id).all<{ id: string }>()
+    expect(orders.results).toEqual([{ id: pending!.id }])
     // The client's retry with the same key starts the saga: the order is confirmed, its placement not sent again.
     expect((await placeOrder(user, body, key)).status).toBe(202)
     await settle(pending!.id)

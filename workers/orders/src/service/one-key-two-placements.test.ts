@@ -46,6 +46,7 @@ function heldService(now: () => number) {
     },
     startSaga: async (input) => {
       started.push(input)
+      return ok(undefined)
     },
     stepNames: ['reserve_inventory', 'charge_payment', 'confirm_order'],
     now: () => new Date(now()),

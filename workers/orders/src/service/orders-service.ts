@@ -22,8 +22,11 @@ export interface OrdersDeps {
   idempotency: IdempotencyRepo
   /** The catalog's products among `ids` (inventory's getProducts RPC). */
   products: (ids: string[]) => Promise<Result<Product[]>>
-  /** Starts (or, if started, looks at) the order's saga: idempotent. */
-  startSaga: (input: PlaceOrderSagaInput, options?: StartOptions) => Promise<void>
+  /**
+   * Starts (or, if started, looks at) the order's saga: idempotent. `dependency_unavailable` when
+   * its coordinator could not be reached: the order stays pending until a retry starts it.
+   */
+  startSaga: (input: PlaceOrderSagaInput, options?: StartOptions) => Promise<Result<void>>
   /** The saga's steps, shown pending until its coordinator starts. */
   stepNames: readonly string[]
   /**
@@ -47,7 +50,10 @@ export function createOrdersService(deps: OrdersDeps) {
   async function replay(row: IdempotencyRow, request: PlaceOrderRequest): Promise<Result<PlacedResponse>> {
     const body = JSON.parse(row.responseBody!) as Order
     const order = await deps.orders.find(body.id)
-    if (order?.status === 'pending') await deps.startSaga(sagaInput(order, request.payment_token))
+    if (order?.status === 'pending') {
+      const started = await deps.startSaga(sagaInput(order, request.payment_token))
+      if (!started.ok) return started
+    }
     return ok({ status: row.responseStatus!, body, location: orderLocation(body.id) })
   }
 
@@ -113,8 +119,8 @@ export function createOrdersService(deps: OrdersDeps) {
           fail({ code: 'conflict', detail: 'This request is being processed; try again.' })
         )
       // Its summary was written just now, with the order: the saga has never run.
-      await deps.startSaga(input, { fresh: true })
-      return ok(response)
+      const started = await deps.startSaga(input, { fresh: true })
+      return started.ok ? ok(response) : started
     },
 
     /** The caller's own order; anyone else's is not found (never forbidden). */
