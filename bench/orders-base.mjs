@@ -5,8 +5,8 @@
 // own (`gateway-orders-base`: the same gateway bundle bound to it), beside the system as it is now.
 // Both share every other Worker and orders' D1 (the schema is the same); each has its own saga
 // coordinators. One client's orders alternate between them order by order; eight clients' batches
-// alternate which goes first. Figures: p50 time to `confirmed` with one client (as the confirm
-// stamped it, and as the client's poll saw it), orders/s with 8 clients, and their ratios round by round. Writes the `orders-base`
+// alternate which goes first. Figures: p50 time to `confirmed` with one client (as the client's
+// poll saw it, which the target is read on, and as the confirm stamped it), orders/s with 8 clients, and their ratios round by round. Writes the `orders-base`
 // section of bench/RESULTS.md and .build/bench/orders-base.json.
 //   BENCH_ORDERS_ROUNDS  rounds (default 7: the ratios move a lot from round to round on a loaded machine)
 import { execFileSync } from 'node:child_process'
@@ -116,7 +116,7 @@ const result = {
 writeFileSync(`${BUILD_ROOT}/orders-base.json`, JSON.stringify(result))
 writeSection('orders-base', render(result))
 log(
-  `p50 ratio ${result.p50Stamped.ratio.median.toFixed(2)} stamped, ${result.p50.ratio.median.toFixed(2)} seen, orders/s ratio ${result.ops.ratio.median.toFixed(2)}; written to bench/RESULTS.md`,
+  `p50 ratio ${result.p50.ratio.median.toFixed(2)} seen, ${result.p50Stamped.ratio.median.toFixed(2)} stamped, orders/s ratio ${result.ops.ratio.median.toFixed(2)}; written to bench/RESULTS.md`,
 )
 
 function render(r) {
@@ -134,17 +134,18 @@ ${EIGHT.count} orders by ${EIGHT.concurrency} clients through each variant, alte
 each batch begins once the system is quiet). Ratios are taken round by round (now ÷ base);
 absolute figures move with the machine's load.
 
-Time to \`confirmed\` is measured two ways. **Stamped**: the order's \`updated_at\`, which the saga's
-confirm writes, less the moment the POST left (one machine, one clock): when the order became
-confirmed, with no poll in it; the target is read on this one. **Seen**: when the client's poll
-(every ${orderPollMs(1)} ms with one client, ${orderPollMs(8)} ms with eight) first answered \`confirmed\`: a poll adds up to one
-interval and one GET through the gateway, about the same few ms to both variants, which pulls
-this ratio towards 1.
+Time to \`confirmed\` is measured two ways. **Seen**: when the client's poll (every ${orderPollMs(1)} ms with one
+client, ${orderPollMs(8)} ms with eight) first answered \`confirmed\`: what a client learns, and what the target is
+read on (docs/adr/0076). **Stamped**: the order's \`updated_at\`, which the saga's confirm writes, less
+the moment the POST left (one machine, one clock): when the order became confirmed. In this harness
+(every Worker in one workerd process) the POST's 202 reaches a lone client only once the saga has
+confirmed and done what it does after its confirm, so seen is stamped, plus that work, plus one GET
+through the gateway: the gap is part of each design, not the same for both.
 
 | figure | now | ${r.ref} | ratio now ÷ base | target | |
 | --- | ---: | ---: | ---: | ---: | --- |
-| p50 ms to confirmed, 1 client (stamped) | ${cell(r.p50Stamped.now)} | ${cell(r.p50Stamped.base)} | ${cell(r.p50Stamped.ratio, 2)} | ≤ ${TARGETS.latency} | ${meets(r.p50Stamped.ratio.median <= TARGETS.latency)} |
-| p50 ms to confirmed, 1 client (seen) | ${cell(r.p50.now)} | ${cell(r.p50.base)} | ${cell(r.p50.ratio, 2)} | | |
+| p50 ms to confirmed, 1 client (seen) | ${cell(r.p50.now)} | ${cell(r.p50.base)} | ${cell(r.p50.ratio, 2)} | ≤ ${TARGETS.latency} | ${meets(r.p50.ratio.median <= TARGETS.latency)} |
+| p50 ms to confirmed, 1 client (stamped) | ${cell(r.p50Stamped.now)} | ${cell(r.p50Stamped.base)} | ${cell(r.p50Stamped.ratio, 2)} | | |
 | orders/s, 8 clients | ${cell(r.ops.now, 1)} | ${cell(r.ops.base, 1)} | ${cell(r.ops.ratio, 2)} | ≥ ${TARGETS.throughput} | ${meets(r.ops.ratio.median >= TARGETS.throughput)} |
 | p50 ms to confirmed, 8 clients (seen) | ${cell(r.p50Loaded.now)} | ${cell(r.p50Loaded.base)} | ${cell(r.p50Loaded.ratio, 2)} | | |
 
