@@ -13,8 +13,10 @@ import {
   settle,
   shardOfOrder,
   shardOfUser,
+  testEnv,
   userDeletedEvent,
 } from '../../../../test/support/orders'
+import { placeOrderHost } from '../saga/place-order-host'
 import { EVENTS_QUEUE } from './queue'
 
 async function placed(principal: ReturnType<typeof customer>, product: string, token = 'tok_visa'): Promise<Order> {
@@ -109,5 +111,30 @@ describe('user.deleted in orders', () => {
       .bind(user.id, at)
       .run()
     expect(await aggregate('ord_raced')).toEqual({ user_id: DELETED_USER_ID, status: 'pending', total_cents: 100 })
+  })
+
+  it("looks for an erased user's order again after a shard lookup that failed", async () => {
+    const order = await placed(customer(), await seedProduct())
+    await settle(order.id)
+    await deliver(EVENTS_QUEUE, [userDeletedEvent(order.user_id)])
+    // A stand-in for a shard out of reach once: its first statement throws.
+    let failures = 1
+    const flaky = (db: D1Database): D1Database =>
+      new Proxy(db, {
+        get(target, key) {
+          if (key === 'prepare' && failures > 0)
+            return () => {
+              failures -= 1
+              throw new Error('stand-in: the shard cannot be reached')
+            }
+          const value: unknown = Reflect.get(target, key)
+          return typeof value === 'function' ? value.bind(target) : value
+        },
+      })
+    const host = placeOrderHost({ ...testEnv, DB: flaky(testEnv.DB), DB_1: flaky(testEnv.DB_1) })
+    const input = { order_id: order.id, user_id: DELETED_USER_ID, items: [], total_cents: 0, currency: 'EUR', payment_token: '' }
+    await expect(host.recorded(input)).rejects.toThrow('stand-in')
+    // Not the failed lookup kept: the next call finds the order's shard and the saga's summary there.
+    expect((await host.recorded(input))?.status).toBe('completed')
   })
 })
