@@ -6,8 +6,9 @@
 // Both share every other Worker and orders' D1 (the schema is the same); each has its own saga
 // coordinators. One client's orders alternate between them order by order; eight clients' batches
 // alternate which goes first. Figures: p50 time to `confirmed` with one client (as the client's
-// poll saw it, which the target is read on, and as the confirm stamped it), orders/s with 8 clients, and their ratios round by round. Writes the `orders-base`
-// section of bench/RESULTS.md and .build/bench/orders-base.json.
+// poll saw it, which the target is read on, and as the confirm stamped it), orders/s with 8
+// clients, and their ratios round by round. Writes the `orders-base` section of bench/RESULTS.md
+// and .build/bench/orders-base.json.
 //   BENCH_ORDERS_ROUNDS  rounds (default 7: the ratios move a lot from round to round on a loaded machine)
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -83,7 +84,7 @@ try {
           errors: [...single[key].errors, ...loaded.errors],
         }
         log(
-          `round ${round + 1} ${key}: p50 ${row[key].p50Stamped.toFixed(0)} ms stamped, ${row[key].p50.toFixed(0)} ms seen (1 client), ${row[key].ops.toFixed(2)} orders/s (8 clients)`,
+          `round ${round + 1} ${key}: p50 ${row[key].p50.toFixed(0)} ms seen, ${row[key].p50Stamped.toFixed(0)} ms stamped (1 client), ${row[key].ops.toFixed(2)} orders/s (8 clients)`,
         )
       }
       rounds.push(row)

@@ -123,3 +123,29 @@ export async function deliver(queue: typeof EVENTS_QUEUE | typeof DEAD_LETTER_QU
   await handlers.queue!(batch, testEnv, ctx)
   return getQueueResult(batch, ctx)
 }
+
+/**
+ * Stand-in saga coordinators whose start rejects with `error`, for a failure that fault injection
+ * cannot make: the coordinator's own code throwing (an error with `remote: true`).
+ */
+export const sagasFailingWith = (error: Error): Env['SAGAS'] =>
+  ({
+    idFromName: (name: string) => testEnv.SAGAS.idFromName(name),
+    get: () => ({ start: () => Promise.reject(error) }),
+  }) as unknown as Env['SAGAS']
+
+/** A stand-in for `db` out of reach for its next `times` statements: each `prepare` throws. */
+export function unreachableFor(db: D1Database, times: number): D1Database {
+  let failures = times
+  return new Proxy(db, {
+    get(target, key) {
+      if (key === 'prepare' && failures > 0)
+        return () => {
+          failures -= 1
+          throw new Error('stand-in: the shard cannot be reached')
+        }
+      const value: unknown = Reflect.get(target, key)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}

@@ -10,11 +10,13 @@ import { rpcCredential } from './rpc/credentials'
 import { createOrdersService } from './service/orders-service'
 import { createQueriesService } from './service/queries-service'
 import { PLACE_ORDER_STEP_NAMES } from './saga/place-order'
+import { failedInObject } from '../../../platform/resilience/object-errors'
 import { retryTransient } from '../../../platform/resilience/retry-transient'
 import { createLogger } from '../../../platform/telemetry/log'
 import { isErased } from '../../../platform/privacy/erasures'
 import { shardFor, shardsOf } from '../../../platform/db/shards'
 import { handOver, takeBack } from '../../../platform/events/written-events'
+import { atFaultPoint } from '../../../platform/faults/fault-points'
 import type { Caller } from '../../../platform/auth/internal-credential'
 import type { OrdersConfig } from './config'
 import type { SagaClient } from '../../../durable-objects/saga-coordinator/client'
@@ -23,6 +25,9 @@ import type { QueriesService } from './service/queries-service'
 
 /** Pricing waits at most ~150 ms more on a flaky catalog before answering 503. */
 const PRICING_RETRY = { attempts: 3, baseMs: 25, capMs: 100 }
+
+/** The fault point of the calls that start a user's sagas (platform/faults/fault-points.ts): local development and tests only. */
+export const sagaStartFaultPoint = (userId: string) => `saga-start:${userId}`
 
 const logger = createLogger('orders')
 const log = (message: string, fields: Record<string, unknown>) => logger.error(message, fields)
@@ -65,18 +70,13 @@ export function createServices(env: Env, requestId: string, userId: string | nul
         // gives them back to the relay after this request.
         const events = options?.fresh ? (handOver(db) ?? []) : undefined
         try {
-          await sagas.start(input, events ? { ...options, events } : options)
-          return ok(undefined)
+          await atFaultPoint(env, sagaStartFaultPoint(input.user_id), () => sagas.start(input, events ? { ...options, events } : options))
         } catch (error) {
           if (events) takeBack(db, events)
-          // The order stays recorded and pending: the same key's retry (or the saga sweep) starts
-          // it. A coordinator out of reach is not orders failing: the answer is a 503 the gateway
-          // does not charge to orders' circuit breaker (docs/adr/0075).
-          log('saga start failed', { request_id: requestId, order_id: input.order_id, error })
-          return fail({
-            code: 'dependency_unavailable',
-            detail: 'The order is recorded, but its processing could not be started; retry with the same Idempotency-Key.',
-          })
+          if (failedInObject(error)) throw error
+          // Failed on the way to the coordinator: the order is recorded and stays accepted; the
+          // saga sweep starts a saga whose start was lost (docs/adr/0075).
+          log('saga start failed; the sweep starts it', { request_id: requestId, order_id: input.order_id, error })
         }
       },
       stepNames: PLACE_ORDER_STEP_NAMES,

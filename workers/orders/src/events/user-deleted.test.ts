@@ -14,6 +14,7 @@ import {
   shardOfOrder,
   shardOfUser,
   testEnv,
+  unreachableFor,
   userDeletedEvent,
 } from '../../../../test/support/orders'
 import { placeOrderHost } from '../saga/place-order-host'
@@ -117,21 +118,8 @@ describe('user.deleted in orders', () => {
     const order = await placed(customer(), await seedProduct())
     await settle(order.id)
     await deliver(EVENTS_QUEUE, [userDeletedEvent(order.user_id)])
-    // A stand-in for a shard out of reach once: its first statement throws.
-    let failures = 1
-    const flaky = (db: D1Database): D1Database =>
-      new Proxy(db, {
-        get(target, key) {
-          if (key === 'prepare' && failures > 0)
-            return () => {
-              failures -= 1
-              throw new Error('stand-in: the shard cannot be reached')
-            }
-          const value: unknown = Reflect.get(target, key)
-          return typeof value === 'function' ? value.bind(target) : value
-        },
-      })
-    const host = placeOrderHost({ ...testEnv, DB: flaky(testEnv.DB), DB_1: flaky(testEnv.DB_1) })
+    // Shard 0, where the lookup begins, out of reach for one statement.
+    const host = placeOrderHost({ ...testEnv, DB: unreachableFor(testEnv.DB, 1) })
     const input = { order_id: order.id, user_id: DELETED_USER_ID, items: [], total_cents: 0, currency: 'EUR', payment_token: '' }
     await expect(host.recorded(input)).rejects.toThrow('stand-in')
     // Not the failed lookup kept: the next call finds the order's shard and the saga's summary there.

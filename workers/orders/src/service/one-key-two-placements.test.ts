@@ -46,7 +46,6 @@ function heldService(now: () => number) {
     },
     startSaga: async (input) => {
       started.push(input)
-      return ok(undefined)
     },
     stepNames: ['reserve_inventory', 'charge_payment', 'confirm_order'],
     now: () => new Date(now()),

@@ -22,11 +22,8 @@ export interface OrdersDeps {
   idempotency: IdempotencyRepo
   /** The catalog's products among `ids` (inventory's getProducts RPC). */
   products: (ids: string[]) => Promise<Result<Product[]>>
-  /**
-   * Starts (or, if started, looks at) the order's saga: idempotent. `dependency_unavailable` when
-   * its coordinator could not be reached: the order stays pending until a retry starts it.
-   */
-  startSaga: (input: PlaceOrderSagaInput, options?: StartOptions) => Promise<Result<void>>
+  /** Starts (or, if started, looks at) the order's saga: idempotent. */
+  startSaga: (input: PlaceOrderSagaInput, options?: StartOptions) => Promise<void>
   /** The saga's steps, shown pending until its coordinator starts. */
   stepNames: readonly string[]
   /**
@@ -50,10 +47,7 @@ export function createOrdersService(deps: OrdersDeps) {
   async function replay(row: IdempotencyRow, request: PlaceOrderRequest): Promise<Result<PlacedResponse>> {
     const body = JSON.parse(row.responseBody!) as Order
     const order = await deps.orders.find(body.id)
-    if (order?.status === 'pending') {
-      const started = await deps.startSaga(sagaInput(order, request.payment_token))
-      if (!started.ok) return started
-    }
+    if (order?.status === 'pending') await deps.startSaga(sagaInput(order, request.payment_token))
     return ok({ status: row.responseStatus!, body, location: orderLocation(body.id) })
   }
 
@@ -119,8 +113,8 @@ export function createOrdersService(deps: OrdersDeps) {
           fail({ code: 'conflict', detail: 'This request is being processed; try again.' })
         )
       // Its summary was written just now, with the order: the saga has never run.
-      const started = await deps.startSaga(input, { fresh: true })
-      return started.ok ? ok(response) : started
+      await deps.startSaga(input, { fresh: true })
+      return ok(response)
     },
 
     /** The caller's own order; anyone else's is not found (never forbidden). */
