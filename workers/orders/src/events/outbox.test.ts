@@ -3,11 +3,13 @@ import { CloudEventSchema, EVENT_TYPES, OrderSnapshotV1 } from '../../../../shar
 import type { Order } from '../../../../shared-contracts/orders'
 import { subscribersOf } from '../../../../shared-contracts/subscriptions'
 import { setPointFault } from '../../../../platform/faults/fault-points'
+import { failedInObject } from '../../../../platform/resilience/object-errors'
 import {
   customer,
   fetchWith,
   ordersRequest,
   placeOrder,
+  sagaStub,
   sagasFailingWith,
   seedProduct,
   settle,
@@ -144,6 +146,14 @@ describe('the orders outbox', () => {
     } finally {
       setPointFault(sagaStartFaultPoint(user.id), null)
     }
+  })
+
+  it("takes a real coordinator's own throw for what the stand-in below throws", async () => {
+    // A start without its input fails in the coordinator's code: the runtime marks the error remote.
+    const thrown: unknown = await sagaStub(`ord_${crypto.randomUUID()}`)
+      .start(undefined as never)
+      .catch((error: unknown) => error)
+    expect(failedInObject(thrown)).toBe(true)
   })
 
   it("answers 500 when the coordinator's own code fails the start, and still sends order.placed once", async () => {
