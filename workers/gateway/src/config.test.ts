@@ -13,6 +13,7 @@ describeBadConfig({
     ['GATEWAY_CACHE', 'maybe'],
     ['RESILIENCE', 'disabled'],
     ['UPSTREAM_TIMEOUT_MS', '0'],
+    ['RATE_LIMIT_TIMEOUT_MS', 'a second'],
     ['CIRCUIT_BREAKER_OPEN_MS', '-5'],
     ['CORS_ALLOWED_ORIGINS', 42 as unknown as string],
   ],

@@ -1,19 +1,19 @@
 import { BREAKER_VARS, breakerConfigOf } from '../../../durable-objects/circuit-breaker/config'
 import { ConfigError, defineConfig } from '../../../platform/env/config'
-import { listVar, optionalTextVar, requiredTextVar } from '../../../platform/env/vars'
+import { durationMsVar, listVar, optionalTextVar, requiredTextVar } from '../../../platform/env/vars'
 import { BODY_LIMIT_VARS, bodyLimitsOf } from '../../../platform/http/request-body'
 import { REQUEST_LOG_VARS, requestLogOptionsOf } from '../../../platform/telemetry/request-log-policy'
 import { GATEWAY_CACHE_VARS, gatewayCacheOptionsOf } from './gateway-cache/options'
-import { rateLimitOptionsFrom, type RateLimitOptions } from './middleware/rate-limit-options'
+import { LIMITER_TIMEOUT_MS, rateLimitOptionsFrom, type RateLimitOptions } from './middleware/rate-limit-options'
 import { parsePolicies } from './middleware/rate-limit-policy'
 import { RESILIENCE_VARS, resilienceConfigOf } from './resilience/config'
 
 /** The rate limit policies, parsed now, once: a malformed `<limit>/<window>` is a configuration error; the limiter takes them as they are. */
-function rateLimits(vars: Parameters<typeof rateLimitOptionsFrom>[0]): RateLimitOptions {
+function rateLimits(vars: Parameters<typeof rateLimitOptionsFrom>[0] & { RATE_LIMIT_TIMEOUT_MS: number }): RateLimitOptions {
   const options = rateLimitOptionsFrom(vars)
   const { policies, problems } = parsePolicies(options)
   if (problems.length > 0) throw new ConfigError(problems)
-  return { ...options, policies }
+  return { ...options, policies, timeoutMs: vars.RATE_LIMIT_TIMEOUT_MS }
 }
 
 /**
@@ -35,6 +35,8 @@ export const gatewayConfig = defineConfig(
     RATE_LIMIT_ANONYMOUS: optionalTextVar(),
     /** `off` (exactly) turns rate limiting off: the benchmarks' baseline only. */
     RATE_LIMITING: optionalTextVar(),
+    /** How long a limiter call may take before the limiter counts as unreachable (fail-open or fail-closed by route). */
+    RATE_LIMIT_TIMEOUT_MS: durationMsVar(LIMITER_TIMEOUT_MS),
     ...GATEWAY_CACHE_VARS,
     ...RESILIENCE_VARS,
     ...BREAKER_VARS,

@@ -4,17 +4,22 @@ import type { RateLimitPolicy, RateLimitSetting } from './rate-limit-policy'
 
 // The limiter's options, apart from the middleware: the gateway's config builds them.
 
+/** A limiter that has not answered by then is treated as unreachable, unless `RATE_LIMIT_TIMEOUT_MS` says otherwise. */
+export const LIMITER_TIMEOUT_MS = 1_000
+
 /**
  * Each policy as `<limit>/<window seconds>`; a missing one takes its production default.
  * `disabled`: no limiting at all — only the benchmarks' baseline sets it (`RATE_LIMITING=off`).
  * `leases`: how much of a busy key an isolate may hold (DEFAULT_LEASES; tests set their own).
  * `policies`: the settings already parsed (the gateway's config parses them once); the limiter
- * then takes them as they are.
+ * then takes them as they are. `timeoutMs`: how long a call to a key's object may take before the
+ * limiter counts as unreachable (`RATE_LIMIT_TIMEOUT_MS`; LIMITER_TIMEOUT_MS unless set).
  */
 export type RateLimitOptions = Partial<Record<RateLimitPolicyName, RateLimitSetting | undefined>> & {
   disabled?: boolean
   policies?: Record<RateLimitPolicyName, RateLimitPolicy>
   leases?: Partial<Omit<LeaseOptions, 'now'>>
+  timeoutMs?: number
 }
 
 /**

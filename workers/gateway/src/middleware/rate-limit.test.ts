@@ -17,6 +17,10 @@ const SMALL = { auth: '2/3600', user: '3/3600', anonymous: '2/3600' }
 const realLimiter = rateLimiterClient(env.RATE_LIMITER)
 const downLimiter: RateLimiterClient = { take: () => Promise.reject(new Error('connection lost')) }
 const silentLimiter: RateLimiterClient = { take: () => new Promise(() => {}) }
+/** The real limiter, answering `ms` late. */
+const lateLimiter = (ms: number): RateLimiterClient => ({
+  take: (...args) => new Promise((resolve) => setTimeout(resolve, ms)).then(() => realLimiter.take(...args)),
+})
 
 /** The middleware alone, behind what the gateway sets before it (services, principal, route). */
 function appWith(limiter: RateLimiterClient, route: Route, principal: Principal | null = null, options: RateLimitOptions = SMALL) {
@@ -83,6 +87,12 @@ describe('rateLimit middleware', () => {
     expect((await appWith(silentLimiter, LOGIN)(ip())).status).toBe(503)
     expect((await appWith(silentLimiter, PRODUCTS)(ip())).status).toBe(200)
     expect(Date.now() - started).toBeLessThan(4_000)
+  })
+
+  it('waits as long as RATE_LIMIT_TIMEOUT_MS says for a limiter that answers late', async () => {
+    const late = lateLimiter(1_500)
+    expect((await appWith(late, LOGIN)(ip())).status).toBe(503)
+    expect((await appWith(late, LOGIN, null, { ...SMALL, timeoutMs: 5_000 })(ip())).status).toBe(200)
   })
 
   it('spends units leased to the isolate for a busy key: exact counts, far fewer limiter calls', async () => {

@@ -9,13 +9,11 @@ import type { RateLimitPolicyName } from '../../../../shared-contracts/routes'
 import { deferFor, type Defer } from '../defer'
 import type { GatewayEnv } from '../services'
 import { DEFAULT_LEASES, RateLimitLeases, type Ask } from './rate-limit-lease'
-import type { RateLimitOptions } from './rate-limit-options'
+import { LIMITER_TIMEOUT_MS, type RateLimitOptions } from './rate-limit-options'
 import { parsePolicies, rateLimitHeaders, subjectOf, type RateLimitPolicy } from './rate-limit-policy'
 
 const log = createLogger('gateway').with({ component: 'rate-limiter' })
 
-/** A limiter that has not answered by then is treated as unreachable. */
-const LIMITER_TIMEOUT_MS = 1_000
 const UNAVAILABLE_RETRY_AFTER_S = '5'
 
 /** The policies of settings no config parsed (a test's, say); a bad one throws, so the middleware fails at creation. */
@@ -41,11 +39,13 @@ export class Limiter {
   readonly disabled: boolean
   readonly policies: Record<RateLimitPolicyName, RateLimitPolicy>
   readonly #leases: RateLimitLeases
+  readonly #timeoutMs: number
 
   constructor(options: RateLimitOptions = {}) {
     this.policies = options.policies ?? parsedPolicies(options)
     this.disabled = options.disabled === true
     this.#leases = new RateLimitLeases({ ...DEFAULT_LEASES, ...options.leases, now: Date.now })
+    this.#timeoutMs = options.timeoutMs ?? LIMITER_TIMEOUT_MS
   }
 
   /**
@@ -58,7 +58,7 @@ export class Limiter {
     if (!held) return null
     const refill = this.#leases.refill(policy, key)
     if (refill) {
-      const refilled = asking(rateLimiter, policy, key)(refill.take)
+      const refilled = asking(rateLimiter, policy, key, this.#timeoutMs)(refill.take)
       defer(
         refilled.then(refill.settle, (error: unknown) => {
           refill.fail()
@@ -79,7 +79,7 @@ export class Limiter {
     if (refusal) return { decision: refusal, leased: true }
     const own = this.#leases.ask(policy, key)
     try {
-      return { decision: own.settle(await asking(rateLimiter, policy, key)(own.take)), leased: false }
+      return { decision: own.settle(await asking(rateLimiter, policy, key, this.#timeoutMs)(own.take)), leased: false }
     } catch (error) {
       own.fail()
       log.error('rate limiter unreachable', { policy: policy.name, error })
@@ -88,9 +88,9 @@ export class Limiter {
   }
 }
 
-/** The take of one request (or a refill) from the key's object, given up on after LIMITER_TIMEOUT_MS. */
-const asking = (rateLimiter: RateLimiterClient, policy: RateLimitPolicy, key: string) => (take: Ask['take']) =>
-  withTimeout(LIMITER_TIMEOUT_MS, () => rateLimiter.take(policy.name, key, { limit: policy.limit, periodMs: policy.periodMs, ...take }))
+/** The take of one request (or a refill) from the key's object, given up on after `timeoutMs`. */
+const asking = (rateLimiter: RateLimiterClient, policy: RateLimitPolicy, key: string, timeoutMs: number) => (take: Ask['take']) =>
+  withTimeout(timeoutMs, () => rateLimiter.take(policy.name, key, { limit: policy.limit, periodMs: policy.periodMs, ...take }))
 
 export const limiterOf = (options: RateLimitOptions | Limiter) => (options instanceof Limiter ? options : new Limiter(options))
 
