@@ -31,7 +31,7 @@ export interface StoredEvent {
 
 /**
  * Sends events to every subscriber's queue (the subscription table decides which), one
- * `sendBatch` per subscriber; answers the ids that could not be sent, with why.
+ * `sendBatch` per subscriber, all at once; answers the ids that could not be sent, with why.
  */
 export async function publishRows(env: Queues, rows: readonly StoredEvent[]): Promise<Map<string, string>> {
   const failures = new Map<string, string>()
@@ -41,7 +41,8 @@ export async function publishRows(env: Queues, rows: readonly StoredEvent[]): Pr
       bySubscriber.set(subscriber, [...(bySubscriber.get(subscriber) ?? []), row])
     }
   }
-  for (const [subscriber, pending] of bySubscriber) {
+  // One send per subscriber's queue, all at once: a relay waits for the slowest, not for their sum.
+  const sends = [...bySubscriber].map(async ([subscriber, pending]) => {
     const queue = queueOf(env, subscriber)
     try {
       if (!queue) throw new Error(`no producer binding ${queueBindingFor(subscriber)}`)
@@ -60,7 +61,8 @@ export async function publishRows(env: Queues, rows: readonly StoredEvent[]): Pr
     } catch (error) {
       for (const row of pending) failures.set(row.id, `${subscriber}: ${error instanceof Error ? error.message : String(error)}`)
     }
-  }
+  })
+  await Promise.all(sends)
   return failures
 }
 
