@@ -28,6 +28,13 @@ describe("another customer's objects are not found", () => {
   })
 
   it("never lists another customer's orders, in v1 or v2, whatever the query says", async () => {
+    // The lists are a read model the order's events fill: once the owner's shows the order, a
+    // stranger's that does not is a refusal, not a list that has yet to learn of it.
+    for (const path of ['/api/v1/orders', '/api/v2/orders'])
+      await vi.waitFor(async () => expect(JSON.stringify(await (await get(path, owner.token)).json())).toContain(orderId), {
+        timeout: 30_000,
+        interval: 100,
+      })
     for (const path of ['/api/v1/orders', '/api/v2/orders']) {
       const mine = await get(path, stranger.token)
       expect(mine.status).toBe(200)
