@@ -161,9 +161,10 @@ function gatewayProject(name: string, { isolated }: { isolated: boolean }) {
             bindings: {
               ...all.gateway,
               OTEL_EXPORTER_OTLP_ENDPOINT: '',
-              // A key's limiter object, new in a file's own runtime, can take more than production's
-              // second to answer on a loaded 2-core machine: login and other fail-closed routes would
-              // then answer 503. The limiter's own tests set their timeouts themselves.
+              // A key's limiter object can take more than production's second to answer on a loaded
+              // 2-core machine (above all its first call in a file's own runtime): login and the other
+              // fail-closed routes would then answer 503 (docs/adr/0077). The limiter's own tests set
+              // their timeouts themselves.
               RATE_LIMIT_TIMEOUT_MS: '10000',
               TEST_MIGRATIONS: Object.fromEntries(databases.map(({ binding, migrations }) => [binding, migrations])),
               // test/cross/fuzz.test.ts: FUZZ_SEED and FUZZ_RUNS from the shell replay or lengthen a run.

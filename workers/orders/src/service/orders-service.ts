@@ -22,7 +22,11 @@ export interface OrdersDeps {
   idempotency: IdempotencyRepo
   /** The catalog's products among `ids` (inventory's getProducts RPC). */
   products: (ids: string[]) => Promise<Result<Product[]>>
-  /** Starts (or, if started, looks at) the order's saga: idempotent. */
+  /**
+   * Starts (or, if started, looks at) the order's saga: idempotent. A call that fails on its way to
+   * the coordinator is logged and left to the saga sweep (the placement stays accepted); a failure
+   * in the coordinator's own code throws (docs/adr/0075).
+   */
   startSaga: (input: PlaceOrderSagaInput, options?: StartOptions) => Promise<void>
   /** The saga's steps, shown pending until its coordinator starts. */
   stepNames: readonly string[]
